@@ -1,0 +1,142 @@
+#include "actors/admin/admin_actor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <nlohmann/json.hpp>
+
+#include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
+#include "appliance/common/process_info.hpp"
+#include "ivm/version.hpp"
+
+namespace ivm::actors {
+
+namespace {
+
+using json = nlohmann::json;
+
+struct admin_state {
+  admin_context ctx;
+  std::shared_ptr<spdlog::logger> log = log::get("admin");
+  static inline const char* name = "admin";
+};
+
+using pointer = admin_actor::stateful_pointer<admin_state>;
+
+net::http_response json_response(int status, const json& body) {
+  return net::http_response{status, "application/json", body.dump(), {}};
+}
+
+net::http_response error_response(int status, const std::string& why) {
+  return json_response(status, json{{"error", why}});
+}
+
+double uptime_s(const admin_context& ctx) {
+  using namespace std::chrono;
+  return duration_cast<duration<double>>(steady_clock::now() - ctx.started)
+    .count();
+}
+
+void health(pointer self, net::http_responder respond) {
+  auto up = static_cast<std::uint64_t>(uptime_s(self->state.ctx));
+  self->request(self->state.ctx.storage, std::chrono::seconds(2),
+                atoms::stats_atom::value)
+    .then(
+      [respond, up](const storage_stats& st) {
+        json body{{"status", st.healthy ? "ok" : "degraded"},
+                  {"version", IVM_VERSION_STRING},
+                  {"uptime_s", up},
+                  {"storage", st.healthy ? "ok" : "error"}};
+        respond(json_response(st.healthy ? 200 : 503, body));
+      },
+      [respond, up](const caf::error&) {
+        respond(json_response(503, json{{"status", "degraded"},
+                                        {"version", IVM_VERSION_STRING},
+                                        {"uptime_s", up},
+                                        {"storage", "unavailable"}}));
+      });
+}
+
+void metrics_page(pointer self, net::http_responder respond) {
+  auto registry = self->state.ctx.metrics;
+  auto up = uptime_s(self->state.ctx);
+  self->request(self->state.ctx.storage, std::chrono::seconds(2),
+                atoms::stats_atom::value)
+    .then(
+      [respond, registry, up](const storage_stats& st) {
+        std::string out;
+        auto proc = read_process_info();
+        using metrics::append;
+        append(out, "ivm_uptime_seconds", "Seconds since start.", "gauge", up);
+        append(out, "process_resident_memory_bytes", "Resident memory.",
+               "gauge", static_cast<double>(proc.resident_bytes));
+        append(out, "process_cpu_seconds_total", "User and system CPU time.",
+               "counter", proc.cpu_seconds);
+        append(out, "process_open_fds", "Open file descriptors.", "gauge",
+               static_cast<double>(proc.open_fds));
+        append(out, "process_threads", "Threads.", "gauge",
+               static_cast<double>(proc.threads));
+        append(out, "ivm_storage_up", "1 if the last storage write worked.",
+               "gauge", st.healthy ? 1 : 0);
+        append(out, "ivm_storage_reads_total", "Record reads.", "counter",
+               static_cast<double>(st.reads));
+        append(out, "ivm_storage_scans_total", "Range scans.", "counter",
+               static_cast<double>(st.scans));
+        append(out, "ivm_storage_writes_total",
+               "Durable write requests acknowledged.", "counter",
+               static_cast<double>(st.writes));
+        append(out, "ivm_storage_write_errors_total",
+               "Durable write requests failed.", "counter",
+               static_cast<double>(st.write_errors));
+        append(out, "ivm_storage_commits_total",
+               "Group commits (one WAL sync each).", "counter",
+               static_cast<double>(st.commits));
+        append(out, "ivm_storage_records_written_total",
+               "Records written by commits.", "counter",
+               static_cast<double>(st.records));
+        append(out, "ivm_storage_largest_commit",
+               "Most write requests merged into one commit.", "gauge",
+               static_cast<double>(st.largest_commit));
+        if (registry)
+          registry->render(out);
+        respond(net::http_response{200, "text/plain; version=0.0.4", out, {}});
+      },
+      [respond](const caf::error&) {
+        respond(error_response(503, "storage unavailable"));
+      });
+}
+
+void route(pointer self, http_exchange& ex) {
+  auto& req = ex.request;
+  auto path = req.target.substr(0, req.target.find('?'));
+  if (path == "/health" || path == "/metrics") {
+    if (req.method != "GET" && req.method != "HEAD") {
+      auto resp = error_response(405, "method not allowed");
+      resp.headers.emplace_back("Allow", "GET, HEAD");
+      ex.respond(std::move(resp));
+      return;
+    }
+    if (path == "/health")
+      health(self, std::move(ex.respond));
+    else
+      metrics_page(self, std::move(ex.respond));
+    return;
+  }
+  ex.respond(error_response(404, "no such resource: " + path));
+}
+
+admin_actor::behavior_type admin_impl(pointer self, admin_context ctx) {
+  self->state.ctx = std::move(ctx);
+  return {
+    [self](atoms::http_atom, http_exchange& ex) { route(self, ex); },
+  };
+}
+
+} // namespace
+
+admin_actor spawn_admin(caf::actor_system& sys, admin_context ctx) {
+  return sys.spawn(admin_impl, std::move(ctx));
+}
+
+} // namespace ivm::actors

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <caf/fwd.hpp>
+
+#include "actors/api/admin_actor.hpp"
+#include "actors/api/storage_actor.hpp"
+
+namespace ivm::metrics {
+class registry;
+} // namespace ivm::metrics
+
+namespace ivm::actors {
+
+struct admin_context {
+  storage_actor storage;
+  std::shared_ptr<metrics::registry> metrics;
+  std::chrono::steady_clock::time_point started
+    = std::chrono::steady_clock::now();
+};
+
+admin_actor spawn_admin(caf::actor_system& sys, admin_context ctx);
+
+} // namespace ivm::actors

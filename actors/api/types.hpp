@@ -1,0 +1,74 @@
+#pragma once
+
+// The one type-ID block of the project (CAF 0.17 type IDs + atoms) and the
+// local-only message types. Included by every actor unit; keep it light.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+#include <caf/type_id.hpp>
+
+#include "appliance/net/endpoint.hpp"
+#include "appliance/net/http_server.hpp"
+#include "storage/store.hpp"
+
+namespace ivm::actors {
+
+/// Counters of the storage actor, for /health and /metrics.
+struct storage_stats {
+  std::string backend;
+  bool healthy = true;
+  std::string last_error;
+  std::uint64_t reads = 0;
+  std::uint64_t scans = 0;
+  std::uint64_t writes = 0;        ///< write requests acknowledged
+  std::uint64_t write_errors = 0;  ///< write requests failed
+  std::uint64_t commits = 0;       ///< synced batches (WAL fsyncs)
+  std::uint64_t records = 0;       ///< records written
+  std::uint64_t largest_commit = 0;///< most write requests in one commit
+};
+
+/// An HTTP request handed from the I/O thread to the admin actor, with the
+/// function that answers it.
+struct http_exchange {
+  net::http_request request;
+  net::http_responder respond;
+};
+
+/// A datagram received on a UDP socket.
+struct datagram {
+  std::string payload;
+  net::endpoint from;
+};
+
+using optional_string = std::optional<std::string>;
+using key_values = std::vector<storage::key_value>;
+
+} // namespace ivm::actors
+
+CAF_BEGIN_TYPE_ID_BLOCK(ivm, caf::first_custom_type_id)
+  CAF_ADD_ATOM(ivm, ivm::atoms, scan_atom, "scan")
+  CAF_ADD_ATOM(ivm, ivm::atoms, stats_atom, "stats")
+  CAF_ADD_ATOM(ivm, ivm::atoms, start_atom, "start")
+  CAF_ADD_ATOM(ivm, ivm::atoms, stop_atom, "stop")
+  CAF_ADD_ATOM(ivm, ivm::atoms, commit_atom, "commit")
+  CAF_ADD_ATOM(ivm, ivm::atoms, sync_atom, "sync")
+  CAF_ADD_ATOM(ivm, ivm::atoms, recv_atom, "recv")
+  CAF_ADD_ATOM(ivm, ivm::atoms, http_atom, "http")
+  CAF_ADD_ATOM(ivm, ivm::atoms, conn_atom, "conn")
+  CAF_ADD_ATOM(ivm, ivm::atoms, timer_atom, "timer")
+CAF_END_TYPE_ID_BLOCK(ivm)
+
+// Local-only payloads: they never cross the network, so they need no
+// serialization.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::storage::family)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::storage::write_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::storage_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::http_exchange)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::datagram)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::optional_string)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::key_values)

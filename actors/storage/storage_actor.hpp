@@ -1,0 +1,18 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include <caf/fwd.hpp>
+
+#include "actors/api/storage_actor.hpp"
+
+namespace ivm::actors {
+
+/// Spawns the storage actor on a thread of its own (detached), owning `db`.
+/// `max_batch` bounds how many write requests one commit merges.
+storage_actor spawn_storage(caf::actor_system& sys,
+                            std::shared_ptr<storage::store> db,
+                            std::size_t max_batch = 1024);
+
+} // namespace ivm::actors

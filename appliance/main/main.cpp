@@ -1,0 +1,91 @@
+// ivm-appliance: the daemon. Parses settings, binds every socket and opens
+// the database (failing cleanly before anything is written), then hands
+// them to the engine actor and waits for SIGINT/SIGTERM.
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <pthread.h>
+
+#include <CLI/CLI.hpp>
+
+#include "appliance/common/log.hpp"
+#include "appliance/main/runner.hpp"
+#include "appliance/main/settings.hpp"
+#include "ivm/version.hpp"
+
+namespace {
+
+int fail(const std::string& line) {
+  std::fprintf(stderr, "ivm-appliance: %s\n", line.c_str());
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"IVM appliance: instant voice and text messages for an "
+               "office",
+               "ivm-appliance"};
+  std::string config_file;
+  std::string data_dir;
+  std::string sip_listen;
+  std::string admin_listen;
+  std::string domain;
+  std::string log_level;
+  bool check_config = false;
+  bool version = false;
+  app.add_option("--config", config_file, "TOML configuration file");
+  app.add_option("--data-dir", data_dir, "Data directory (default ./var)");
+  app.add_option("--sip-listen", sip_listen,
+                 "SIP UDP and TCP address (default 127.0.0.1:5060)");
+  app.add_option("--admin-listen", admin_listen,
+                 "Admin HTTP address (default 127.0.0.1:8080)");
+  app.add_option("--domain", domain, "SIP domain (default 127.0.0.1)");
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error, critical or off");
+  app.add_flag("--check-config", check_config,
+               "Check the configuration, print it and exit");
+  app.add_flag("--version", version, "Print the version and exit");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (version) {
+    std::cout << "ivm-appliance " << IVM_VERSION_STRING << "\n";
+    return 0;
+  }
+  ivm::app::settings cfg;
+  if (!config_file.empty()) {
+    auto loaded = ivm::app::load_file(config_file);
+    if (!loaded)
+      return fail(loaded.error().what);
+    cfg = *loaded;
+  }
+  const std::pair<const char*, const std::string*> flags[] = {
+    {"data_dir", &data_dir},     {"sip.listen", &sip_listen},
+    {"admin.listen", &admin_listen}, {"domain", &domain},
+    {"log_level", &log_level},
+  };
+  for (auto& [key, value] : flags)
+    if (!value->empty())
+      if (auto e = ivm::app::apply(cfg, key, *value))
+        return fail(e->what);
+  if (auto e = ivm::app::validate(cfg))
+    return fail(e->what);
+  if (check_config) {
+    std::cout << ivm::app::to_toml(cfg) << "# configuration ok\n";
+    return 0;
+  }
+  ivm::log::set_level(cfg.log_level);
+  // Block the stop signals in every thread; main waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return ivm::app::run(cfg, stop_signals);
+}

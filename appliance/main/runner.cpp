@@ -1,0 +1,76 @@
+#include "appliance/main/runner.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/engine/engine_actor.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
+#include "appliance/net/http_server.hpp"
+#include "appliance/net/io_pool.hpp"
+#include "appliance/net/tcp_server.hpp"
+#include "appliance/net/udp_socket.hpp"
+#include "ivm/version.hpp"
+#include "storage/store.hpp"
+
+namespace ivm::app {
+
+int run(const settings& cfg, const sigset_t& stop_signals) {
+  auto log = log::get("main");
+  auto fail = [&](const std::string& what) {
+    log->critical("{}", what);
+    return 1;
+  };
+  net::io_pool io{1};
+  // Bind every socket first: a port in use must fail before anything is
+  // written to the data dir.
+  auto http = net::http_server::open(io, cfg.admin.listen);
+  if (!http)
+    return fail("admin.listen: " + http.error());
+  // Open the database.
+  auto db = storage::open_rocksdb(cfg.data_dir);
+  if (!db)
+    return fail("data_dir: " + db.error().message);
+  log->info("ivm-appliance {} starting; data dir {}", IVM_VERSION_STRING,
+            cfg.data_dir.string());
+  io.start();
+  caf::actor_system_config sys_cfg;
+  sys_cfg.set("scheduler.max-threads", 2);
+  caf::actor_system sys{sys_cfg};
+  actors::engine_resources res;
+  res.store = std::shared_ptr<storage::store>(std::move(*db));
+  res.storage_max_batch = cfg.storage.max_batch;
+  res.admin_http = std::shared_ptr<net::http_server>(std::move(*http));
+  res.metrics = std::make_shared<metrics::registry>();
+  auto engine = actors::spawn_engine(sys, res);
+  int code = 0;
+  {
+    caf::scoped_actor self{sys};
+    self->request(engine, caf::infinite, atoms::start_atom::value)
+      .receive([](caf::ok_atom) {},
+               [&](const caf::error& err) {
+                 code = fail("start failed: " + sys.render(err));
+               });
+    if (code == 0) {
+      log->info("ready");
+      int sig = 0;
+      sigwait(&stop_signals, &sig);
+      log->info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    }
+    self->request(engine, caf::infinite, atoms::stop_atom::value)
+      .receive([](caf::ok_atom) {},
+               [&](const caf::error& err) {
+                 code = fail("stop failed: " + sys.render(err));
+               });
+    self->send_exit(engine, caf::exit_reason::user_shutdown);
+  }
+  engine = nullptr;
+  res = actors::engine_resources{};
+  sys.await_all_actors_done();
+  io.stop();
+  log->info("stopped");
+  return code;
+}
+
+} // namespace ivm::app

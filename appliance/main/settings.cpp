@@ -1,0 +1,196 @@
+#include "appliance/main/settings.hpp"
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include <toml++/toml.h>
+
+#include "appliance/common/log.hpp"
+
+namespace ivm::app {
+
+namespace {
+
+std::optional<config_error> err(std::string_view key, std::string text) {
+  return config_error{std::string{key} + ": " + std::move(text)};
+}
+
+template <class Int>
+std::optional<config_error> to_int(std::string_view key, std::string_view v,
+                                   Int lo, Int hi, Int& out) {
+  Int x{};
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || x < lo
+      || x > hi)
+    return err(key, "'" + std::string{v} + "' is not a number in "
+                      + std::to_string(lo) + ".." + std::to_string(hi));
+  out = x;
+  return std::nullopt;
+}
+
+std::optional<config_error> to_endpoint(std::string_view key,
+                                        std::string_view v,
+                                        net::endpoint& out) {
+  auto ep = net::parse_endpoint(v);
+  if (!ep)
+    return err(key, "'" + std::string{v} + "': " + ep.error());
+  out = *ep;
+  return std::nullopt;
+}
+
+std::optional<config_error> to_ms(std::string_view key, std::string_view v,
+                                  std::chrono::milliseconds& out) {
+  long long ms = 0;
+  if (auto e = to_int<long long>(key, v, 1, 3600000, ms))
+    return e;
+  out = std::chrono::milliseconds{ms};
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<config_error> apply(settings& s, std::string_view key,
+                                  std::string_view v) {
+  if (key == "data_dir") {
+    if (v.empty())
+      return err(key, "must not be empty");
+    s.data_dir = std::string{v};
+  } else if (key == "domain") {
+    if (v.empty() || v.find_first_of(" \t;,<>\"") != std::string_view::npos)
+      return err(key, "'" + std::string{v} + "' is not a host name");
+    s.domain = std::string{v};
+  } else if (key == "log_level") {
+    if (!log::valid_level(v))
+      return err(key, "'" + std::string{v}
+                        + "' is not one of trace, debug, info, warn, error, "
+                          "critical, off");
+    s.log_level = std::string{v};
+  } else if (key == "sip.listen") {
+    return to_endpoint(key, v, s.sip.listen);
+  } else if (key == "sip.tls_listen") {
+    return to_endpoint(key, v, s.sip.tls_listen);
+  } else if (key == "sip.max_message_size") {
+    return to_int<std::size_t>(key, v, 1024, 1 << 20, s.sip.max_message_size);
+  } else if (key == "sip.max_headers") {
+    return to_int<std::size_t>(key, v, 16, 4096, s.sip.max_headers);
+  } else if (key == "sip.max_tcp_per_source") {
+    return to_int<std::size_t>(key, v, 1, 65535, s.sip.max_tcp_per_source);
+  } else if (key == "sip.t1_ms") {
+    return to_ms(key, v, s.sip.t1);
+  } else if (key == "sip.t2_ms") {
+    return to_ms(key, v, s.sip.t2);
+  } else if (key == "sip.t4_ms") {
+    return to_ms(key, v, s.sip.t4);
+  } else if (key == "sip.tls_certificate") {
+    s.sip.tls_certificate = std::string{v};
+  } else if (key == "sip.tls_private_key") {
+    s.sip.tls_private_key = std::string{v};
+  } else if (key == "admin.listen") {
+    return to_endpoint(key, v, s.admin.listen);
+  } else if (key == "storage.max_batch") {
+    return to_int<std::size_t>(key, v, 1, 65536, s.storage.max_batch);
+  } else {
+    return err(key, "unknown key");
+  }
+  return std::nullopt;
+}
+
+expected<settings, config_error> load_file(const std::filesystem::path& file,
+                                           settings base) {
+  std::ifstream in{file};
+  if (!in)
+    return unexpected(config_error{file.string() + ": cannot be read"});
+  toml::table tbl;
+  try {
+    tbl = toml::parse(in, file.string());
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << file.string() << ":" << e.source().begin.line << ": "
+       << e.description();
+    return unexpected(config_error{os.str()});
+  }
+  std::optional<config_error> failure;
+  auto visit = [&](const std::string& key, const toml::node& node) {
+    std::string text;
+    if (auto s = node.as_string())
+      text = s->get();
+    else if (auto i = node.as_integer())
+      text = std::to_string(i->get());
+    else if (auto b = node.as_boolean())
+      text = b->get() ? "true" : "false";
+    else {
+      failure = config_error{key + ": unsupported value type"};
+      return;
+    }
+    if (auto e = apply(base, key, text))
+      failure = e;
+  };
+  for (auto& [k, node] : tbl) {
+    if (failure)
+      break;
+    std::string key{k.str()};
+    if (auto sub = node.as_table()) {
+      for (auto& [k2, node2] : *sub) {
+        if (failure)
+          break;
+        visit(key + "." + std::string{k2.str()}, node2);
+      }
+    } else {
+      visit(key, node);
+    }
+  }
+  if (failure)
+    return unexpected(config_error{file.string() + ": " + failure->what});
+  return base;
+}
+
+std::optional<config_error> validate(const settings& s) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // The data dir, or its nearest existing ancestor, must be writable.
+  fs::path probe = fs::absolute(s.data_dir, ec);
+  while (!probe.empty() && !fs::exists(probe, ec)) {
+    auto parent = probe.parent_path();
+    if (parent == probe)
+      break;
+    probe = parent;
+  }
+  if (fs::exists(probe, ec) && !fs::is_directory(probe, ec))
+    return err("data_dir", "'" + probe.string() + "' is not a directory");
+  if (::access(probe.c_str(), W_OK | X_OK) != 0)
+    return err("data_dir", "'" + probe.string() + "' is not writable");
+  if (s.sip.tls_listen.port != 0 && s.sip.tls_listen == s.sip.listen)
+    return err("sip.tls_listen", "same address as sip.listen");
+  if (s.admin.listen.port != 0 && s.admin.listen == s.sip.listen)
+    return err("admin.listen", "same address as sip.listen (TCP)");
+  if (s.sip.t2 < s.sip.t1)
+    return err("sip.t2_ms", "must not be smaller than sip.t1_ms");
+  return std::nullopt;
+}
+
+std::string to_toml(const settings& s) {
+  std::ostringstream os;
+  os << "data_dir = \"" << s.data_dir.string() << "\"\n"
+     << "domain = \"" << s.domain << "\"\n"
+     << "log_level = \"" << s.log_level << "\"\n\n"
+     << "[sip]\n"
+     << "listen = \"" << net::to_string(s.sip.listen) << "\"\n"
+     << "tls_listen = \"" << net::to_string(s.sip.tls_listen) << "\"\n"
+     << "max_message_size = " << s.sip.max_message_size << "\n"
+     << "max_headers = " << s.sip.max_headers << "\n"
+     << "max_tcp_per_source = " << s.sip.max_tcp_per_source << "\n"
+     << "t1_ms = " << s.sip.t1.count() << "\n"
+     << "t2_ms = " << s.sip.t2.count() << "\n"
+     << "t4_ms = " << s.sip.t4.count() << "\n"
+     << "tls_certificate = \"" << s.sip.tls_certificate << "\"\n"
+     << "tls_private_key = \"" << s.sip.tls_private_key << "\"\n\n"
+     << "[admin]\n"
+     << "listen = \"" << net::to_string(s.admin.listen) << "\"\n\n"
+     << "[storage]\n"
+     << "max_batch = " << s.storage.max_batch << "\n";
+  return os.str();
+}
+
+} // namespace ivm::app

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "appliance/common/expected.hpp"
+#include "appliance/net/endpoint.hpp"
+
+namespace ivm::app {
+
+/// Everything the daemon is configured with. Defaults are the embedded
+/// configuration: `ivm-appliance` runs with no file at all.
+struct settings {
+  std::filesystem::path data_dir = "./var";
+  std::string domain = "127.0.0.1";
+  std::string log_level = "info";
+
+  struct sip_t {
+    net::endpoint listen{"127.0.0.1", 5060};
+    /// SIPS over TLS; port 0 disables it.
+    net::endpoint tls_listen{"127.0.0.1", 5061};
+    std::size_t max_message_size = 65536;
+    std::size_t max_headers = 256;
+    std::size_t max_tcp_per_source = 64;
+    std::chrono::milliseconds t1{500};
+    std::chrono::milliseconds t2{4000};
+    std::chrono::milliseconds t4{5000};
+    std::string tls_certificate; ///< PEM file; empty: generated in data dir
+    std::string tls_private_key; ///< PEM file; empty: generated in data dir
+  } sip;
+
+  struct admin_t {
+    net::endpoint listen{"127.0.0.1", 8080};
+  } admin;
+
+  struct storage_t {
+    /// Most records merged into one synced write (group commit).
+    std::size_t max_batch = 1024;
+  } storage;
+};
+
+/// A configuration problem: `what` names the key or resource and the problem
+/// in one line, e.g. "sip.listen: '1.2.3.4:99999' is not a port (0-65535)".
+struct config_error {
+  std::string what;
+};
+
+/// Reads a TOML file over the defaults in `base`. Unknown keys, wrong types
+/// and bad values are errors naming the key.
+expected<settings, config_error> load_file(const std::filesystem::path& file,
+                                           settings base = {});
+
+/// Applies one `key = value` override as given on the command line
+/// ("sip.listen", "127.0.0.1:5070"), with the same checks as the file.
+std::optional<config_error> apply(settings& s, std::string_view key,
+                                  std::string_view value);
+
+/// Checks what can be checked without side effects: the data dir is a
+/// directory we may write to (or can be created), ports differ.
+std::optional<config_error> validate(const settings& s);
+
+/// The settings as TOML (for `--check-config` and the docs).
+std::string to_toml(const settings& s);
+
+} // namespace ivm::app

@@ -1,0 +1,265 @@
+#include "appliance/net/http_server.hpp"
+
+#include <atomic>
+#include <optional>
+#include <strings.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "appliance/net/asio_util.hpp"
+#include "appliance/net/io_pool.hpp"
+#include "appliance/net/io_pool_impl.hpp"
+
+namespace ivm::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using strand_t = asio::strand<asio::io_context::executor_type>;
+
+std::string http_request::header(std::string_view name) const {
+  for (auto& [k, v] : headers)
+    if (k.size() == name.size()
+        && strncasecmp(k.data(), name.data(), name.size()) == 0)
+      return v;
+  return {};
+}
+
+std::string_view http_reason(int status) {
+  auto sv = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+  return {sv.data(), sv.size()};
+}
+
+namespace {
+
+std::string error_json(std::string_view text) {
+  std::string out = R"({"error":")";
+  for (char ch : text)
+    out += (ch == '"' || ch == '\\') ? '_' : ch;
+  out += "\"}";
+  return out;
+}
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  session(tcp::socket sock, std::shared_ptr<http_server::impl> owner);
+  void run();
+
+private:
+  void read();
+  void on_read(beast::error_code ec);
+  void reply(http_response resp, bool keep_alive);
+  void fail(int status, std::string_view why);
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<http_server::impl> owner_;
+  endpoint remote_;
+};
+
+} // namespace
+
+struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
+  impl(asio::io_context& c, http_limits l)
+    : ctx(c), strand(asio::make_strand(c)), acceptor(strand), limits(l) {
+    // nop
+  }
+
+  void accept() {
+    acceptor.async_accept(
+      asio::make_strand(ctx),
+      [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
+        if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
+          return;
+        if (!ec) {
+          if (self->sessions.load() >= self->limits.max_connections) {
+            beast::error_code ignored;
+            sock.close(ignored);
+          } else {
+            std::make_shared<session>(std::move(sock), self)->run();
+          }
+        }
+        self->accept();
+      });
+  }
+
+  asio::io_context& ctx;
+  strand_t strand;
+  tcp::acceptor acceptor;
+  http_limits limits;
+  http_handler handler;
+  std::atomic<std::size_t> sessions{0};
+  std::atomic<std::uint64_t> served{0};
+};
+
+namespace {
+
+session::session(tcp::socket sock, std::shared_ptr<http_server::impl> owner)
+  : stream_(std::move(sock)), owner_(std::move(owner)) {
+  ++owner_->sessions;
+  beast::error_code ec;
+  auto rep = stream_.socket().remote_endpoint(ec);
+  if (!ec)
+    remote_ = detail::from_asio(rep);
+}
+
+void session::run() {
+  asio::post(stream_.get_executor(),
+             [self = shared_from_this()] { self->read(); });
+}
+
+void session::read() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(owner_->limits.header_limit));
+  parser_->body_limit(owner_->limits.body_limit);
+  stream_.expires_after(owner_->limits.read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec,
+                                                std::size_t) {
+                      self->on_read(ec);
+                    });
+}
+
+void session::on_read(beast::error_code ec) {
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout
+      || ec == asio::error::operation_aborted
+      || ec == asio::error::connection_reset || ec == asio::error::eof) {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    --owner_->sessions;
+    return;
+  }
+  if (ec == bhttp::error::header_limit) {
+    fail(431, "request header too large");
+    return;
+  }
+  if (ec == bhttp::error::body_limit) {
+    fail(413, "request body too large");
+    return;
+  }
+  if (ec) {
+    fail(400, "malformed request: " + ec.message());
+    return;
+  }
+  auto msg = parser_->release();
+  http_request req;
+  req.method = std::string{msg.method_string()};
+  req.target = std::string{msg.target()};
+  for (auto& field : msg)
+    req.headers.emplace_back(std::string{field.name_string()},
+                             std::string{field.value()});
+  req.body = std::move(msg.body());
+  req.remote = remote_;
+  bool keep_alive = msg.keep_alive();
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  auto self = shared_from_this();
+  http_responder responder = [self, done, keep_alive](http_response resp) {
+    if (done->exchange(true))
+      return;
+    asio::post(self->stream_.get_executor(),
+               [self, keep_alive, resp = std::move(resp)]() mutable {
+                 self->reply(std::move(resp), keep_alive);
+               });
+  };
+  stream_.expires_never();
+  if (owner_->handler)
+    owner_->handler(std::move(req), std::move(responder));
+  else
+    responder(http_response{503, "application/json",
+                            error_json("starting"), {}});
+}
+
+void session::reply(http_response resp, bool keep_alive) {
+  auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+  res->result(static_cast<unsigned>(resp.status));
+  res->version(11);
+  res->set(bhttp::field::server, "ivm-appliance");
+  res->set(bhttp::field::content_type, resp.content_type);
+  for (auto& [k, v] : resp.headers)
+    res->set(k, v);
+  res->body() = std::move(resp.body);
+  res->keep_alive(keep_alive);
+  res->prepare_payload();
+  ++owner_->served;
+  stream_.expires_after(owner_->limits.read_timeout);
+  bhttp::async_write(stream_, *res,
+                     [self = shared_from_this(), res,
+                      keep_alive](beast::error_code ec, std::size_t) {
+                       if (!ec && keep_alive) {
+                         self->read();
+                         return;
+                       }
+                       beast::error_code ignored;
+                       self->stream_.socket().shutdown(
+                         tcp::socket::shutdown_both, ignored);
+                       --self->owner_->sessions;
+                     });
+}
+
+void session::fail(int status, std::string_view why) {
+  reply(http_response{status, "application/json", error_json(why), {}},
+        false);
+}
+
+} // namespace
+
+expected<std::unique_ptr<http_server>, std::string>
+http_server::open(io_pool& pool, const endpoint& local, http_limits limits) {
+  auto ptr = std::make_shared<impl>(pool.impl().ctx, limits);
+  beast::error_code ec;
+  auto ep = detail::to_asio<tcp::endpoint>(local, ec);
+  if (!ec)
+    ptr->acceptor.open(ep.protocol(), ec);
+  if (!ec)
+    ptr->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec)
+    ptr->acceptor.bind(ep, ec);
+  if (!ec)
+    ptr->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return unexpected("http " + to_string(local) + ": " + ec.message());
+  return std::unique_ptr<http_server>(new http_server(std::move(ptr)));
+}
+
+http_server::http_server(std::shared_ptr<impl> ptr) : impl_(std::move(ptr)) {
+  // nop
+}
+
+http_server::~http_server() {
+  close();
+}
+
+void http_server::start(http_handler handler) {
+  asio::post(impl_->strand, [self = impl_, h = std::move(handler)]() mutable {
+    self->handler = std::move(h);
+    if (self->acceptor.is_open())
+      self->accept();
+  });
+}
+
+endpoint http_server::local_endpoint() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? endpoint{} : detail::from_asio(ep);
+}
+
+void http_server::close() {
+  if (!impl_)
+    return;
+  asio::post(impl_->strand, [self = impl_] {
+    beast::error_code ignored;
+    self->acceptor.close(ignored);
+  });
+}
+
+std::uint64_t http_server::requests_served() const {
+  return impl_->served.load();
+}
+
+} // namespace ivm::net
