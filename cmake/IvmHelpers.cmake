@@ -35,5 +35,5 @@ function(ivm_add_test name)
     IVM_BINARY_DIR="${PROJECT_BINARY_DIR}")
   ivm_target_defaults(${name})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
-                       PROPERTIES LABELS "unit;${ARG_LABELS}")
+                       PROPERTIES LABELS "unit\\;${ARG_LABELS}")
 endfunction()

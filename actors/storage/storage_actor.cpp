@@ -118,8 +118,10 @@ storage_actor::behavior_type storage_impl(pointer self,
 
 storage_actor spawn_storage(caf::actor_system& sys,
                             std::shared_ptr<storage::store> db,
-                            std::size_t max_batch) {
-  return sys.spawn<caf::detached>(storage_impl, std::move(db), max_batch);
+                            std::size_t max_batch, bool detached) {
+  if (detached)
+    return sys.spawn<caf::detached>(storage_impl, std::move(db), max_batch);
+  return sys.spawn(storage_impl, std::move(db), max_batch);
 }
 
 } // namespace ivm::actors

@@ -10,9 +10,11 @@
 namespace ivm::actors {
 
 /// Spawns the storage actor on a thread of its own (detached), owning `db`.
-/// `max_batch` bounds how many write requests one commit merges.
+/// `max_batch` bounds how many write requests one commit merges. Tests pass
+/// `detached = false` to run it under the deterministic scheduler.
 storage_actor spawn_storage(caf::actor_system& sys,
                             std::shared_ptr<storage::store> db,
-                            std::size_t max_batch = 1024);
+                            std::size_t max_batch = 1024,
+                            bool detached = true);
 
 } // namespace ivm::actors

@@ -1,0 +1,98 @@
+// appliance/main/settings: defaults, file, flags, and clear errors.
+
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "appliance/main/settings.hpp"
+
+using namespace ivm;
+
+namespace {
+
+std::filesystem::path write_file(const std::string& text) {
+  auto p = std::filesystem::temp_directory_path()
+           / ("ivm-settings-" + std::to_string(getpid()) + ".toml");
+  std::ofstream{p} << text;
+  return p;
+}
+
+TEST(settings, embedded_defaults) {
+  app::settings s;
+  EXPECT_EQ(s.data_dir, "./var");
+  EXPECT_EQ(net::to_string(s.sip.listen), "127.0.0.1:5060");
+  EXPECT_EQ(net::to_string(s.admin.listen), "127.0.0.1:8080");
+  EXPECT_EQ(s.domain, "127.0.0.1");
+}
+
+TEST(settings, file_overrides_defaults) {
+  auto p = write_file("domain = \"example.org\"\n[sip]\nlisten = "
+                      "\"127.0.0.2:5070\"\nt1_ms = 250\n[admin]\nlisten = "
+                      "\"127.0.0.1:9090\"\n");
+  auto s = app::load_file(p);
+  std::filesystem::remove(p);
+  ASSERT_TRUE(s) << s.error().what;
+  EXPECT_EQ(s->domain, "example.org");
+  EXPECT_EQ(s->sip.listen.port, 5070);
+  EXPECT_EQ(s->sip.t1.count(), 250);
+  EXPECT_EQ(s->admin.listen.port, 9090);
+}
+
+TEST(settings, unknown_key_is_named) {
+  auto p = write_file("[sip]\nlisten_port = 5060\n");
+  auto s = app::load_file(p);
+  std::filesystem::remove(p);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().what.find("sip.listen_port: unknown key"),
+            std::string::npos)
+    << s.error().what;
+}
+
+TEST(settings, bad_port_is_named) {
+  app::settings s;
+  auto e = app::apply(s, "admin.listen", "127.0.0.1:70000");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->what.rfind("admin.listen: ", 0), 0u);
+  EXPECT_EQ(s.admin.listen.port, 8080) << "a failed apply changes nothing";
+}
+
+TEST(settings, syntax_error_names_the_line) {
+  auto p = write_file("domain = \"a\"\n[sip\n");
+  auto s = app::load_file(p);
+  std::filesystem::remove(p);
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().what.find(":2:"), std::string::npos) << s.error().what;
+}
+
+TEST(settings, wrong_type_and_bad_level) {
+  app::settings s;
+  EXPECT_TRUE(app::apply(s, "log_level", "loud"));
+  EXPECT_TRUE(app::apply(s, "sip.t1_ms", "fast"));
+  EXPECT_FALSE(app::apply(s, "log_level", "debug"));
+}
+
+TEST(settings, unwritable_data_dir) {
+  app::settings s;
+  auto f = write_file("x");
+  s.data_dir = f / "sub"; // below a regular file
+  auto e = app::validate(s);
+  std::filesystem::remove(f);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->what.rfind("data_dir: ", 0), 0u) << e->what;
+}
+
+TEST(settings, to_toml_round_trips) {
+  app::settings s;
+  s.domain = "box.example";
+  s.sip.listen = {"127.0.0.3", 5999};
+  auto p = write_file(app::to_toml(s));
+  auto back = app::load_file(p);
+  std::filesystem::remove(p);
+  ASSERT_TRUE(back) << back.error().what;
+  EXPECT_EQ(back->domain, "box.example");
+  EXPECT_EQ(back->sip.listen, s.sip.listen);
+}
+
+} // namespace
