@@ -7,10 +7,15 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/admin/admin_actor.hpp"
+#include "actors/sip/outbound.hpp"
+#include "actors/sip/router_actor.hpp"
+#include "actors/sip/transport_actor.hpp"
 #include "actors/storage/storage_actor.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
 #include "appliance/net/http_server.hpp"
+#include "appliance/net/tcp_server.hpp"
+#include "appliance/net/udp_socket.hpp"
 
 namespace ivm::actors {
 
@@ -20,6 +25,8 @@ struct engine_state {
   engine_resources res;
   storage_actor storage;
   admin_actor admin;
+  std::vector<sip_router_actor> sip_routers;
+  std::vector<sip_transport_actor> sip_transports;
   bool started = false;
   bool stopping = false;
   std::shared_ptr<spdlog::logger> log = log::get("engine");
@@ -28,13 +35,74 @@ struct engine_state {
 
 using pointer = engine_actor::stateful_pointer<engine_state>;
 
+template <class Server>
+void start_stream(pointer self, Server& server, sip_transport_kind kind,
+                  const std::shared_ptr<sip_outbound>& out) {
+  auto& st = self->state;
+  sip_transport_config tc{kind, st.res.sip_limits, st.sip_routers, out,
+                          st.res.metrics, st.res.sip_uas.server};
+  auto tr = spawn_sip_transport(self->system(), std::move(tc));
+  st.sip_transports.push_back(tr);
+  net::tcp_handlers h;
+  h.on_open = [tr](net::conn_id id, net::endpoint remote) {
+    caf::anon_send(tr, atoms::conn_atom::value, id, std::move(remote));
+  };
+  h.on_data = [tr](net::conn_id id, std::string bytes) {
+    caf::anon_send(tr, atoms::conn_atom::value, id, std::move(bytes));
+  };
+  h.on_close = [tr](net::conn_id id, std::string) {
+    caf::anon_send(tr, caf::close_atom::value, id);
+  };
+  server.start(std::move(h));
+  st.log->info("SIP {} listening on {}", to_string(kind),
+               net::to_string(server.local_endpoint()));
+}
+
+void start_sip(pointer self) {
+  auto& st = self->state;
+  if (!st.res.sip_udp && !st.res.sip_tcp && !st.res.sip_tls)
+    return;
+  auto out = std::make_shared<sip_outbound>(st.res.sip_udp, st.res.sip_tcp,
+                                            st.res.sip_tls);
+  sip_router_config rc;
+  rc.uas = st.res.sip_uas;
+  rc.timers = st.res.sip_timers;
+  rc.out = out;
+  rc.metrics = st.res.metrics;
+  if (st.res.sip_udp)
+    rc.self.push_back(st.res.sip_udp->local_endpoint());
+  if (st.res.sip_tls)
+    rc.self.push_back(st.res.sip_tls->local_endpoint());
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, st.res.sip_shards); ++i)
+    st.sip_routers.push_back(spawn_sip_router(self->system(), rc));
+  if (st.res.sip_udp) {
+    sip_transport_config tc{sip_transport_kind::udp, st.res.sip_limits,
+                            st.sip_routers, out, st.res.metrics,
+                            st.res.sip_uas.server};
+    auto tr = spawn_sip_transport(self->system(), std::move(tc));
+    st.sip_transports.push_back(tr);
+    st.res.sip_udp->start([tr](std::string payload, net::endpoint from) {
+      caf::anon_send(tr, atoms::recv_atom::value,
+                     datagram{std::move(payload), std::move(from)});
+    });
+    st.log->info("SIP UDP listening on {}",
+                 net::to_string(st.res.sip_udp->local_endpoint()));
+  }
+  if (st.res.sip_tcp)
+    start_stream(self, *st.res.sip_tcp, sip_transport_kind::tcp, out);
+  if (st.res.sip_tls)
+    start_stream(self, *st.res.sip_tls, sip_transport_kind::tls, out);
+}
+
 void start(pointer self) {
   auto& st = self->state;
   // 1. storage: everything else reads and writes through it.
   st.storage = spawn_storage(self->system(), st.res.store,
                              st.res.storage_max_batch);
   st.log->info("storage started ({})", st.res.store->describe());
-  // 2. admin API, then its HTTP listener.
+  // 2. SIP: router shards, then one transport per listening socket.
+  start_sip(self);
+  // 3. admin API, then its HTTP listener.
   admin_context ctx;
   ctx.storage = st.storage;
   ctx.metrics = st.res.metrics;
@@ -59,6 +127,19 @@ void stop(pointer self, caf::typed_response_promise<caf::ok_atom> rp) {
     st.res.admin_http->close();
   self->send_exit(st.admin, caf::exit_reason::user_shutdown);
   st.log->info("admin stopped");
+  if (st.res.sip_udp)
+    st.res.sip_udp->close();
+  if (st.res.sip_tcp)
+    st.res.sip_tcp->close();
+  if (st.res.sip_tls)
+    st.res.sip_tls->close();
+  for (auto& tr : st.sip_transports)
+    self->send_exit(tr, caf::exit_reason::user_shutdown);
+  for (auto& r : st.sip_routers)
+    self->send_exit(r, caf::exit_reason::user_shutdown);
+  st.sip_transports.clear();
+  st.sip_routers.clear();
+  st.log->info("SIP stopped");
   self
     ->request(st.storage, caf::infinite, atoms::sync_atom::value)
     .then(

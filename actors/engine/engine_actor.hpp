@@ -6,6 +6,9 @@
 #include <caf/fwd.hpp>
 
 #include "actors/api/engine_actor.hpp"
+#include "appliance/sip/core/uas_policy.hpp"
+#include "appliance/sip/parser.hpp"
+#include "appliance/sip/transaction/timer.hpp"
 
 namespace ivm::metrics {
 class registry;
@@ -13,6 +16,8 @@ class registry;
 
 namespace ivm::net {
 class http_server;
+class tcp_server;
+class udp_socket;
 } // namespace ivm::net
 
 namespace ivm::actors {
@@ -25,6 +30,14 @@ struct engine_resources {
   std::size_t storage_max_batch = 1024;
   std::shared_ptr<net::http_server> admin_http;
   std::shared_ptr<metrics::registry> metrics;
+  // SIP: sockets bound on sip.listen (UDP and TCP) and sip.tls_listen.
+  std::shared_ptr<net::udp_socket> sip_udp;
+  std::shared_ptr<net::tcp_server> sip_tcp;
+  std::shared_ptr<net::tcp_server> sip_tls;
+  sip::parse_options sip_limits;
+  sip::timer_config sip_timers;
+  sip::core::uas_config sip_uas;
+  std::size_t sip_shards = 2;
 };
 
 engine_actor spawn_engine(caf::actor_system& sys, engine_resources res);

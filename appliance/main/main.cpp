@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   app.add_flag("--check-config", check_config,
                "Check the configuration, print it and exit");
   app.add_flag("--version", version, "Print the version and exit");
+  // Like most Unix daemons: when a flag is repeated, the last one wins.
+  for (auto* opt : app.get_options())
+    opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -25,6 +25,15 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   net::io_pool io{1};
   // Bind every socket first: a port in use must fail before anything is
   // written to the data dir.
+  auto sip_udp = net::udp_socket::open(io, cfg.sip.listen);
+  if (!sip_udp)
+    return fail("sip.listen: " + sip_udp.error());
+  net::tcp_limits tcp_limits;
+  tcp_limits.max_per_source = cfg.sip.max_tcp_per_source;
+  tcp_limits.idle_timeout = cfg.sip.tcp_idle_timeout;
+  auto sip_tcp = net::tcp_server::open(io, cfg.sip.listen, tcp_limits);
+  if (!sip_tcp)
+    return fail("sip.listen: " + sip_tcp.error());
   auto http = net::http_server::open(io, cfg.admin.listen);
   if (!http)
     return fail("admin.listen: " + http.error());
@@ -43,6 +52,16 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   res.storage_max_batch = cfg.storage.max_batch;
   res.admin_http = std::shared_ptr<net::http_server>(std::move(*http));
   res.metrics = std::make_shared<metrics::registry>();
+  res.sip_udp = std::shared_ptr<net::udp_socket>(std::move(*sip_udp));
+  res.sip_tcp = std::shared_ptr<net::tcp_server>(std::move(*sip_tcp));
+  res.sip_limits.max_message_size = cfg.sip.max_message_size;
+  res.sip_limits.max_headers = cfg.sip.max_headers;
+  res.sip_timers.t1 = cfg.sip.t1;
+  res.sip_timers.t2 = cfg.sip.t2;
+  res.sip_timers.t4 = cfg.sip.t4;
+  res.sip_uas.domain = cfg.domain;
+  res.sip_uas.local_hosts = {cfg.sip.listen.host, "localhost"};
+  res.sip_uas.server = std::string{"ivm-appliance/"} + IVM_VERSION_STRING;
   auto engine = actors::spawn_engine(sys, res);
   int code = 0;
   {

@@ -77,6 +77,11 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     return to_int<std::size_t>(key, v, 16, 4096, s.sip.max_headers);
   } else if (key == "sip.max_tcp_per_source") {
     return to_int<std::size_t>(key, v, 1, 65535, s.sip.max_tcp_per_source);
+  } else if (key == "sip.tcp_idle_timeout_s") {
+    long long secs = 0;
+    if (auto e = to_int<long long>(key, v, 1, 86400, secs))
+      return e;
+    s.sip.tcp_idle_timeout = std::chrono::seconds{secs};
   } else if (key == "sip.t1_ms") {
     return to_ms(key, v, s.sip.t1);
   } else if (key == "sip.t2_ms") {
@@ -181,6 +186,7 @@ std::string to_toml(const settings& s) {
      << "max_message_size = " << s.sip.max_message_size << "\n"
      << "max_headers = " << s.sip.max_headers << "\n"
      << "max_tcp_per_source = " << s.sip.max_tcp_per_source << "\n"
+     << "tcp_idle_timeout_s = " << s.sip.tcp_idle_timeout.count() << "\n"
      << "t1_ms = " << s.sip.t1.count() << "\n"
      << "t2_ms = " << s.sip.t2.count() << "\n"
      << "t4_ms = " << s.sip.t4.count() << "\n"

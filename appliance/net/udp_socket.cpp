@@ -57,9 +57,8 @@ udp_socket::open(io_pool& pool, const endpoint& local, std::size_t rcvbuf) {
   auto ep = detail::to_asio<udp::endpoint>(local, ec);
   if (ec)
     return unexpected("udp " + to_string(local) + ": " + ec.message());
+  // No SO_REUSEADDR: on UDP it would let a second process share the port.
   ptr->socket.open(ep.protocol(), ec);
-  if (!ec)
-    ptr->socket.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec)
     ptr->socket.bind(ep, ec);
   if (ec)

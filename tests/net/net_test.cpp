@@ -49,8 +49,9 @@ TEST(udp, bind_to_a_port_in_use_fails_naming_the_address) {
   auto first = net::udp_socket::open(io, any_port);
   ASSERT_TRUE(first);
   auto taken = (*first)->local_endpoint();
-  // SO_REUSEADDR lets two UDP sockets share a port on Linux only when both
-  // set it; a TCP listener is the real conflict. Check with TCP below.
+  auto second = net::udp_socket::open(io, taken);
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().find(net::to_string(taken)), std::string::npos);
   auto tcp1 = net::tcp_server::open(io, any_port);
   ASSERT_TRUE(tcp1);
   auto tcp2 = net::tcp_server::open(io, (*tcp1)->local_endpoint());

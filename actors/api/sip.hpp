@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/api/types.hpp"
+#include "appliance/net/tcp_server.hpp"
+#include "appliance/sip/message.hpp"
+
+namespace ivm::actors {
+
+enum class sip_transport_kind : std::uint8_t { udp, tcp, tls };
+
+std::string_view to_string(sip_transport_kind k);
+
+/// Where a SIP message came from, and so how to answer it.
+struct sip_flow {
+  sip_transport_kind kind = sip_transport_kind::udp;
+  /// The connection for TCP/TLS (0 for UDP).
+  net::conn_id conn = 0;
+  /// The peer's address (source of the datagram or connection).
+  net::endpoint remote;
+};
+
+/// A parsed message handed from a transport to a router shard.
+struct sip_inbound {
+  sip::message msg;
+  sip_flow flow;
+};
+
+/// Counters of one router shard.
+struct sip_router_stats {
+  std::uint64_t server_transactions = 0; ///< open now
+  std::uint64_t requests = 0;            ///< new requests handled
+  std::uint64_t retransmissions = 0;     ///< absorbed retransmissions
+};
+
+/// A shard of the transaction layer (RFC 3261 §17): every message of one
+/// Call-ID goes to the same shard.
+using sip_router_actor = caf::typed_actor<
+  caf::reacts_to<atoms::recv_atom, sip_inbound>,
+  caf::reacts_to<atoms::timer_atom, std::string, std::uint8_t, std::uint64_t>,
+  caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;
+
+/// A transport: bytes in from one listening socket, parsed messages out to
+/// the router shards.
+using sip_transport_actor = caf::typed_actor<
+  caf::reacts_to<atoms::recv_atom, datagram>,
+  caf::reacts_to<atoms::conn_atom, net::conn_id, net::endpoint>,
+  caf::reacts_to<atoms::conn_atom, net::conn_id, std::string>,
+  caf::reacts_to<caf::close_atom, net::conn_id>>;
+
+} // namespace ivm::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_inbound)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_router_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::net::endpoint)

@@ -1,0 +1,52 @@
+#include "actors/sip/outbound.hpp"
+
+#include "appliance/net/tcp_server.hpp"
+#include "appliance/net/udp_socket.hpp"
+
+namespace ivm::actors {
+
+std::string_view to_string(sip_transport_kind k) {
+  switch (k) {
+    case sip_transport_kind::udp:
+      return "UDP";
+    case sip_transport_kind::tcp:
+      return "TCP";
+    case sip_transport_kind::tls:
+      return "TLS";
+  }
+  return "?";
+}
+
+sip_outbound::sip_outbound(std::shared_ptr<net::udp_socket> udp,
+                           std::shared_ptr<net::tcp_server> tcp,
+                           std::shared_ptr<net::tcp_server> tls)
+  : udp_(std::move(udp)), tcp_(std::move(tcp)), tls_(std::move(tls)) {
+  // nop
+}
+
+void sip_outbound::send(const sip_flow& flow, const net::endpoint& dest,
+                        std::string bytes) const {
+  switch (flow.kind) {
+    case sip_transport_kind::udp:
+      if (udp_)
+        udp_->send_to(std::move(bytes), dest);
+      break;
+    case sip_transport_kind::tcp:
+      if (tcp_)
+        tcp_->send(flow.conn, std::move(bytes));
+      break;
+    case sip_transport_kind::tls:
+      if (tls_)
+        tls_->send(flow.conn, std::move(bytes));
+      break;
+  }
+}
+
+void sip_outbound::close(const sip_flow& flow) const {
+  if (flow.kind == sip_transport_kind::tcp && tcp_)
+    tcp_->close(flow.conn);
+  else if (flow.kind == sip_transport_kind::tls && tls_)
+    tls_->close(flow.conn);
+}
+
+} // namespace ivm::actors

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "actors/api/sip.hpp"
+#include "appliance/sip/core/uas_policy.hpp"
+#include "appliance/sip/transaction/timer.hpp"
+
+namespace ivm::metrics {
+class registry;
+} // namespace ivm::metrics
+
+namespace ivm::actors {
+
+class sip_outbound;
+
+struct sip_router_config {
+  sip::core::uas_config uas;
+  /// Our own listening addresses (loop detection).
+  std::vector<net::endpoint> self;
+  sip::timer_config timers;
+  /// Server transactions a shard keeps at most; beyond, requests are
+  /// answered 503 statelessly.
+  std::size_t max_transactions = 200000;
+  /// Answer UDP requests at their source address (see
+  /// sip::core::response_destination).
+  bool symmetric_responses = true;
+  std::shared_ptr<sip_outbound> out;
+  std::shared_ptr<metrics::registry> metrics;
+};
+
+sip_router_actor spawn_sip_router(caf::actor_system& sys,
+                                  sip_router_config cfg);
+
+} // namespace ivm::actors

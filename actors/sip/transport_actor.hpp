@@ -1,0 +1,36 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "actors/api/sip.hpp"
+#include "appliance/sip/parser.hpp"
+
+namespace ivm::metrics {
+class registry;
+} // namespace ivm::metrics
+
+namespace ivm::actors {
+
+class sip_outbound;
+
+struct sip_transport_config {
+  sip_transport_kind kind = sip_transport_kind::udp;
+  sip::parse_options limits;
+  std::vector<sip_router_actor> shards;
+  std::shared_ptr<sip_outbound> out;
+  std::shared_ptr<metrics::registry> metrics;
+  std::string server = "ivm-appliance";
+};
+
+/// Spawns the transport actor of one listening socket: it frames (streams)
+/// and parses what arrives, answers unparseable requests statelessly
+/// (400/505/513), drops bad responses, and hands every message to the
+/// router shard of its Call-ID.
+sip_transport_actor spawn_sip_transport(caf::actor_system& sys,
+                                        sip_transport_config cfg);
+
+} // namespace ivm::actors

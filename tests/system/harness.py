@@ -1,0 +1,122 @@
+"""Black-box harness: runs the real ivm-appliance on loopback ports in a
+temporary directory and talks to it like a user would (HTTP, signals)."""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+BINARY = os.environ.get("IVM_APPLIANCE", "ivm-appliance")
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    """A port free for both TCP and UDP on 127.0.0.1 (best effort)."""
+    while True:
+        with socket.socket(socket.AF_INET, kind) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u, \
+                    socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
+                u.bind(("127.0.0.1", port))
+                t.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+
+
+def wait_until(predicate, what, limit_s=60.0):
+    """Polls `predicate` until it is true; fails after `limit_s` (a guard
+    against a hung box, not a timing assertion)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError("gave up waiting for " + what)
+
+
+class Appliance:
+    def __init__(self, extra_args=(), data_dir=None, sip_port=None,
+                 admin_port=None):
+        self.tmp = tempfile.mkdtemp(prefix="ivm-sys-")
+        self.data_dir = data_dir or os.path.join(self.tmp, "var")
+        self.sip_port = sip_port or free_port()
+        self.admin_port = admin_port or free_port()
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.log_path = os.path.join(self.tmp, "appliance.log")
+
+    def args(self):
+        return [BINARY, "--data-dir", self.data_dir,
+                "--sip-listen", "127.0.0.1:%d" % self.sip_port,
+                "--admin-listen", "127.0.0.1:%d" % self.admin_port,
+                ] + self.extra_args
+
+    def start(self, wait=True):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.args(), stdout=self.log,
+                                     stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        if wait:
+            wait_until(lambda: self.proc.poll() is not None or self.healthy(),
+                       "the appliance to answer /health")
+            if self.proc.poll() is not None:
+                raise AssertionError("appliance exited:\n" + self.log_text())
+        return self
+
+    def healthy(self):
+        try:
+            status, _ = self.http("GET", "/health")
+            return status == 200
+        except OSError:
+            return False
+
+    def http(self, method, path, body=None, headers=None):
+        req = urllib.request.Request(
+            "http://127.0.0.1:%d%s" % (self.admin_port, path), data=body,
+            method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def json(self, method, path, body=None):
+        status, data = self.http(method, path, body)
+        return status, json.loads(data)
+
+    def stop(self, sig=signal.SIGTERM):
+        """Sends `sig` and returns the exit code."""
+        if self.proc is None or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        return self.proc.wait(timeout=60)
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def log_text(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def cleanup(self):
+        self.kill()
+        if getattr(self, "log", None):
+            self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def run_binary(args, cwd=None):
+    """Runs ivm-appliance to completion (config errors, --version)."""
+    return subprocess.run([BINARY] + list(args), cwd=cwd, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)

@@ -1,0 +1,134 @@
+"""Small SIP helpers for black-box tests: raw messages over UDP/TCP, reading
+answers, and running SIPp scenarios against the box."""
+
+import os
+import random
+import re
+import socket
+import subprocess
+
+from harness import free_port
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCENARIOS = os.path.join(HERE, "..", "scenarios", "sipp")
+VECTORS = os.path.join(HERE, "..", "vectors", "sip")
+
+
+def status_of(resp):
+    m = re.match(rb"SIP/2\.0 (\d{3}) ", resp)
+    return int(m.group(1)) if m else None
+
+
+def header(resp, *names):
+    for line in resp.split(b"\r\n\r\n")[0].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower().decode() in [n.lower() for n in names]:
+            return value.strip().decode("utf-8", "replace")
+    return None
+
+
+def options(port, call_id=None, branch=None, ruri=None, extra=""):
+    call_id = call_id or "opt-%x" % random.getrandbits(48)
+    branch = branch or "z9hG4bK-%x" % random.getrandbits(48)
+    ruri = ruri or "sip:127.0.0.1:%d" % port
+    return ("OPTIONS %s SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP 127.0.0.1:9;branch=%s;rport\r\n"
+            "Max-Forwards: 70\r\n"
+            "From: <sip:test@127.0.0.1>;tag=t%x\r\n"
+            "To: <%s>\r\n"
+            "Call-ID: %s\r\n"
+            "CSeq: 1 OPTIONS\r\n%s"
+            "Content-Length: 0\r\n\r\n" % (ruri, branch, random.getrandbits(32),
+                                           ruri, call_id, extra)).encode()
+
+
+class Udp:
+    """A UDP socket of our own: everything the box sends back to it is an
+    answer to what we sent from it."""
+
+    def __init__(self, port):
+        self.port = port
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+
+    def send(self, data):
+        self.sock.sendto(data, ("127.0.0.1", self.port))
+
+    def recv(self, timeout=10.0):
+        self.sock.settimeout(timeout)
+        try:
+            return self.sock.recvfrom(65535)[0]
+        except socket.timeout:
+            return None
+
+    def final(self, timeout=10.0):
+        """The first final (>= 200) response."""
+        while True:
+            r = self.recv(timeout)
+            if r is None or (status_of(r) or 0) >= 200:
+                return r
+
+    def close(self):
+        self.sock.close()
+
+
+class Tcp:
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buf = b""
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def read_message(self, timeout=10.0):
+        """One SIP message framed by Content-Length, or None on close."""
+        self.sock.settimeout(timeout)
+        while True:
+            head_end = self.buf.find(b"\r\n\r\n")
+            if head_end >= 0:
+                m = re.search(rb"\r\n(?:Content-Length|l)\s*:\s*(\d+)",
+                              self.buf[:head_end + 2], re.I)
+                length = int(m.group(1)) if m else 0
+                total = head_end + 4 + length
+                if len(self.buf) >= total:
+                    msg, self.buf = self.buf[:total], self.buf[total:]
+                    return msg
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                return None
+            if not chunk:
+                return None
+            self.buf += chunk
+
+    def final(self, timeout=10.0):
+        while True:
+            r = self.read_message(timeout)
+            if r is None or (status_of(r) or 0) >= 200:
+                return r
+
+    def closed_by_peer(self, timeout=30.0):
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                if not self.sock.recv(65536):
+                    return True
+        except (socket.timeout, ConnectionResetError):
+            return False
+
+    def close(self):
+        self.sock.close()
+
+
+def sipp(scenario, sip_port, transport="u1", calls=10, rate=50, extra=()):
+    """Runs a SIPp scenario from tests/scenarios/sipp against the box;
+    returns (exit code, stderr). SIPp exits 0 only when every call passed."""
+    args = ["sipp", "-sf", os.path.join(SCENARIOS, scenario),
+            "-m", str(calls), "-r", str(rate), "-t", transport,
+            "-i", "127.0.0.1", "-p", str(free_port()),
+            "-cp", str(free_port()), "-mp", str(free_port()),
+            "-timeout", "60s", "-timeout_error", "-nostdin",
+            "127.0.0.1:%d" % sip_port] + list(extra)
+    r = subprocess.run(args, capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL, timeout=300)
+    return r.returncode, r.stderr
