@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   std::string config_file;
   std::string data_dir;
   std::string sip_listen;
+  std::string sip_tls_listen;
   std::string admin_listen;
   std::string domain;
   std::string log_level;
@@ -40,6 +41,8 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", data_dir, "Data directory (default ./var)");
   app.add_option("--sip-listen", sip_listen,
                  "SIP UDP and TCP address (default 127.0.0.1:5060)");
+  app.add_option("--sip-tls-listen", sip_tls_listen,
+                 "SIP over TLS address (default 127.0.0.1:5061; port 0: off)");
   app.add_option("--admin-listen", admin_listen,
                  "Admin HTTP address (default 127.0.0.1:8080)");
   app.add_option("--domain", domain, "SIP domain (default 127.0.0.1)");
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
   }
   const std::pair<const char*, const std::string*> flags[] = {
     {"data_dir", &data_dir},     {"sip.listen", &sip_listen},
+    {"sip.tls_listen", &sip_tls_listen},
     {"admin.listen", &admin_listen}, {"domain", &domain},
     {"log_level", &log_level},
   };

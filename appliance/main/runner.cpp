@@ -10,6 +10,7 @@
 #include "appliance/net/http_server.hpp"
 #include "appliance/net/io_pool.hpp"
 #include "appliance/net/tcp_server.hpp"
+#include "appliance/net/tls_context.hpp"
 #include "appliance/net/udp_socket.hpp"
 #include "ivm/version.hpp"
 #include "storage/store.hpp"
@@ -34,15 +35,50 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   auto sip_tcp = net::tcp_server::open(io, cfg.sip.listen, tcp_limits);
   if (!sip_tcp)
     return fail("sip.listen: " + sip_tcp.error());
+  std::unique_ptr<net::tcp_server> sip_tls;
+  if (cfg.sip.tls_listen.port != 0) {
+    auto opened = net::tcp_server::open(io, cfg.sip.tls_listen, tcp_limits);
+    if (!opened)
+      return fail("sip.tls_listen: " + opened.error());
+    sip_tls = std::move(*opened);
+  }
   auto http = net::http_server::open(io, cfg.admin.listen);
   if (!http)
     return fail("admin.listen: " + http.error());
+  // A configured certificate must load before anything is written.
+  std::shared_ptr<net::tls_context> tls;
+  if (sip_tls && !cfg.sip.tls_certificate.empty()) {
+    auto loaded = net::tls_context::load(cfg.sip.tls_certificate,
+                                         cfg.sip.tls_private_key);
+    if (!loaded)
+      return fail("sip.tls_certificate: " + loaded.error());
+    tls = *loaded;
+  }
   // Open the database.
   auto db = storage::open_rocksdb(cfg.data_dir);
   if (!db)
     return fail("data_dir: " + db.error().message);
   log->info("ivm-appliance {} starting; data dir {}", IVM_VERSION_STRING,
             cfg.data_dir.string());
+  if (sip_tls && !tls) {
+    // No certificate configured: a self-signed one, made at first start.
+    auto cert = cfg.data_dir / "tls" / "sip-cert.pem";
+    auto key = cfg.data_dir / "tls" / "sip-key.pem";
+    auto made = net::ensure_self_signed(cert, key, cfg.domain);
+    if (!made)
+      return fail("sip.tls_certificate: " + made.error());
+    if (*made)
+      log->info("generated a self-signed TLS certificate for {} in {}",
+                cfg.domain, cert.string());
+    auto loaded = net::tls_context::load(cert, key);
+    if (!loaded)
+      return fail("sip.tls_certificate: " + loaded.error());
+    tls = *loaded;
+  }
+  if (tls) {
+    log->info("TLS certificate SHA-256 {}", tls->fingerprint());
+    sip_tls->enable_tls(tls);
+  }
   io.start();
   caf::actor_system_config sys_cfg;
   sys_cfg.set("scheduler.max-threads", 2);
@@ -54,6 +90,7 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   res.metrics = std::make_shared<metrics::registry>();
   res.sip_udp = std::shared_ptr<net::udp_socket>(std::move(*sip_udp));
   res.sip_tcp = std::shared_ptr<net::tcp_server>(std::move(*sip_tcp));
+  res.sip_tls = std::shared_ptr<net::tcp_server>(std::move(sip_tls));
   res.sip_limits.max_message_size = cfg.sip.max_message_size;
   res.sip_limits.max_headers = cfg.sip.max_headers;
   res.sip_timers.t1 = cfg.sip.t1;

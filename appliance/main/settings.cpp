@@ -170,6 +170,10 @@ std::optional<config_error> validate(const settings& s) {
     return err("sip.tls_listen", "same address as sip.listen");
   if (s.admin.listen.port != 0 && s.admin.listen == s.sip.listen)
     return err("admin.listen", "same address as sip.listen (TCP)");
+  if (s.sip.tls_certificate.empty() != s.sip.tls_private_key.empty())
+    return err(s.sip.tls_certificate.empty() ? "sip.tls_certificate"
+                                             : "sip.tls_private_key",
+               "sip.tls_certificate and sip.tls_private_key go together");
   if (s.sip.t2 < s.sip.t1)
     return err("sip.t2_ms", "must not be smaller than sip.t1_ms");
   return std::nullopt;

@@ -4,9 +4,11 @@
 #include <atomic>
 #include <deque>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -15,23 +17,51 @@
 #include "appliance/net/asio_util.hpp"
 #include "appliance/net/io_pool.hpp"
 #include "appliance/net/io_pool_impl.hpp"
+#include "appliance/net/tls_context.hpp"
+#include "appliance/net/tls_context_impl.hpp"
 
 namespace ivm::net {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using strand_t = asio::strand<asio::io_context::executor_type>;
+using tls_stream = asio::ssl::stream<tcp::socket>;
 
 namespace {
 
+/// Time allowed for a TLS handshake.
+constexpr std::chrono::seconds handshake_timeout{10};
+
 struct connection : std::enable_shared_from_this<connection> {
-  connection(conn_id i, tcp::socket s, strand_t st)
-    : id(i), strand(st), socket(std::move(s)), idle(strand) {
-    // nop
+  connection(conn_id i, tcp::socket s, strand_t st, tls_context* tls_ctx)
+    : id(i), strand(st), idle(strand) {
+    if (tls_ctx)
+      tls = std::make_unique<tls_stream>(std::move(s),
+                                         tls_ctx->native().ctx);
+    else
+      plain.emplace(std::move(s));
+  }
+  tcp::socket& lowest() {
+    return tls ? tls->next_layer() : *plain;
+  }
+  template <class Handler>
+  void read_some(asio::mutable_buffer b, Handler h) {
+    if (tls)
+      tls->async_read_some(b, std::move(h));
+    else
+      plain->async_read_some(b, std::move(h));
+  }
+  template <class Handler>
+  void write(asio::const_buffer b, Handler h) {
+    if (tls)
+      asio::async_write(*tls, b, std::move(h));
+    else
+      asio::async_write(*plain, b, std::move(h));
   }
   conn_id id;
   strand_t strand;
-  tcp::socket socket;
+  std::optional<tcp::socket> plain;
+  std::unique_ptr<tls_stream> tls;
   asio::steady_timer idle;
   endpoint remote;
   std::array<char, 16384> buf;
@@ -56,6 +86,7 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
   tcp::acceptor acceptor;
   tcp_limits limits;
   tcp_handlers handlers;
+  std::shared_ptr<tls_context> tls;
   std::unordered_map<conn_id, std::shared_ptr<connection>> conns;
   std::map<std::string, std::size_t> per_source;
   conn_id next_id = 1;
@@ -86,7 +117,8 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
       return;
     }
     sock.set_option(tcp::no_delay(true), ec);
-    auto c = std::make_shared<connection>(next_id++, std::move(sock), st);
+    auto c = std::make_shared<connection>(next_id++, std::move(sock), st,
+                                          tls.get());
     c->remote = remote;
     ++per_source[remote.host];
     conns.emplace(c->id, c);
@@ -94,15 +126,34 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
     if (handlers.on_open)
       handlers.on_open(c->id, remote);
     asio::post(c->strand, [self = shared_from_this(), c] {
-      self->arm_idle(c);
-      self->read(c);
+      if (!c->tls) {
+        self->arm_idle(c);
+        self->read(c);
+        return;
+      }
+      self->arm_idle(c, handshake_timeout);
+      c->tls->async_handshake(asio::ssl::stream_base::server,
+                              [self, c](boost::system::error_code ec) {
+                                if (ec) {
+                                  self->shutdown(c, "TLS handshake failed: "
+                                                      + ec.message());
+                                  return;
+                                }
+                                self->arm_idle(c);
+                                self->read(c);
+                              });
     });
   }
 
-  void arm_idle(const std::shared_ptr<connection>& c) {
-    if (limits.idle_timeout.count() == 0)
+  void arm_idle(const std::shared_ptr<connection>& c,
+                std::chrono::seconds timeout = std::chrono::seconds{0}) {
+    if (timeout.count() == 0)
+      timeout = limits.idle_timeout;
+    if (timeout.count() == 0) {
+      c->idle.cancel();
       return;
-    c->idle.expires_after(limits.idle_timeout);
+    }
+    c->idle.expires_after(timeout);
     c->idle.async_wait([self = shared_from_this(),
                         c](boost::system::error_code ec) {
       if (!ec)
@@ -111,7 +162,7 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
   }
 
   void read(const std::shared_ptr<connection>& c) {
-    c->socket.async_read_some(
+    c->read_some(
       asio::buffer(c->buf),
       [self = shared_from_this(), c](boost::system::error_code ec,
                                      std::size_t n) {
@@ -131,8 +182,8 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
     if (c->writing || c->queue.empty() || c->closed)
       return;
     c->writing = true;
-    asio::async_write(
-      c->socket, asio::buffer(c->queue.front()),
+    c->write(
+      asio::buffer(c->queue.front()),
       [self = shared_from_this(), c](boost::system::error_code ec,
                                      std::size_t) {
         c->writing = false;
@@ -157,8 +208,8 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
     c->closed = true;
     boost::system::error_code ignored;
     c->idle.cancel();
-    c->socket.shutdown(tcp::socket::shutdown_both, ignored);
-    c->socket.close(ignored);
+    c->lowest().shutdown(tcp::socket::shutdown_both, ignored);
+    c->lowest().close(ignored);
     asio::post(strand, [self = shared_from_this(), c,
                         reason = std::move(reason)]() mutable {
       if (self->conns.erase(c->id) == 0)
@@ -210,6 +261,12 @@ tcp_server::~tcp_server() {
   close();
 }
 
+void tcp_server::enable_tls(std::shared_ptr<tls_context> ctx) {
+  asio::post(impl_->strand, [self = impl_, ctx = std::move(ctx)]() mutable {
+    self->tls = std::move(ctx);
+  });
+}
+
 void tcp_server::start(tcp_handlers handlers) {
   asio::post(impl_->strand, [self = impl_, h = std::move(handlers)]() mutable {
     self->handlers = std::move(h);
@@ -258,7 +315,7 @@ void tcp_server::close() {
         boost::system::error_code ign;
         c->closed = true;
         c->idle.cancel();
-        c->socket.close(ign);
+        c->lowest().close(ign);
       });
     self->conns.clear();
     self->per_source.clear();

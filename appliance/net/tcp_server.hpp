@@ -13,6 +13,7 @@
 namespace ivm::net {
 
 class io_pool;
+class tls_context;
 
 /// Identifies one accepted connection for the lifetime of the process.
 using conn_id = std::uint64_t;
@@ -45,6 +46,10 @@ public:
   open(io_pool& pool, const endpoint& local, tcp_limits limits = {});
 
   ~tcp_server();
+
+  /// Makes every connection accepted from now on TLS (server side). Call
+  /// before `start`.
+  void enable_tls(std::shared_ptr<tls_context> ctx);
 
   /// Starts accepting and delivering events to `handlers`.
   void start(tcp_handlers handlers);

@@ -50,6 +50,7 @@ class Appliance:
         self.data_dir = data_dir or os.path.join(self.tmp, "var")
         self.sip_port = sip_port or free_port()
         self.admin_port = admin_port or free_port()
+        self.tls_port = free_port()
         self.extra_args = list(extra_args)
         self.proc = None
         self.log_path = os.path.join(self.tmp, "appliance.log")
@@ -57,6 +58,7 @@ class Appliance:
     def args(self):
         return [BINARY, "--data-dir", self.data_dir,
                 "--sip-listen", "127.0.0.1:%d" % self.sip_port,
+                "--sip-tls-listen", "127.0.0.1:%d" % self.tls_port,
                 "--admin-listen", "127.0.0.1:%d" % self.admin_port,
                 ] + self.extra_args
 

@@ -123,12 +123,16 @@ class Tcp:
 def sipp(scenario, sip_port, transport="u1", calls=10, rate=50, extra=()):
     """Runs a SIPp scenario from tests/scenarios/sipp against the box;
     returns (exit code, stderr). SIPp exits 0 only when every call passed."""
+    control = free_port()
+    media = free_port()
+    while media in range(control - 4, control + 5):
+        media = free_port()
     args = ["sipp", "-sf", os.path.join(SCENARIOS, scenario),
             "-m", str(calls), "-r", str(rate), "-t", transport,
-            "-i", "127.0.0.1", "-p", str(free_port()),
-            "-cp", str(free_port()), "-mp", str(free_port()),
+            "-i", "127.0.0.1", "-p", "0",
+            "-cp", str(control), "-mp", str(media),
             "-timeout", "60s", "-timeout_error", "-nostdin",
             "127.0.0.1:%d" % sip_port] + list(extra)
     r = subprocess.run(args, capture_output=True, text=True,
                        stdin=subprocess.DEVNULL, timeout=300)
-    return r.returncode, r.stderr
+    return r.returncode, r.stdout[-1500:] + r.stderr

@@ -89,6 +89,7 @@ class BadConfiguration(unittest.TestCase):
     def run_bad(self, args, expect):
         r = run_binary(["--data-dir", self.data,
                         "--sip-listen", "127.0.0.1:%d" % free_port(),
+                        "--sip-tls-listen", "127.0.0.1:%d" % free_port(),
                         "--admin-listen", "127.0.0.1:%d" % free_port()]
                        + args)
         self.assertNotEqual(r.returncode, 0, r.stderr)
@@ -131,6 +132,8 @@ class BadConfiguration(unittest.TestCase):
         blocker = os.path.join(self.tmp.name, "file")
         open(blocker, "w").close()
         r = run_binary(["--data-dir", os.path.join(blocker, "var"),
+                        "--sip-listen", "127.0.0.1:%d" % free_port(),
+                        "--sip-tls-listen", "127.0.0.1:0",
                         "--admin-listen", "127.0.0.1:%d" % free_port()])
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("data_dir", r.stderr)
