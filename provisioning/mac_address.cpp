@@ -47,8 +47,8 @@ std::optional<mac_address> mac_address::parse(std::string_view text) {
     return std::nullopt;
   bytes_type out{};
   for (std::size_t i = 0; i < 6; ++i)
-    out[i] = static_cast<std::uint8_t>(hex_value(digits[2 * i]) * 16
-                                       + hex_value(digits[2 * i + 1]));
+    out[i] = static_cast<std::uint8_t>(hex_value(digits[2 * i]) * 16 +
+                                       hex_value(digits[2 * i + 1]));
   return mac_address{out};
 }
 

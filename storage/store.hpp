@@ -102,9 +102,8 @@ public:
   virtual ~store();
 
   /// Reads one record; an empty optional when the key is absent.
-  virtual expected<std::optional<std::string>, error> get(family f,
-                                                          std::string_view key)
-    = 0;
+  virtual expected<std::optional<std::string>, error>
+  get(family f, std::string_view key) = 0;
 
   /// Applies `batch` atomically. With `durable`, returns only after the
   /// write is on disk (WAL fsync).
@@ -112,10 +111,10 @@ public:
 
   /// Returns up to `limit` records whose key starts with `prefix`, in key
   /// order, starting at the first key >= `start` (empty: from the prefix).
-  virtual expected<std::vector<key_value>, error>
-  scan(family f, std::string_view prefix, std::string_view start,
-       std::size_t limit)
-    = 0;
+  virtual expected<std::vector<key_value>, error> scan(family f,
+                                                       std::string_view prefix,
+                                                       std::string_view start,
+                                                       std::size_t limit) = 0;
 
   /// Makes every earlier write durable (WAL fsync).
   virtual status sync() = 0;

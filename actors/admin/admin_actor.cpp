@@ -35,27 +35,27 @@ net::http_response error_response(int status, const std::string& why) {
 double uptime_s(const admin_context& ctx) {
   using namespace std::chrono;
   return duration_cast<duration<double>>(steady_clock::now() - ctx.started)
-    .count();
+      .count();
 }
 
 void health(pointer self, net::http_responder respond) {
   auto up = static_cast<std::uint64_t>(uptime_s(self->state.ctx));
   self->request(self->state.ctx.storage, std::chrono::seconds(2),
                 atoms::stats_atom::value)
-    .then(
-      [respond, up](const storage_stats& st) {
-        json body{{"status", st.healthy ? "ok" : "degraded"},
-                  {"version", IVM_VERSION_STRING},
-                  {"uptime_s", up},
-                  {"storage", st.healthy ? "ok" : "error"}};
-        respond(json_response(st.healthy ? 200 : 503, body));
-      },
-      [respond, up](const caf::error&) {
-        respond(json_response(503, json{{"status", "degraded"},
-                                        {"version", IVM_VERSION_STRING},
-                                        {"uptime_s", up},
-                                        {"storage", "unavailable"}}));
-      });
+      .then(
+          [respond, up](const storage_stats& st) {
+            json body{{"status", st.healthy ? "ok" : "degraded"},
+                      {"version", IVM_VERSION_STRING},
+                      {"uptime_s", up},
+                      {"storage", st.healthy ? "ok" : "error"}};
+            respond(json_response(st.healthy ? 200 : 503, body));
+          },
+          [respond, up](const caf::error&) {
+            respond(json_response(503, json{{"status", "degraded"},
+                                            {"version", IVM_VERSION_STRING},
+                                            {"uptime_s", up},
+                                            {"storage", "unavailable"}}));
+          });
 }
 
 void metrics_page(pointer self, net::http_responder respond) {
@@ -63,48 +63,50 @@ void metrics_page(pointer self, net::http_responder respond) {
   auto up = uptime_s(self->state.ctx);
   self->request(self->state.ctx.storage, std::chrono::seconds(2),
                 atoms::stats_atom::value)
-    .then(
-      [respond, registry, up](const storage_stats& st) {
-        std::string out;
-        auto proc = read_process_info();
-        using metrics::append;
-        append(out, "ivm_uptime_seconds", "Seconds since start.", "gauge", up);
-        append(out, "process_resident_memory_bytes", "Resident memory.",
-               "gauge", static_cast<double>(proc.resident_bytes));
-        append(out, "process_cpu_seconds_total", "User and system CPU time.",
-               "counter", proc.cpu_seconds);
-        append(out, "process_open_fds", "Open file descriptors.", "gauge",
-               static_cast<double>(proc.open_fds));
-        append(out, "process_threads", "Threads.", "gauge",
-               static_cast<double>(proc.threads));
-        append(out, "ivm_storage_up", "1 if the last storage write worked.",
-               "gauge", st.healthy ? 1 : 0);
-        append(out, "ivm_storage_reads_total", "Record reads.", "counter",
-               static_cast<double>(st.reads));
-        append(out, "ivm_storage_scans_total", "Range scans.", "counter",
-               static_cast<double>(st.scans));
-        append(out, "ivm_storage_writes_total",
-               "Durable write requests acknowledged.", "counter",
-               static_cast<double>(st.writes));
-        append(out, "ivm_storage_write_errors_total",
-               "Durable write requests failed.", "counter",
-               static_cast<double>(st.write_errors));
-        append(out, "ivm_storage_commits_total",
-               "Group commits (one WAL sync each).", "counter",
-               static_cast<double>(st.commits));
-        append(out, "ivm_storage_records_written_total",
-               "Records written by commits.", "counter",
-               static_cast<double>(st.records));
-        append(out, "ivm_storage_largest_commit",
-               "Most write requests merged into one commit.", "gauge",
-               static_cast<double>(st.largest_commit));
-        if (registry)
-          registry->render(out);
-        respond(net::http_response{200, "text/plain; version=0.0.4", out, {}});
-      },
-      [respond](const caf::error&) {
-        respond(error_response(503, "storage unavailable"));
-      });
+      .then(
+          [respond, registry, up](const storage_stats& st) {
+            std::string out;
+            auto proc = read_process_info();
+            using metrics::append;
+            append(out, "ivm_uptime_seconds", "Seconds since start.", "gauge",
+                   up);
+            append(out, "process_resident_memory_bytes", "Resident memory.",
+                   "gauge", static_cast<double>(proc.resident_bytes));
+            append(out, "process_cpu_seconds_total",
+                   "User and system CPU time.", "counter", proc.cpu_seconds);
+            append(out, "process_open_fds", "Open file descriptors.", "gauge",
+                   static_cast<double>(proc.open_fds));
+            append(out, "process_threads", "Threads.", "gauge",
+                   static_cast<double>(proc.threads));
+            append(out, "ivm_storage_up", "1 if the last storage write worked.",
+                   "gauge", st.healthy ? 1 : 0);
+            append(out, "ivm_storage_reads_total", "Record reads.", "counter",
+                   static_cast<double>(st.reads));
+            append(out, "ivm_storage_scans_total", "Range scans.", "counter",
+                   static_cast<double>(st.scans));
+            append(out, "ivm_storage_writes_total",
+                   "Durable write requests acknowledged.", "counter",
+                   static_cast<double>(st.writes));
+            append(out, "ivm_storage_write_errors_total",
+                   "Durable write requests failed.", "counter",
+                   static_cast<double>(st.write_errors));
+            append(out, "ivm_storage_commits_total",
+                   "Group commits (one WAL sync each).", "counter",
+                   static_cast<double>(st.commits));
+            append(out, "ivm_storage_records_written_total",
+                   "Records written by commits.", "counter",
+                   static_cast<double>(st.records));
+            append(out, "ivm_storage_largest_commit",
+                   "Most write requests merged into one commit.", "gauge",
+                   static_cast<double>(st.largest_commit));
+            if (registry)
+              registry->render(out);
+            respond(
+                net::http_response{200, "text/plain; version=0.0.4", out, {}});
+          },
+          [respond](const caf::error&) {
+            respond(error_response(503, "storage unavailable"));
+          });
 }
 
 void route(pointer self, http_exchange& ex) {
@@ -129,7 +131,7 @@ void route(pointer self, http_exchange& ex) {
 admin_actor::behavior_type admin_impl(pointer self, admin_context ctx) {
   self->state.ctx = std::move(ctx);
   return {
-    [self](atoms::http_atom, http_exchange& ex) { route(self, ex); },
+      [self](atoms::http_atom, http_exchange& ex) { route(self, ex); },
   };
 }
 

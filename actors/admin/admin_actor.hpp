@@ -17,8 +17,8 @@ namespace ivm::actors {
 struct admin_context {
   storage_actor storage;
   std::shared_ptr<metrics::registry> metrics;
-  std::chrono::steady_clock::time_point started
-    = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point started =
+      std::chrono::steady_clock::now();
 };
 
 admin_actor spawn_admin(caf::actor_system& sys, admin_context ctx);

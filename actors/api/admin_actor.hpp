@@ -8,7 +8,7 @@
 namespace ivm::actors {
 
 /// The admin API: answers HTTP requests handed over by the I/O thread.
-using admin_actor
-  = caf::typed_actor<caf::reacts_to<atoms::http_atom, http_exchange>>;
+using admin_actor =
+    caf::typed_actor<caf::reacts_to<atoms::http_atom, http_exchange>>;
 
 } // namespace ivm::actors

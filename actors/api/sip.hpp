@@ -41,17 +41,17 @@ struct sip_router_stats {
 /// A shard of the transaction layer (RFC 3261 §17): every message of one
 /// Call-ID goes to the same shard.
 using sip_router_actor = caf::typed_actor<
-  caf::reacts_to<atoms::recv_atom, sip_inbound>,
-  caf::reacts_to<atoms::timer_atom, std::string, std::uint8_t, std::uint64_t>,
-  caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;
+    caf::reacts_to<atoms::recv_atom, sip_inbound>,
+    caf::reacts_to<atoms::timer_atom, std::string, std::uint8_t, std::uint64_t>,
+    caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;
 
 /// A transport: bytes in from one listening socket, parsed messages out to
 /// the router shards.
 using sip_transport_actor = caf::typed_actor<
-  caf::reacts_to<atoms::recv_atom, datagram>,
-  caf::reacts_to<atoms::conn_atom, net::conn_id, net::endpoint>,
-  caf::reacts_to<atoms::conn_atom, net::conn_id, std::string>,
-  caf::reacts_to<caf::close_atom, net::conn_id>>;
+    caf::reacts_to<atoms::recv_atom, datagram>,
+    caf::reacts_to<atoms::conn_atom, net::conn_id, net::endpoint>,
+    caf::reacts_to<atoms::conn_atom, net::conn_id, std::string>,
+    caf::reacts_to<caf::close_atom, net::conn_id>>;
 
 } // namespace ivm::actors
 

@@ -18,13 +18,13 @@ namespace ivm::actors {
 /// - sync: answered when everything before it is durable.
 /// - stats: counters.
 using storage_actor = caf::typed_actor<
-  caf::replies_to<caf::get_atom, storage::family, std::string>::with<
-    optional_string>,
-  caf::replies_to<caf::put_atom, storage::write_batch>::with<caf::ok_atom>,
-  caf::replies_to<atoms::scan_atom, storage::family, std::string, std::string,
-                  std::uint64_t>::with<key_values>,
-  caf::replies_to<atoms::sync_atom>::with<caf::ok_atom>,
-  caf::replies_to<atoms::stats_atom>::with<storage_stats>,
-  caf::reacts_to<atoms::commit_atom>>;
+    caf::replies_to<caf::get_atom, storage::family,
+                    std::string>::with<optional_string>,
+    caf::replies_to<caf::put_atom, storage::write_batch>::with<caf::ok_atom>,
+    caf::replies_to<atoms::scan_atom, storage::family, std::string, std::string,
+                    std::uint64_t>::with<key_values>,
+    caf::replies_to<atoms::sync_atom>::with<caf::ok_atom>,
+    caf::replies_to<atoms::stats_atom>::with<storage_stats>,
+    caf::reacts_to<atoms::commit_atom>>;
 
 } // namespace ivm::actors

@@ -25,11 +25,11 @@ struct storage_stats {
   std::string last_error;
   std::uint64_t reads = 0;
   std::uint64_t scans = 0;
-  std::uint64_t writes = 0;        ///< write requests acknowledged
-  std::uint64_t write_errors = 0;  ///< write requests failed
-  std::uint64_t commits = 0;       ///< synced batches (WAL fsyncs)
-  std::uint64_t records = 0;       ///< records written
-  std::uint64_t largest_commit = 0;///< most write requests in one commit
+  std::uint64_t writes = 0;         ///< write requests acknowledged
+  std::uint64_t write_errors = 0;   ///< write requests failed
+  std::uint64_t commits = 0;        ///< synced batches (WAL fsyncs)
+  std::uint64_t records = 0;        ///< records written
+  std::uint64_t largest_commit = 0; ///< most write requests in one commit
 };
 
 /// An HTTP request handed from the I/O thread to the admin actor, with the
@@ -51,16 +51,16 @@ using key_values = std::vector<storage::key_value>;
 } // namespace ivm::actors
 
 CAF_BEGIN_TYPE_ID_BLOCK(ivm, caf::first_custom_type_id)
-  CAF_ADD_ATOM(ivm, ivm::atoms, scan_atom, "scan")
-  CAF_ADD_ATOM(ivm, ivm::atoms, stats_atom, "stats")
-  CAF_ADD_ATOM(ivm, ivm::atoms, start_atom, "start")
-  CAF_ADD_ATOM(ivm, ivm::atoms, stop_atom, "stop")
-  CAF_ADD_ATOM(ivm, ivm::atoms, commit_atom, "commit")
-  CAF_ADD_ATOM(ivm, ivm::atoms, sync_atom, "sync")
-  CAF_ADD_ATOM(ivm, ivm::atoms, recv_atom, "recv")
-  CAF_ADD_ATOM(ivm, ivm::atoms, http_atom, "http")
-  CAF_ADD_ATOM(ivm, ivm::atoms, conn_atom, "conn")
-  CAF_ADD_ATOM(ivm, ivm::atoms, timer_atom, "timer")
+CAF_ADD_ATOM(ivm, ivm::atoms, scan_atom, "scan")
+CAF_ADD_ATOM(ivm, ivm::atoms, stats_atom, "stats")
+CAF_ADD_ATOM(ivm, ivm::atoms, start_atom, "start")
+CAF_ADD_ATOM(ivm, ivm::atoms, stop_atom, "stop")
+CAF_ADD_ATOM(ivm, ivm::atoms, commit_atom, "commit")
+CAF_ADD_ATOM(ivm, ivm::atoms, sync_atom, "sync")
+CAF_ADD_ATOM(ivm, ivm::atoms, recv_atom, "recv")
+CAF_ADD_ATOM(ivm, ivm::atoms, http_atom, "http")
+CAF_ADD_ATOM(ivm, ivm::atoms, conn_atom, "conn")
+CAF_ADD_ATOM(ivm, ivm::atoms, timer_atom, "timer")
 CAF_END_TYPE_ID_BLOCK(ivm)
 
 // Local-only payloads: they never cross the network, so they need no

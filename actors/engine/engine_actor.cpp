@@ -39,15 +39,28 @@ template <class Server>
 void start_stream(pointer self, Server& server, sip_transport_kind kind,
                   const std::shared_ptr<sip_outbound>& out) {
   auto& st = self->state;
-  sip_transport_config tc{kind, st.res.sip_limits, st.sip_routers, out,
-                          st.res.metrics, st.res.sip_uas.server};
+  sip_transport_config tc{kind, st.res.sip_limits, st.sip_routers,
+                          out,  st.res.metrics,    st.res.sip_uas.server};
+  auto inflight = tc.inflight;
+  auto* overload = &st.res.metrics->make_counter(
+      "ivm_sip_overload_total",
+      "UDP datagrams dropped or TCP/TLS connections closed because the SIP "
+      "transport was too far behind.");
   auto tr = spawn_sip_transport(self->system(), std::move(tc));
   st.sip_transports.push_back(tr);
   net::tcp_handlers h;
   h.on_open = [tr](net::conn_id id, net::endpoint remote) {
     caf::anon_send(tr, atoms::conn_atom::value, id, std::move(remote));
   };
-  h.on_data = [tr](net::conn_id id, std::string bytes) {
+  auto* srv = &server;
+  h.on_data = [tr, inflight, overload, srv](net::conn_id id,
+                                            std::string bytes) {
+    if (inflight->load() >= max_inflight) {
+      overload->inc();
+      srv->close(id); // a stream cannot skip bytes: give up the connection
+      return;
+    }
+    ++*inflight;
     caf::anon_send(tr, atoms::conn_atom::value, id, std::move(bytes));
   };
   h.on_close = [tr](net::conn_id id, std::string) {
@@ -77,11 +90,22 @@ void start_sip(pointer self) {
     st.sip_routers.push_back(spawn_sip_router(self->system(), rc));
   if (st.res.sip_udp) {
     sip_transport_config tc{sip_transport_kind::udp, st.res.sip_limits,
-                            st.sip_routers, out, st.res.metrics,
-                            st.res.sip_uas.server};
+                            st.sip_routers,          out,
+                            st.res.metrics,          st.res.sip_uas.server};
+    auto inflight = tc.inflight;
+    auto* overload = &st.res.metrics->make_counter(
+        "ivm_sip_overload_total",
+        "UDP datagrams dropped or TCP/TLS connections closed because the SIP "
+        "transport was too far behind.");
     auto tr = spawn_sip_transport(self->system(), std::move(tc));
     st.sip_transports.push_back(tr);
-    st.res.sip_udp->start([tr](std::string payload, net::endpoint from) {
+    st.res.sip_udp->start([tr, inflight, overload](std::string payload,
+                                                   net::endpoint from) {
+      if (inflight->load() >= max_inflight) {
+        overload->inc(); // as a full socket buffer would: the UAC retransmits
+        return;
+      }
+      ++*inflight;
       caf::anon_send(tr, atoms::recv_atom::value,
                      datagram{std::move(payload), std::move(from)});
     });
@@ -97,8 +121,8 @@ void start_sip(pointer self) {
 void start(pointer self) {
   auto& st = self->state;
   // 1. storage: everything else reads and writes through it.
-  st.storage = spawn_storage(self->system(), st.res.store,
-                             st.res.storage_max_batch);
+  st.storage =
+      spawn_storage(self->system(), st.res.store, st.res.storage_max_batch);
   st.log->info("storage started ({})", st.res.store->describe());
   // 2. SIP: router shards, then one transport per listening socket.
   start_sip(self);
@@ -110,10 +134,10 @@ void start(pointer self) {
   if (st.res.admin_http) {
     auto admin = st.admin;
     st.res.admin_http->start(
-      [admin](net::http_request req, net::http_responder respond) {
-        caf::anon_send(admin, atoms::http_atom::value,
-                       http_exchange{std::move(req), std::move(respond)});
-      });
+        [admin](net::http_request req, net::http_responder respond) {
+          caf::anon_send(admin, atoms::http_atom::value,
+                         http_exchange{std::move(req), std::move(respond)});
+        });
     st.log->info("admin HTTP listening on {}",
                  net::to_string(st.res.admin_http->local_endpoint()));
   }
@@ -140,40 +164,41 @@ void stop(pointer self, caf::typed_response_promise<caf::ok_atom> rp) {
   st.sip_transports.clear();
   st.sip_routers.clear();
   st.log->info("SIP stopped");
-  self
-    ->request(st.storage, caf::infinite, atoms::sync_atom::value)
-    .then(
-      [self, rp](caf::ok_atom) mutable {
-        self->state.log->info("storage flushed");
-        self->send_exit(self->state.storage, caf::exit_reason::user_shutdown);
-        rp.deliver(caf::ok_atom::value);
-      },
-      [self, rp](const caf::error& err) mutable {
-        self->state.log->error("storage flush failed: {}",
-                               self->system().render(err));
-        self->send_exit(self->state.storage, caf::exit_reason::user_shutdown);
-        rp.deliver(err);
-      });
+  self->request(st.storage, caf::infinite, atoms::sync_atom::value)
+      .then(
+          [self, rp](caf::ok_atom) mutable {
+            self->state.log->info("storage flushed");
+            self->send_exit(self->state.storage,
+                            caf::exit_reason::user_shutdown);
+            rp.deliver(caf::ok_atom::value);
+          },
+          [self, rp](const caf::error& err) mutable {
+            self->state.log->error("storage flush failed: {}",
+                                   self->system().render(err));
+            self->send_exit(self->state.storage,
+                            caf::exit_reason::user_shutdown);
+            rp.deliver(err);
+          });
 }
 
 engine_actor::behavior_type engine_impl(pointer self, engine_resources res) {
   self->state.res = std::move(res);
   return {
-    [self](atoms::start_atom) -> caf::ok_atom {
-      if (!self->state.started)
-        start(self);
-      return caf::ok_atom::value;
-    },
-    [self](atoms::stop_atom) -> caf::result<caf::ok_atom> {
-      auto rp = self->make_response_promise<caf::ok_atom>();
-      if (!self->state.stopping) {
-        self->state.stopping = true;
-        stop(self, rp);
-      } else {
-        rp.deliver(caf::ok_atom::value);
-      }
-      return rp;
-    },
+      [self](atoms::start_atom) -> caf::ok_atom {
+        if (!self->state.started)
+          start(self);
+        return caf::ok_atom::value;
+      },
+      [self](atoms::stop_atom) -> caf::result<caf::ok_atom> {
+        auto rp = self->make_response_promise<caf::ok_atom>();
+        if (!self->state.stopping) {
+          self->state.stopping = true;
+          stop(self, rp);
+        } else {
+          rp.deliver(caf::ok_atom::value);
+        }
+        return rp;
+      },
   };
 }
 

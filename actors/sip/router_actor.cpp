@@ -90,8 +90,8 @@ void step(pointer self, const std::string& key, const sip::server_event& ev) {
   if (it == self->state.txs.end())
     return;
   auto now = std::chrono::steady_clock::now();
-  auto effects = std::visit([&](auto& m) { return m.step(ev, now); },
-                            it->second.tx);
+  auto effects =
+      std::visit([&](auto& m) { return m.step(ev, now); }, it->second.tx);
   apply(self, key, effects);
 }
 
@@ -105,8 +105,8 @@ void respond(pointer self, const std::string& key, const sip::message& resp) {
     it->second.request = sip::message{};
   }
   self->state.responses->inc();
-  step(self, key, sip::events::tu_response{resp.status_code,
-                                           sip::serialize(resp)});
+  step(self, key,
+       sip::events::tu_response{resp.status_code, sip::serialize(resp)});
 }
 
 void respond_with(pointer self, const std::string& key, int code,
@@ -130,8 +130,8 @@ std::string merge_key_of(const sip::message& req) {
   auto tag = from ? sip::param_value(from->params, "tag") : std::nullopt;
   if (!tag)
     return {};
-  return std::string{*tag} + '\n' + std::string{req.value_of("Call-ID")}
-         + '\n' + std::string{req.value_of("CSeq")};
+  return std::string{*tag} + '\n' + std::string{req.value_of("Call-ID")} +
+         '\n' + std::string{req.value_of("CSeq")};
 }
 
 // CANCEL (RFC 3261 §9.2): 200 for the CANCEL, 487 for a pending INVITE.
@@ -143,8 +143,8 @@ void on_cancel(pointer self, const std::string& key) {
     invite.replace("CSeq", std::to_string(cs->number) + " INVITE");
   auto invite_key = transaction_key(invite);
   auto it = st.txs.find(invite_key);
-  if (it == st.txs.end()
-      || !std::holds_alternative<sip::invite_server_transaction>(it->second.tx)) {
+  if (it == st.txs.end() ||
+      !std::holds_alternative<sip::invite_server_transaction>(it->second.tx)) {
     respond_with(self, key, 481, "Call/Transaction Does Not Exist");
     return;
   }
@@ -164,8 +164,8 @@ void on_request(pointer self, const std::string& key) {
     int code = err->status;
     std::string reason = err->reason;
     // RFC 4475 §3.1.2.18: an unknown method with a CSeq mismatch -> 501.
-    if (err->code == sip::parse_errc::cseq_method_mismatch
-        && !sip::core::is_known_method(req.method)) {
+    if (err->code == sip::parse_errc::cseq_method_mismatch &&
+        !sip::core::is_known_method(req.method)) {
       code = 501;
       reason = "Not Implemented";
     }
@@ -213,8 +213,7 @@ void apply(pointer self, const std::string& key,
       on_request(self, key);
     } else if (std::holds_alternative<sip::effects::send_trying>(eff)) {
       auto trying = sip::make_response(entry.request, 100, "Trying");
-      step(self, key,
-           sip::events::tu_response{100, sip::serialize(trying)});
+      step(self, key, sip::events::tu_response{100, sip::serialize(trying)});
     } else if (std::holds_alternative<sip::effects::terminated>(eff)) {
       if (!entry.merge_key.empty())
         st.merged.erase(entry.merge_key);
@@ -248,8 +247,8 @@ void on_inbound(pointer self, sip_inbound& in) {
   }
   if (msg.method == "ACK") {
     auto it = st.txs.find(key);
-    if (it != st.txs.end()
-        && std::holds_alternative<sip::invite_server_transaction>(it->second.tx))
+    if (it != st.txs.end() &&
+        std::holds_alternative<sip::invite_server_transaction>(it->second.tx))
       step(self, key, sip::events::ack_received{});
     return; // ACKs without a transaction are absorbed
   }
@@ -260,22 +259,28 @@ void on_inbound(pointer self, sip_inbound& in) {
     return;
   }
   bool reliable = in.flow.kind != sip_transport_kind::udp;
-  auto reply_to = reliable ? in.flow.remote
-                           : sip::core::response_destination(
-                               msg, in.flow.remote,
-                               st.cfg.symmetric_responses);
+  auto reply_to =
+      reliable ? in.flow.remote
+               : sip::core::response_destination(msg, in.flow.remote,
+                                                 st.cfg.symmetric_responses);
   if (st.txs.size() >= st.cfg.max_transactions) {
-    sip::core::uas_answer busy{503, "Service Unavailable", {{"Retry-After", "5"}}};
+    sip::core::uas_answer busy{
+        503, "Service Unavailable", {{"Retry-After", "5"}}};
     auto resp = sip::core::build_response(msg, busy, deterministic_tag(key),
                                           st.cfg.uas);
     st.cfg.out->send(in.flow, reply_to, sip::serialize(resp));
     return;
   }
   server_tx entry{
-    msg.method == "INVITE"
-      ? machine{sip::invite_server_transaction{st.cfg.timers, reliable}}
-      : machine{sip::non_invite_server_transaction{st.cfg.timers, reliable}},
-    in.flow, reply_to, std::move(msg), false, {}};
+      msg.method == "INVITE"
+          ? machine{sip::invite_server_transaction{st.cfg.timers, reliable}}
+          : machine{sip::non_invite_server_transaction{st.cfg.timers,
+                                                       reliable}},
+      in.flow,
+      reply_to,
+      std::move(msg),
+      false,
+      {}};
   st.txs.emplace(key, std::move(entry));
   st.stats.server_transactions = st.txs.size();
   step(self, key, sip::events::request_received{});
@@ -286,8 +291,8 @@ sip_router_actor::behavior_type router_impl(pointer self,
   auto& st = self->state;
   st.cfg = std::move(cfg);
   auto& m = *st.cfg.metrics;
-  st.requests = &m.make_counter("ivm_sip_requests_total",
-                                "New SIP requests handled.");
+  st.requests =
+      &m.make_counter("ivm_sip_requests_total", "New SIP requests handled.");
   st.absorbed = &m.make_counter("ivm_sip_retransmissions_absorbed_total",
                                 "Retransmitted requests answered again.");
   st.responses = &m.make_counter("ivm_sip_responses_sent_total",
@@ -295,14 +300,14 @@ sip_router_actor::behavior_type router_impl(pointer self,
   st.stray = &m.make_counter("ivm_sip_stray_responses_total",
                              "Responses that matched no transaction.");
   return {
-    [self](atoms::recv_atom, sip_inbound& in) { on_inbound(self, in); },
-    [self](atoms::timer_atom, const std::string& key, std::uint8_t id,
-           std::uint64_t generation) {
-      step(self, key,
-           sip::events::timer_fired{static_cast<sip::timer_id>(id),
-                                    generation});
-    },
-    [self](atoms::stats_atom) { return self->state.stats; },
+      [self](atoms::recv_atom, sip_inbound& in) { on_inbound(self, in); },
+      [self](atoms::timer_atom, const std::string& key, std::uint8_t id,
+             std::uint64_t generation) {
+        step(self, key,
+             sip::events::timer_fired{static_cast<sip::timer_id>(id),
+                                      generation});
+      },
+      [self](atoms::stats_atom) { return self->state.stats; },
   };
 }
 

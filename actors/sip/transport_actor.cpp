@@ -121,20 +121,26 @@ sip_transport_actor::behavior_type transport_impl(pointer self,
   st.cfg = std::move(cfg);
   st.stream_limits = st.cfg.limits;
   st.stream_limits.stream = true;
-  st.received = &st.cfg.metrics->make_counter(
-    "ivm_sip_messages_received_total", "SIP messages parsed.");
+  st.received = &st.cfg.metrics->make_counter("ivm_sip_messages_received_total",
+                                              "SIP messages parsed.");
   st.malformed = &st.cfg.metrics->make_counter(
-    "ivm_sip_malformed_total", "SIP messages rejected or dropped as malformed.");
+      "ivm_sip_malformed_total",
+      "SIP messages rejected or dropped as malformed.");
   return {
-    [self](atoms::recv_atom, const datagram& d) { on_datagram(self, d); },
-    [self](atoms::conn_atom, net::conn_id id, const net::endpoint& remote) {
-      self->state.conns.emplace(
-        id, connection{sip::stream_framer{self->state.stream_limits}, remote});
-    },
-    [self](atoms::conn_atom, net::conn_id id, const std::string& bytes) {
-      on_stream(self, id, bytes);
-    },
-    [self](caf::close_atom, net::conn_id id) { self->state.conns.erase(id); },
+      [self](atoms::recv_atom, const datagram& d) {
+        --*self->state.cfg.inflight;
+        on_datagram(self, d);
+      },
+      [self](atoms::conn_atom, net::conn_id id, const net::endpoint& remote) {
+        self->state.conns.emplace(
+            id,
+            connection{sip::stream_framer{self->state.stream_limits}, remote});
+      },
+      [self](atoms::conn_atom, net::conn_id id, const std::string& bytes) {
+        --*self->state.cfg.inflight;
+        on_stream(self, id, bytes);
+      },
+      [self](caf::close_atom, net::conn_id id) { self->state.conns.erase(id); },
   };
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,7 +25,15 @@ struct sip_transport_config {
   std::shared_ptr<sip_outbound> out;
   std::shared_ptr<metrics::registry> metrics;
   std::string server = "ivm-appliance";
+  /// Datagrams / stream chunks handed over by the I/O thread and not yet
+  /// processed; the I/O side drops (UDP) or closes (TCP) beyond a limit, so
+  /// a flood cannot grow the mailbox without bound.
+  std::shared_ptr<std::atomic<std::size_t>> inflight =
+      std::make_shared<std::atomic<std::size_t>>(0);
 };
+
+/// Most datagrams or chunks in flight towards one transport actor.
+inline constexpr std::size_t max_inflight = 20000;
 
 /// Spawns the transport actor of one listening socket: it frames (streams)
 /// and parses what arrives, answers unparseable requests statelessly

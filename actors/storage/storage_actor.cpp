@@ -70,47 +70,47 @@ storage_actor::behavior_type storage_impl(pointer self,
   self->state.max_batch = max_batch == 0 ? 1 : max_batch;
   self->state.stats.backend = self->state.db->describe();
   return {
-    [self](caf::get_atom, storage::family fam,
-           const std::string& key) -> caf::result<optional_string> {
-      ++self->state.stats.reads;
-      auto res = self->state.db->get(fam, key);
-      if (!res)
-        return to_caf(res.error());
-      return *res;
-    },
-    [self](caf::put_atom,
-           const storage::write_batch& batch) -> caf::result<caf::ok_atom> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<caf::ok_atom>();
-      st.pending.append(batch);
-      st.waiting.push_back(rp);
-      if (st.waiting.size() >= st.max_batch) {
+      [self](caf::get_atom, storage::family fam,
+             const std::string& key) -> caf::result<optional_string> {
+        ++self->state.stats.reads;
+        auto res = self->state.db->get(fam, key);
+        if (!res)
+          return to_caf(res.error());
+        return *res;
+      },
+      [self](caf::put_atom,
+             const storage::write_batch& batch) -> caf::result<caf::ok_atom> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<caf::ok_atom>();
+        st.pending.append(batch);
+        st.waiting.push_back(rp);
+        if (st.waiting.size() >= st.max_batch) {
+          commit(self);
+        } else if (!st.commit_scheduled) {
+          // Every write already in the mailbox is processed before this
+          // message: they all share the next WAL sync.
+          st.commit_scheduled = true;
+          self->send(self, atoms::commit_atom::value);
+        }
+        return rp;
+      },
+      [self](atoms::commit_atom) { commit(self); },
+      [self](atoms::scan_atom, storage::family fam, const std::string& prefix,
+             const std::string& start,
+             std::uint64_t limit) -> caf::result<key_values> {
+        ++self->state.stats.scans;
+        auto res = self->state.db->scan(fam, prefix, start, limit);
+        if (!res)
+          return to_caf(res.error());
+        return std::move(*res);
+      },
+      [self](atoms::sync_atom) -> caf::result<caf::ok_atom> {
         commit(self);
-      } else if (!st.commit_scheduled) {
-        // Every write already in the mailbox is processed before this
-        // message: they all share the next WAL sync.
-        st.commit_scheduled = true;
-        self->send(self, atoms::commit_atom::value);
-      }
-      return rp;
-    },
-    [self](atoms::commit_atom) { commit(self); },
-    [self](atoms::scan_atom, storage::family fam, const std::string& prefix,
-           const std::string& start,
-           std::uint64_t limit) -> caf::result<key_values> {
-      ++self->state.stats.scans;
-      auto res = self->state.db->scan(fam, prefix, start, limit);
-      if (!res)
-        return to_caf(res.error());
-      return std::move(*res);
-    },
-    [self](atoms::sync_atom) -> caf::result<caf::ok_atom> {
-      commit(self);
-      if (auto failure = self->state.db->sync())
-        return to_caf(*failure);
-      return caf::ok_atom::value;
-    },
-    [self](atoms::stats_atom) { return self->state.stats; },
+        if (auto failure = self->state.db->sync())
+          return to_caf(*failure);
+        return caf::ok_atom::value;
+      },
+      [self](atoms::stats_atom) { return self->state.stats; },
   };
 }
 

@@ -14,7 +14,6 @@ namespace ivm::actors {
 /// `detached = false` to run it under the deterministic scheduler.
 storage_actor spawn_storage(caf::actor_system& sys,
                             std::shared_ptr<storage::store> db,
-                            std::size_t max_batch = 1024,
-                            bool detached = true);
+                            std::size_t max_batch = 1024, bool detached = true);
 
 } // namespace ivm::actors

@@ -71,10 +71,12 @@ int main(int argc, char** argv) {
     cfg = *loaded;
   }
   const std::pair<const char*, const std::string*> flags[] = {
-    {"data_dir", &data_dir},     {"sip.listen", &sip_listen},
-    {"sip.tls_listen", &sip_tls_listen},
-    {"admin.listen", &admin_listen}, {"domain", &domain},
-    {"log_level", &log_level},
+      {"data_dir", &data_dir},
+      {"sip.listen", &sip_listen},
+      {"sip.tls_listen", &sip_tls_listen},
+      {"admin.listen", &admin_listen},
+      {"domain", &domain},
+      {"log_level", &log_level},
   };
   for (auto& [key, value] : flags)
     if (!value->empty())

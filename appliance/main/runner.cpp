@@ -104,10 +104,10 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   {
     caf::scoped_actor self{sys};
     self->request(engine, caf::infinite, atoms::start_atom::value)
-      .receive([](caf::ok_atom) {},
-               [&](const caf::error& err) {
-                 code = fail("start failed: " + sys.render(err));
-               });
+        .receive([](caf::ok_atom) {},
+                 [&](const caf::error& err) {
+                   code = fail("start failed: " + sys.render(err));
+                 });
     if (code == 0) {
       log->info("ready");
       int sig = 0;
@@ -115,10 +115,10 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
       log->info("received {}, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
     }
     self->request(engine, caf::infinite, atoms::stop_atom::value)
-      .receive([](caf::ok_atom) {},
-               [&](const caf::error& err) {
-                 code = fail("stop failed: " + sys.render(err));
-               });
+        .receive([](caf::ok_atom) {},
+                 [&](const caf::error& err) {
+                   code = fail("stop failed: " + sys.render(err));
+                 });
     self->send_exit(engine, caf::exit_reason::user_shutdown);
   }
   engine = nullptr;

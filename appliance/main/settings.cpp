@@ -22,17 +22,16 @@ std::optional<config_error> to_int(std::string_view key, std::string_view v,
                                    Int lo, Int hi, Int& out) {
   Int x{};
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || x < lo
-      || x > hi)
-    return err(key, "'" + std::string{v} + "' is not a number in "
-                      + std::to_string(lo) + ".." + std::to_string(hi));
+  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || x < lo ||
+      x > hi)
+    return err(key, "'" + std::string{v} + "' is not a number in " +
+                        std::to_string(lo) + ".." + std::to_string(hi));
   out = x;
   return std::nullopt;
 }
 
-std::optional<config_error> to_endpoint(std::string_view key,
-                                        std::string_view v,
-                                        net::endpoint& out) {
+std::optional<config_error>
+to_endpoint(std::string_view key, std::string_view v, net::endpoint& out) {
   auto ep = net::parse_endpoint(v);
   if (!ep)
     return err(key, "'" + std::string{v} + "': " + ep.error());
@@ -63,8 +62,8 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     s.domain = std::string{v};
   } else if (key == "log_level") {
     if (!log::valid_level(v))
-      return err(key, "'" + std::string{v}
-                        + "' is not one of trace, debug, info, warn, error, "
+      return err(key, "'" + std::string{v} +
+                          "' is not one of trace, debug, info, warn, error, "
                           "critical, off");
     s.log_level = std::string{v};
   } else if (key == "sip.listen") {

@@ -27,8 +27,8 @@ expected<endpoint, std::string> parse_endpoint(std::string_view text) {
   std::string_view port;
   if (!text.empty() && text.front() == '[') {
     auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size()
-        || text[close + 1] != ':')
+    if (close == std::string_view::npos || close + 1 >= text.size() ||
+        text[close + 1] != ':')
       return unexpected(std::string{"expected [IPV6]:PORT"});
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
@@ -45,10 +45,10 @@ expected<endpoint, std::string> parse_endpoint(std::string_view text) {
   if (!is_ip_literal(ep.host, v6))
     return unexpected("'" + ep.host + "' is not an IP address");
   unsigned value = 0;
-  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(),
-                                   value);
-  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size()
-      || value > 65535)
+  auto [ptr, ec] =
+      std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() ||
+      value > 65535)
     return unexpected("'" + std::string{port} + "' is not a port (0-65535)");
   ep.port = static_cast<std::uint16_t>(value);
   return ep;

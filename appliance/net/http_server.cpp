@@ -24,8 +24,8 @@ using strand_t = asio::strand<asio::io_context::executor_type>;
 
 std::string http_request::header(std::string_view name) const {
   for (auto& [k, v] : headers)
-    if (k.size() == name.size()
-        && strncasecmp(k.data(), name.data(), name.size()) == 0)
+    if (k.size() == name.size() &&
+        strncasecmp(k.data(), name.data(), name.size()) == 0)
       return v;
   return {};
 }
@@ -73,20 +73,20 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 
   void accept() {
     acceptor.async_accept(
-      asio::make_strand(ctx),
-      [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
-        if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
-          return;
-        if (!ec) {
-          if (self->sessions.load() >= self->limits.max_connections) {
-            beast::error_code ignored;
-            sock.close(ignored);
-          } else {
-            std::make_shared<session>(std::move(sock), self)->run();
+        asio::make_strand(ctx),
+        [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
+          if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
+            return;
+          if (!ec) {
+            if (self->sessions.load() >= self->limits.max_connections) {
+              beast::error_code ignored;
+              sock.close(ignored);
+            } else {
+              std::make_shared<session>(std::move(sock), self)->run();
+            }
           }
-        }
-        self->accept();
-      });
+          self->accept();
+        });
   }
 
   asio::io_context& ctx;
@@ -116,20 +116,21 @@ void session::run() {
 
 void session::read() {
   parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(owner_->limits.header_limit));
+  parser_->header_limit(
+      static_cast<std::uint32_t>(owner_->limits.header_limit));
   parser_->body_limit(owner_->limits.body_limit);
   stream_.expires_after(owner_->limits.read_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code ec,
-                                                std::size_t) {
-                      self->on_read(ec);
-                    });
+  bhttp::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->on_read(ec);
+      });
 }
 
 void session::on_read(beast::error_code ec) {
-  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout
-      || ec == asio::error::operation_aborted
-      || ec == asio::error::connection_reset || ec == asio::error::eof) {
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+      ec == asio::error::operation_aborted ||
+      ec == asio::error::connection_reset || ec == asio::error::eof) {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     --owner_->sessions;
@@ -171,8 +172,8 @@ void session::on_read(beast::error_code ec) {
   if (owner_->handler)
     owner_->handler(std::move(req), std::move(responder));
   else
-    responder(http_response{503, "application/json",
-                            error_json("starting"), {}});
+    responder(
+        http_response{503, "application/json", error_json("starting"), {}});
 }
 
 void session::reply(http_response resp, bool keep_alive) {
@@ -197,14 +198,13 @@ void session::reply(http_response resp, bool keep_alive) {
                        }
                        beast::error_code ignored;
                        self->stream_.socket().shutdown(
-                         tcp::socket::shutdown_both, ignored);
+                           tcp::socket::shutdown_both, ignored);
                        --self->owner_->sessions;
                      });
 }
 
 void session::fail(int status, std::string_view why) {
-  reply(http_response{status, "application/json", error_json(why), {}},
-        false);
+  reply(http_response{status, "application/json", error_json(why), {}}, false);
 }
 
 } // namespace

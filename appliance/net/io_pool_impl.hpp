@@ -15,7 +15,7 @@ namespace ivm::net::detail {
 struct io_pool_impl {
   boost::asio::io_context ctx;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type>
-    guard{ctx.get_executor()};
+      guard{ctx.get_executor()};
   std::vector<std::thread> threads;
   std::size_t size = 1;
 };

@@ -8,8 +8,8 @@
 #include <unordered_map>
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -36,8 +36,7 @@ struct connection : std::enable_shared_from_this<connection> {
   connection(conn_id i, tcp::socket s, strand_t st, tls_context* tls_ctx)
     : id(i), strand(st), idle(strand) {
     if (tls_ctx)
-      tls = std::make_unique<tls_stream>(std::move(s),
-                                         tls_ctx->native().ctx);
+      tls = std::make_unique<tls_stream>(std::move(s), tls_ctx->native().ctx);
     else
       plain.emplace(std::move(s));
   }
@@ -95,14 +94,14 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
   void accept() {
     auto st = asio::make_strand(ctx);
     acceptor.async_accept(
-      st, [self = shared_from_this(), st](boost::system::error_code ec,
-                                          tcp::socket sock) {
-        if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
-          return;
-        if (!ec)
-          self->admit(std::move(sock), st);
-        self->accept();
-      });
+        st, [self = shared_from_this(), st](boost::system::error_code ec,
+                                            tcp::socket sock) {
+          if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
+            return;
+          if (!ec)
+            self->admit(std::move(sock), st);
+          self->accept();
+        });
   }
 
   void admit(tcp::socket sock, strand_t st) {
@@ -111,14 +110,14 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
     if (ec)
       return;
     auto remote = detail::from_asio(rep);
-    if (conns.size() >= limits.max_connections
-        || per_source[remote.host] >= limits.max_per_source) {
+    if (conns.size() >= limits.max_connections ||
+        per_source[remote.host] >= limits.max_per_source) {
       sock.close(ec);
       return;
     }
     sock.set_option(tcp::no_delay(true), ec);
-    auto c = std::make_shared<connection>(next_id++, std::move(sock), st,
-                                          tls.get());
+    auto c =
+        std::make_shared<connection>(next_id++, std::move(sock), st, tls.get());
     c->remote = remote;
     ++per_source[remote.host];
     conns.emplace(c->id, c);
@@ -135,8 +134,8 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
       c->tls->async_handshake(asio::ssl::stream_base::server,
                               [self, c](boost::system::error_code ec) {
                                 if (ec) {
-                                  self->shutdown(c, "TLS handshake failed: "
-                                                      + ec.message());
+                                  self->shutdown(c, "TLS handshake failed: " +
+                                                        ec.message());
                                   return;
                                 }
                                 self->arm_idle(c);
@@ -154,51 +153,49 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
       return;
     }
     c->idle.expires_after(timeout);
-    c->idle.async_wait([self = shared_from_this(),
-                        c](boost::system::error_code ec) {
-      if (!ec)
-        self->shutdown(c, "idle timeout");
-    });
+    c->idle.async_wait(
+        [self = shared_from_this(), c](boost::system::error_code ec) {
+          if (!ec)
+            self->shutdown(c, "idle timeout");
+        });
   }
 
   void read(const std::shared_ptr<connection>& c) {
     c->read_some(
-      asio::buffer(c->buf),
-      [self = shared_from_this(), c](boost::system::error_code ec,
-                                     std::size_t n) {
-        if (ec) {
-          self->shutdown(c, ec == asio::error::eof ? "closed by peer"
-                                                   : ec.message());
-          return;
-        }
-        self->arm_idle(c);
-        if (self->handlers.on_data)
-          self->handlers.on_data(c->id, std::string(c->buf.data(), n));
-        self->read(c);
-      });
+        asio::buffer(c->buf), [self = shared_from_this(),
+                               c](boost::system::error_code ec, std::size_t n) {
+          if (ec) {
+            self->shutdown(c, ec == asio::error::eof ? "closed by peer"
+                                                     : ec.message());
+            return;
+          }
+          self->arm_idle(c);
+          if (self->handlers.on_data)
+            self->handlers.on_data(c->id, std::string(c->buf.data(), n));
+          self->read(c);
+        });
   }
 
   void write(const std::shared_ptr<connection>& c) {
     if (c->writing || c->queue.empty() || c->closed)
       return;
     c->writing = true;
-    c->write(
-      asio::buffer(c->queue.front()),
-      [self = shared_from_this(), c](boost::system::error_code ec,
-                                     std::size_t) {
-        c->writing = false;
-        if (ec) {
-          self->shutdown(c, ec.message());
-          return;
-        }
-        c->queued_bytes -= c->queue.front().size();
-        c->queue.pop_front();
-        if (c->queue.empty() && c->closing) {
-          self->shutdown(c, "closed by us");
-          return;
-        }
-        self->write(c);
-      });
+    c->write(asio::buffer(c->queue.front()),
+             [self = shared_from_this(), c](boost::system::error_code ec,
+                                            std::size_t) {
+               c->writing = false;
+               if (ec) {
+                 self->shutdown(c, ec.message());
+                 return;
+               }
+               c->queued_bytes -= c->queue.front().size();
+               c->queue.pop_front();
+               if (c->queue.empty() && c->closing) {
+                 self->shutdown(c, "closed by us");
+                 return;
+               }
+               self->write(c);
+             });
   }
 
   // Runs on the connection's strand.
@@ -277,7 +274,7 @@ void tcp_server::start(tcp_handlers handlers) {
 
 void tcp_server::send(conn_id id, std::string bytes) {
   impl_->with_conn(id, [self = impl_, bytes = std::move(bytes)](
-                         const std::shared_ptr<connection>& c) {
+                           const std::shared_ptr<connection>& c) {
     if (c->closed || c->closing)
       return;
     if (c->queued_bytes + bytes.size() > self->limits.max_write_queue) {

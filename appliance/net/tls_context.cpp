@@ -91,10 +91,10 @@ tls_context::load(const std::filesystem::path& certificate,
                   const std::filesystem::path& private_key) {
   auto ptr = std::make_unique<impl>();
   namespace ssl = boost::asio::ssl;
-  ptr->ctx.set_options(ssl::context::default_workarounds
-                       | ssl::context::no_sslv2 | ssl::context::no_sslv3
-                       | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1
-                       | ssl::context::single_dh_use);
+  ptr->ctx.set_options(ssl::context::default_workarounds |
+                       ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                       ssl::context::single_dh_use);
   boost::system::error_code ec;
   ptr->ctx.use_certificate_chain_file(certificate.string(), ec);
   if (ec)
@@ -103,8 +103,8 @@ tls_context::load(const std::filesystem::path& certificate,
   if (ec)
     return unexpected(private_key.string() + ": " + ec.message());
   if (SSL_CTX_check_private_key(ptr->ctx.native_handle()) != 1)
-    return unexpected(private_key.string()
-                      + ": does not match the certificate");
+    return unexpected(private_key.string() +
+                      ": does not match the certificate");
   if (auto cert = SSL_CTX_get0_certificate(ptr->ctx.native_handle()))
     ptr->fingerprint = sha256_fingerprint(cert);
   return std::shared_ptr<tls_context>(new tls_context(std::move(ptr)));
@@ -115,8 +115,8 @@ ensure_self_signed(const std::filesystem::path& certificate,
                    const std::filesystem::path& private_key,
                    const std::string& common_name) {
   std::error_code fs_ec;
-  if (std::filesystem::exists(certificate, fs_ec)
-      && std::filesystem::exists(private_key, fs_ec))
+  if (std::filesystem::exists(certificate, fs_ec) &&
+      std::filesystem::exists(private_key, fs_ec))
     return false;
   std::filesystem::create_directories(certificate.parent_path(), fs_ec);
   std::filesystem::create_directories(private_key.parent_path(), fs_ec);
@@ -132,30 +132,28 @@ ensure_self_signed(const std::filesystem::path& certificate,
   X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
   X509_gmtime_adj(X509_getm_notAfter(cert), 10L * 365 * 24 * 3600);
   X509_set_pubkey(cert, key);
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(
-                               "IVM appliance"),
-                             -1, -1, 0);
   X509_NAME_add_entry_by_txt(
-    name, "CN", MBSTRING_ASC,
-    reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
+      name, "O", MBSTRING_ASC,
+      reinterpret_cast<const unsigned char*>("IVM appliance"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(
+      name, "CN", MBSTRING_ASC,
+      reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
   X509_set_issuer_name(cert, name);
-  bool is_ip = common_name.find_first_not_of("0123456789.:abcdefABCDEF")
-               == std::string::npos;
+  bool is_ip = common_name.find_first_not_of("0123456789.:abcdefABCDEF") ==
+               std::string::npos;
   std::string san = (is_ip ? "IP:" : "DNS:") + common_name;
   if (common_name != "127.0.0.1")
     san += ",IP:127.0.0.1";
-  if (!add_ext(cert, NID_subject_alt_name, san.c_str())
-      || !add_ext(cert, NID_basic_constraints, "critical,CA:FALSE")
-      || !add_ext(cert, NID_ext_key_usage, "serverAuth,clientAuth")
-      || X509_sign(cert, key, EVP_sha256()) == 0)
+  if (!add_ext(cert, NID_subject_alt_name, san.c_str()) ||
+      !add_ext(cert, NID_basic_constraints, "critical,CA:FALSE") ||
+      !add_ext(cert, NID_ext_key_usage, "serverAuth,clientAuth") ||
+      X509_sign(cert, key, EVP_sha256()) == 0)
     failure = "certificate creation failed: " + openssl_error();
   expected<bool, std::string> result = true;
   if (failure.empty())
     result = write_pem(private_key, 0600, [key](FILE* f) {
       return PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr,
-                                  nullptr)
-             == 1;
+                                  nullptr) == 1;
     });
   if (failure.empty() && result)
     result = write_pem(certificate, 0644, [cert](FILE* f) {

@@ -24,21 +24,21 @@ struct udp_socket::impl : std::enable_shared_from_this<udp_socket::impl> {
 
   void receive() {
     socket.async_receive_from(
-      asio::buffer(buf), sender,
-      [self = shared_from_this()](boost::system::error_code ec,
-                                  std::size_t n) {
-        if (ec == asio::error::operation_aborted || !self->socket.is_open())
-          return;
-        if (!ec) {
-          ++self->received;
-          if (self->handler)
-            self->handler(std::string(self->buf.data(), n),
-                          detail::from_asio(self->sender));
-        }
-        // Errors such as ICMP port unreachable (ECONNREFUSED) on a UDP
-        // socket concern one peer only: keep receiving.
-        self->receive();
-      });
+        asio::buffer(buf), sender,
+        [self = shared_from_this()](boost::system::error_code ec,
+                                    std::size_t n) {
+          if (ec == asio::error::operation_aborted || !self->socket.is_open())
+            return;
+          if (!ec) {
+            ++self->received;
+            if (self->handler)
+              self->handler(std::string(self->buf.data(), n),
+                            detail::from_asio(self->sender));
+          }
+          // Errors such as ICMP port unreachable (ECONNREFUSED) on a UDP
+          // socket concern one peer only: keep receiving.
+          self->receive();
+        });
   }
 
   asio::strand<asio::io_context::executor_type> strand;
@@ -65,7 +65,8 @@ udp_socket::open(io_pool& pool, const endpoint& local, std::size_t rcvbuf) {
     return unexpected("udp " + to_string(local) + ": " + ec.message());
   boost::system::error_code ignored;
   ptr->socket.set_option(
-    asio::socket_base::receive_buffer_size(static_cast<int>(rcvbuf)), ignored);
+      asio::socket_base::receive_buffer_size(static_cast<int>(rcvbuf)),
+      ignored);
   return std::unique_ptr<udp_socket>(new udp_socket(std::move(ptr)));
 }
 
@@ -95,11 +96,11 @@ void udp_socket::send_to(std::string payload, const endpoint& to) {
     if (!self->socket.is_open())
       return;
     self->socket.async_send_to(
-      asio::buffer(*data), dest,
-      [self, data](boost::system::error_code err, std::size_t) {
-        if (!err)
-          ++self->sent;
-      });
+        asio::buffer(*data), dest,
+        [self, data](boost::system::error_code err, std::size_t) {
+          if (!err)
+            ++self->sent;
+        });
   });
 }
 

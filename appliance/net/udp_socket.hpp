@@ -15,8 +15,8 @@ class io_pool;
 
 /// Called on an I/O thread for each received datagram. Must not block: hand
 /// the bytes to an actor.
-using datagram_handler = std::function<void(std::string payload,
-                                            endpoint from)>;
+using datagram_handler =
+    std::function<void(std::string payload, endpoint from)>;
 
 /// A bound UDP socket on an `io_pool`. Thread-safe: any thread may send.
 class udp_socket {

@@ -22,9 +22,8 @@ expected<T, parse_error> number(std::string_view value, uint64_t max,
 }
 
 bool is_word_char(char c) noexcept {
-  return detail::is_token_char(c)
-         || std::string_view{"()<>:\\\"/[]?{}"}.find(c)
-              != std::string_view::npos;
+  return detail::is_token_char(c) ||
+         std::string_view{"()<>:\\\"/[]?{}"}.find(c) != std::string_view::npos;
 }
 
 bool slash_or_fail(cursor& in) {
@@ -44,8 +43,8 @@ expected<media_type, parse_error> media(std::string_view value, bool range,
   if (type.empty() || !slash_or_fail(in))
     return unexpected(bad(what));
   auto subtype = in.token();
-  if (subtype.empty() || (!range && (type == "*" || subtype == "*"))
-      || (type == "*" && subtype != "*"))
+  if (subtype.empty() || (!range && (type == "*" || subtype == "*")) ||
+      (type == "*" && subtype != "*"))
     return unexpected(bad(what));
   result.type = detail::to_lower(type);
   result.subtype = detail::to_lower(subtype);
@@ -63,8 +62,8 @@ expected<cseq, parse_error> parse_cseq(std::string_view value) {
   auto start = in.pos;
   while (detail::is_digit(in.peek()))
     ++in.pos;
-  auto num = detail::parse_uint(in.text.substr(start, in.pos - start),
-                                UINT32_MAX);
+  auto num =
+      detail::parse_uint(in.text.substr(start, in.pos - start), UINT32_MAX);
   if (!num || !in.skip_ws())
     return unexpected(bad("CSeq"));
   auto method = in.token();
@@ -96,14 +95,13 @@ expected<std::string, parse_error> parse_call_id(std::string_view value) {
         return false;
     return true;
   };
-  if (!ok(value.substr(0, at))
-      || (at != std::string_view::npos && !ok(value.substr(at + 1))))
+  if (!ok(value.substr(0, at)) ||
+      (at != std::string_view::npos && !ok(value.substr(at + 1))))
     return unexpected(bad("Call-ID"));
   return std::string{value};
 }
 
-expected<media_type, parse_error>
-parse_content_type(std::string_view value) {
+expected<media_type, parse_error> parse_content_type(std::string_view value) {
   return media(value, false, "Content-Type");
 }
 
@@ -185,15 +183,14 @@ expected<uint32_t, parse_error> parse_retry_after(std::string_view value) {
   auto start = in.pos;
   while (detail::is_digit(in.peek()))
     ++in.pos;
-  auto n = detail::parse_uint(in.text.substr(start, in.pos - start),
-                              UINT32_MAX);
+  auto n =
+      detail::parse_uint(in.text.substr(start, in.pos - start), UINT32_MAX);
   if (!n)
     return unexpected(bad("Retry-After"));
   return static_cast<uint32_t>(*n);
 }
 
-expected<std::vector<int>, parse_error>
-parse_warning(std::string_view value) {
+expected<std::vector<int>, parse_error> parse_warning(std::string_view value) {
   std::vector<int> result;
   for (auto item : detail::split_list(value)) {
     // warning-value = warn-code SP warn-agent SP warn-text
@@ -206,8 +203,8 @@ parse_warning(std::string_view value) {
     auto agent_start = in.pos;
     while (!in.at_end() && !detail::is_wsp(in.peek()))
       ++in.pos;
-    if (in.pos == agent_start || !in.skip_ws() || in.peek() != '"'
-        || !detail::quoted_string(in) || !in.at_end())
+    if (in.pos == agent_start || !in.skip_ws() || in.peek() != '"' ||
+        !detail::quoted_string(in) || !in.at_end())
       return unexpected(bad("Warning"));
     result.push_back(static_cast<int>(*n));
   }
@@ -234,12 +231,12 @@ bool is_valid_date(std::string_view value) noexcept {
   auto digits = [&](size_t pos, size_t n, uint64_t max) {
     return detail::parse_uint(value.substr(pos, n), max).has_value();
   };
-  return one_of(value.substr(0, 3), days) && value.substr(3, 2) == ", "
-         && digits(5, 2, 31) && value[7] == ' '
-         && one_of(value.substr(8, 3), months) && value[11] == ' '
-         && digits(12, 4, 9999) && value[16] == ' ' && digits(17, 2, 23)
-         && value[19] == ':' && digits(20, 2, 59) && value[22] == ':'
-         && digits(23, 2, 60) && value.substr(25) == " GMT";
+  return one_of(value.substr(0, 3), days) && value.substr(3, 2) == ", " &&
+         digits(5, 2, 31) && value[7] == ' ' &&
+         one_of(value.substr(8, 3), months) && value[11] == ' ' &&
+         digits(12, 4, 9999) && value[16] == ' ' && digits(17, 2, 23) &&
+         value[19] == ':' && digits(20, 2, 59) && value[22] == ':' &&
+         digits(23, 2, 60) && value.substr(25) == " GMT";
 }
 
 } // namespace ivm::sip

@@ -68,13 +68,13 @@ std::vector<const header*> message::find_all(std::string_view name) const {
 size_t message::count(std::string_view name) const noexcept {
   matcher pred{name};
   return static_cast<size_t>(
-    std::count_if(headers.begin(), headers.end(), pred));
+      std::count_if(headers.begin(), headers.end(), pred));
 }
 
 size_t message::count(header_id id) const noexcept {
   return static_cast<size_t>(
-    std::count_if(headers.begin(), headers.end(),
-                  [id](const header& hdr) { return hdr.id == id; }));
+      std::count_if(headers.begin(), headers.end(),
+                    [id](const header& hdr) { return hdr.id == id; }));
 }
 
 std::vector<std::string_view> message::values(std::string_view name) const {

@@ -94,8 +94,8 @@ std::optional<parse_error> request_line(std::string_view line, message& msg) {
   };
   auto sp1 = line.find(' ');
   auto sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
-  if (sp2 == std::string_view::npos
-      || line.find(' ', sp2 + 1) != std::string_view::npos)
+  if (sp2 == std::string_view::npos ||
+      line.find(' ', sp2 + 1) != std::string_view::npos)
     return err("Malformed Request-Line", parse_errc::malformed_start_line);
   auto method = line.substr(0, sp1);
   auto uri = line.substr(sp1 + 1, sp2 - sp1 - 1);
@@ -104,14 +104,14 @@ std::optional<parse_error> request_line(std::string_view line, message& msg) {
     return err("Malformed Method", parse_errc::malformed_start_line);
   // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" + something
   auto colon = uri.find(':');
-  if (colon == 0 || colon == std::string_view::npos || colon + 1 == uri.size()
-      || !detail::is_alpha(uri[0]))
+  if (colon == 0 || colon == std::string_view::npos ||
+      colon + 1 == uri.size() || !detail::is_alpha(uri[0]))
     return err("Malformed Request-URI", parse_errc::malformed_start_line);
   for (size_t i = 0; i < uri.size(); ++i) {
     auto c = uri[i];
-    if (!is_uri_char(c)
-        || (i < colon && !detail::is_alpha(c) && !detail::is_digit(c)
-            && c != '+' && c != '-' && c != '.'))
+    if (!is_uri_char(c) ||
+        (i < colon && !detail::is_alpha(c) && !detail::is_digit(c) &&
+         c != '+' && c != '-' && c != '.'))
       return err("Malformed Request-URI", parse_errc::malformed_start_line);
   }
   switch (check_version(version)) {
@@ -167,8 +167,8 @@ std::optional<parse_error> header_field(std::string_view field, bool is_req,
     auto c = field[i];
     if (c == '\r') {
       // Only folding (CRLF WSP) can remain inside a field: it is LWS.
-      if (i + 2 < field.size() && field[i + 1] == '\n'
-          && detail::is_wsp(field[i + 2])) {
+      if (i + 2 < field.size() && field[i + 1] == '\n' &&
+          detail::is_wsp(field[i + 2])) {
         while (!value.empty() && detail::is_wsp(value.back()))
           value.pop_back();
         i += 2;
@@ -219,8 +219,8 @@ std::optional<parse_error> header_section(std::string_view data, size_t& pos,
 }
 
 // Reads the Content-Length of `msg`: nullopt if absent.
-expected<std::optional<size_t>, parse_error>
-content_length(const message& msg, size_t limit) {
+expected<std::optional<size_t>, parse_error> content_length(const message& msg,
+                                                            size_t limit) {
   std::optional<size_t> result;
   for (auto& hdr : msg.headers) {
     if (hdr.id != header_id::content_length)
@@ -245,11 +245,11 @@ expected<message, parse_error> parse_head(std::string_view data, size_t& pos,
   auto is_req = !starts_with_sip(data.substr(pos));
   if (data.size() > opts.max_message_size)
     return unexpected(
-      fail(is_req, 513, "Message Too Large", parse_errc::too_large));
+        fail(is_req, 513, "Message Too Large", parse_errc::too_large));
   auto eol = data.find(crlf, pos);
   if (eol == std::string_view::npos)
     return unexpected(
-      fail(is_req, 400, "Truncated start line", parse_errc::truncated));
+        fail(is_req, 400, "Truncated start line", parse_errc::truncated));
   auto line = data.substr(pos, eol - pos);
   auto err = is_req ? request_line(line, msg) : status_line(line, msg);
   if (err)

@@ -4,8 +4,8 @@
 
 namespace ivm::sip {
 
-message make_response(const message& request, int code,
-                      std::string_view reason, std::string_view to_tag) {
+message make_response(const message& request, int code, std::string_view reason,
+                      std::string_view to_tag) {
   auto result = message::make_response(code, std::string{reason});
   result.version = request.version;
   for (auto& hdr : request.headers) {

@@ -43,8 +43,16 @@ bool is_token_char(char c) noexcept {
   if (is_alpha(c) || is_digit(c))
     return true;
   switch (c) {
-    case '-': case '.': case '!': case '%': case '*':
-    case '_': case '+': case '`': case '\'': case '~':
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~':
       return true;
     default:
       return false;

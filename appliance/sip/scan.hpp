@@ -66,8 +66,7 @@ std::optional<std::string> quoted_string(cursor& in);
 /// the end of the cursor or a character in `stop`. Values: token, host
 /// (including IPv6 with or without brackets) or quoted-string. Returns
 /// nullopt on a syntax error (e.g. empty names as in ";;").
-std::optional<param_list> header_params(cursor& in,
-                                        std::string_view stop = {});
+std::optional<param_list> header_params(cursor& in, std::string_view stop = {});
 
 /// Splits a comma-separated header value, ignoring commas inside quoted
 /// strings and <...>. Elements are trimmed; empty elements are kept so that

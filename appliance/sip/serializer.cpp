@@ -37,8 +37,8 @@ std::string serialize(const message& msg, const serialize_options& opts) {
   auto length = std::to_string(msg.body.size());
   bool length_written = false;
   for (auto& hdr : msg.headers) {
-    std::string_view name = opts.long_names ? hdr.canonical_name()
-                                            : std::string_view{hdr.name};
+    std::string_view name =
+        opts.long_names ? hdr.canonical_name() : std::string_view{hdr.name};
     if (hdr.id == header_id::content_length) {
       if (!length_written)
         append_header(out, name, length);

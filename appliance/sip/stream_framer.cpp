@@ -40,8 +40,8 @@ stream_framer::result stream_framer::consume(std::string_view bytes) {
   // Bound memory: the caller drains with next() before feeding more, so at
   // most one partial message plus one read are buffered.
   if (buffered() + bytes.size() > 2 * opts_.max_message_size + 4)
-    return fail(parse_error{513, "Message Too Large", true,
-                            parse_errc::too_large});
+    return fail(
+        parse_error{513, "Message Too Large", true, parse_errc::too_large});
   buffer_.append(bytes);
   return next();
 }
@@ -60,8 +60,8 @@ stream_framer::result stream_framer::next() {
       res.what = framer_event::ping;
       return res;
     }
-    if (data.size() < 4 && std::string_view{"\r\n\r\n"}.substr(
-                             0, data.size()) == data)
+    if (data.size() < 4 &&
+        std::string_view{"\r\n\r\n"}.substr(0, data.size()) == data)
       return res; // could still become a ping
     if (data.substr(0, 2) == "\r\n") {
       offset_ += 2;
@@ -72,11 +72,11 @@ stream_framer::result stream_framer::next() {
     auto from = std::max(scan_, offset_);
     auto pos = std::string_view{buffer_}.find("\r\n\r\n", from);
     if (pos == std::string_view::npos) {
-      scan_ = buffer_.size() >= 3 ? std::max(offset_, buffer_.size() - 3)
-                                  : offset_;
+      scan_ =
+          buffer_.size() >= 3 ? std::max(offset_, buffer_.size() - 3) : offset_;
       if (buffered() > opts_.max_message_size)
-        return fail(parse_error{513, "Message Too Large", true,
-                                parse_errc::too_large});
+        return fail(
+            parse_error{513, "Message Too Large", true, parse_errc::too_large});
       return res;
     }
     head_end_ = pos + 4;
@@ -89,8 +89,8 @@ stream_framer::result stream_framer::next() {
     }
     body_size_ = *size;
     if (head_end_ - offset_ + body_size_ > opts_.max_message_size) {
-      auto r = fail(parse_error{513, "Message Too Large", true,
-                                parse_errc::too_large});
+      auto r = fail(
+          parse_error{513, "Message Too Large", true, parse_errc::too_large});
       r.frame = std::string{head};
       return r;
     }

@@ -76,10 +76,10 @@ private:
 
   parse_options opts_;
   std::string buffer_;
-  size_t offset_ = 0;     // start of the unconsumed data
-  size_t scan_ = 0;       // where to resume the search for CRLFCRLF
-  size_t head_end_ = 0;   // end of the header section, 0 if not yet found
-  size_t body_size_ = 0;  // Content-Length of the current message
+  size_t offset_ = 0;    // start of the unconsumed data
+  size_t scan_ = 0;      // where to resume the search for CRLFCRLF
+  size_t head_end_ = 0;  // end of the header section, 0 if not yet found
+  size_t body_size_ = 0; // Content-Length of the current message
   bool failed_ = false;
   parse_error error_;
 };

@@ -147,12 +147,12 @@ expected<uri, parse_error> tel_uri(std::string_view rest, uri result) {
   if (number.empty())
     return unexpected(bad_uri());
   for (auto c : number)
-    if (!is_hex(c) && std::string_view{"+-.()*#pPwW"}.find(c)
-                        == std::string_view::npos)
+    if (!is_hex(c) &&
+        std::string_view{"+-.()*#pPwW"}.find(c) == std::string_view::npos)
       return unexpected(bad_uri());
   result.user = std::string{number};
-  if (semi != std::string_view::npos
-      && !uri_params(rest.substr(semi), result.params))
+  if (semi != std::string_view::npos &&
+      !uri_params(rest.substr(semi), result.params))
     return unexpected(bad_uri());
   return result;
 }
@@ -190,9 +190,10 @@ bool is_ipv6_address(std::string_view str) noexcept {
   }
   for (;;) {
     auto end = str.find(':', pos);
-    auto group = str.substr(pos, end == std::string_view::npos ? end
-                                                               : end - pos);
-    if (end == std::string_view::npos && group.find('.') != std::string_view::npos) {
+    auto group =
+        str.substr(pos, end == std::string_view::npos ? end : end - pos);
+    if (end == std::string_view::npos &&
+        group.find('.') != std::string_view::npos) {
       if (!is_ipv4_address(group))
         return false;
       groups += 2;
@@ -257,8 +258,8 @@ std::string unescape(std::string_view text) {
   std::string result;
   result.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() && is_hex(text[i + 1])
-        && is_hex(text[i + 2])) {
+    if (text[i] == '%' && i + 2 < text.size() && is_hex(text[i + 1]) &&
+        is_hex(text[i + 2])) {
       result += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
       i += 2;
     } else {

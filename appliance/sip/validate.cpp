@@ -14,12 +14,22 @@ namespace {
 
 // Headers that may appear at most once (RFC 3261 §7.3.1, Table 2/3).
 constexpr std::array single_valued{
-  header_id::call_id,      header_id::content_length, header_id::content_type,
-  header_id::cseq,         header_id::date,           header_id::expires,
-  header_id::from,         header_id::max_forwards,   header_id::min_expires,
-  header_id::to,           header_id::mime_version,   header_id::retry_after,
-  header_id::event,        header_id::subscription_state,
-  header_id::session_expires, header_id::refer_to,
+    header_id::call_id,
+    header_id::content_length,
+    header_id::content_type,
+    header_id::cseq,
+    header_id::date,
+    header_id::expires,
+    header_id::from,
+    header_id::max_forwards,
+    header_id::min_expires,
+    header_id::to,
+    header_id::mime_version,
+    header_id::retry_after,
+    header_id::event,
+    header_id::subscription_state,
+    header_id::session_expires,
+    header_id::refer_to,
 };
 
 constexpr std::array mandatory{header_id::to, header_id::from,
@@ -37,8 +47,7 @@ std::optional<parse_error> check(const expected<T, parse_error>& result) {
   return result.error();
 }
 
-std::optional<parse_error> check_header(const message& msg,
-                                        const header& hdr) {
+std::optional<parse_error> check_header(const message& msg, const header& hdr) {
   auto& v = hdr.value;
   switch (hdr.id) {
     case header_id::via:

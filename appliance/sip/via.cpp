@@ -68,8 +68,8 @@ expected<via, parse_error> via_parm(std::string_view text) {
       return unexpected(bad_via());
     in.pos = close + 1;
   } else {
-    while (!in.at_end() && in.peek() != ':' && in.peek() != ';'
-           && !detail::is_wsp(in.peek()))
+    while (!in.at_end() && in.peek() != ':' && in.peek() != ';' &&
+           !detail::is_wsp(in.peek()))
       ++in.pos;
   }
   auto host = in.text.substr(start, in.pos - start);
@@ -83,7 +83,7 @@ expected<via, parse_error> via_parm(std::string_view text) {
     while (detail::is_digit(in.peek()))
       ++in.pos;
     auto port = detail::parse_uint(
-      in.text.substr(digits_start, in.pos - digits_start), 65535);
+        in.text.substr(digits_start, in.pos - digits_start), 65535);
     if (!port)
       return unexpected(bad_via());
     result.port = static_cast<uint16_t>(*port);
@@ -115,8 +115,8 @@ std::optional<uint8_t> via::ttl() const noexcept {
 
 bool via::rfc3261_branch() const noexcept {
   auto b = branch();
-  return b && b->size() > magic_cookie.size()
-         && b->substr(0, magic_cookie.size()) == magic_cookie;
+  return b && b->size() > magic_cookie.size() &&
+         b->substr(0, magic_cookie.size()) == magic_cookie;
 }
 
 expected<std::vector<via>, parse_error> parse_via(std::string_view value) {

@@ -35,8 +35,8 @@ health_view make_health_view(int status, std::string_view body) {
   }
   auto doc = nlohmann::json::parse(body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
-    v.summary = "unexpected answer from /health (HTTP "
-                + std::to_string(status) + ")";
+    v.summary =
+        "unexpected answer from /health (HTTP " + std::to_string(status) + ")";
     return v;
   }
   v.version = doc.value("version", "");
@@ -45,8 +45,9 @@ health_view make_health_view(int status, std::string_view body) {
       it != doc.end() && it->is_number_unsigned())
     v.uptime_s = it->get<std::uint64_t>();
   v.ok = status == 200 && doc.value("status", "") == "ok";
-  v.summary = std::string{v.ok ? "ok" : "degraded (storage: " + v.storage + ")"}
-              + " · v" + v.version + " · up " + format_uptime(v.uptime_s);
+  v.summary =
+      std::string{v.ok ? "ok" : "degraded (storage: " + v.storage + ")"} +
+      " · v" + v.version + " · up " + format_uptime(v.uptime_s);
   return v;
 }
 

@@ -26,14 +26,14 @@ void write_next(caf::event_based_actor* self, actors::storage_actor db,
   auto key = "w" + std::to_string(writer) + "-" + std::to_string(seq);
   b.put(storage::family::messages, key, std::string(100, 'x') + key);
   self->request(db, caf::infinite, caf::put_atom::value, b)
-    .then([=](caf::ok_atom) {
-      {
-        std::lock_guard<std::mutex> guard{out_mtx};
-        std::printf("ack %d %d\n", writer, seq);
-        std::fflush(stdout);
-      }
-      write_next(self, db, writer, seq + 1);
-    });
+      .then([=](caf::ok_atom) {
+        {
+          std::lock_guard<std::mutex> guard{out_mtx};
+          std::printf("ack %d %d\n", writer, seq);
+          std::fflush(stdout);
+        }
+        write_next(self, db, writer, seq + 1);
+      });
 }
 
 } // namespace
@@ -51,12 +51,11 @@ int main(int argc, char** argv) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   auto storage = actors::spawn_storage(
-    sys, std::shared_ptr<storage::store>(std::move(*db)));
+      sys, std::shared_ptr<storage::store>(std::move(*db)));
   int writers = std::stoi(argv[2]);
   for (int w = 0; w < writers; ++w)
-    sys.spawn([=](caf::event_based_actor* self) {
-      write_next(self, storage, w, 0);
-    });
+    sys.spawn(
+        [=](caf::event_based_actor* self) { write_next(self, storage, w, 0); });
   std::printf("ready\n");
   std::fflush(stdout);
   return 0; // the actor system's destructor waits for the writers

@@ -71,8 +71,8 @@ void crash_round(const std::string& dir, int writers, int kill_after,
 }
 
 TEST(crash, every_acknowledged_write_survives_sigkill) {
-  auto dir = std::filesystem::temp_directory_path()
-             / ("ivm-crash-" + std::to_string(getpid()));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("ivm-crash-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::set<std::string> acked;
   // Three rounds on the same database: each restart reopens what the

@@ -40,8 +40,8 @@ protected:
       b.put(storage::family::messages, "k" + std::to_string(i),
             "v" + std::to_string(i));
       self->request(storage, caf::infinite, caf::put_atom::value, b)
-        .then([acked](caf::ok_atom) { ++*acked; },
-              [failed](const caf::error&) { ++*failed; });
+          .then([acked](caf::ok_atom) { ++*acked; },
+                [failed](const caf::error&) { ++*failed; });
     });
   }
 
@@ -49,7 +49,7 @@ protected:
     actors::storage_stats out;
     sys_.spawn([&](caf::event_based_actor* self) {
       self->request(actor_, caf::infinite, ivm::atoms::stats_atom::value)
-        .then([&](const actors::storage_stats& st) { out = st; });
+          .then([&](const actors::storage_stats& st) { out = st; });
     });
     sched_->run();
     return out;
@@ -114,15 +114,13 @@ TEST_F(storage_actor_test, reads_and_scans_see_acknowledged_writes) {
   actors::optional_string got;
   actors::key_values all;
   sys_.spawn([&](caf::event_based_actor* self) {
-    self
-      ->request(actor_, caf::infinite, caf::get_atom::value,
-                storage::family::messages, std::string{"k1"})
-      .then([&](const actors::optional_string& v) { got = v; });
-    self
-      ->request(actor_, caf::infinite, ivm::atoms::scan_atom::value,
-                storage::family::messages, std::string{"k"}, std::string{},
-                std::uint64_t{10})
-      .then([&](const actors::key_values& kv) { all = kv; });
+    self->request(actor_, caf::infinite, caf::get_atom::value,
+                  storage::family::messages, std::string{"k1"})
+        .then([&](const actors::optional_string& v) { got = v; });
+    self->request(actor_, caf::infinite, ivm::atoms::scan_atom::value,
+                  storage::family::messages, std::string{"k"}, std::string{},
+                  std::uint64_t{10})
+        .then([&](const actors::key_values& kv) { all = kv; });
   });
   sched_->run();
   ASSERT_TRUE(got);

@@ -6,7 +6,8 @@ using namespace ivm::console;
 
 TEST(health_view, healthy_box) {
   auto v = make_health_view(
-    200, R"({"status":"ok","version":"0.1.0","uptime_s":93784,"storage":"ok"})");
+      200,
+      R"({"status":"ok","version":"0.1.0","uptime_s":93784,"storage":"ok"})");
   EXPECT_TRUE(v.ok);
   EXPECT_EQ(v.uptime_s, 93784u);
   EXPECT_EQ(v.summary, "ok · v0.1.0 · up 1d 02:03:04");
@@ -14,7 +15,8 @@ TEST(health_view, healthy_box) {
 
 TEST(health_view, degraded_box) {
   auto v = make_health_view(
-    503, R"({"status":"degraded","version":"0.1.0","uptime_s":5,"storage":"error"})");
+      503,
+      R"({"status":"degraded","version":"0.1.0","uptime_s":5,"storage":"error"})");
   EXPECT_TRUE(v.reachable);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.summary, "degraded (storage: error) · v0.1.0 · up 00:00:05");

@@ -19,23 +19,57 @@ namespace {
 
 void run(unsigned selector, std::string_view value) {
   switch (selector % 17) {
-    case 0: sip::parse_via(value); break;
-    case 1: sip::parse_name_addr(value); break;
-    case 2: sip::parse_contact(value); break;
-    case 3: sip::parse_cseq(value); break;
-    case 4: sip::parse_max_forwards(value); break;
-    case 5: sip::parse_expires(value); break;
-    case 6: sip::parse_content_length(value); break;
-    case 7: sip::parse_content_type(value); break;
-    case 8: sip::parse_accept(value); break;
-    case 9: sip::parse_event(value); break;
-    case 10: sip::parse_subscription_state(value); break;
-    case 11: sip::parse_token_list(value); break;
-    case 12: sip::parse_auth(value); break;
-    case 13: sip::parse_call_id(value); break;
-    case 14: sip::parse_retry_after(value); break;
-    case 15: sip::parse_warning(value); break;
-    default: sip::is_valid_date(value); sip::parse_name_addr_list(value);
+    case 0:
+      sip::parse_via(value);
+      break;
+    case 1:
+      sip::parse_name_addr(value);
+      break;
+    case 2:
+      sip::parse_contact(value);
+      break;
+    case 3:
+      sip::parse_cseq(value);
+      break;
+    case 4:
+      sip::parse_max_forwards(value);
+      break;
+    case 5:
+      sip::parse_expires(value);
+      break;
+    case 6:
+      sip::parse_content_length(value);
+      break;
+    case 7:
+      sip::parse_content_type(value);
+      break;
+    case 8:
+      sip::parse_accept(value);
+      break;
+    case 9:
+      sip::parse_event(value);
+      break;
+    case 10:
+      sip::parse_subscription_state(value);
+      break;
+    case 11:
+      sip::parse_token_list(value);
+      break;
+    case 12:
+      sip::parse_auth(value);
+      break;
+    case 13:
+      sip::parse_call_id(value);
+      break;
+    case 14:
+      sip::parse_retry_after(value);
+      break;
+    case 15:
+      sip::parse_warning(value);
+      break;
+    default:
+      sip::is_valid_date(value);
+      sip::parse_name_addr_list(value);
   }
 }
 

@@ -63,8 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!err) {
       auto resp = sip::make_response(*msg, 486, "Busy Here", "tag1");
       check(!sip::validate_response(resp).has_value());
-      check(!sip::client_transaction_key(resp).empty()
-            || sip::client_transaction_key(*msg).empty());
+      check(!sip::client_transaction_key(resp).empty() ||
+            sip::client_transaction_key(*msg).empty());
     }
   } else {
     sip::validate_response(*msg);

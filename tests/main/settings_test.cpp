@@ -13,8 +13,8 @@ using namespace ivm;
 namespace {
 
 std::filesystem::path write_file(const std::string& text) {
-  auto p = std::filesystem::temp_directory_path()
-           / ("ivm-settings-" + std::to_string(getpid()) + ".toml");
+  auto p = std::filesystem::temp_directory_path() /
+           ("ivm-settings-" + std::to_string(getpid()) + ".toml");
   std::ofstream{p} << text;
   return p;
 }
@@ -47,7 +47,7 @@ TEST(settings, unknown_key_is_named) {
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().what.find("sip.listen_port: unknown key"),
             std::string::npos)
-    << s.error().what;
+      << s.error().what;
 }
 
 TEST(settings, bad_port_is_named) {

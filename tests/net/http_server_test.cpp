@@ -21,9 +21,9 @@ protected:
     ASSERT_TRUE(s);
     server_ = std::move(*s);
     server_->start([](net::http_request req, net::http_responder respond) {
-      respond(net::http_response{200, "text/plain",
-                                 req.method + " " + req.target + " "
-                                   + req.body,
+      respond(net::http_response{200,
+                                 "text/plain",
+                                 req.method + " " + req.target + " " + req.body,
                                  {}});
     });
     io_.start();
@@ -73,21 +73,22 @@ TEST_F(http_server_test, garbage_gets_400_and_the_server_goes_on) {
 }
 
 TEST_F(http_server_test, oversized_header_gets_431) {
-  auto out = exchange("GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(4096, 'a')
-                      + "\r\n\r\n");
+  auto out = exchange(
+      "GET / HTTP/1.1\r\nHost: a\r\nX: " + std::string(4096, 'a') + "\r\n\r\n");
   EXPECT_EQ(out.rfind("HTTP/1.1 431", 0), 0u) << out;
 }
 
 TEST_F(http_server_test, oversized_body_gets_413) {
-  auto out = exchange("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n"
-                      + std::string(1000, 'b'));
+  auto out =
+      exchange("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n" +
+               std::string(1000, 'b'));
   EXPECT_EQ(out.rfind("HTTP/1.1 413", 0), 0u) << out;
 }
 
 TEST_F(http_server_test, slow_client_is_disconnected) {
   int fd = test::tcp_connect(server_->local_endpoint().port);
   test::send_all(fd, "GET / HTTP/1.1\r\nHo"); // and never finishes
-  EXPECT_EQ(test::read_all(fd), "");         // the server closes
+  EXPECT_EQ(test::read_all(fd), "");          // the server closes
   ::close(fd);
   auto ok = exchange("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u);

@@ -17,7 +17,6 @@
 
 using namespace ivm;
 
-
 namespace {
 
 const net::endpoint any_port{"127.0.0.1", 0};

@@ -15,8 +15,9 @@ TEST(mac_address, parses_the_usual_spellings) {
 }
 
 TEST(mac_address, rejects_everything_else) {
-  for (auto text : {"", "00:11:22:aa:bb", "00:11:22:aa:bb:cc:dd",
-                    "00:11-22:aa:bb:cc", "0:011:22:aa:bb:cc", "00112.2aabbcc",
-                    "00:11:22:aa:bb:cg", "001122AABBC", "zz", "00 11 22 aa bb cc"})
+  for (auto text :
+       {"", "00:11:22:aa:bb", "00:11:22:aa:bb:cc:dd", "00:11-22:aa:bb:cc",
+        "0:011:22:aa:bb:cc", "00112.2aabbcc", "00:11:22:aa:bb:cg",
+        "001122AABBC", "zz", "00 11 22 aa bb cc"})
     EXPECT_FALSE(mac_address::parse(text)) << text;
 }

@@ -18,19 +18,29 @@ TEST(sip_header_names, compact_forms) {
   struct {
     const char* compact;
     const char* name;
-  } cases[] = {{"i", "Call-ID"},        {"f", "From"},
-               {"m", "Contact"},        {"e", "Content-Encoding"},
-               {"l", "Content-Length"}, {"s", "Subject"},
-               {"k", "Supported"},      {"v", "Via"},
-               {"t", "To"},             {"c", "Content-Type"},
-               {"o", "Event"},          {"u", "Allow-Events"},
-               {"r", "Refer-To"},       {"b", "Referred-By"},
-               {"x", "Session-Expires"}, {"y", "Identity"},
-               {"a", "Accept-Contact"}, {"j", "Reject-Contact"},
-               {"d", "Request-Disposition"}, {"n", "Identity-Info"}};
+  } cases[] = {{"i", "Call-ID"},
+               {"f", "From"},
+               {"m", "Contact"},
+               {"e", "Content-Encoding"},
+               {"l", "Content-Length"},
+               {"s", "Subject"},
+               {"k", "Supported"},
+               {"v", "Via"},
+               {"t", "To"},
+               {"c", "Content-Type"},
+               {"o", "Event"},
+               {"u", "Allow-Events"},
+               {"r", "Refer-To"},
+               {"b", "Referred-By"},
+               {"x", "Session-Expires"},
+               {"y", "Identity"},
+               {"a", "Accept-Contact"},
+               {"j", "Reject-Contact"},
+               {"d", "Request-Disposition"},
+               {"n", "Identity-Info"}};
   for (auto& c : cases) {
     EXPECT_EQ(sip::lookup_header(c.compact), sip::lookup_header(c.name))
-      << c.compact;
+        << c.compact;
     EXPECT_EQ(sip::canonical_name(sip::lookup_header(c.compact)), c.name);
   }
   EXPECT_EQ(sip::lookup_header("cAlL-iD"), sip::header_id::call_id);
@@ -51,7 +61,7 @@ TEST(sip_message, lookup_and_edit) {
   EXPECT_EQ(msg->values("Supported"),
             (std::vector<std::string_view>{"a", "b", "c"}));
   EXPECT_EQ(msg->values("m"), (std::vector<std::string_view>{
-                                "\"a,b\" <sip:x@y;p=1,2>", "<sip:z@w>"}));
+                                  "\"a,b\" <sip:x@y;p=1,2>", "<sip:z@w>"}));
   EXPECT_EQ(msg->count("X-FOO"), 2u);
   EXPECT_EQ(msg->find("k")->canonical_name(), "Supported");
   EXPECT_EQ(msg->find("X-Foo")->canonical_name(), "X-Foo");
@@ -81,10 +91,10 @@ TEST(sip_uri, sip_components) {
   ASSERT_TRUE(tel);
   EXPECT_EQ(tel->user, "+1-201-555-0123");
   EXPECT_EQ(tel->params.size(), 1u);
-  for (auto bad : {"sip:", "sip:a@", "sip:a b@c", "sip:h:99999", "sip:h:",
-                   "sip:[::1", "sip:[1:2:3:4:5:6:7:8:9]", "sip:h;", "sip:h;=x",
-                   "sip:%4@h", "1sip:h", ":h", "sip:h?", "tel:", "x:a b",
-                   "sip:[2001:db8:::1]", "sip:-h"})
+  for (auto bad :
+       {"sip:", "sip:a@", "sip:a b@c", "sip:h:99999", "sip:h:", "sip:[::1",
+        "sip:[1:2:3:4:5:6:7:8:9]", "sip:h;", "sip:h;=x", "sip:%4@h", "1sip:h",
+        ":h", "sip:h?", "tel:", "x:a b", "sip:[2001:db8:::1]", "sip:-h"})
     EXPECT_FALSE(sip::parse_uri(bad)) << bad;
 }
 
@@ -188,7 +198,7 @@ TEST(sip_scalars, overflow_safe) {
 
 TEST(sip_media, content_type_and_accept) {
   auto t = sip::parse_content_type(
-    "Multipart/Signed ; protocol=\"application/pkcs7-signature\";b=1");
+      "Multipart/Signed ; protocol=\"application/pkcs7-signature\";b=1");
   ASSERT_TRUE(t);
   EXPECT_EQ(t->type, "multipart");
   EXPECT_EQ(t->subtype, "signed");
@@ -224,9 +234,9 @@ TEST(sip_events, event_and_subscription_state) {
 
 TEST(sip_auth, digest_and_unknown) {
   auto d = sip::parse_auth(
-    "Digest username=\"bob\", realm=\"a\\\"b\", nonce=\"n\", "
-    "uri=\"sip:a@b\", response=\"0123\", algorithm=MD5, qop=auth, "
-    "nc=00000001, cnonce=\"c\"");
+      "Digest username=\"bob\", realm=\"a\\\"b\", nonce=\"n\", "
+      "uri=\"sip:a@b\", response=\"0123\", algorithm=MD5, qop=auth, "
+      "nc=00000001, cnonce=\"c\"");
   ASSERT_TRUE(d);
   EXPECT_EQ(d->scheme, "Digest");
   EXPECT_EQ(d->get("username"), "bob");

@@ -17,8 +17,8 @@ namespace sip = ivm::sip;
 namespace {
 
 std::string load(const std::string& name) {
-  std::ifstream in{std::string{IVM_SOURCE_DIR}
-                     + "/tests/vectors/sip/torture-ipv6/" + name,
+  std::ifstream in{std::string{IVM_SOURCE_DIR} +
+                       "/tests/vectors/sip/torture-ipv6/" + name,
                    std::ios::binary};
   EXPECT_TRUE(in.good()) << name;
   return {std::istreambuf_iterator<char>{in}, {}};

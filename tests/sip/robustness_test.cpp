@@ -122,8 +122,8 @@ TEST(sip_robustness, garbage) {
   for (auto v : {"", ",", ";", "SIP/2.0/UDP [", "SIP/2.0/UDP [::1]:",
                  "SIP / / UDP x", "SIP/2.0/UDP h;=", "SIP/2.0/UDP h;a=\""})
     EXPECT_FALSE(sip::parse_via(v)) << v;
-  for (auto v : {"", "\"", "<", "<sip:a@b", "\"x\\", "a b c", "<>", "sip:",
-                 "<sip:a@[::1>", "x <sip:a@b>;", "<sip:a@b>;tag=\"x"})
+  for (auto v : {"", "\"", "<", "<sip:a@b", "\"x\\", "a b c", "<>",
+                 "sip:", "<sip:a@[::1>", "x <sip:a@b>;", "<sip:a@b>;tag=\"x"})
     EXPECT_FALSE(sip::parse_name_addr(v)) << v;
   for (auto v : {"", "Digest", "Digest a", "Digest a=", "Digest a=\"x",
                  "Digest a=b,,c=d"})
@@ -141,8 +141,8 @@ TEST(sip_robustness, limits) {
   EXPECT_EQ(r.error().code, sip::parse_errc::too_many_headers);
   EXPECT_TRUE(r.error().is_request);
 
-  std::string longline = "OPTIONS sip:a@b SIP/2.0\r\nX-H: "
-                         + std::string(9000, 'a') + "\r\n\r\n";
+  std::string longline =
+      "OPTIONS sip:a@b SIP/2.0\r\nX-H: " + std::string(9000, 'a') + "\r\n\r\n";
   r = sip::parse(longline);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, sip::parse_errc::header_too_long);

@@ -74,7 +74,7 @@ TEST(sip_stream_framer, split_at_every_byte_boundary) {
     drain(framer, framer.consume(stream.substr(0, cut)), ev);
     drain(framer, framer.consume(stream.substr(cut)), ev);
     EXPECT_EQ(ev.frames, (std::vector<std::string>{msg1, msg2, msg1}))
-      << "cut at " << cut;
+        << "cut at " << cut;
     EXPECT_EQ(ev.pings, 1) << "cut at " << cut;
     EXPECT_EQ(ev.errors, 0);
   }
@@ -102,8 +102,8 @@ TEST(sip_stream_framer, missing_content_length_is_an_error) {
 TEST(sip_stream_framer, bad_content_length_is_an_error) {
   for (auto cl : {"-1", "abc", "5, 6", "99999999999999999999"}) {
     sip::stream_framer framer;
-    auto r = framer.consume(std::string{"OPTIONS sip:a@b SIP/2.0\r\nl: "} + cl
-                            + "\r\n\r\n");
+    auto r = framer.consume(std::string{"OPTIONS sip:a@b SIP/2.0\r\nl: "} + cl +
+                            "\r\n\r\n");
     EXPECT_EQ(r.what, sip::framer_event::error) << cl;
   }
 }

@@ -16,8 +16,8 @@ namespace sip = ivm::sip;
 namespace {
 
 std::string load(const std::string& name) {
-  std::ifstream in{std::string{IVM_SOURCE_DIR} + "/tests/vectors/sip/torture/"
-                     + name,
+  std::ifstream in{std::string{IVM_SOURCE_DIR} + "/tests/vectors/sip/torture/" +
+                       name,
                    std::ios::binary};
   EXPECT_TRUE(in.good()) << name;
   return {std::istreambuf_iterator<char>{in}, {}};

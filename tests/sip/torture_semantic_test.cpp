@@ -21,8 +21,8 @@ namespace sip = ivm::sip;
 namespace {
 
 std::string load(const std::string& name) {
-  std::ifstream in{std::string{IVM_SOURCE_DIR} + "/tests/vectors/sip/torture/"
-                     + name,
+  std::ifstream in{std::string{IVM_SOURCE_DIR} + "/tests/vectors/sip/torture/" +
+                       name,
                    std::ios::binary};
   EXPECT_TRUE(in.good()) << name;
   return {std::istreambuf_iterator<char>{in}, {}};
@@ -100,7 +100,7 @@ TEST(sip_rfc4475, bext01) {
   auto require = sip::parse_token_list(msg.value_of("Require"));
   ASSERT_TRUE(require);
   EXPECT_EQ(*require, (std::vector<std::string>{"nothingSupportsThis",
-                                               "nothingSupportsThisEither"}));
+                                                "nothingSupportsThisEither"}));
   auto proxy = sip::parse_token_list(msg.value_of("Proxy-Require"));
   ASSERT_TRUE(proxy);
   EXPECT_EQ(proxy->size(), 2u);

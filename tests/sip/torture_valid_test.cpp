@@ -21,8 +21,8 @@ namespace sip = ivm::sip;
 namespace {
 
 std::string load(const std::string& name) {
-  std::ifstream in{std::string{IVM_SOURCE_DIR} + "/tests/vectors/sip/torture/"
-                     + name,
+  std::ifstream in{std::string{IVM_SOURCE_DIR} + "/tests/vectors/sip/torture/" +
+                       name,
                    std::ios::binary};
   EXPECT_TRUE(in.good()) << name;
   return {std::istreambuf_iterator<char>{in}, {}};
@@ -100,7 +100,8 @@ TEST(sip_rfc4475, wsinv) {
   auto route = sip::parse_name_addr_list(msg.value_of("Route"));
   ASSERT_TRUE(route);
   ASSERT_EQ(route->size(), 1u);
-  EXPECT_EQ((*route)[0].uri.params.size(), 3u); // lr, unknownwith, unknown-no-value
+  EXPECT_EQ((*route)[0].uri.params.size(),
+            3u); // lr, unknownwith, unknown-no-value
   EXPECT_EQ(msg.body.size(), 150u);
 }
 

@@ -14,12 +14,19 @@ namespace {
 
 sip::message request(const std::string& method, const std::string& cseq,
                      const std::string& via, const std::string& to = "") {
-  auto msg = sip::parse(method + " sip:bob@example.com SIP/2.0\r\n"
-                        "Via: " + via + "\r\n"
-                        "To: <sip:bob@example.com>" + to + "\r\n"
+  auto msg = sip::parse(method +
+                        " sip:bob@example.com SIP/2.0\r\n"
+                        "Via: " +
+                        via +
+                        "\r\n"
+                        "To: <sip:bob@example.com>" +
+                        to +
+                        "\r\n"
                         "From: <sip:alice@example.com>;tag=f1\r\n"
                         "Call-ID: k1@example.com\r\n"
-                        "CSeq: " + cseq + "\r\n"
+                        "CSeq: " +
+                        cseq +
+                        "\r\n"
                         "Content-Length: 0\r\n\r\n");
   EXPECT_TRUE(msg);
   return msg ? std::move(*msg) : sip::message{};
@@ -57,16 +64,14 @@ TEST(sip_transaction_key, rfc2543_fallback) {
 }
 
 TEST(sip_transaction_key, client_side) {
-  auto invite = request("INVITE", "1 INVITE",
-                        "SIP/2.0/UDP h;branch=z9hG4bKc1");
+  auto invite = request("INVITE", "1 INVITE", "SIP/2.0/UDP h;branch=z9hG4bKc1");
   auto resp = sip::make_response(invite, 180, "Ringing", "t");
   EXPECT_EQ(sip::client_transaction_key(resp), "z9hG4bKc1|INVITE");
   EXPECT_EQ(sip::client_transaction_key_of_request(invite),
             sip::client_transaction_key(resp));
-  auto cancel = request("CANCEL", "1 CANCEL",
-                        "SIP/2.0/UDP h;branch=z9hG4bKc1");
-  EXPECT_NE(sip::client_transaction_key(
-              sip::make_response(cancel, 200, "OK", "t")),
-            sip::client_transaction_key(resp));
+  auto cancel = request("CANCEL", "1 CANCEL", "SIP/2.0/UDP h;branch=z9hG4bKc1");
+  EXPECT_NE(
+      sip::client_transaction_key(sip::make_response(cancel, 200, "OK", "t")),
+      sip::client_transaction_key(resp));
   EXPECT_EQ(sip::client_transaction_key(sip::message{}), "");
 }

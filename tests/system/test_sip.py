@@ -9,7 +9,7 @@ import re
 import subprocess
 import unittest
 
-from harness import Appliance
+from harness import Appliance, wait_until
 from sip_util import (Tcp, Udp, VECTORS, header, options, sipp, status_of)
 
 TORTURE = os.path.join(VECTORS, "torture")
@@ -187,6 +187,36 @@ class OwnBox(Base):
                 tcp.close()
         self.assert_alive()
 
+
+    def test_tcp_connections_per_source_are_limited(self):
+        self.box.stop()
+        conf = os.path.join(self.box.tmp, "limit.toml")
+        with open(conf, "w") as f:
+            f.write("[sip]\nmax_tcp_per_source = 3\n")
+        self.box.extra_args = ["--config", conf]
+        self.box.start()
+        kept = [Tcp(self.box.sip_port) for _ in range(3)]
+        for t in kept:  # all three are served
+            t.send(options(self.box.sip_port))
+            self.assertEqual(status_of(t.final()), 200)
+        extra = Tcp(self.box.sip_port)
+        self.assertTrue(extra.closed_by_peer())
+        extra.close()
+        kept.pop().close()
+        again = wait_until(lambda: self._try_tcp_options(), "a free slot")
+        self.assertEqual(status_of(again), 200)
+        for t in kept:
+            t.close()
+
+    def _try_tcp_options(self):
+        t = Tcp(self.box.sip_port)
+        try:
+            t.send(options(self.box.sip_port))
+            return t.final(timeout=2)
+        except OSError:
+            return None
+        finally:
+            t.close()
 
 
 class SharedBox(Base):

@@ -11,11 +11,11 @@ namespace ivm::sip::core {
 namespace {
 
 bool iequals(std::string_view x, std::string_view y) {
-  return x.size() == y.size()
-         && std::equal(x.begin(), x.end(), y.begin(), [](char a, char b) {
-              return std::tolower(static_cast<unsigned char>(a))
-                     == std::tolower(static_cast<unsigned char>(b));
-            });
+  return x.size() == y.size() &&
+         std::equal(x.begin(), x.end(), y.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         });
 }
 
 std::string strip_brackets(std::string_view host) {
@@ -49,13 +49,13 @@ std::string drop_param(std::string text, std::string_view name) {
     while (start < text.size() && (text[start] == ' ' || text[start] == '\t'))
       ++start;
     auto end = start;
-    while (end < text.size() && text[end] != '=' && text[end] != ';'
-           && text[end] != ' ' && text[end] != '\t')
+    while (end < text.size() && text[end] != '=' && text[end] != ';' &&
+           text[end] != ' ' && text[end] != '\t')
       ++end;
     if (iequals(std::string_view{text}.substr(start, end - start), name)) {
       auto stop = text.find(';', end);
-      text.erase(pos, stop == std::string::npos ? std::string::npos
-                                                : stop - pos);
+      text.erase(pos,
+                 stop == std::string::npos ? std::string::npos : stop - pos);
     } else {
       ++pos;
     }
@@ -66,8 +66,9 @@ std::string drop_param(std::string text, std::string_view name) {
 } // namespace
 
 bool stamp_via(message& req, const net::endpoint& source) {
-  auto it = std::find_if(req.headers.begin(), req.headers.end(),
-                         [](const header& h) { return h.id == header_id::via; });
+  auto it =
+      std::find_if(req.headers.begin(), req.headers.end(),
+                   [](const header& h) { return h.id == header_id::via; });
   if (it == req.headers.end())
     return false;
   auto end = first_parm_end(it->value);
@@ -100,8 +101,8 @@ net::endpoint response_destination(const message& req,
   auto h = req.find(header_id::via);
   if (!h)
     return source;
-  auto parsed = parse_via(std::string_view{h->value}.substr(
-    0, first_parm_end(h->value)));
+  auto parsed =
+      parse_via(std::string_view{h->value}.substr(0, first_parm_end(h->value)));
   if (!parsed || parsed->empty())
     return source;
   auto& top = parsed->front();
@@ -125,8 +126,8 @@ bool via_names(const message& req, const net::endpoint& self) {
     if (!parsed)
       continue;
     for (auto& v : *parsed)
-      if (strip_brackets(v.host) == self.host
-          && v.port.value_or(5060) == self.port)
+      if (strip_brackets(v.host) == self.host &&
+          v.port.value_or(5060) == self.port)
         return true;
   }
   return false;
@@ -146,11 +147,11 @@ std::optional<std::string> raw_error_response(std::string_view raw,
   pos += 2;
   while (pos < head.size()) {
     auto eol = head.find("\r\n", pos);
-    auto line = head.substr(pos, eol == std::string_view::npos
-                                   ? std::string_view::npos
-                                   : eol - pos);
-    if (!line.empty() && (line.front() == ' ' || line.front() == '\t')
-        && !lines.empty())
+    auto line =
+        head.substr(pos, eol == std::string_view::npos ? std::string_view::npos
+                                                       : eol - pos);
+    if (!line.empty() && (line.front() == ' ' || line.front() == '\t') &&
+        !lines.empty())
       lines.back().append(" ").append(line.substr(1));
     else
       lines.emplace_back(line);
@@ -159,8 +160,8 @@ std::optional<std::string> raw_error_response(std::string_view raw,
     pos = eol + 2;
   }
   std::string via;
-  std::string out = "SIP/2.0 " + std::to_string(err.status) + " " + err.reason
-                    + "\r\n";
+  std::string out =
+      "SIP/2.0 " + std::to_string(err.status) + " " + err.reason + "\r\n";
   bool has_to_tag = false;
   for (auto& line : lines) {
     auto colon = line.find(':');
@@ -180,12 +181,12 @@ std::optional<std::string> raw_error_response(std::string_view raw,
       if (!has_to_tag && !to_tag.empty())
         out += ";tag=" + std::string{to_tag};
       out += "\r\n";
-    } else if (iequals(name, "from") || iequals(name, "f")
-               || iequals(name, "call-id") || iequals(name, "i")
-               || iequals(name, "cseq")) {
-      auto canonical = iequals(name, "f") || iequals(name, "from")
-                         ? "From"
-                         : iequals(name, "cseq") ? "CSeq" : "Call-ID";
+    } else if (iequals(name, "from") || iequals(name, "f") ||
+               iequals(name, "call-id") || iequals(name, "i") ||
+               iequals(name, "cseq")) {
+      auto canonical = iequals(name, "f") || iequals(name, "from") ? "From"
+                       : iequals(name, "cseq")                     ? "CSeq"
+                                                                   : "Call-ID";
       out += std::string{canonical} + ": " + std::string{value} + "\r\n";
     }
   }

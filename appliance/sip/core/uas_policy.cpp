@@ -13,16 +13,16 @@ namespace ivm::sip::core {
 namespace {
 
 bool iequals(std::string_view x, std::string_view y) {
-  return x.size() == y.size()
-         && std::equal(x.begin(), x.end(), y.begin(), [](char a, char b) {
-              return std::tolower(static_cast<unsigned char>(a))
-                     == std::tolower(static_cast<unsigned char>(b));
-            });
+  return x.size() == y.size() &&
+         std::equal(x.begin(), x.end(), y.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         });
 }
 
 // Option tags the box understands in Require (none yet).
 bool supported_option(std::string_view tag) {
-  (void) tag;
+  (void)tag;
   return false;
 }
 
@@ -56,8 +56,8 @@ bool acceptable_body(const message& req) {
                  [](unsigned char c) { return std::tolower(c); });
   const auto& m = req.method;
   if (m == "INVITE" || m == "ACK" || m == "UPDATE" || m == "PRACK")
-    return type == "application/sdp" || type == "multipart/mixed"
-           || type == "multipart/alternative";
+    return type == "application/sdp" || type == "multipart/mixed" ||
+           type == "multipart/alternative";
   return true;
 }
 
@@ -70,8 +70,8 @@ bool accepts_sdp(const message& req) {
     auto range = v.substr(0, semi);
     while (!range.empty() && (range.back() == ' ' || range.back() == '\t'))
       range.remove_suffix(1);
-    if (range.empty() || iequals(range, "application/sdp")
-        || iequals(range, "application/*") || range == "*/*")
+    if (range.empty() || iequals(range, "application/sdp") ||
+        iequals(range, "application/*") || range == "*/*")
       return true;
   }
   return false;
@@ -84,8 +84,8 @@ std::vector<std::string> unsupported_tags(const message& req) {
   for (auto name : {"Require", "Proxy-Require"})
     for (auto v : req.values(name)) {
       std::string tag{v};
-      if (!tag.empty() && !supported_option(tag)
-          && std::find(out.begin(), out.end(), tag) == out.end())
+      if (!tag.empty() && !supported_option(tag) &&
+          std::find(out.begin(), out.end(), tag) == out.end())
         out.push_back(tag);
     }
   return out;
@@ -99,9 +99,9 @@ const std::string& allow_header() {
 }
 
 bool is_known_method(const std::string& m) {
-  static const char* known[] = {"INVITE",    "ACK",    "BYE",     "CANCEL",
+  static const char* known[] = {"INVITE",    "ACK",     "BYE",    "CANCEL",
                                 "REGISTER",  "OPTIONS", "INFO",   "PRACK",
-                                "SUBSCRIBE", "NOTIFY", "UPDATE",  "MESSAGE",
+                                "SUBSCRIBE", "NOTIFY",  "UPDATE", "MESSAGE",
                                 "REFER",     "PUBLISH"};
   return std::any_of(std::begin(known), std::end(known),
                      [&](const char* k) { return m == k; });
@@ -137,13 +137,13 @@ std::optional<uas_answer> decide(const message& req, const uas_config& cfg) {
     return uas_answer{501, "Not Implemented", {{"Allow", allow_header()}}};
   // 415 and 406 (RFC 3261 §8.2.3, RFC 4475 §3.3.6, §3.3.15).
   if (!acceptable_body(req))
-    return uas_answer{415,
-                      "Unsupported Media Type",
-                      {{"Accept", "application/sdp"}}};
+    return uas_answer{
+        415, "Unsupported Media Type", {{"Accept", "application/sdp"}}};
   if (!accepts_sdp(req))
-    return uas_answer{406,
-                      "Not Acceptable",
-                      {{"Warning", "399 ivm \"only application/sdp answers\""}}};
+    return uas_answer{
+        406,
+        "Not Acceptable",
+        {{"Warning", "399 ivm \"only application/sdp answers\""}}};
   if (!for_box)
     return uas_answer{404, "Not Found", {}};
   if (!implemented(req.method))

@@ -43,8 +43,7 @@ bool is_known_method(const std::string& method);
 /// 405 for known methods it does not implement (with Allow), 404 for users
 /// it does not have, 200 for OPTIONS to the box (with Allow, Accept,
 /// Supported). Returns nullopt for ACK (never answered).
-std::optional<uas_answer> decide(const message& request,
-                                 const uas_config& cfg);
+std::optional<uas_answer> decide(const message& request, const uas_config& cfg);
 
 /// Builds the response message for `answer` (RFC 3261 §8.2.6), adding a To
 /// tag when the request had none.

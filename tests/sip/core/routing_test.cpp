@@ -12,9 +12,9 @@ using namespace ivm::sip;
 namespace {
 
 message with_via(const std::string& via) {
-  auto m = parse("OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: " + via
-                 + "\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\n"
-                   "Call-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
+  auto m = parse("OPTIONS sip:127.0.0.1 SIP/2.0\r\nVia: " + via +
+                 "\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\n"
+                 "Call-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n");
   EXPECT_TRUE(m);
   return *m;
 }
@@ -70,7 +70,8 @@ TEST(raw_error_response, copies_the_dialog_headers_and_adds_a_tag) {
   std::string raw = "INVITE <sip:x@y> SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9\r\n"
                     "f: <sip:a@b>;tag=1\r\nt: <sip:x@y>\r\ni: abc\r\n"
                     "CSeq: 5 INVITE\r\nX: y\r\n l: 0\r\n\r\n";
-  parse_error err{400, "Bad Request-URI", true, parse_errc::malformed_start_line};
+  parse_error err{400, "Bad Request-URI", true,
+                  parse_errc::malformed_start_line};
   auto resp = core::raw_error_response(raw, err, "t1", "ivm");
   ASSERT_TRUE(resp);
   auto parsed = parse(*resp);
@@ -85,8 +86,8 @@ TEST(raw_error_response, copies_the_dialog_headers_and_adds_a_tag) {
 
 TEST(raw_error_response, nothing_without_a_via) {
   parse_error err{400, "Bad Request", true, parse_errc::malformed_header};
-  EXPECT_FALSE(core::raw_error_response("GARBAGE\r\nFrom: x\r\n\r\n", err,
-                                        "t", "ivm"));
+  EXPECT_FALSE(
+      core::raw_error_response("GARBAGE\r\nFrom: x\r\n\r\n", err, "t", "ivm"));
   EXPECT_FALSE(core::raw_error_response("no line end", err, "t", "ivm"));
 }
 

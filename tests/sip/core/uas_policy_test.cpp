@@ -18,19 +18,23 @@ struct row {
 
 std::string req(const std::string& method, const std::string& ruri,
                 const std::string& extra = "", const std::string& body = "") {
-  return method + " " + ruri + " SIP/2.0\r\n"
+  return method + " " + ruri +
+         " SIP/2.0\r\n"
          "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-1\r\n"
          "Max-Forwards: 70\r\n"
          "From: <sip:a@127.0.0.1>;tag=1\r\n"
-         "To: <" + ruri + ">\r\n"
+         "To: <" +
+         ruri +
+         ">\r\n"
          "Call-ID: c1\r\n"
-         "CSeq: 1 " + method + "\r\n" + extra
-         + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"
-         + body;
+         "CSeq: 1 " +
+         method + "\r\n" + extra +
+         "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-const std::string sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
-                        "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+const std::string sdp =
+    "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+    "c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
 
 class uas_policy : public ::testing::TestWithParam<row> {};
 
@@ -51,53 +55,68 @@ TEST_P(uas_policy, answers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-  table, uas_policy,
-  ::testing::Values(
-    // RFC 3261 §11.2: OPTIONS to the box itself.
-    row{"options_to_box", req("OPTIONS", "sip:127.0.0.1:5060"), 200},
-    row{"options_to_domain", req("OPTIONS", "sip:box.example"), 200},
-    // RFC 4475 §3.3.2/§3.3.3: 416 for schemes other than sip/sips/tel.
-    row{"unknown_scheme", req("OPTIONS", "nobodyknowsthisscheme:x"), 416},
-    // RFC 3261 §16.3 / RFC 4475 §3.3.11: a request to forward, no hops left.
-    row{"max_forwards_zero_user", [] {
-          auto s = req("OPTIONS", "sip:bob@box.example");
-          return s.replace(s.find("70"), 2, "0");
-        }(), 483},
-    // ... while the box itself still answers it (a UAS processes it).
-    row{"max_forwards_zero_box", [] {
-          auto s = req("OPTIONS", "sip:box.example");
-          return s.replace(s.find("70"), 2, "0");
-        }(), 200},
-    // RFC 3261 §8.2.2.3 / RFC 4475 §3.3.5.
-    row{"require_unknown", req("OPTIONS", "sip:box.example",
-                               "Require: nothingSupportsThis\r\n"), 420},
-    row{"proxy_require_unknown", req("OPTIONS", "sip:bob@box.example",
-                                     "Proxy-Require: foo\r\n"), 420},
-    // RFC 3261 §8.2.1: unknown method 501, known but not implemented 405.
-    row{"unknown_method", req("FROBNICATE", "sip:box.example"), 501},
-    row{"known_unimplemented", req("SUBSCRIBE", "sip:box.example",
-                                   "Event: presence\r\n"), 405},
-    // RFC 4475 §3.3.6: INVITE with a body type the box cannot take.
-    row{"invite_unknown_body", req("INVITE", "sip:bob@box.example",
-                                   "Content-Type: application/unknown\r\n",
-                                   "xyz"), 415},
-    // RFC 4475 §3.3.15: Accept without application/sdp.
-    row{"invite_accept_no_sdp", req("INVITE", "sip:bob@box.example",
-                                    "Accept: text/nobodyKnowsThis\r\n"
-                                    "Content-Type: application/sdp\r\n",
-                                    sdp), 406},
-    row{"invite_accept_wildcard", req("INVITE", "sip:bob@box.example",
-                                      "Accept: application/*\r\n"
-                                      "Content-Type: application/sdp\r\n",
-                                      sdp), 404},
-    // Users come with the registrar: until then every user is unknown.
-    row{"unknown_user", req("MESSAGE", "sip:201@box.example",
-                            "Content-Type: text/plain\r\n", "hi"), 404},
-    row{"foreign_domain", req("OPTIONS", "sip:elsewhere.example"), 404},
-    row{"ack_is_never_answered", req("ACK", "sip:bob@box.example"), 0}),
-  [](const ::testing::TestParamInfo<row>& info) {
-    return std::string{info.param.what};
-  });
+    table, uas_policy,
+    ::testing::Values(
+        // RFC 3261 §11.2: OPTIONS to the box itself.
+        row{"options_to_box", req("OPTIONS", "sip:127.0.0.1:5060"), 200},
+        row{"options_to_domain", req("OPTIONS", "sip:box.example"), 200},
+        // RFC 4475 §3.3.2/§3.3.3: 416 for schemes other than sip/sips/tel.
+        row{"unknown_scheme", req("OPTIONS", "nobodyknowsthisscheme:x"), 416},
+        // RFC 3261 §16.3 / RFC 4475 §3.3.11: a request to forward, no hops
+        // left.
+        row{"max_forwards_zero_user",
+            [] {
+              auto s = req("OPTIONS", "sip:bob@box.example");
+              return s.replace(s.find("70"), 2, "0");
+            }(),
+            483},
+        // ... while the box itself still answers it (a UAS processes it).
+        row{"max_forwards_zero_box",
+            [] {
+              auto s = req("OPTIONS", "sip:box.example");
+              return s.replace(s.find("70"), 2, "0");
+            }(),
+            200},
+        // RFC 3261 §8.2.2.3 / RFC 4475 §3.3.5.
+        row{"require_unknown",
+            req("OPTIONS", "sip:box.example",
+                "Require: nothingSupportsThis\r\n"),
+            420},
+        row{"proxy_require_unknown",
+            req("OPTIONS", "sip:bob@box.example", "Proxy-Require: foo\r\n"),
+            420},
+        // RFC 3261 §8.2.1: unknown method 501, known but not implemented 405.
+        row{"unknown_method", req("FROBNICATE", "sip:box.example"), 501},
+        row{"known_unimplemented",
+            req("SUBSCRIBE", "sip:box.example", "Event: presence\r\n"), 405},
+        // RFC 4475 §3.3.6: INVITE with a body type the box cannot take.
+        row{"invite_unknown_body",
+            req("INVITE", "sip:bob@box.example",
+                "Content-Type: application/unknown\r\n", "xyz"),
+            415},
+        // RFC 4475 §3.3.15: Accept without application/sdp.
+        row{"invite_accept_no_sdp",
+            req("INVITE", "sip:bob@box.example",
+                "Accept: text/nobodyKnowsThis\r\n"
+                "Content-Type: application/sdp\r\n",
+                sdp),
+            406},
+        row{"invite_accept_wildcard",
+            req("INVITE", "sip:bob@box.example",
+                "Accept: application/*\r\n"
+                "Content-Type: application/sdp\r\n",
+                sdp),
+            404},
+        // Users come with the registrar: until then every user is unknown.
+        row{"unknown_user",
+            req("MESSAGE", "sip:201@box.example",
+                "Content-Type: text/plain\r\n", "hi"),
+            404},
+        row{"foreign_domain", req("OPTIONS", "sip:elsewhere.example"), 404},
+        row{"ack_is_never_answered", req("ACK", "sip:bob@box.example"), 0}),
+    [](const ::testing::TestParamInfo<row>& info) {
+      return std::string{info.param.what};
+    });
 
 TEST(uas_policy_response, options_200_lists_allow_accept_supported) {
   auto msg = parse(req("OPTIONS", "sip:127.0.0.1"));
@@ -116,8 +135,8 @@ TEST(uas_policy_response, options_200_lists_allow_accept_supported) {
 }
 
 TEST(uas_policy_response, bad_extension_lists_the_tags) {
-  auto msg = parse(req("OPTIONS", "sip:127.0.0.1",
-                       "Require: a, b\r\nProxy-Require: c\r\n"));
+  auto msg = parse(
+      req("OPTIONS", "sip:127.0.0.1", "Require: a, b\r\nProxy-Require: c\r\n"));
   ASSERT_TRUE(msg);
   auto answer = core::decide(*msg, core::uas_config{});
   ASSERT_TRUE(answer);
