@@ -1,0 +1,195 @@
+#include "storage/records/records.hpp"
+
+#include "storage/codec.hpp"
+
+namespace ivm::storage::records {
+
+namespace {
+
+// Reads one field into `out`, or returns the error from the enclosing
+// function.
+#define IVM_READ(out, expr)                                                    \
+  do {                                                                         \
+    auto ivm_read_result = (expr);                                             \
+    if (!ivm_read_result)                                                      \
+      return unexpected(ivm_read_result.error());                              \
+    out = std::move(*ivm_read_result);                                         \
+  } while (false)
+
+template <class T>
+expected<T, error> finish(record_reader& in, T value) {
+  if (auto st = in.finish())
+    return unexpected(*st);
+  return value;
+}
+
+} // namespace
+
+// -- account ------------------------------------------------------------------
+
+std::string account_key(std::string_view extension) {
+  return key_join({"u", extension});
+}
+
+std::string account_prefix() {
+  return key_prefix({"u"});
+}
+
+std::string encode(const account& x) {
+  record_writer w{1};
+  w.put_string(x.extension)
+    .put_string(x.username)
+    .put_string(x.display_name)
+    .put_string(x.ha1_md5)
+    .put_string(x.ha1_sha256)
+    .put_string(x.realm)
+    .put_bool(x.enabled)
+    .put_u64(x.created_s);
+  return std::move(w).take();
+}
+
+expected<account, error> decode_account(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  account x;
+  IVM_READ(x.extension, in.get_string());
+  IVM_READ(x.username, in.get_string());
+  IVM_READ(x.display_name, in.get_string());
+  IVM_READ(x.ha1_md5, in.get_string());
+  IVM_READ(x.ha1_sha256, in.get_string());
+  IVM_READ(x.realm, in.get_string());
+  IVM_READ(x.enabled, in.get_bool());
+  IVM_READ(x.created_s, in.get_u64());
+  return finish(in, std::move(x));
+}
+
+// -- group --------------------------------------------------------------------
+
+std::string group_key(std::string_view name) {
+  return key_join({"g", name});
+}
+
+std::string group_prefix() {
+  return key_prefix({"g"});
+}
+
+std::string encode(const group& x) {
+  record_writer w{1};
+  w.put_string(x.name).put_string(x.extension).put_varint(x.members.size());
+  for (auto& m : x.members)
+    w.put_string(m);
+  return std::move(w).take();
+}
+
+expected<group, error> decode_group(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  group x;
+  IVM_READ(x.name, in.get_string());
+  IVM_READ(x.extension, in.get_string());
+  std::uint64_t n = 0;
+  IVM_READ(n, in.get_varint());
+  if (n > in.remaining())
+    return unexpected(error{errc::corruption, "group: bad member count"});
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string m;
+    IVM_READ(m, in.get_string());
+    x.members.push_back(std::move(m));
+  }
+  return finish(in, std::move(x));
+}
+
+// -- binding ------------------------------------------------------------------
+
+std::string binding_key(std::string_view extension, std::string_view contact) {
+  return key_join({extension, contact});
+}
+
+std::string binding_prefix(std::string_view extension) {
+  return key_prefix({extension});
+}
+
+std::string encode(const binding& x) {
+  record_writer w{1};
+  w.put_string(x.contact)
+    .put_u32(x.q)
+    .put_u64(x.expires_s)
+    .put_string(x.call_id)
+    .put_u32(x.cseq)
+    .put_u8(x.transport)
+    .put_string(x.source)
+    .put_string(x.user_agent);
+  return std::move(w).take();
+}
+
+expected<binding, error> decode_binding(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  binding x;
+  std::uint32_t q = 0;
+  IVM_READ(x.contact, in.get_string());
+  IVM_READ(q, in.get_u32());
+  x.q = static_cast<std::uint16_t>(q > 1000 ? 1000 : q);
+  IVM_READ(x.expires_s, in.get_u64());
+  IVM_READ(x.call_id, in.get_string());
+  IVM_READ(x.cseq, in.get_u32());
+  IVM_READ(x.transport, in.get_u8());
+  IVM_READ(x.source, in.get_string());
+  IVM_READ(x.user_agent, in.get_string());
+  return finish(in, std::move(x));
+}
+
+// -- queued message -----------------------------------------------------------
+
+std::string message_key(std::string_view extension, std::uint64_t seq) {
+  auto seq_bytes = be64(seq);
+  return key_join({"q", extension, seq_bytes});
+}
+
+std::string message_prefix(std::string_view extension) {
+  return key_prefix({"q", extension});
+}
+
+std::string encode(const queued_message& x) {
+  record_writer w{1};
+  w.put_string(x.id)
+    .put_string(x.from)
+    .put_string(x.from_ext)
+    .put_string(x.to)
+    .put_string(x.content_type)
+    .put_string(x.body)
+    .put_u64(x.date_s)
+    .put_u32(x.attempts)
+    .put_bool(x.notify_delivery)
+    .put_string(x.imdn_id);
+  return std::move(w).take();
+}
+
+expected<queued_message, error> decode_message(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  queued_message x;
+  IVM_READ(x.id, in.get_string());
+  IVM_READ(x.from, in.get_string());
+  IVM_READ(x.from_ext, in.get_string());
+  IVM_READ(x.to, in.get_string());
+  IVM_READ(x.content_type, in.get_string());
+  IVM_READ(x.body, in.get_string());
+  IVM_READ(x.date_s, in.get_u64());
+  IVM_READ(x.attempts, in.get_u32());
+  IVM_READ(x.notify_delivery, in.get_bool());
+  IVM_READ(x.imdn_id, in.get_string());
+  return finish(in, std::move(x));
+}
+
+std::string dedup_key(std::string_view from_tag, std::string_view call_id,
+                      std::uint32_t cseq) {
+  auto n = std::to_string(cseq);
+  return key_join({"dedup", from_tag, call_id, n});
+}
+
+} // namespace ivm::storage::records

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "appliance/common/expected.hpp"
+#include "storage/store.hpp"
+
+/// The records the directory and the messaging core keep, with their keys
+/// and versioned encodings (`storage/codec.hpp`). Each `encode` writes the
+/// current format; each `decode` reads every format it knows.
+namespace ivm::storage::records {
+
+/// A user (family `accounts`, key `key_join({"u", extension})`). Secrets are
+/// digest HA1 values only, never the password (RFC 3261 §22, RFC 8760).
+struct account {
+  std::string extension;
+  std::string username;
+  std::string display_name;
+  std::string ha1_md5;
+  std::string ha1_sha256;
+  /// The realm the HA1 values were computed for (the SIP domain).
+  std::string realm;
+  bool enabled = true;
+  std::uint64_t created_s = 0; ///< Unix time
+};
+
+std::string account_key(std::string_view extension);
+/// Prefix of every account key.
+std::string account_prefix();
+std::string encode(const account& x);
+expected<account, error> decode_account(std::string_view bytes);
+
+/// A group of users messaged together (family `accounts`, key
+/// `key_join({"g", name})`).
+struct group {
+  std::string name;
+  std::string extension; ///< optional dialable number
+  std::vector<std::string> members; ///< extensions
+};
+
+std::string group_key(std::string_view name);
+std::string group_prefix();
+std::string encode(const group& x);
+expected<group, error> decode_group(std::string_view bytes);
+
+/// A registered contact (family `bindings`, key
+/// `key_join({extension, contact})`).
+struct binding {
+  std::string contact;    ///< the Contact URI as registered
+  std::uint16_t q = 1000; ///< q-value x 1000
+  std::uint64_t expires_s = 0; ///< Unix time
+  std::string call_id;
+  std::uint32_t cseq = 0;
+  std::uint8_t transport = 0; ///< 0 UDP, 1 TCP, 2 TLS
+  std::string source;     ///< "ip:port" the REGISTER came from
+  std::string user_agent;
+};
+
+std::string binding_key(std::string_view extension, std::string_view contact);
+std::string binding_prefix(std::string_view extension);
+std::string encode(const binding& x);
+expected<binding, error> decode_binding(std::string_view bytes);
+
+/// A text message waiting for its recipient (family `messages`, key
+/// `key_join({recipient extension, be64(seq)})`: in arrival order).
+struct queued_message {
+  std::string id;           ///< box-wide message id
+  std::string from;         ///< sender's name-addr, as delivered
+  std::string from_ext;     ///< sender's extension ("" for the box)
+  std::string to;           ///< recipient's AOR
+  std::string content_type;
+  std::string body;
+  std::uint64_t date_s = 0; ///< when the box accepted it (Unix time)
+  std::uint32_t attempts = 0;
+  /// The sender asked for a delivery notification (IMDN, RFC 5438).
+  bool notify_delivery = false;
+  std::string imdn_id;      ///< the sender's imdn.Message-ID
+};
+
+std::string message_key(std::string_view extension, std::uint64_t seq);
+std::string message_prefix(std::string_view extension);
+std::string encode(const queued_message& x);
+expected<queued_message, error> decode_message(std::string_view bytes);
+
+/// Which request created a message (family `messages`, key
+/// `key_join({"dedup", from tag, Call-ID, CSeq})`): a sender that
+/// retransmits after a crash gets the same answer, not a second message.
+std::string dedup_key(std::string_view from_tag, std::string_view call_id,
+                      std::uint32_t cseq);
+
+} // namespace ivm::storage::records
