@@ -1,0 +1,103 @@
+#include "appliance/directory/authenticator.hpp"
+
+#include "appliance/sip/digest/challenge.hpp"
+#include "appliance/sip/digest/credentials.hpp"
+
+namespace ivm::directory {
+
+namespace digest = sip::digest;
+
+authenticator::authenticator(std::string realm, authenticator_config cfg)
+  : realm_(std::move(realm)),
+    cfg_(std::move(cfg)),
+    limiter_(cfg_.limits) {
+  if (cfg_.algorithms.empty())
+    cfg_.algorithms.push_back(digest::algorithm::md5);
+}
+
+authenticator::outcome authenticator::challenge(bool proxy, bool stale,
+                                                clock::time_point now,
+                                                std::string why) const {
+  outcome out;
+  out.code = proxy ? 407 : 401;
+  out.reason = proxy ? "Proxy Authentication Required" : "Unauthorized";
+  out.why = std::move(why);
+  for (auto alg : cfg_.algorithms) {
+    digest::challenge c;
+    c.alg = alg;
+    c.realm = realm_;
+    c.nonce = nonces_.make(now);
+    c.stale = stale;
+    out.headers.emplace_back(proxy ? "Proxy-Authenticate" : "WWW-Authenticate",
+                             digest::to_header_value(c));
+  }
+  return out;
+}
+
+authenticator::outcome authenticator::forbidden(std::string_view source,
+                                                clock::time_point now,
+                                                std::string why) {
+  outcome out;
+  out.code = 403;
+  out.reason = "Forbidden";
+  out.why = std::move(why);
+  out.banned_now = limiter_.failed(source, now);
+  return out;
+}
+
+authenticator::outcome authenticator::check(const sip::message& req,
+                                            bool proxy, const directory& dir,
+                                            std::string_view source,
+                                            clock::time_point now) {
+  if (limiter_.blocked(source, now)) {
+    outcome out;
+    out.code = 403;
+    out.reason = "Forbidden";
+    out.why = "source blocked after repeated failures";
+    return out;
+  }
+  // The credentials for our realm (RFC 3261 §22.4: others are ignored).
+  std::optional<digest::credentials> creds;
+  for (auto h : req.find_all(proxy ? "Proxy-Authorization" : "Authorization")) {
+    auto c = digest::parse_credentials(h->value);
+    if (c && c->realm == realm_) {
+      creds = std::move(*c);
+      break;
+    }
+  }
+  if (!creds)
+    return challenge(proxy, false, now, "no credentials");
+  switch (nonces_.check(creds->nonce, now)) {
+    case digest::nonce_status::invalid:
+      return challenge(proxy, false, now, "nonce not ours");
+    case digest::nonce_status::stale:
+      return challenge(proxy, true, now, "nonce expired");
+    case digest::nonce_status::valid:
+      break;
+  }
+  if (!creds->qop.empty()) {
+    auto issued = nonces_.issued_at(creds->nonce);
+    if (!issued || !counter_.accept(creds->nonce, creds->nc_value, *issued))
+      return challenge(proxy, true, now, "nonce count replayed");
+  }
+  const account* user = dir.by_username(creds->username);
+  if (!user)
+    user = dir.by_extension(creds->username);
+  if (!user) {
+    // Same work and same answer as a wrong password (no enumeration).
+    digest::verify(*creds, req.method, std::string(64, '0'));
+    return forbidden(source, now, "unknown user");
+  }
+  const auto& ha1 = creds->alg == digest::algorithm::md5 ? user->ha1_md5
+                                                         : user->ha1_sha256;
+  if (!digest::verify(*creds, req.method, ha1))
+    return forbidden(source, now, "wrong password for " + user->extension);
+  if (!user->enabled)
+    return forbidden(source, now, "user " + user->extension + " disabled");
+  limiter_.succeeded(source);
+  outcome out;
+  out.user = user;
+  return out;
+}
+
+} // namespace ivm::directory

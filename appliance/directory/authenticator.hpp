@@ -1,0 +1,66 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "appliance/directory/directory.hpp"
+#include "appliance/sip/digest/algorithm.hpp"
+#include "appliance/sip/digest/failure_limiter.hpp"
+#include "appliance/sip/digest/nonce_counter.hpp"
+#include "appliance/sip/digest/nonce_issuer.hpp"
+#include "appliance/sip/message.hpp"
+
+namespace ivm::directory {
+
+struct authenticator_config {
+  /// Challenges offered, most preferred first (RFC 8760 §2.4).
+  std::vector<sip::digest::algorithm> algorithms{
+    sip::digest::algorithm::sha256, sip::digest::algorithm::md5};
+  sip::digest::failure_limiter_config limits;
+};
+
+/// SIP digest authentication of requests against the directory (RFC 3261
+/// §22, RFC 7616, RFC 8760), with nonce-count replay protection and a
+/// failed-attempt limiter per source address. An unknown user and a wrong
+/// password get the same answer.
+class authenticator {
+public:
+  using clock = std::chrono::system_clock;
+
+  struct outcome {
+    /// The authenticated user, or null with a response to send.
+    const account* user = nullptr;
+    int code = 0;
+    std::string reason;
+    std::vector<std::pair<std::string, std::string>> headers;
+    /// Set when this failure started a ban of the source (log it once).
+    bool banned_now = false;
+    /// Why it failed, for the log (never the credentials).
+    std::string why;
+  };
+
+  authenticator(std::string realm, authenticator_config cfg = {});
+
+  /// `proxy`: 407 with Proxy-Authenticate / Proxy-Authorization (requests the
+  /// box relays, RFC 3261 §22.3) instead of 401 with WWW-Authenticate /
+  /// Authorization (REGISTER, §22.2).
+  outcome check(const sip::message& req, bool proxy, const directory& dir,
+                std::string_view source, clock::time_point now);
+
+private:
+  outcome challenge(bool proxy, bool stale, clock::time_point now,
+                    std::string why) const;
+  outcome forbidden(std::string_view source, clock::time_point now,
+                    std::string why);
+
+  std::string realm_;
+  authenticator_config cfg_;
+  sip::digest::nonce_issuer nonces_;
+  sip::digest::nonce_counter counter_;
+  sip::digest::failure_limiter limiter_;
+};
+
+} // namespace ivm::directory
