@@ -1,0 +1,223 @@
+// ivmctl: administers users and groups of a running IVM appliance through
+// its admin API. The only unit that includes CLI11 (3.5 s per unit).
+
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "appliance/ctl/exit_code.hpp"
+#include "appliance/ctl/format.hpp"
+#include "appliance/ctl/group_commands.hpp"
+#include "appliance/ctl/password_input.hpp"
+#include "appliance/ctl/settings.hpp"
+#include "appliance/ctl/user_commands.hpp"
+#include "console/client/client.hpp"
+#include "ivm/version.hpp"
+
+namespace {
+
+using namespace ivm::ctl;
+
+/// A command to run once the arguments are parsed.
+using action = std::function<int(const context&)>;
+
+/// Declares `ivmctl user ...`; the chosen subcommand stores its action.
+void add_user_commands(CLI::App& app, action& chosen) {
+  auto* user = app.add_subcommand("user", "Manage users (extensions)");
+
+  auto add = std::make_shared<user_add_args>();
+  auto add_password = std::make_shared<std::optional<std::string>>();
+  auto* cmd = user->add_subcommand("add", "Create a user");
+  cmd->add_option("extension", add->extension, "Extension, e.g. 201")
+      ->required();
+  cmd->add_option("--name", add->name, "Display name")->required();
+  cmd->add_option("--password", *add_password,
+                  "SIP password (read from stdin when absent)");
+  cmd->add_option("--username", add->username,
+                  "SIP user name (default: the extension)");
+  cmd->add_flag("--disabled", add->disabled, "Create the user disabled");
+  cmd->callback([&chosen, add, add_password] {
+    chosen = [add, add_password](const context& ctx) {
+      if (!*add_password) {
+        std::string why;
+        auto pw = read_password(stdin, why);
+        if (!pw) {
+          ctx.err << "ivmctl: " << why << '\n';
+          return static_cast<int>(usage_or_unreachable);
+        }
+        add->password = *pw;
+      } else {
+        add->password = **add_password;
+      }
+      return user_add(ctx, *add);
+    };
+  });
+
+  user->add_subcommand("list", "List users")->callback([&chosen] {
+    chosen = [](const context& ctx) { return user_list(ctx); };
+  });
+
+  auto ext = std::make_shared<std::string>();
+  cmd = user->add_subcommand("show", "Show one user");
+  cmd->add_option("extension", *ext, "Extension")->required();
+  cmd->callback([&chosen, ext] {
+    chosen = [ext](const context& ctx) { return user_show(ctx, *ext); };
+  });
+
+  auto pw_ext = std::make_shared<std::string>();
+  auto pw = std::make_shared<std::optional<std::string>>();
+  cmd = user->add_subcommand("passwd", "Set a user's password");
+  cmd->add_option("extension", *pw_ext, "Extension")->required();
+  cmd->add_option("--password", *pw,
+                  "New password (read from stdin when absent, no echo on a "
+                  "terminal)");
+  cmd->callback([&chosen, pw_ext, pw] {
+    chosen = [pw_ext, pw](const context& ctx) {
+      std::string value;
+      if (*pw) {
+        value = **pw;
+      } else {
+        std::string why;
+        auto line = read_password(stdin, why);
+        if (!line) {
+          ctx.err << "ivmctl: " << why << '\n';
+          return static_cast<int>(usage_or_unreachable);
+        }
+        value = *line;
+      }
+      return user_passwd(ctx, *pw_ext, value);
+    };
+  });
+
+  auto set = std::make_shared<user_set_args>();
+  cmd = user->add_subcommand("set", "Change a user's name, username or state");
+  cmd->add_option("extension", set->extension, "Extension")->required();
+  cmd->add_option("--name", set->name, "New display name");
+  cmd->add_option("--username", set->username, "New SIP user name");
+  auto* enable = cmd->add_flag("--enable", "Enable the user");
+  auto* disable = cmd->add_flag("--disable", "Disable the user");
+  enable->excludes(disable);
+  cmd->callback([&chosen, set, enable, disable] {
+    if (enable->count() > 0)
+      set->enabled = true;
+    else if (disable->count() > 0)
+      set->enabled = false;
+    chosen = [set](const context& ctx) { return user_set(ctx, *set); };
+  });
+
+  auto del_ext = std::make_shared<std::string>();
+  cmd = user->add_subcommand("del", "Delete a user");
+  cmd->add_option("extension", *del_ext, "Extension")->required();
+  cmd->callback([&chosen, del_ext] {
+    chosen = [del_ext](const context& ctx) { return user_del(ctx, *del_ext); };
+  });
+}
+
+/// Declares `ivmctl group ...`; the chosen subcommand stores its action.
+void add_group_commands(CLI::App& app, action& chosen) {
+  auto* group = app.add_subcommand("group", "Manage groups");
+
+  auto add = std::make_shared<group_add_args>();
+  auto add_members = std::make_shared<std::string>();
+  auto* cmd = group->add_subcommand("add", "Create a group");
+  cmd->add_option("name", add->name, "Group name, e.g. sales")->required();
+  cmd->add_option("--extension", add->extension, "Extension of the group");
+  cmd->add_option("--members", *add_members,
+                  "Member extensions, comma-separated");
+  cmd->callback([&chosen, add, add_members] {
+    add->members = split_list(*add_members);
+    chosen = [add](const context& ctx) { return group_add(ctx, *add); };
+  });
+
+  group->add_subcommand("list", "List groups")->callback([&chosen] {
+    chosen = [](const context& ctx) { return group_list(ctx); };
+  });
+
+  auto name = std::make_shared<std::string>();
+  cmd = group->add_subcommand("show", "Show one group");
+  cmd->add_option("name", *name, "Group name")->required();
+  cmd->callback([&chosen, name] {
+    chosen = [name](const context& ctx) { return group_show(ctx, *name); };
+  });
+
+  auto set = std::make_shared<group_set_args>();
+  auto set_members = std::make_shared<std::optional<std::string>>();
+  cmd = group->add_subcommand("set", "Change a group's members or extension");
+  cmd->add_option("name", set->name, "Group name")->required();
+  cmd->add_option("--members", *set_members,
+                  "New member list, comma-separated (\"\" for none)");
+  cmd->add_option("--extension", set->extension, "New extension");
+  cmd->callback([&chosen, set, set_members] {
+    if (*set_members)
+      set->members = split_list(**set_members);
+    chosen = [set](const context& ctx) { return group_set(ctx, *set); };
+  });
+
+  auto del_name = std::make_shared<std::string>();
+  cmd = group->add_subcommand("del", "Delete a group");
+  cmd->add_option("name", *del_name, "Group name")->required();
+  cmd->callback([&chosen, del_name] {
+    chosen = [del_name](const context& ctx) {
+      return group_del(ctx, *del_name);
+    };
+  });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ivmctl: administer users and groups of an IVM appliance",
+               "ivmctl"};
+  app.set_version_flag("--version", "ivmctl " IVM_VERSION_STRING);
+  app.fallthrough();
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "ivmctl: " + std::string{e.what()} + " (see ivmctl --help)\n";
+  });
+
+  global_options opts;
+  app.add_option("--data-dir", opts.data_dir,
+                 "Appliance data directory holding admin.json")
+      ->capture_default_str();
+  app.add_option("--url", opts.url, "Admin API URL, e.g. http://127.0.0.1:8080")
+      ->envname("IVM_URL");
+  app.add_option("--token", opts.token, "Admin API bearer token")
+      ->envname("IVM_TOKEN");
+  app.add_flag("--json", opts.json, "Print the API's JSON");
+
+  action chosen;
+  add_user_commands(app, chosen);
+  add_group_commands(app, chosen);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? success : usage_or_unreachable;
+  }
+  if (!chosen) {
+    // Checked here rather than with require_subcommand(), whose message
+    // hides a mistyped command name behind "A subcommand is required".
+    if (app.got_subcommand("user"))
+      std::cerr << "ivmctl: user needs a command: add, list, show, passwd, "
+                   "set or del (see ivmctl user --help)\n";
+    else if (app.got_subcommand("group"))
+      std::cerr << "ivmctl: group needs a command: add, list, show, set or "
+                   "del (see ivmctl group --help)\n";
+    else
+      std::cerr << "ivmctl: a command is required: user or group (see "
+                   "ivmctl --help)\n";
+    return usage_or_unreachable;
+  }
+
+  auto ep = resolve_endpoint(opts);
+  if (!ep) {
+    std::cerr << "ivmctl: " << ep.error() << '\n';
+    return usage_or_unreachable;
+  }
+  ivm::admin::client api{std::move(*ep)};
+  context ctx{api, opts.json, std::cout, std::cerr};
+  return chosen(ctx);
+}
