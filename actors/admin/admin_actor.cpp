@@ -109,6 +109,19 @@ void metrics_page(pointer self, net::http_responder respond) {
           });
 }
 
+bool bearer_ok(const admin_context& ctx, const net::http_request& req) {
+  auto auth = req.header("Authorization");
+  constexpr std::string_view prefix = "Bearer ";
+  if (ctx.token.empty() || auth.size() != prefix.size() + ctx.token.size()
+      || auth.compare(0, prefix.size(), prefix) != 0)
+    return false;
+  // Constant time over the token.
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < ctx.token.size(); ++i)
+    diff |= static_cast<unsigned char>(auth[prefix.size() + i] ^ ctx.token[i]);
+  return diff == 0;
+}
+
 void route(pointer self, http_exchange& ex) {
   auto& req = ex.request;
   auto path = req.target.substr(0, req.target.find('?'));
@@ -124,6 +137,19 @@ void route(pointer self, http_exchange& ex) {
     else
       metrics_page(self, std::move(ex.respond));
     return;
+  }
+  if (path.rfind("/api/v1/", 0) == 0) {
+    auto& ctx = self->state.ctx;
+    if (!bearer_ok(ctx, req)) {
+      auto resp = error_response(401, "missing or wrong bearer token");
+      resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ivm\"");
+      ex.respond(std::move(resp));
+      return;
+    }
+    if (ctx.directory) {
+      self->send(ctx.directory, atoms::http_atom::value, std::move(ex));
+      return;
+    }
   }
   ex.respond(error_response(404, "no such resource: " + path));
 }

@@ -6,6 +6,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/api/admin_actor.hpp"
+#include "actors/api/services.hpp"
 #include "actors/api/storage_actor.hpp"
 
 namespace ivm::metrics {
@@ -16,6 +17,10 @@ namespace ivm::actors {
 
 struct admin_context {
   storage_actor storage;
+  /// Users and groups (`/api/v1/...`).
+  directory_actor directory;
+  /// Bearer token of `/api/v1/...` (`/health` and `/metrics` stay open).
+  std::string token;
   std::shared_ptr<metrics::registry> metrics;
   std::chrono::steady_clock::time_point started =
       std::chrono::steady_clock::now();

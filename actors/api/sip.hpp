@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include <caf/actor.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
@@ -31,6 +32,20 @@ struct sip_inbound {
   sip_flow flow;
 };
 
+/// A request the box sends (a client transaction, RFC 3261 §17.1): the
+/// final outcome goes to `requester` as `(sipresult_atom, id, status,
+/// response)`; 408 on timeout, 503 when the transport failed.
+struct sip_request_task {
+  std::uint64_t id = 0;
+  caf::actor requester;
+  sip::message request;
+  sip_flow flow;
+  net::endpoint dest;
+};
+
+/// The router shard that handles a Call-ID (all shards use this).
+std::size_t shard_of(std::string_view call_id, std::size_t shards);
+
 /// Counters of one router shard.
 struct sip_router_stats {
   std::uint64_t server_transactions = 0; ///< open now
@@ -43,6 +58,8 @@ struct sip_router_stats {
 using sip_router_actor = caf::typed_actor<
     caf::reacts_to<atoms::recv_atom, sip_inbound>,
     caf::reacts_to<atoms::timer_atom, std::string, std::uint8_t, std::uint64_t>,
+  caf::reacts_to<atoms::sipresp_atom, std::string, sip::message>,
+  caf::reacts_to<atoms::sipsend_atom, sip_request_task>,
     caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;
 
 /// A transport: bytes in from one listening socket, parsed messages out to
@@ -56,5 +73,7 @@ using sip_transport_actor = caf::typed_actor<
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_inbound)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_request_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::sip::message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_router_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::net::endpoint)

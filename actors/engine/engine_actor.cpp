@@ -25,6 +25,7 @@ struct engine_state {
   engine_resources res;
   storage_actor storage;
   admin_actor admin;
+  directory_actor directory;
   std::vector<sip_router_actor> sip_routers;
   std::vector<sip_transport_actor> sip_transports;
   bool started = false;
@@ -77,8 +78,33 @@ void start_sip(pointer self) {
     return;
   auto out = std::make_shared<sip_outbound>(st.res.sip_udp, st.res.sip_tcp,
                                             st.res.sip_tls);
+  // The directory and the routers know each other: spawn the directory with
+  // its (shared, still empty) router list, then fill it in before any
+  // socket delivers traffic.
+  std::shared_ptr<client_config> clients;
+  if (st.res.users) {
+    auto dcfg = st.res.directory_settings;
+    clients = dcfg.clients ? dcfg.clients : std::make_shared<client_config>();
+    dcfg.clients = clients;
+    clients->storage = st.storage;
+    clients->metrics = st.res.metrics;
+    clients->domain = st.res.users->realm();
+    clients->server = st.res.sip_uas.server;
+    if (st.res.sip_udp)
+      clients->udp_self = st.res.sip_udp->local_endpoint();
+    if (st.res.sip_tcp)
+      clients->tcp_self = st.res.sip_tcp->local_endpoint();
+    if (st.res.sip_tls)
+      clients->tls_self = st.res.sip_tls->local_endpoint();
+    st.directory = spawn_directory(self->system(), std::move(dcfg),
+                                   std::move(*st.res.users));
+    st.res.users.reset();
+    clients->directory = st.directory;
+  }
   sip_router_config rc;
   rc.uas = st.res.sip_uas;
+  rc.uas.directory = static_cast<bool>(st.directory);
+  rc.directory = st.directory;
   rc.timers = st.res.sip_timers;
   rc.out = out;
   rc.metrics = st.res.metrics;
@@ -88,6 +114,8 @@ void start_sip(pointer self) {
     rc.self.push_back(st.res.sip_tls->local_endpoint());
   for (std::size_t i = 0; i < std::max<std::size_t>(1, st.res.sip_shards); ++i)
     st.sip_routers.push_back(spawn_sip_router(self->system(), rc));
+  if (clients)
+    clients->routers = st.sip_routers;
   if (st.res.sip_udp) {
     sip_transport_config tc{sip_transport_kind::udp, st.res.sip_limits,
                             st.sip_routers,          out,
@@ -130,6 +158,8 @@ void start(pointer self) {
   admin_context ctx;
   ctx.storage = st.storage;
   ctx.metrics = st.res.metrics;
+  ctx.directory = st.directory;
+  ctx.token = st.res.admin_token;
   st.admin = spawn_admin(self->system(), std::move(ctx));
   if (st.res.admin_http) {
     auto admin = st.admin;
@@ -161,6 +191,8 @@ void stop(pointer self, caf::typed_response_promise<caf::ok_atom> rp) {
     self->send_exit(tr, caf::exit_reason::user_shutdown);
   for (auto& r : st.sip_routers)
     self->send_exit(r, caf::exit_reason::user_shutdown);
+  if (st.directory)
+    self->send_exit(st.directory, caf::exit_reason::user_shutdown);
   st.sip_transports.clear();
   st.sip_routers.clear();
   st.log->info("SIP stopped");

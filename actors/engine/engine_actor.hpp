@@ -6,6 +6,8 @@
 #include <caf/fwd.hpp>
 
 #include "actors/api/engine_actor.hpp"
+#include "actors/directory/directory_actor.hpp"
+#include "appliance/directory/directory.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
 #include "appliance/sip/parser.hpp"
 #include "appliance/sip/transaction/timer.hpp"
@@ -38,6 +40,13 @@ struct engine_resources {
   sip::timer_config sip_timers;
   sip::core::uas_config sip_uas;
   std::size_t sip_shards = 2;
+  // Users, registrar, messaging: the directory as read at start, and the
+  // settings of the directory and client actors (storage, routers and
+  // addresses are filled in by the engine).
+  std::optional<directory::directory> users;
+  directory_config directory_settings;
+  /// Bearer token of the admin API.
+  std::string admin_token;
 };
 
 engine_actor spawn_engine(caf::actor_system& sys, engine_resources res);

@@ -1,5 +1,7 @@
 #include "actors/sip/outbound.hpp"
 
+#include <functional>
+
 #include "appliance/net/tcp_server.hpp"
 #include "appliance/net/udp_socket.hpp"
 
@@ -15,6 +17,10 @@ std::string_view to_string(sip_transport_kind k) {
       return "TLS";
   }
   return "?";
+}
+
+std::size_t shard_of(std::string_view call_id, std::size_t shards) {
+  return shards == 0 ? 0 : std::hash<std::string_view>{}(call_id) % shards;
 }
 
 sip_outbound::sip_outbound(std::shared_ptr<net::udp_socket> udp,

@@ -4,6 +4,7 @@
 #include <variant>
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -15,6 +16,7 @@
 #include "appliance/sip/name_addr.hpp"
 #include "appliance/sip/response.hpp"
 #include "appliance/sip/serializer.hpp"
+#include "appliance/sip/transaction/client_transaction.hpp"
 #include "appliance/sip/transaction/server_transaction.hpp"
 #include "appliance/sip/transaction_key.hpp"
 #include "appliance/sip/validate.hpp"
@@ -37,9 +39,22 @@ struct server_tx {
   std::string merge_key;
 };
 
+/// A request the box sent (RFC 3261 §17.1.2), keyed "c\n" + branch + method.
+struct client_tx {
+  sip::non_invite_client_transaction tx;
+  std::uint64_t id = 0;
+  caf::actor requester;
+  sip_flow flow;
+  net::endpoint dest;
+  bool reported = false;
+};
+
 struct router_state {
   sip_router_config cfg;
   std::unordered_map<std::string, server_tx> txs;
+  std::unordered_map<std::string, client_tx> ctxs;
+  /// The response being fed to a client transaction (for `pass_to_tu`).
+  const sip::message* current_response = nullptr;
   /// From tag + Call-ID + CSeq of requests without To tag -> transaction
   /// (merged-request detection, RFC 3261 §8.2.2.2).
   std::unordered_map<std::string, std::string> merged;
@@ -190,10 +205,91 @@ void on_request(pointer self, const std::string& key) {
     return;
   }
   auto answer = sip::core::decide(req, st.cfg.uas);
-  if (answer)
-    respond(self, key,
-            sip::core::build_response(req, *answer, deterministic_tag(key),
-                                      st.cfg.uas));
+  if (!answer)
+    return;
+  if (answer->delegate != sip::core::service::none && st.cfg.directory) {
+    // The directory answers later with (sipresp_atom, key, response).
+    self->send(st.cfg.directory, atoms::sipreq_atom::value,
+               sip_task{key, self, sip_inbound{req, entry.flow}});
+    return;
+  }
+  respond(self, key,
+          sip::core::build_response(req, *answer, deterministic_tag(key),
+                                    st.cfg.uas));
+}
+
+// -- client transactions -------------------------------------------------------
+
+void report(pointer, client_tx& c, int status, sip::message resp) {
+  if (c.reported)
+    return;
+  c.reported = true;
+  caf::anon_send(c.requester, atoms::sipresult_atom::value, c.id, status,
+                 std::move(resp));
+}
+
+void apply_client(pointer self, const std::string& key,
+                  const sip::transaction_effects& effects) {
+  auto& st = self->state;
+  for (auto& eff : effects) {
+    auto it = st.ctxs.find(key);
+    if (it == st.ctxs.end())
+      return;
+    auto& c = it->second;
+    if (auto send = std::get_if<sip::effects::send>(&eff)) {
+      st.cfg.out->send(c.flow, c.dest, send->bytes);
+    } else if (auto t = std::get_if<sip::effects::start_timer>(&eff)) {
+      self->delayed_send(self, t->after, atoms::timer_atom::value, key,
+                         static_cast<std::uint8_t>(t->id), t->generation);
+    } else if (auto p = std::get_if<sip::effects::pass_to_tu>(&eff)) {
+      if (p->status_code >= 200 && st.current_response)
+        report(self, c, p->status_code, *st.current_response);
+    } else if (std::holds_alternative<sip::effects::timeout>(eff)) {
+      report(self, c, 408, sip::message{});
+    } else if (std::holds_alternative<sip::effects::transport_failure>(eff)) {
+      report(self, c, 503, sip::message{});
+    } else if (std::holds_alternative<sip::effects::terminated>(eff)) {
+      report(self, c, 408, sip::message{}); // no final answer at all
+      st.ctxs.erase(it);
+      return;
+    }
+  }
+}
+
+void step_client(pointer self, const std::string& key,
+                 const sip::client_event& ev) {
+  auto it = self->state.ctxs.find(key);
+  if (it == self->state.ctxs.end())
+    return;
+  auto effects = it->second.tx.step(ev, std::chrono::steady_clock::now());
+  apply_client(self, key, effects);
+}
+
+void on_send(pointer self, sip_request_task& task) {
+  auto& st = self->state;
+  auto key = "c\n" + sip::client_transaction_key_of_request(task.request);
+  bool reliable = task.flow.kind != sip_transport_kind::udp;
+  auto bytes = sip::serialize(task.request);
+  client_tx c{sip::non_invite_client_transaction{st.cfg.timers, reliable},
+              task.id, std::move(task.requester), task.flow, task.dest, false};
+  if (!st.ctxs.emplace(key, std::move(c)).second) {
+    caf::anon_send(task.requester, atoms::sipresult_atom::value, task.id, 500,
+                   sip::message{}); // a branch collision: never sent
+    return;
+  }
+  step_client(self, key, sip::events::start{std::move(bytes)});
+}
+
+void on_response(pointer self, const sip::message& resp) {
+  auto& st = self->state;
+  auto key = "c\n" + sip::client_transaction_key(resp);
+  if (st.ctxs.count(key) == 0) {
+    st.stray->inc();
+    return;
+  }
+  st.current_response = &resp;
+  step_client(self, key, sip::events::response_received{resp.status_code});
+  st.current_response = nullptr;
 }
 
 void apply(pointer self, const std::string& key,
@@ -228,7 +324,7 @@ void on_inbound(pointer self, sip_inbound& in) {
   auto& st = self->state;
   auto& msg = in.msg;
   if (msg.is_response()) {
-    st.stray->inc(); // no client transactions yet: nothing to match
+    on_response(self, msg);
     return;
   }
   sip::core::stamp_via(msg, in.flow.remote);
@@ -303,9 +399,17 @@ sip_router_actor::behavior_type router_impl(pointer self,
       [self](atoms::recv_atom, sip_inbound& in) { on_inbound(self, in); },
       [self](atoms::timer_atom, const std::string& key, std::uint8_t id,
              std::uint64_t generation) {
-        step(self, key,
-             sip::events::timer_fired{static_cast<sip::timer_id>(id),
-                                      generation});
+        sip::events::timer_fired ev{static_cast<sip::timer_id>(id),
+                                    generation};
+        if (key.rfind("c\n", 0) == 0)
+          step_client(self, key, ev);
+        else
+          step(self, key, ev);
+      },
+      [self](atoms::sipresp_atom, const std::string& key,
+             const sip::message& resp) { respond(self, key, resp); },
+      [self](atoms::sipsend_atom, sip_request_task& task) {
+        on_send(self, task);
       },
       [self](atoms::stats_atom) { return self->state.stats; },
   };

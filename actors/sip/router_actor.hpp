@@ -6,6 +6,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/api/services.hpp"
 #include "actors/api/sip.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
 #include "appliance/sip/transaction/timer.hpp"
@@ -31,6 +32,8 @@ struct sip_router_config {
   bool symmetric_responses = true;
   std::shared_ptr<sip_outbound> out;
   std::shared_ptr<metrics::registry> metrics;
+  /// Registrar and messaging (when `uas.directory`).
+  directory_actor directory;
 };
 
 sip_router_actor spawn_sip_router(caf::actor_system& sys,

@@ -58,7 +58,7 @@ void dispatch(pointer self, sip::message msg, const sip_flow& flow) {
   }
   auto& shards = self->state.cfg.shards;
   auto call_id = msg.value_of("Call-ID");
-  auto idx = std::hash<std::string_view>{}(call_id) % shards.size();
+  auto idx = shard_of(call_id, shards.size());
   self->send(shards[idx], atoms::recv_atom::value,
              sip_inbound{std::move(msg), flow});
 }

@@ -16,9 +16,12 @@
 namespace ivm::directory {
 
 struct authenticator_config {
-  /// Challenges offered, most preferred first (RFC 8760 §2.4).
+  /// Challenges offered, most preferred first (RFC 8760 §2.4). MD5 first by
+  /// default: many phones read only the first challenge and know only MD5
+  /// (sipsak 0.9.8 gives up on a SHA-256 one); SHA-256 clients find theirs
+  /// in the second header.
   std::vector<sip::digest::algorithm> algorithms{
-    sip::digest::algorithm::sha256, sip::digest::algorithm::md5};
+    sip::digest::algorithm::md5, sip::digest::algorithm::sha256};
   sip::digest::failure_limiter_config limits;
 };
 

@@ -5,6 +5,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/engine/engine_actor.hpp"
+#include "appliance/main/admin_token.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
 #include "appliance/net/http_server.hpp"
@@ -86,7 +87,36 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   actors::engine_resources res;
   res.store = std::shared_ptr<storage::store>(std::move(*db));
   res.storage_max_batch = cfg.storage.max_batch;
+  // Users and groups, read before the store goes to the storage actor.
+  res.users = actors::load_directory(*res.store, cfg.domain);
+  auto& dcfg = res.directory_settings;
+  dcfg.max_message_body = cfg.messaging.max_body;
+  dcfg.auth.algorithms.clear();
+  for (auto& a : cfg.auth.algorithms)
+    dcfg.auth.algorithms.push_back(a == "MD5" ? sip::digest::algorithm::md5
+                                              : sip::digest::algorithm::sha256);
+  dcfg.auth.limits.max_failures = cfg.auth.max_failures;
+  dcfg.auth.limits.window = cfg.auth.window;
+  dcfg.auth.limits.ban = cfg.auth.ban;
+  dcfg.clients = std::make_shared<actors::client_config>();
+  dcfg.clients->registrar.min_expires = cfg.registrar.min_expires;
+  dcfg.clients->registrar.max_expires = cfg.registrar.max_expires;
+  dcfg.clients->registrar.default_expires = cfg.registrar.default_expires;
+  dcfg.clients->fork_timeout = cfg.messaging.fork_timeout;
+  dcfg.clients->max_attempts = cfg.messaging.max_attempts;
+  dcfg.clients->max_age = cfg.messaging.max_age;
+  // The admin API's bearer token, and where ivmctl finds it.
+  auto token = ensure_admin_token(cfg.data_dir);
+  if (!token)
+    return fail("data_dir: " + token.error());
+  if (token->created)
+    log->info("admin API token (also in {}): {}",
+              (cfg.data_dir / "admin-token").string(), token->token);
+  res.admin_token = token->token;
   res.admin_http = std::shared_ptr<net::http_server>(std::move(*http));
+  auto url = "http://" + net::to_string(res.admin_http->local_endpoint());
+  if (auto err = write_admin_json(cfg.data_dir, url, res.admin_token))
+    log->warn("cannot write admin.json: {}", *err);
   res.metrics = std::make_shared<metrics::registry>();
   res.sip_udp = std::shared_ptr<net::udp_socket>(std::move(*sip_udp));
   res.sip_tcp = std::shared_ptr<net::tcp_server>(std::move(*sip_tcp));

@@ -93,6 +93,56 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     s.sip.tls_private_key = std::string{v};
   } else if (key == "admin.listen") {
     return to_endpoint(key, v, s.admin.listen);
+  } else if (key == "registrar.min_expires") {
+    return to_int<std::uint32_t>(key, v, 1, 86400, s.registrar.min_expires);
+  } else if (key == "registrar.max_expires") {
+    return to_int<std::uint32_t>(key, v, 1, 604800, s.registrar.max_expires);
+  } else if (key == "registrar.default_expires") {
+    return to_int<std::uint32_t>(key, v, 1, 604800,
+                                 s.registrar.default_expires);
+  } else if (key == "messaging.max_body") {
+    return to_int<std::size_t>(key, v, 16, 1 << 20, s.messaging.max_body);
+  } else if (key == "messaging.fork_timeout_ms") {
+    return to_ms(key, v, s.messaging.fork_timeout);
+  } else if (key == "messaging.max_attempts") {
+    return to_int<std::uint32_t>(key, v, 1, 1000, s.messaging.max_attempts);
+  } else if (key == "messaging.max_age_h") {
+    long long h = 0;
+    if (auto e = to_int<long long>(key, v, 1, 24 * 365, h))
+      return e;
+    s.messaging.max_age = std::chrono::hours{h};
+  } else if (key == "auth.algorithms") {
+    std::vector<std::string> algs;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      while (!item.empty() && item.front() == ' ')
+        item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ')
+        item.remove_suffix(1);
+      if (item != "MD5" && item != "SHA-256")
+        return err(key, "'" + std::string{item}
+                          + "' is not MD5 or SHA-256");
+      algs.emplace_back(item);
+      rest = comma == std::string_view::npos ? std::string_view{}
+                                             : rest.substr(comma + 1);
+    }
+    if (algs.empty())
+      return err(key, "name at least one of MD5, SHA-256");
+    s.auth.algorithms = std::move(algs);
+  } else if (key == "auth.max_failures") {
+    return to_int<std::size_t>(key, v, 1, 1000, s.auth.max_failures);
+  } else if (key == "auth.window_s") {
+    long long x = 0;
+    if (auto e = to_int<long long>(key, v, 1, 86400, x))
+      return e;
+    s.auth.window = std::chrono::seconds{x};
+  } else if (key == "auth.ban_s") {
+    long long x = 0;
+    if (auto e = to_int<long long>(key, v, 0, 86400 * 30, x))
+      return e;
+    s.auth.ban = std::chrono::seconds{x};
   } else if (key == "storage.max_batch") {
     return to_int<std::size_t>(key, v, 1, 65536, s.storage.max_batch);
   } else {
@@ -173,6 +223,9 @@ std::optional<config_error> validate(const settings& s) {
     return err(s.sip.tls_certificate.empty() ? "sip.tls_certificate"
                                              : "sip.tls_private_key",
                "sip.tls_certificate and sip.tls_private_key go together");
+  if (s.registrar.min_expires > s.registrar.max_expires)
+    return err("registrar.min_expires",
+               "must not be larger than registrar.max_expires");
   if (s.sip.t2 < s.sip.t1)
     return err("sip.t2_ms", "must not be smaller than sip.t1_ms");
   return std::nullopt;
@@ -197,6 +250,25 @@ std::string to_toml(const settings& s) {
      << "tls_private_key = \"" << s.sip.tls_private_key << "\"\n\n"
      << "[admin]\n"
      << "listen = \"" << net::to_string(s.admin.listen) << "\"\n\n"
+     << "[registrar]\n"
+     << "min_expires = " << s.registrar.min_expires << "\n"
+     << "max_expires = " << s.registrar.max_expires << "\n"
+     << "default_expires = " << s.registrar.default_expires << "\n\n"
+     << "[messaging]\n"
+     << "max_body = " << s.messaging.max_body << "\n"
+     << "fork_timeout_ms = " << s.messaging.fork_timeout.count() << "\n"
+     << "max_attempts = " << s.messaging.max_attempts << "\n"
+     << "max_age_h = " << s.messaging.max_age.count() << "\n\n"
+     << "[auth]\n"
+     << "algorithms = \"" << [&] {
+          std::string out;
+          for (auto& a : s.auth.algorithms)
+            out += (out.empty() ? "" : ",") + a;
+          return out;
+        }() << "\"\n"
+     << "max_failures = " << s.auth.max_failures << "\n"
+     << "window_s = " << s.auth.window.count() << "\n"
+     << "ban_s = " << s.auth.ban.count() << "\n\n"
      << "[storage]\n"
      << "max_batch = " << s.storage.max_batch << "\n";
   return os.str();

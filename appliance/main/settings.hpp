@@ -1,11 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "appliance/common/expected.hpp"
 #include "appliance/net/endpoint.hpp"
@@ -38,6 +40,33 @@ struct settings {
   struct admin_t {
     net::endpoint listen{"127.0.0.1", 8080};
   } admin;
+
+  struct registrar_t {
+    std::uint32_t min_expires = 60;
+    std::uint32_t max_expires = 7200;
+    std::uint32_t default_expires = 3600;
+  } registrar;
+
+  struct messaging_t {
+    /// Largest text message body accepted (413 beyond).
+    std::size_t max_body = 16384;
+    /// How long the sender waits for an online recipient's device (then 202).
+    std::chrono::milliseconds fork_timeout{4000};
+    /// Failed delivery attempts before giving up (the sender is told).
+    std::uint32_t max_attempts = 20;
+    /// Age after which an undelivered message is given up.
+    std::chrono::hours max_age{168};
+  } messaging;
+
+  struct auth_t {
+    /// Digest challenges offered, in order ("MD5", "SHA-256").
+    std::vector<std::string> algorithms{"MD5", "SHA-256"};
+    /// Failed authentications from one address within `window_s` that
+    /// block it for `ban_s`.
+    std::size_t max_failures = 5;
+    std::chrono::seconds window{60};
+    std::chrono::seconds ban{300};
+  } auth;
 
   struct storage_t {
     /// Most records merged into one synced write (group commit).

@@ -27,8 +27,8 @@ bool supported_option(std::string_view tag) {
 }
 
 // Methods the box answers itself.
-bool implemented(const std::string& method) {
-  return method == "OPTIONS";
+bool implemented(const std::string& method, const uas_config& cfg) {
+  return method == "OPTIONS" || (cfg.directory && method == "REGISTER");
 }
 
 bool is_local_host(const uri& u, const uas_config& cfg) {
@@ -93,9 +93,10 @@ std::vector<std::string> unsupported_tags(const message& req) {
 
 } // namespace
 
-const std::string& allow_header() {
-  static const std::string allow = "OPTIONS, ACK, CANCEL";
-  return allow;
+const std::string& allow_header(const uas_config& cfg) {
+  static const std::string basic = "OPTIONS, ACK, CANCEL";
+  static const std::string full = "OPTIONS, ACK, CANCEL, REGISTER, MESSAGE";
+  return cfg.directory ? full : basic;
 }
 
 bool is_known_method(const std::string& m) {
@@ -134,7 +135,7 @@ std::optional<uas_answer> decide(const message& req, const uas_config& cfg) {
   }
   // 501 (RFC 3261 §8.2.1).
   if (!is_known_method(req.method))
-    return uas_answer{501, "Not Implemented", {{"Allow", allow_header()}}};
+    return uas_answer{501, "Not Implemented", {{"Allow", allow_header(cfg)}}};
   // 415 and 406 (RFC 3261 §8.2.3, RFC 4475 §3.3.6, §3.3.15).
   if (!acceptable_body(req))
     return uas_answer{
@@ -144,14 +145,19 @@ std::optional<uas_answer> decide(const message& req, const uas_config& cfg) {
         406,
         "Not Acceptable",
         {{"Warning", "399 ivm \"only application/sdp answers\""}}};
+  if (cfg.directory && !for_box && req.method == "MESSAGE" && ruri->is_sip()
+      && ruri->has_user && is_local_host(*ruri, cfg))
+    return uas_answer{0, {}, {}, service::messaging};
   if (!for_box)
     return uas_answer{404, "Not Found", {}};
-  if (!implemented(req.method))
-    return uas_answer{405, "Method Not Allowed", {{"Allow", allow_header()}}};
+  if (!implemented(req.method, cfg))
+    return uas_answer{405, "Method Not Allowed", {{"Allow", allow_header(cfg)}}};
+  if (req.method == "REGISTER")
+    return uas_answer{0, {}, {}, service::registrar};
   // OPTIONS to the box (RFC 3261 §11.2).
   return uas_answer{200,
                     "OK",
-                    {{"Allow", allow_header()},
+                    {{"Allow", allow_header(cfg)},
                      {"Accept", "application/sdp, text/plain, message/cpim"},
                      {"Accept-Encoding", "identity"},
                      {"Accept-Language", "en"},

@@ -18,6 +18,16 @@ struct uas_config {
   std::vector<std::string> local_hosts;
   /// Value of the Server header.
   std::string server = "ivm-appliance";
+  /// Accounts exist: REGISTER goes to the registrar, MESSAGE to users goes
+  /// to messaging.
+  bool directory = false;
+};
+
+/// Which service handles a request the checks let through.
+enum class service : std::uint8_t {
+  none,      ///< `uas_answer` is the answer
+  registrar, ///< REGISTER to the box's domain (RFC 3261 §10)
+  messaging, ///< MESSAGE to a user of the box (RFC 3428)
 };
 
 /// What the box answers to a request it handles itself.
@@ -25,11 +35,13 @@ struct uas_answer {
   int code = 200;
   std::string reason = "OK";
   std::vector<std::pair<std::string, std::string>> headers;
+  /// When not `none`, the request goes to that service instead.
+  service delegate = service::none;
 };
 
 /// The methods the box implements as a UAS (ACK and CANCEL are handled by
 /// the transaction layer), as in its Allow header.
-const std::string& allow_header();
+const std::string& allow_header(const uas_config& cfg = {});
 
 /// True for the methods of RFC 3261 and its extensions that the box knows
 /// about (implemented or not), false for unknown ones (answered 501).
@@ -42,7 +54,9 @@ bool is_known_method(const std::string& method);
 /// bodies it cannot handle, 406 when the answer's type is not acceptable,
 /// 405 for known methods it does not implement (with Allow), 404 for users
 /// it does not have, 200 for OPTIONS to the box (with Allow, Accept,
-/// Supported). Returns nullopt for ACK (never answered).
+/// Supported). With `cfg.directory`, REGISTER to the box and MESSAGE to a
+/// user at the box's domain are delegated (`uas_answer::delegate`) after the
+/// checks. Returns nullopt for ACK (never answered).
 std::optional<uas_answer> decide(const message& request, const uas_config& cfg);
 
 /// Builds the response message for `answer` (RFC 3261 §8.2.6), adding a To

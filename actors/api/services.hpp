@@ -1,0 +1,56 @@
+#pragma once
+
+// Interfaces of the directory (client_manager) and the per-user client
+// actors (ARCHITECTURE §2).
+
+#include <cstdint>
+#include <string>
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/api/sip.hpp"
+#include "storage/records/records.hpp"
+
+namespace ivm::actors {
+
+/// A new request the router hands to the directory: the server transaction
+/// `key` at `router` waits for the answer (`sipresp_atom`).
+struct sip_task {
+  std::string key;
+  sip_router_actor router;
+  sip_inbound in;
+};
+
+/// A message to store for one recipient, with the request that brought it
+/// when the sender waits for this recipient's outcome (single recipient).
+struct enqueue_task {
+  storage::records::queued_message msg;
+  /// `records::request_identity` of the request (empty: no deduplication).
+  std::string dedup;
+  /// Present when the client answers the sender itself.
+  std::optional<sip_task> sender;
+};
+
+/// The directory: accounts, groups, authentication, and the users' client
+/// actors (spawned on first use).
+using directory_actor = caf::typed_actor<
+  caf::reacts_to<atoms::http_atom, http_exchange>,
+  caf::reacts_to<atoms::sipreq_atom, sip_task>,
+  caf::reacts_to<atoms::notify_atom, std::string,
+                 storage::records::queued_message>>;
+
+/// One user: bindings, message queue, delivery.
+using client_actor = caf::typed_actor<
+  caf::reacts_to<atoms::register_atom, sip_task>,
+  caf::reacts_to<atoms::enqueue_atom, enqueue_task>,
+  caf::replies_to<atoms::enqueue_atom, enqueue_task, bool>::with<bool>,
+  caf::reacts_to<atoms::sipresult_atom, std::uint64_t, int, sip::message>,
+  caf::reacts_to<atoms::timer_atom, std::uint64_t>,
+  caf::reacts_to<atoms::retry_atom, std::uint64_t>>;
+
+} // namespace ivm::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::enqueue_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::storage::records::queued_message)

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "actors/api/services.hpp"
+#include "actors/api/storage_actor.hpp"
+#include "appliance/sip/core/registrar.hpp"
+
+namespace ivm::metrics {
+class registry;
+} // namespace ivm::metrics
+
+namespace ivm::actors {
+
+/// What every client actor shares.
+struct client_config {
+  std::string domain;
+  std::string server = "ivm-appliance";
+  sip::core::registrar_config registrar;
+  storage_actor storage;
+  std::vector<sip_router_actor> routers;
+  directory_actor directory;
+  /// Our own addresses for the Via of requests we send.
+  net::endpoint udp_self;
+  net::endpoint tcp_self;
+  net::endpoint tls_self;
+  /// How long a sender waits for a fork to answer before it gets 202.
+  std::chrono::milliseconds fork_timeout{4000};
+  /// Retry delays after failed deliveries (the last one repeats).
+  std::vector<std::chrono::seconds> backoff{
+    std::chrono::seconds{5}, std::chrono::seconds{30}, std::chrono::seconds{120},
+    std::chrono::seconds{600}};
+  /// Failed delivery attempts before a message is given up (with a notice to
+  /// the sender).
+  std::uint32_t max_attempts = 20;
+  /// Age after which an undelivered message is given up.
+  std::chrono::seconds max_age{7 * 24 * 3600};
+  std::shared_ptr<metrics::registry> metrics;
+};
+
+/// Spawns the client actor of user `ext` with its stored bindings and the
+/// head of its message queue (both as read from storage).
+client_actor spawn_client(caf::actor_system& sys,
+                          std::shared_ptr<const client_config> cfg,
+                          storage::records::account user,
+                          const key_values& bindings,
+                          const key_values& queue);
+
+} // namespace ivm::actors

@@ -1,0 +1,374 @@
+#include "actors/directory/directory_actor.hpp"
+
+#include <functional>
+#include <unordered_map>
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "appliance/directory/intake.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/sip/core/uas_policy.hpp"
+#include "appliance/sip/name_addr.hpp"
+#include "appliance/sip/response.hpp"
+#include "appliance/sip/uri.hpp"
+
+namespace ivm::actors {
+
+namespace {
+
+using client_fn = std::function<void(const client_actor&)>;
+
+struct directory_state {
+  directory_config cfg;
+  directory::directory dir;
+  std::unique_ptr<directory::authenticator> auth;
+  std::unordered_map<std::string, client_actor> clients;
+  std::unordered_map<std::string, std::vector<client_fn>> loading;
+  /// Admin requests waiting while a change is being written.
+  std::deque<http_exchange> admin_queue;
+  bool admin_busy = false;
+  /// TCP/TLS connections a user registered on: MESSAGEs over them are
+  /// trusted as that user's (ISSUE: "trusted when it comes over a connection
+  /// the sender registered on").
+  std::unordered_map<std::uint64_t, std::string> trusted;
+  std::shared_ptr<spdlog::logger> log = log::get("directory");
+  static inline const char* name = "directory";
+};
+
+using pointer = directory_actor::stateful_pointer<directory_state>;
+
+void answer(pointer self, const sip_task& t, int code, std::string reason,
+            const std::vector<std::pair<std::string, std::string>>& headers
+            = {}) {
+  auto resp = sip::make_response(t.in.msg, code, reason,
+                                 sip::core::random_tag());
+  for (auto& [k, v] : headers)
+    resp.add(k, v);
+  resp.add("Server", self->state.cfg.clients->server);
+  self->send(t.router, atoms::sipresp_atom::value, t.key, std::move(resp));
+}
+
+// Runs `fn` with the client actor of `ext`, loading it first when needed.
+void with_client(pointer self, const std::string& ext, client_fn fn) {
+  auto& st = self->state;
+  if (auto it = st.clients.find(ext); it != st.clients.end()) {
+    fn(it->second);
+    return;
+  }
+  auto [pos, first] = st.loading.try_emplace(ext);
+  pos->second.push_back(std::move(fn));
+  if (!first)
+    return;
+  auto storage = st.cfg.clients->storage;
+  auto fail = [self, ext](const caf::error& err) {
+    self->state.log->error("cannot load user {}: {}", ext,
+                           self->system().render(err));
+    self->state.loading.erase(ext);
+  };
+  self
+    ->request(storage, caf::infinite, atoms::scan_atom::value,
+              storage::family::bindings,
+              storage::records::binding_prefix(ext), std::string{},
+              std::uint64_t{100})
+    .then(
+      [self, ext, storage, fail](const key_values& bindings) {
+        self
+          ->request(storage, caf::infinite, atoms::scan_atom::value,
+                    storage::family::messages,
+                    storage::records::message_prefix(ext), std::string{},
+                    std::uint64_t{10000})
+          .then(
+            [self, ext, bindings](const key_values& queue) {
+              auto& st = self->state;
+              auto user = st.dir.by_extension(ext);
+              auto pending = std::move(st.loading[ext]);
+              st.loading.erase(ext);
+              if (!user)
+                return; // deleted meanwhile
+              auto c = spawn_client(self->system(), st.cfg.clients, *user,
+                                    bindings, queue);
+              self->link_to(c); // clients stop with the directory
+              st.clients.emplace(ext, c);
+              for (auto& fn : pending)
+                fn(c);
+            },
+            fail);
+      },
+      fail);
+}
+
+std::string source_host(const sip_task& t) {
+  return t.in.flow.remote.host;
+}
+
+// The user part of a URI, unescaped (RFC 3261 §19.1.4 compares unescaped).
+std::string user_of(const sip::uri& u) {
+  return sip::unescape(u.user);
+}
+
+void on_register(pointer self, sip_task& t) {
+  auto& st = self->state;
+  auto to = sip::parse_name_addr(t.in.msg.value_of("To"));
+  if (!to || !to->uri.is_sip()) {
+    answer(self, t, 400, "To must be a SIP URI"); // RFC 4475 §3.3.4
+    return;
+  }
+  auto out = st.auth->check(t.in.msg, false, st.dir, source_host(t),
+                            std::chrono::system_clock::now());
+  if (!out.user) {
+    if (out.code == 403)
+      st.log->info("REGISTER from {} refused: {}",
+                   net::to_string(t.in.flow.remote), out.why);
+    if (out.banned_now)
+      st.log->warn("blocking {} after repeated authentication failures",
+                   t.in.flow.remote.host);
+    answer(self, t, out.code, out.reason, out.headers);
+    return;
+  }
+  auto aor = st.dir.resolve(user_of(to->uri));
+  if (aor.user != out.user) {
+    st.log->info("REGISTER from {}: {} may not register {}",
+                 net::to_string(t.in.flow.remote), out.user->extension,
+                 to->uri_text);
+    answer(self, t, 403, "Forbidden");
+    return;
+  }
+  if (t.in.flow.kind != sip_transport_kind::udp) {
+    if (st.trusted.size() > 100000)
+      st.trusted.clear();
+    st.trusted[t.in.flow.conn] = out.user->extension;
+  }
+  with_client(self, out.user->extension, [self, t](const client_actor& c) {
+    self->send(c, atoms::register_atom::value, t);
+  });
+}
+
+void on_message(pointer self, sip_task& t) {
+  auto& st = self->state;
+  const auto& req = t.in.msg;
+  auto from = sip::parse_name_addr(req.value_of("From"));
+  if (!from || !from->uri.is_sip()) {
+    answer(self, t, 400, "From must be a SIP URI");
+    return;
+  }
+  auto claimed = st.dir.resolve(user_of(from->uri)).user;
+  const directory::account* sender = nullptr;
+  if (t.in.flow.kind != sip_transport_kind::udp) {
+    auto it = st.trusted.find(t.in.flow.conn);
+    if (it != st.trusted.end() && claimed && claimed->extension == it->second)
+      sender = claimed;
+  }
+  if (!sender) {
+    auto out = st.auth->check(req, true, st.dir, source_host(t),
+                              std::chrono::system_clock::now());
+    if (!out.user) {
+      if (out.banned_now)
+        st.log->warn("blocking {} after repeated authentication failures",
+                     t.in.flow.remote.host);
+      answer(self, t, out.code, out.reason, out.headers);
+      return;
+    }
+    if (out.user != claimed) {
+      answer(self, t, 403, "Forbidden"); // From is not who authenticated
+      return;
+    }
+    sender = out.user;
+  }
+  auto ruri = sip::parse_uri(req.request_uri);
+  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
+  if ((!target.user || !target.user->enabled) && !target.grp) {
+    answer(self, t, 404, "Not Found");
+    return;
+  }
+  auto intake = directory::make_intake(req, *sender, st.dir.realm(),
+                            st.cfg.max_message_body);
+  if (intake.code != 0) {
+    answer(self, t, intake.code, intake.reason, intake.headers);
+    return;
+  }
+  if (target.user) {
+    intake.msg.to = "sip:" + target.user->extension + "@" + st.dir.realm();
+    enqueue_task task{intake.msg, intake.dedup, t};
+    with_client(self, target.user->extension,
+                [self, task](const client_actor& c) {
+                  self->send(c, atoms::enqueue_atom::value, task);
+                });
+    return;
+  }
+  // A group: store for every member except the sender, then 202.
+  std::vector<std::string> members;
+  for (auto& m : target.grp->members)
+    if (m != sender->extension && st.dir.by_extension(m))
+      members.push_back(m);
+  if (members.empty()) {
+    answer(self, t, 480, "Temporarily Unavailable"); // nobody to reach
+    return;
+  }
+  auto left = std::make_shared<std::size_t>(members.size());
+  auto failed = std::make_shared<bool>(false);
+  for (auto& m : members) {
+    auto msg = intake.msg;
+    msg.to = "sip:" + m + "@" + st.dir.realm();
+    enqueue_task task{std::move(msg), intake.dedup, std::nullopt};
+    with_client(self, m, [self, t, task, left, failed](const client_actor& c) {
+      self->request(c, caf::infinite, atoms::enqueue_atom::value, task, true)
+        .then(
+          [self, t, left, failed](bool) {
+            if (--*left == 0)
+              answer(self, t, *failed ? 500 : 202,
+                     *failed ? "Server Internal Error" : "Accepted");
+          },
+          [self, t, left, failed](const caf::error&) {
+            *failed = true;
+            if (--*left == 0)
+              answer(self, t, 500, "Server Internal Error");
+          });
+    });
+  }
+}
+
+void next_admin(pointer self);
+
+void on_admin(pointer self, http_exchange ex) {
+  auto& st = self->state;
+  if (st.admin_busy) {
+    st.admin_queue.push_back(std::move(ex));
+    return;
+  }
+  auto path = ex.request.target.substr(0, ex.request.target.find('?'));
+  auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<
+                                          std::chrono::seconds>(
+                                          std::chrono::system_clock::now()
+                                            .time_since_epoch())
+                                          .count());
+  auto out = st.dir.handle(ex.request.method, path, ex.request.body, now);
+  auto send = [](net::http_responder& respond, int status, std::string body) {
+    respond(net::http_response{status, "application/json",
+                               status == 204 ? std::string{} : body, {}});
+  };
+  if (out.batch.empty()) {
+    send(ex.respond, out.status, out.body);
+    return;
+  }
+  st.admin_busy = true;
+  auto respond = std::move(ex.respond);
+  self
+    ->request(st.cfg.clients->storage, caf::infinite, caf::put_atom::value,
+              out.batch)
+    .then(
+      [self, out, respond, send](caf::ok_atom) mutable {
+        auto& st = self->state;
+        st.dir.commit(out);
+        for (auto& ext : out.del_accounts) {
+          st.log->info("user {} deleted", ext);
+          if (auto it = st.clients.find(ext); it != st.clients.end()) {
+            self->send_exit(it->second, caf::exit_reason::user_shutdown);
+            st.clients.erase(it);
+          }
+        }
+        for (auto& a : out.put_accounts)
+          st.log->info("user {} saved", a.extension);
+        send(respond, out.status, out.body);
+        next_admin(self);
+      },
+      [self, respond, send](const caf::error& err) mutable {
+        self->state.log->error("admin change not saved: {}",
+                               self->system().render(err));
+        send(respond, 500, R"({"error":"storage failure: nothing changed"})");
+        next_admin(self);
+      });
+}
+
+void next_admin(pointer self) {
+  auto& st = self->state;
+  st.admin_busy = false;
+  if (st.admin_queue.empty())
+    return;
+  auto ex = std::move(st.admin_queue.front());
+  st.admin_queue.pop_front();
+  on_admin(self, std::move(ex));
+}
+
+directory_actor::behavior_type directory_impl(pointer self,
+                                              directory_config cfg,
+                                              directory::directory initial) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.dir = std::move(initial);
+  st.auth = std::make_unique<directory::authenticator>(st.dir.realm(),
+                                                       st.cfg.auth);
+  st.log->info("{} users, realm {}", st.dir.accounts().size(), st.dir.realm());
+  return {
+    [self](atoms::http_atom, http_exchange& ex) {
+      on_admin(self, std::move(ex));
+    },
+    [self](atoms::sipreq_atom, sip_task& t) {
+      if (t.in.msg.method == "REGISTER")
+        on_register(self, t);
+      else if (t.in.msg.method == "MESSAGE")
+        on_message(self, t);
+      else
+        answer(self, t, 501, "Not Implemented");
+    },
+    [self](atoms::notify_atom, const std::string& ext,
+           const storage::records::queued_message& msg) {
+      // A message from the box itself (delivery notice, IMDN).
+      if (!self->state.dir.by_extension(ext))
+        return;
+      enqueue_task task{msg, {}, std::nullopt};
+      with_client(self, ext, [self, task](const client_actor& c) {
+        self->send(c, atoms::enqueue_atom::value, task);
+      });
+    },
+  };
+}
+
+} // namespace
+
+directory_actor spawn_directory(caf::actor_system& sys, directory_config cfg,
+                                directory::directory initial) {
+  return sys.spawn(directory_impl, std::move(cfg), std::move(initial));
+}
+
+directory::directory load_directory(storage::store& db,
+                                    const std::string& realm) {
+  directory::directory dir{realm};
+  auto log = log::get("directory");
+  for (auto [prefix, is_group] : {std::pair{storage::records::account_prefix(),
+                                            false},
+                                  std::pair{storage::records::group_prefix(),
+                                            true}}) {
+    std::string start;
+    for (;;) {
+      auto rows = db.scan(storage::family::accounts, prefix, start, 1000);
+      if (!rows) {
+        log->error("cannot read accounts: {}", rows.error().message);
+        break;
+      }
+      for (auto& [key, value] : *rows) {
+        if (is_group) {
+          if (auto g = storage::records::decode_group(value))
+            dir.load(std::move(*g));
+          else
+            log->error("bad group record: {}", g.error().message);
+        } else if (auto a = storage::records::decode_account(value)) {
+          if (a->realm != realm)
+            log->warn("user {}: password set for realm {}, the domain is now "
+                      "{}: set the password again",
+                      a->extension, a->realm, realm);
+          dir.load(std::move(*a));
+        } else {
+          log->error("bad account record: {}", a.error().message);
+        }
+      }
+      if (rows->size() < 1000)
+        break;
+      start = rows->back().first + '\0';
+    }
+  }
+  return dir;
+}
+
+} // namespace ivm::actors
