@@ -34,7 +34,7 @@ void add_user_commands(CLI::App& app, action& chosen) {
   auto* cmd = user->add_subcommand("add", "Create a user");
   cmd->add_option("extension", add->extension, "Extension, e.g. 201")
       ->required();
-  cmd->add_option("--name", add->name, "Display name")->required();
+  cmd->add_option("--name", add->name, "Display name (optional)");
   cmd->add_option("--password", *add_password,
                   "SIP password (read from stdin when absent)");
   cmd->add_option("--username", add->username,

@@ -10,6 +10,9 @@ namespace digest = sip::digest;
 authenticator::authenticator(std::string realm, authenticator_config cfg)
   : realm_(std::move(realm)),
     cfg_(std::move(cfg)),
+    nonces_(cfg_.nonce_secret.empty()
+              ? sip::digest::nonce_issuer{}
+              : sip::digest::nonce_issuer{cfg_.nonce_secret}),
     limiter_(cfg_.limits) {
   if (cfg_.algorithms.empty())
     cfg_.algorithms.push_back(digest::algorithm::md5);

@@ -23,6 +23,11 @@ struct authenticator_config {
   std::vector<sip::digest::algorithm> algorithms{
     sip::digest::algorithm::md5, sip::digest::algorithm::sha256};
   sip::digest::failure_limiter_config limits;
+  /// HMAC key of the nonces. Kept in the data dir so that nonces survive a
+  /// restart: a sender retransmitting a MESSAGE the box stored just before
+  /// it crashed is then recognised (same CSeq), not re-challenged into a
+  /// duplicate. Empty: a random one per process.
+  std::string nonce_secret;
 };
 
 /// SIP digest authentication of requests against the directory (RFC 3261

@@ -36,7 +36,13 @@ std::optional<std::string> write_private(const std::filesystem::path& path,
 
 expected<admin_token, std::string>
 ensure_admin_token(const std::filesystem::path& data_dir) {
-  auto path = data_dir / "admin-token";
+  return ensure_secret(data_dir, "admin-token", 32);
+}
+
+expected<admin_token, std::string>
+ensure_secret(const std::filesystem::path& data_dir, const std::string& name,
+              std::size_t bytes) {
+  auto path = data_dir / name;
   std::ifstream in{path};
   if (in) {
     std::string token{std::istreambuf_iterator<char>{in}, {}};
@@ -45,7 +51,7 @@ ensure_admin_token(const std::filesystem::path& data_dir) {
     if (token.size() >= 16)
       return admin_token{token, false};
   }
-  admin_token out{sip::digest::random_hex(32), true};
+  admin_token out{sip::digest::random_hex(bytes), true};
   if (auto err = write_private(path, out.token + "\n"))
     return unexpected(*err);
   return out;

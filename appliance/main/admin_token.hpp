@@ -18,6 +18,12 @@ struct admin_token {
 expected<admin_token, std::string>
 ensure_admin_token(const std::filesystem::path& data_dir);
 
+/// Reads `data_dir/NAME`, creating it with `bytes` random bytes as hex
+/// (mode 0600) when missing. `created` says whether it was made now.
+expected<admin_token, std::string>
+ensure_secret(const std::filesystem::path& data_dir, const std::string& name,
+              std::size_t bytes);
+
 /// Writes `data_dir/admin.json` (mode 0600): `{"url": ..., "token": ...}`,
 /// where ivmctl finds the admin API.
 std::optional<std::string> write_admin_json(const std::filesystem::path& dir,

@@ -105,6 +105,10 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   dcfg.clients->fork_timeout = cfg.messaging.fork_timeout;
   dcfg.clients->max_attempts = cfg.messaging.max_attempts;
   dcfg.clients->max_age = cfg.messaging.max_age;
+  auto nonce_secret = ensure_secret(cfg.data_dir, "nonce-secret", 32);
+  if (!nonce_secret)
+    return fail("data_dir: " + nonce_secret.error());
+  dcfg.auth.nonce_secret = nonce_secret->token;
   // The admin API's bearer token, and where ivmctl finds it.
   auto token = ensure_admin_token(cfg.data_dir);
   if (!token)

@@ -66,6 +66,7 @@ class UA:
     # -- wire -----------------------------------------------------------------
 
     def send(self, data):
+        self.last_sent = data
         if self.transport == "udp":
             self.sock.sendto(data, self.box)
         else:

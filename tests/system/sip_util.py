@@ -132,7 +132,8 @@ def sipp(scenario, sip_port, transport="u1", calls=10, rate=50, extra=()):
             "-i", "127.0.0.1", "-p", "0",
             "-cp", str(control), "-mp", str(media),
             "-timeout", "60s", "-timeout_error", "-nostdin",
-            "127.0.0.1:%d" % sip_port] + list(extra)
+            "-trace_err", "-error_file", os.devnull] + list(extra) + [
+            "127.0.0.1:%d" % sip_port]
     r = subprocess.run(args, capture_output=True, text=True,
                        stdin=subprocess.DEVNULL, timeout=300)
-    return r.returncode, r.stdout[-1500:] + r.stderr
+    return r.returncode, r.stdout[-3000:] + r.stderr
