@@ -186,10 +186,18 @@ expected<queued_message, error> decode_message(std::string_view bytes) {
   return finish(in, std::move(x));
 }
 
-std::string dedup_key(std::string_view from_tag, std::string_view call_id,
-                      std::uint32_t cseq) {
+std::string request_identity(std::string_view from_tag,
+                             std::string_view call_id, std::uint32_t cseq) {
   auto n = std::to_string(cseq);
-  return key_join({"dedup", from_tag, call_id, n});
+  return key_join({from_tag, call_id, n});
+}
+
+std::string dedup_key(std::string_view extension, std::string_view identity) {
+  return key_join({"dedup", extension, identity});
+}
+
+std::string dedup_prefix(std::string_view extension) {
+  return key_prefix({"dedup", extension});
 }
 
 } // namespace ivm::storage::records

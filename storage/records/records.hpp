@@ -85,10 +85,16 @@ std::string message_prefix(std::string_view extension);
 std::string encode(const queued_message& x);
 expected<queued_message, error> decode_message(std::string_view bytes);
 
-/// Which request created a message (family `messages`, key
-/// `key_join({"dedup", from tag, Call-ID, CSeq})`): a sender that
-/// retransmits after a crash gets the same answer, not a second message.
-std::string dedup_key(std::string_view from_tag, std::string_view call_id,
-                      std::uint32_t cseq);
+/// The identity of the request that brought a message: From tag, Call-ID
+/// and CSeq number.
+std::string request_identity(std::string_view from_tag,
+                             std::string_view call_id, std::uint32_t cseq);
+
+/// Which request created a message for `extension` (family `messages`, key
+/// `key_join({"dedup", extension, identity})`, value: `be64(Unix time)`):
+/// a sender that retransmits after a crash gets the same answer, not a
+/// second message.
+std::string dedup_key(std::string_view extension, std::string_view identity);
+std::string dedup_prefix(std::string_view extension);
 
 } // namespace ivm::storage::records

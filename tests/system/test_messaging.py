@@ -68,6 +68,25 @@ class Messaging(unittest.TestCase):
                              extra=["-inf", csv(("201", "s3cret"))])
             self.assertEqual(code, 0, err)
 
+    def test_sipsak_registers_with_digest(self):
+        # A client nobody here wrote: sipsak's usrloc mode (MD5, qop=auth).
+        r = subprocess.run(
+            ["sipsak", "-U", "-C", "sip:201@127.0.0.1:%d" % free_port(),
+             "-s", "sip:201@127.0.0.1:%d" % self.box.sip_port,
+             "-a", "s3cret", "-u", "201", "-x", "3600", "-vv"],
+            capture_output=True, text=True, timeout=60,
+            stdin=subprocess.DEVNULL)
+        self.assertEqual(r.returncode, 0, r.stdout[-2000:] + r.stderr)
+        self.registered("201")
+        r = subprocess.run(
+            ["sipsak", "-U", "-C", "sip:201@127.0.0.1:%d" % free_port(),
+             "-s", "sip:201@127.0.0.1:%d" % self.box.sip_port,
+             "-a", "wrong", "-u", "201", "-x", "3600", "-vv"],
+            capture_output=True, text=True, timeout=60,
+            stdin=subprocess.DEVNULL)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("refused: wrong password for 201", self.box.log_text())
+
     def test_sha256_and_md5_digest(self):
         for alg in ("SHA-256", "MD5"):
             u = ua(self.box, "202")
