@@ -281,6 +281,32 @@ class Messaging(unittest.TestCase):
                         from_user="203")
         self.assertEqual(status_of(r), 403)
 
+    def test_undeliverable_message_is_given_up_with_a_notice(self):
+        # With one attempt allowed, a device that refuses ends the message;
+        # the sender is told by a message from the box.
+        self.box.stop()
+        conf = os.path.join(self.box.tmp, "attempts.toml")
+        with open(conf, "w") as f:
+            f.write("[messaging]\nmax_attempts = 1\n")
+        self.box.extra_args = ["--config", conf]
+        self.box.start()
+        bob = ua(self.box, "202")
+        self.assertEqual(status_of(bob.register()), 200)
+        got = []
+        t = threading.Thread(target=lambda: got.append(
+            bob.receive_request(answer=480)))
+        t.start()
+        a = ua(self.box, "201")
+        self.assertEqual(status_of(a.message("202", "refused")), 202)
+        t.join()
+        self.assertEqual(body_of(got[0]), b"refused")
+        self.assertEqual(status_of(a.register()), 200)
+        notice = a.receive_request()
+        self.assertRegex(header(notice, "From", "f"), r"sip:ivm@")
+        self.assertIn(b"could not be delivered", body_of(notice))
+        # Bob's queue is empty: a new registration brings nothing.
+        self.assertIsNone(bob.receive_request(timeout=1))
+
     def test_delivery_notification_imdn(self):
         cpim = ("From: <sip:201@127.0.0.1>\r\nTo: <sip:202@127.0.0.1>\r\n"
                 "NS: imdn <urn:ietf:params:imdn>\r\n"
