@@ -83,6 +83,12 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   io.start();
   caf::actor_system_config sys_cfg;
   sys_cfg.set("scheduler.max-threads", 2);
+  // CAF's idle workers poll 100 times, then 500 times with 50 us sleeps
+  // (~25 ms of wake-ups) before blocking on a condition variable that new
+  // work from the I/O thread signals anyway. On a 2-core box that polling
+  // costs more CPU than the SIP work at low rates: keep it short.
+  sys_cfg.set("work-stealing.aggressive-poll-attempts", 50);
+  sys_cfg.set("work-stealing.moderate-poll-attempts", 10);
   caf::actor_system sys{sys_cfg};
   actors::engine_resources res;
   res.store = std::shared_ptr<storage::store>(std::move(*db));
