@@ -212,17 +212,7 @@ void session::fail(int status, std::string_view why) {
 expected<std::unique_ptr<http_server>, std::string>
 http_server::open(io_pool& pool, const endpoint& local, http_limits limits) {
   auto ptr = std::make_shared<impl>(pool.impl().ctx, limits);
-  beast::error_code ec;
-  auto ep = detail::to_asio<tcp::endpoint>(local, ec);
-  if (!ec)
-    ptr->acceptor.open(ep.protocol(), ec);
-  if (!ec)
-    ptr->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec)
-    ptr->acceptor.bind(ep, ec);
-  if (!ec)
-    ptr->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
+  if (auto ec = detail::listen(ptr->acceptor, local))
     return unexpected("http " + to_string(local) + ": " + ec.message());
   return std::unique_ptr<http_server>(new http_server(std::move(ptr)));
 }

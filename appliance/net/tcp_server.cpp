@@ -235,17 +235,7 @@ struct tcp_server::impl : std::enable_shared_from_this<tcp_server::impl> {
 expected<std::unique_ptr<tcp_server>, std::string>
 tcp_server::open(io_pool& pool, const endpoint& local, tcp_limits limits) {
   auto ptr = std::make_shared<impl>(pool.impl().ctx, limits);
-  boost::system::error_code ec;
-  auto ep = detail::to_asio<tcp::endpoint>(local, ec);
-  if (!ec)
-    ptr->acceptor.open(ep.protocol(), ec);
-  if (!ec)
-    ptr->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec)
-    ptr->acceptor.bind(ep, ec);
-  if (!ec)
-    ptr->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
+  if (auto ec = detail::listen(ptr->acceptor, local))
     return unexpected("tcp " + to_string(local) + ": " + ec.message());
   return std::unique_ptr<tcp_server>(new tcp_server(std::move(ptr)));
 }
