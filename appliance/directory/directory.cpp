@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "appliance/directory/intake.hpp"
 #include "appliance/sip/digest/algorithm.hpp"
 
 namespace ivm::directory {
@@ -52,15 +53,6 @@ bool valid_display_name(std::string_view s) {
          && std::none_of(s.begin(), s.end(), [](char c) {
               return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
             });
-}
-
-std::string iso8601(std::uint64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 json user_json(const account& x) {
