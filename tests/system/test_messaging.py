@@ -268,6 +268,29 @@ class Messaging(unittest.TestCase):
         self.assertEqual(body_of(b.receive_request()), b"only once")
         self.assertEqual(body_of(b.receive_request()), b"next")
 
+    def test_message_over_the_registered_tcp_connection_is_trusted(self):
+        a = ua(self.box, "201", transport="tcp")
+        self.assertEqual(status_of(a.register()), 200)
+        # No challenge: the connection is the one 201 registered on.
+        a.send(a.request("MESSAGE", "sip:202@127.0.0.1",
+                         "Content-Type: text/plain\r\n", b"over tcp",
+                         call_id="tcp-trust"))
+        self.assertEqual(status_of(a.final()), 202)
+        # Another connection claiming to be 201 is challenged.
+        b = ua(self.box, "201", transport="tcp")
+        b.send(b.request("MESSAGE", "sip:202@127.0.0.1",
+                         "Content-Type: text/plain\r\n", b"spoof",
+                         call_id="tcp-spoof"))
+        self.assertEqual(status_of(b.final()), 407)
+        # And the registered device receives messages on its connection.
+        got = []
+        t = threading.Thread(target=lambda: got.append(a.receive_request()))
+        t.start()
+        c = ua(self.box, "203")
+        self.assertEqual(status_of(c.message("201", "to tcp")), 200)
+        t.join()
+        self.assertEqual(body_of(got[0]), b"to tcp")
+
     def test_bad_messages(self):
         a = ua(self.box, "201")
         self.assertEqual(status_of(a.message("299", "nobody")), 404)
