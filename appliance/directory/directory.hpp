@@ -76,6 +76,7 @@ private:
   std::map<std::string, account, std::less<>> accounts_;  // by extension
   std::map<std::string, std::string, std::less<>> names_; // username -> ext
   std::map<std::string, group, std::less<>> groups_;      // by name
+  std::map<std::string, std::string, std::less<>> group_numbers_; // -> name
 };
 
 /// The user as the admin API shows it (never a secret).
