@@ -57,7 +57,7 @@ struct sip_router_stats {
 /// Call-ID goes to the same shard.
 using sip_router_actor = caf::typed_actor<
     caf::reacts_to<atoms::recv_atom, sip_inbound>,
-    caf::reacts_to<atoms::timer_atom, std::string, std::uint8_t, std::uint64_t>,
+    caf::reacts_to<caf::tick_atom, std::uint64_t>,
   caf::reacts_to<atoms::sipresp_atom, std::string, sip::message>,
   caf::reacts_to<atoms::sipsend_atom, sip_request_task>,
     caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;

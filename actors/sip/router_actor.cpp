@@ -1,5 +1,7 @@
 #include "actors/sip/router_actor.hpp"
 
+#include <map>
+#include <set>
 #include <unordered_map>
 #include <variant>
 
@@ -49,8 +51,23 @@ struct client_tx {
   bool reported = false;
 };
 
+/// A transaction timer waiting in the shard's queue.
+struct pending_timer {
+  std::string key;
+  sip::timer_id id;
+  std::uint64_t generation;
+};
+
+using steady = std::chrono::steady_clock;
+
 struct router_state {
   sip_router_config cfg;
+  /// RFC 3261 timers of all transactions, by due time. One CAF timeout (a
+  /// "tick") is pending for the earliest, instead of one per transaction:
+  /// each CAF timeout wakes CAF's clock thread.
+  std::multimap<steady::time_point, pending_timer> timers;
+  /// Due times of the ticks in flight.
+  std::multiset<steady::time_point> ticks;
   std::unordered_map<std::string, server_tx> txs;
   std::unordered_map<std::string, client_tx> ctxs;
   /// The response being fed to a client transaction (for `pass_to_tu`).
@@ -83,6 +100,57 @@ std::string deterministic_tag(const std::string& key) {
 
 void apply(pointer self, const std::string& key,
            const sip::transaction_effects& effects);
+
+/// Ticks are rounded up to this, so timers due close together share one.
+constexpr std::chrono::milliseconds tick_granularity{5};
+
+void arm(pointer self, steady::time_point at) {
+  auto& st = self->state;
+  if (!st.ticks.empty() && *st.ticks.begin() <= at + tick_granularity)
+    return; // an earlier tick comes first and re-arms
+  auto now = steady::now();
+  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(at - now)
+               + tick_granularity;
+  if (delay < tick_granularity)
+    delay = tick_granularity;
+  auto due = now + delay;
+  st.ticks.insert(due);
+  self->delayed_send(self, delay, caf::tick_atom::value,
+                     static_cast<std::uint64_t>(
+                       due.time_since_epoch().count()));
+}
+
+void schedule(pointer self, const std::string& key,
+              const sip::effects::start_timer& t) {
+  auto at = steady::now() + t.after;
+  self->state.timers.emplace(at, pending_timer{key, t.id, t.generation});
+  arm(self, at);
+}
+
+void step_client(pointer self, const std::string& key,
+                 const sip::client_event& ev);
+
+void step(pointer self, const std::string& key, const sip::server_event& ev);
+
+void on_tick(pointer self, std::uint64_t due_ns) {
+  auto& st = self->state;
+  auto due = steady::time_point{steady::duration{due_ns}};
+  if (auto it = st.ticks.find(due); it != st.ticks.end())
+    st.ticks.erase(it);
+  auto now = steady::now();
+  // Fire what is due; firing may schedule new timers (into the map).
+  while (!st.timers.empty() && st.timers.begin()->first <= now) {
+    auto node = st.timers.extract(st.timers.begin());
+    auto& t = node.mapped();
+    sip::events::timer_fired ev{t.id, t.generation};
+    if (t.key.rfind("c\n", 0) == 0)
+      step_client(self, t.key, ev);
+    else
+      step(self, t.key, ev);
+  }
+  if (!st.timers.empty())
+    arm(self, st.timers.begin()->first);
+}
 
 // RFC 3261 §17.2.3 matching, made stricter by the Call-ID and CSeq number:
 // a real retransmission (and its ACK or CANCEL) repeats both, while clients
@@ -239,8 +307,7 @@ void apply_client(pointer self, const std::string& key,
     if (auto send = std::get_if<sip::effects::send>(&eff)) {
       st.cfg.out->send(c.flow, c.dest, send->bytes);
     } else if (auto t = std::get_if<sip::effects::start_timer>(&eff)) {
-      self->delayed_send(self, t->after, atoms::timer_atom::value, key,
-                         static_cast<std::uint8_t>(t->id), t->generation);
+      schedule(self, key, *t);
     } else if (auto p = std::get_if<sip::effects::pass_to_tu>(&eff)) {
       if (p->status_code >= 200 && st.current_response)
         report(self, c, p->status_code, *st.current_response);
@@ -303,8 +370,7 @@ void apply(pointer self, const std::string& key,
     if (auto send = std::get_if<sip::effects::send>(&eff)) {
       st.cfg.out->send(entry.flow, entry.reply_to, send->bytes);
     } else if (auto t = std::get_if<sip::effects::start_timer>(&eff)) {
-      self->delayed_send(self, t->after, atoms::timer_atom::value, key,
-                         static_cast<std::uint8_t>(t->id), t->generation);
+      schedule(self, key, *t);
     } else if (std::holds_alternative<sip::effects::pass_request_to_tu>(eff)) {
       on_request(self, key);
     } else if (std::holds_alternative<sip::effects::send_trying>(eff)) {
@@ -397,15 +463,7 @@ sip_router_actor::behavior_type router_impl(pointer self,
                              "Responses that matched no transaction.");
   return {
       [self](atoms::recv_atom, sip_inbound& in) { on_inbound(self, in); },
-      [self](atoms::timer_atom, const std::string& key, std::uint8_t id,
-             std::uint64_t generation) {
-        sip::events::timer_fired ev{static_cast<sip::timer_id>(id),
-                                    generation};
-        if (key.rfind("c\n", 0) == 0)
-          step_client(self, key, ev);
-        else
-          step(self, key, ev);
-      },
+      [self](caf::tick_atom, std::uint64_t due_ns) { on_tick(self, due_ns); },
       [self](atoms::sipresp_atom, const std::string& key,
              const sip::message& resp) { respond(self, key, resp); },
       [self](atoms::sipsend_atom, sip_request_task& task) {

@@ -2,6 +2,8 @@
 
 #include <array>
 #include <atomic>
+#include <cerrno>
+#include <sys/socket.h>
 
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
@@ -46,6 +48,8 @@ struct udp_socket::impl : std::enable_shared_from_this<udp_socket::impl> {
   udp::endpoint sender;
   std::array<char, 65536> buf;
   datagram_handler handler;
+  /// The descriptor for direct sends from other threads; -1 once closing.
+  std::atomic<int> fd{-1};
   std::atomic<std::uint64_t> received{0};
   std::atomic<std::uint64_t> sent{0};
 };
@@ -91,6 +95,20 @@ void udp_socket::send_to(std::string payload, const endpoint& to) {
   auto dest = detail::to_asio<udp::endpoint>(to, ec);
   if (ec)
     return;
+  // Fast path: a non-blocking sendto from the caller's thread. The kernel
+  // socket is thread-safe; going through the I/O thread would cost two
+  // context switches per datagram. Only a full send buffer takes the
+  // asynchronous path.
+  if (int fd = impl_->fd.load(); fd >= 0) {
+    auto n = ::sendto(fd, payload.data(), payload.size(),
+                      MSG_DONTWAIT | MSG_NOSIGNAL, dest.data(), dest.size());
+    if (n == static_cast<ssize_t>(payload.size())) {
+      ++impl_->sent;
+      return;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+      return; // e.g. ECONNREFUSED left by an ICMP error: a lost datagram
+  }
   auto data = std::make_shared<std::string>(std::move(payload));
   asio::post(impl_->strand, [self = impl_, data, dest] {
     if (!self->socket.is_open())
@@ -113,6 +131,7 @@ endpoint udp_socket::local_endpoint() const {
 void udp_socket::close() {
   if (!impl_)
     return;
+  impl_->fd = -1;
   asio::post(impl_->strand, [self = impl_] {
     boost::system::error_code ignored;
     self->socket.close(ignored);

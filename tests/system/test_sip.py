@@ -264,6 +264,22 @@ class SharedBox(Base):
         self.assertRegex(header(r, "Via", "v"), r"received=127\.0\.0\.1")
         self.assertRegex(header(r, "Via", "v"), r"rport=\d+")
 
+    def test_unacknowledged_invite_answer_is_retransmitted(self):
+        # RFC 3261 §17.2.1: Timer G re-sends the final response until the ACK
+        # (T1 = 500 ms, doubling); after the ACK it stops.
+        u = Udp(self.box.sip_port)
+        invite = options(self.box.sip_port,
+                         ruri="sip:nobody@127.0.0.1:%d" % self.box.sip_port)
+        invite = invite.replace(b"OPTIONS", b"INVITE")
+        u.send(invite)
+        first = u.final()
+        second = u.final()
+        self.assertEqual(status_of(first), 404)
+        self.assertEqual(first, second)
+        u.send(ack_for(invite, first))
+        self.assertIsNone(u.recv(timeout=2.5))
+        u.close()
+
     def test_cancel_without_transaction_is_481(self):
         u = Udp(self.box.sip_port)
         u.send(options(self.box.sip_port).replace(b"OPTIONS", b"CANCEL"))
