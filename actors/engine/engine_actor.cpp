@@ -125,16 +125,25 @@ void start_sip(pointer self) {
         "ivm_sip_overload_total",
         "UDP datagrams dropped or TCP/TLS connections closed because the SIP "
         "transport was too far behind.");
-    auto tr = spawn_sip_transport(self->system(), std::move(tc));
-    st.sip_transports.push_back(tr);
-    st.res.sip_udp->start([tr, inflight, overload](std::string payload,
-                                                   net::endpoint from) {
+    // Parsing is the heavy part: one transport actor per core, chosen by the
+    // sender's address so each sender's datagrams stay in order.
+    std::vector<sip_transport_actor> parsers;
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, st.res.sip_shards);
+         ++i) {
+      auto tr = spawn_sip_transport(self->system(), tc);
+      st.sip_transports.push_back(tr);
+      parsers.push_back(tr);
+    }
+    st.res.sip_udp->start([parsers, inflight, overload](std::string payload,
+                                                        net::endpoint from) {
       if (inflight->load() >= max_inflight) {
         overload->inc(); // as a full socket buffer would: the UAC retransmits
         return;
       }
       ++*inflight;
-      caf::anon_send(tr, atoms::recv_atom::value,
+      auto idx = (std::hash<std::string>{}(from.host) ^ from.port)
+                 % parsers.size();
+      caf::anon_send(parsers[idx], atoms::recv_atom::value,
                      datagram{std::move(payload), std::move(from)});
     });
     st.log->info("SIP UDP listening on {}",
