@@ -1,5 +1,7 @@
 #include "actors/engine/engine_actor.hpp"
 
+#include <atomic>
+
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -125,8 +127,11 @@ void start_sip(pointer self) {
         "ivm_sip_overload_total",
         "UDP datagrams dropped or TCP/TLS connections closed because the SIP "
         "transport was too far behind.");
-    // Parsing is the heavy part: one transport actor per core, chosen by the
-    // sender's address so each sender's datagrams stay in order.
+    // Parsing is the heavy part: one transport actor per core, taken in
+    // turn (a PBX or trunk sends everything from one address, so hashing by
+    // sender would not spread it). Each Call-ID still lands on one router
+    // shard; two datagrams of a sender microseconds apart may swap, which
+    // SIP tolerates (a UA sends CANCEL only after its INVITE got a 100).
     std::vector<sip_transport_actor> parsers;
     for (std::size_t i = 0; i < std::max<std::size_t>(1, st.res.sip_shards);
          ++i) {
@@ -134,15 +139,15 @@ void start_sip(pointer self) {
       st.sip_transports.push_back(tr);
       parsers.push_back(tr);
     }
-    st.res.sip_udp->start([parsers, inflight, overload](std::string payload,
-                                                        net::endpoint from) {
+    auto turn = std::make_shared<std::atomic<std::size_t>>(0);
+    st.res.sip_udp->start([parsers, inflight, overload,
+                           turn](std::string payload, net::endpoint from) {
       if (inflight->load() >= max_inflight) {
         overload->inc(); // as a full socket buffer would: the UAC retransmits
         return;
       }
       ++*inflight;
-      auto idx = (std::hash<std::string>{}(from.host) ^ from.port)
-                 % parsers.size();
+      auto idx = turn->fetch_add(1, std::memory_order_relaxed) % parsers.size();
       caf::anon_send(parsers[idx], atoms::recv_atom::value,
                      datagram{std::move(payload), std::move(from)});
     });

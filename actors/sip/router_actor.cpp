@@ -80,6 +80,7 @@ struct router_state {
   metrics::counter* absorbed = nullptr;
   metrics::counter* responses = nullptr;
   metrics::counter* stray = nullptr;
+  metrics::counter* stateless = nullptr;
   std::shared_ptr<spdlog::logger> log = log::get("sip");
   static inline const char* name = "sip_router";
 };
@@ -386,6 +387,36 @@ void apply(pointer self, const std::string& key,
   }
 }
 
+// OPTIONS to the box (phones' keep-alives, monitoring) is answered as a
+// stateless UAS (RFC 3261 §8.2.7): no transaction is kept for Timer J, and a
+// retransmission gets the same bytes again (the To tag is derived from the
+// transaction key). Anything else, errors included, goes the stateful way.
+bool answer_statelessly(pointer self, const std::string& key,
+                        sip_inbound& in) {
+  auto& st = self->state;
+  const auto& msg = in.msg;
+  if (sip::validate_request(msg))
+    return false;
+  for (auto& me : st.cfg.self)
+    if (sip::core::via_names(msg, me))
+      return false;
+  if (!merge_key_of(msg).empty() && st.merged.count(merge_key_of(msg)) > 0)
+    return false;
+  auto answer = sip::core::decide(msg, st.cfg.uas);
+  if (!answer || answer->code != 200
+      || answer->delegate != sip::core::service::none)
+    return false;
+  auto reply_to = in.flow.kind != sip_transport_kind::udp
+                    ? in.flow.remote
+                    : sip::core::response_destination(
+                      msg, in.flow.remote, st.cfg.symmetric_responses);
+  auto resp = sip::core::build_response(msg, *answer, deterministic_tag(key),
+                                        st.cfg.uas);
+  st.stateless->inc();
+  st.cfg.out->send(in.flow, reply_to, sip::serialize(resp));
+  return true;
+}
+
 void on_inbound(pointer self, sip_inbound& in) {
   auto& st = self->state;
   auto& msg = in.msg;
@@ -421,6 +452,8 @@ void on_inbound(pointer self, sip_inbound& in) {
     return;
   }
   bool reliable = in.flow.kind != sip_transport_kind::udp;
+  if (msg.method == "OPTIONS" && answer_statelessly(self, key, in))
+    return;
   auto reply_to =
       reliable ? in.flow.remote
                : sip::core::response_destination(msg, in.flow.remote,
@@ -459,6 +492,9 @@ sip_router_actor::behavior_type router_impl(pointer self,
                                 "Retransmitted requests answered again.");
   st.responses = &m.make_counter("ivm_sip_responses_sent_total",
                                  "Responses sent by server transactions.");
+  st.stateless = &m.make_counter(
+    "ivm_sip_stateless_answers_total",
+    "OPTIONS to the box answered without a transaction (RFC 3261 8.2.7).");
   st.stray = &m.make_counter("ivm_sip_stray_responses_total",
                              "Responses that matched no transaction.");
   return {
