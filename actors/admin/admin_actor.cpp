@@ -112,8 +112,8 @@ void metrics_page(pointer self, net::http_responder respond) {
 bool bearer_ok(const admin_context& ctx, const net::http_request& req) {
   auto auth = req.header("Authorization");
   constexpr std::string_view prefix = "Bearer ";
-  if (ctx.token.empty() || auth.size() != prefix.size() + ctx.token.size()
-      || auth.compare(0, prefix.size(), prefix) != 0)
+  if (ctx.token.empty() || auth.size() != prefix.size() + ctx.token.size() ||
+      auth.compare(0, prefix.size(), prefix) != 0)
     return false;
   // Constant time over the token.
   unsigned char diff = 0;

@@ -34,20 +34,20 @@ struct enqueue_task {
 
 /// The directory: accounts, groups, authentication, and the users' client
 /// actors (spawned on first use).
-using directory_actor = caf::typed_actor<
-  caf::reacts_to<atoms::http_atom, http_exchange>,
-  caf::reacts_to<atoms::sipreq_atom, sip_task>,
-  caf::reacts_to<atoms::notify_atom, std::string,
-                 storage::records::queued_message>>;
+using directory_actor =
+    caf::typed_actor<caf::reacts_to<atoms::http_atom, http_exchange>,
+                     caf::reacts_to<atoms::sipreq_atom, sip_task>,
+                     caf::reacts_to<atoms::notify_atom, std::string,
+                                    storage::records::queued_message>>;
 
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<
-  caf::reacts_to<atoms::register_atom, sip_task>,
-  caf::reacts_to<atoms::enqueue_atom, enqueue_task>,
-  caf::replies_to<atoms::enqueue_atom, enqueue_task, bool>::with<bool>,
-  caf::reacts_to<atoms::sipresult_atom, std::uint64_t, int, sip::message>,
-  caf::reacts_to<atoms::timer_atom, std::uint64_t>,
-  caf::reacts_to<atoms::retry_atom, std::uint64_t>>;
+    caf::reacts_to<atoms::register_atom, sip_task>,
+    caf::reacts_to<atoms::enqueue_atom, enqueue_task>,
+    caf::replies_to<atoms::enqueue_atom, enqueue_task, bool>::with<bool>,
+    caf::reacts_to<atoms::sipresult_atom, std::uint64_t, int, sip::message>,
+    caf::reacts_to<atoms::timer_atom, std::uint64_t>,
+    caf::reacts_to<atoms::retry_atom, std::uint64_t>>;
 
 } // namespace ivm::actors
 

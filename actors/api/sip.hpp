@@ -58,8 +58,8 @@ struct sip_router_stats {
 using sip_router_actor = caf::typed_actor<
     caf::reacts_to<atoms::recv_atom, sip_inbound>,
     caf::reacts_to<caf::tick_atom, std::uint64_t>,
-  caf::reacts_to<atoms::sipresp_atom, std::string, sip::message>,
-  caf::reacts_to<atoms::sipsend_atom, sip_request_task>,
+    caf::reacts_to<atoms::sipresp_atom, std::string, sip::message>,
+    caf::reacts_to<atoms::sipsend_atom, sip_request_task>,
     caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;
 
 /// A transport: bytes in from one listening socket, parsed messages out to

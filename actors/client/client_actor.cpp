@@ -71,11 +71,11 @@ std::uint64_t now_s() {
   return directory::unix_now();
 }
 
-void answer(pointer self, const sip_task& t, int code, std::string reason,
-            const std::vector<std::pair<std::string, std::string>>& headers
-            = {}) {
-  auto resp = sip::make_response(t.in.msg, code, reason,
-                                 sip::core::random_tag());
+void answer(
+    pointer self, const sip_task& t, int code, std::string reason,
+    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  auto resp =
+      sip::make_response(t.in.msg, code, reason, sip::core::random_tag());
   for (auto& [k, v] : headers)
     resp.add(k, v);
   resp.add("Server", self->state.cfg->server);
@@ -117,12 +117,12 @@ void drop_head(pointer self) {
   b.del(storage::family::messages,
         storage::records::message_key(st.user.extension, head.seq));
   self->request(st.cfg->storage, caf::infinite, caf::put_atom::value, b)
-    .then([](caf::ok_atom) {},
-          [self](const caf::error& err) {
-            self->state.log->error("{}: cannot remove a delivered message: {}",
-                                   self->state.user.extension,
-                                   self->system().render(err));
-          });
+      .then([](caf::ok_atom) {},
+            [self](const caf::error& err) {
+              self->state.log->error(
+                  "{}: cannot remove a delivered message: {}",
+                  self->state.user.extension, self->system().render(err));
+            });
 }
 
 void on_delivered(pointer self) {
@@ -133,8 +133,8 @@ void on_delivered(pointer self) {
   release_waiter(self, head.msg.id, 200);
   if (head.msg.notify_delivery && !head.msg.from_ext.empty())
     self->send(st.cfg->directory, atoms::notify_atom::value, head.msg.from_ext,
-               directory::make_delivery_notification(head.msg,
-                                                     st.cfg->domain, now_s()));
+               directory::make_delivery_notification(head.msg, st.cfg->domain,
+                                                     now_s()));
   drop_head(self);
   st.inflight.reset();
   pump(self);
@@ -147,14 +147,14 @@ void give_up(pointer self, const std::string& why) {
                head.msg.id, head.msg.from_ext, why);
   release_waiter(self, head.msg.id, 202);
   if (!head.msg.from_ext.empty())
-    self->send(st.cfg->directory, atoms::notify_atom::value, head.msg.from_ext,
-               directory::make_notice(
-                 head.msg.from_ext, st.cfg->domain,
-                 "Your message to " + st.user.display_name + " ("
-                   + st.user.extension + ") of "
-                   + directory::iso8601(head.msg.date_s)
-                   + " could not be delivered: " + why + ".",
-                 now_s()));
+    self->send(
+        st.cfg->directory, atoms::notify_atom::value, head.msg.from_ext,
+        directory::make_notice(head.msg.from_ext, st.cfg->domain,
+                               "Your message to " + st.user.display_name +
+                                   " (" + st.user.extension + ") of " +
+                                   directory::iso8601(head.msg.date_s) +
+                                   " could not be delivered: " + why + ".",
+                               now_s()));
   drop_head(self);
 }
 
@@ -175,10 +175,10 @@ void on_failed(pointer self) {
         storage::records::message_key(st.user.extension, head.seq),
         storage::records::encode(head.msg));
   self->request(st.cfg->storage, caf::infinite, caf::put_atom::value, b)
-    .then([](caf::ok_atom) {}, [](const caf::error&) {});
+      .then([](caf::ok_atom) {}, [](const caf::error&) {});
   auto& backoff = st.cfg->backoff;
-  auto delay = backoff[std::min<std::size_t>(head.msg.attempts - 1,
-                                             backoff.size() - 1)];
+  auto delay =
+      backoff[std::min<std::size_t>(head.msg.attempts - 1, backoff.size() - 1)];
   st.retry_token = st.next_token++;
   self->delayed_send(self, delay, atoms::retry_atom::value, st.retry_token);
 }
@@ -187,8 +187,8 @@ void pump(pointer self) {
   auto& st = self->state;
   while (!st.inflight && !st.queue.empty() && st.retry_token == 0) {
     auto& head = st.queue.front();
-    if (now_s() > head.msg.date_s
-                    + static_cast<std::uint64_t>(st.cfg->max_age.count())) {
+    if (now_s() >
+        head.msg.date_s + static_cast<std::uint64_t>(st.cfg->max_age.count())) {
       give_up(self, "it expired");
       continue;
     }
@@ -207,8 +207,8 @@ void pump(pointer self) {
       auto id = st.next_token++;
       a.requests.push_back(id);
       ++a.outstanding;
-      auto shard = shard_of(out->request.value_of("Call-ID"),
-                            st.cfg->routers.size());
+      auto shard =
+          shard_of(out->request.value_of("Call-ID"), st.cfg->routers.size());
       self->send(st.cfg->routers[shard], atoms::sipsend_atom::value,
                  sip_request_task{id, caf::actor_cast<caf::actor>(self),
                                   std::move(out->request), out->flow,
@@ -257,20 +257,23 @@ void on_register(pointer self, sip_task& t) {
                            [&](const sip::core::contact_binding& u) {
                              return u.contact == bd.contact;
                            });
-    auto old = std::find_if(st.devices.begin(), st.devices.end(),
-                            [&](const device& x) {
-                              return x.binding.contact == bd.contact;
-                            });
+    auto old = std::find_if(
+        st.devices.begin(), st.devices.end(),
+        [&](const device& x) { return x.binding.contact == bd.contact; });
     if (up != outcome.upserted.end()) {
       d.transport = static_cast<std::uint8_t>(t.in.flow.kind);
       d.source = t.in.flow.remote;
       d.user_agent = std::string{t.in.msg.value_of("User-Agent")};
       if (t.in.flow.kind != sip_transport_kind::udp)
         d.flow = t.in.flow;
-      storage::records::binding rec{bd.contact,     bd.q,
-                                    bd.expires_s,   bd.call_id,
-                                    bd.cseq,        d.transport,
-                                    net::to_string(d.source), d.user_agent};
+      storage::records::binding rec{bd.contact,
+                                    bd.q,
+                                    bd.expires_s,
+                                    bd.call_id,
+                                    bd.cseq,
+                                    d.transport,
+                                    net::to_string(d.source),
+                                    d.user_agent};
       b.put(storage::family::bindings,
             storage::records::binding_key(st.user.extension, bd.contact),
             storage::records::encode(rec));
@@ -285,9 +288,9 @@ void on_register(pointer self, sip_task& t) {
     if (std::none_of(next.begin(), next.end(), [&](const device& x) {
           return x.binding.contact == d.binding.contact;
         }))
-      b.del(storage::family::bindings,
-            storage::records::binding_key(st.user.extension,
-                                          d.binding.contact));
+      b.del(
+          storage::family::bindings,
+          storage::records::binding_key(st.user.extension, d.binding.contact));
   auto respond = [self, t, outcome, next = std::move(next)]() mutable {
     auto& st = self->state;
     bool was_online = online(st);
@@ -306,13 +309,13 @@ void on_register(pointer self, sip_task& t) {
     return;
   }
   self->request(st.cfg->storage, caf::infinite, caf::put_atom::value, b)
-    .then([respond](caf::ok_atom) mutable { respond(); },
-          [self, t](const caf::error& err) {
-            self->state.log->error("{}: bindings not saved: {}",
-                                   self->state.user.extension,
-                                   self->system().render(err));
-            answer(self, t, 500, "Server Internal Error");
-          });
+      .then([respond](caf::ok_atom) mutable { respond(); },
+            [self, t](const caf::error& err) {
+              self->state.log->error("{}: bindings not saved: {}",
+                                     self->state.user.extension,
+                                     self->system().render(err));
+              answer(self, t, 500, "Server Internal Error");
+            });
 }
 
 // Stores `task.msg` (unless its request was stored before) and calls
@@ -332,43 +335,43 @@ void enqueue(pointer self, const enqueue_task& task, Done done) {
             storage::records::dedup_key(st.user.extension, task.dedup),
             storage::be64(now_s()));
     self->request(st.cfg->storage, caf::infinite, caf::put_atom::value, b)
-      .then(
-        [self, task, seq, done](caf::ok_atom) mutable {
-          auto& st = self->state;
-          st.stored->inc();
-          // Keep the queue in sequence order even if writes overtook.
-          auto pos = std::find_if(st.queue.begin(), st.queue.end(),
-                                  [seq](const queued& q) { return q.seq > seq; });
-          st.queue.insert(pos, queued{seq, task.msg});
-          done(true);
-          pump(self);
-        },
-        [self, done](const caf::error& err) mutable {
-          self->state.log->error("{}: message not stored: {}",
-                                 self->state.user.extension,
-                                 self->system().render(err));
-          done(false);
-        });
+        .then(
+            [self, task, seq, done](caf::ok_atom) mutable {
+              auto& st = self->state;
+              st.stored->inc();
+              // Keep the queue in sequence order even if writes overtook.
+              auto pos =
+                  std::find_if(st.queue.begin(), st.queue.end(),
+                               [seq](const queued& q) { return q.seq > seq; });
+              st.queue.insert(pos, queued{seq, task.msg});
+              done(true);
+              pump(self);
+            },
+            [self, done](const caf::error& err) mutable {
+              self->state.log->error("{}: message not stored: {}",
+                                     self->state.user.extension,
+                                     self->system().render(err));
+              done(false);
+            });
   };
   if (task.dedup.empty()) {
     write();
     return;
   }
-  self
-    ->request(st.cfg->storage, caf::infinite, caf::get_atom::value,
-              storage::family::messages,
-              storage::records::dedup_key(st.user.extension, task.dedup))
-    .then(
-      [self, write, done](const optional_string& seen) mutable {
-        if (seen) {
-          self->state.log->info("{}: duplicate request, stored before",
-                                self->state.user.extension);
-          done(true);
-          return;
-        }
-        write();
-      },
-      [done](const caf::error&) mutable { done(false); });
+  self->request(st.cfg->storage, caf::infinite, caf::get_atom::value,
+                storage::family::messages,
+                storage::records::dedup_key(st.user.extension, task.dedup))
+      .then(
+          [self, write, done](const optional_string& seen) mutable {
+            if (seen) {
+              self->state.log->info("{}: duplicate request, stored before",
+                                    self->state.user.extension);
+              done(true);
+              return;
+            }
+            write();
+          },
+          [done](const caf::error&) mutable { done(false); });
 }
 
 void on_enqueue(pointer self, enqueue_task& task) {
@@ -381,10 +384,9 @@ void on_enqueue(pointer self, enqueue_task& task) {
       answer(self, sender, 500, "Server Internal Error");
       return;
     }
-    bool queued_now = std::any_of(st.queue.begin(), st.queue.end(),
-                                  [&](const queued& q) {
-                                    return q.msg.id == task.msg.id;
-                                  });
+    bool queued_now =
+        std::any_of(st.queue.begin(), st.queue.end(),
+                    [&](const queued& q) { return q.msg.id == task.msg.id; });
     if (!queued_now || !online(st)) {
       answer(self, sender, 202, "Accepted"); // on disk; delivered later
       return;
@@ -398,17 +400,17 @@ void on_enqueue(pointer self, enqueue_task& task) {
   });
 }
 
-client_actor::behavior_type client_impl(pointer self,
-                                        std::shared_ptr<const client_config> cfg,
-                                        storage::records::account user,
-                                        key_values bindings, key_values queue) {
+client_actor::behavior_type
+client_impl(pointer self, std::shared_ptr<const client_config> cfg,
+            storage::records::account user, key_values bindings,
+            key_values queue) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.user = std::move(user);
   st.delivered = &st.cfg->metrics->make_counter(
-    "ivm_messages_delivered_total", "Text messages delivered to a device.");
+      "ivm_messages_delivered_total", "Text messages delivered to a device.");
   st.stored = &st.cfg->metrics->make_counter(
-    "ivm_messages_stored_total", "Text messages written to a durable queue.");
+      "ivm_messages_stored_total", "Text messages written to a durable queue.");
   auto now = now_s();
   for (auto& [key, value] : bindings) {
     auto rec = storage::records::decode_binding(value);
@@ -434,35 +436,37 @@ client_actor::behavior_type client_impl(pointer self,
     st.next_seq = std::max(st.next_seq, *seq + 1);
   }
   return {
-    [self](atoms::register_atom, sip_task& t) { on_register(self, t); },
-    [self](atoms::enqueue_atom, enqueue_task& task) { on_enqueue(self, task); },
-    [self](atoms::enqueue_atom, enqueue_task& task,
-           bool) -> caf::result<bool> {
-      auto rp = self->make_response_promise<bool>();
-      enqueue(self, task, [rp](bool ok) mutable {
-        if (ok)
-          rp.deliver(true);
-        else
-          rp.deliver(caf::make_error(caf::sec::runtime_error, "not stored"));
-      });
-      return rp;
-    },
-    [self](atoms::sipresult_atom, std::uint64_t id, int status,
-           const sip::message&) { on_result(self, id, status); },
-    [self](atoms::timer_atom, std::uint64_t token) {
-      auto& st = self->state;
-      auto it = st.fork_timers.find(token);
-      if (it == st.fork_timers.end())
-        return;
-      release_waiter(self, it->second, 202);
-      st.fork_timers.erase(it);
-    },
-    [self](atoms::retry_atom, std::uint64_t token) {
-      if (token != self->state.retry_token)
-        return;
-      self->state.retry_token = 0;
-      pump(self);
-    },
+      [self](atoms::register_atom, sip_task& t) { on_register(self, t); },
+      [self](atoms::enqueue_atom, enqueue_task& task) {
+        on_enqueue(self, task);
+      },
+      [self](atoms::enqueue_atom, enqueue_task& task,
+             bool) -> caf::result<bool> {
+        auto rp = self->make_response_promise<bool>();
+        enqueue(self, task, [rp](bool ok) mutable {
+          if (ok)
+            rp.deliver(true);
+          else
+            rp.deliver(caf::make_error(caf::sec::runtime_error, "not stored"));
+        });
+        return rp;
+      },
+      [self](atoms::sipresult_atom, std::uint64_t id, int status,
+             const sip::message&) { on_result(self, id, status); },
+      [self](atoms::timer_atom, std::uint64_t token) {
+        auto& st = self->state;
+        auto it = st.fork_timers.find(token);
+        if (it == st.fork_timers.end())
+          return;
+        release_waiter(self, it->second, 202);
+        st.fork_timers.erase(it);
+      },
+      [self](atoms::retry_atom, std::uint64_t token) {
+        if (token != self->state.retry_token)
+          return;
+        self->state.retry_token = 0;
+        pump(self);
+      },
   };
 }
 
@@ -471,8 +475,7 @@ client_actor::behavior_type client_impl(pointer self,
 client_actor spawn_client(caf::actor_system& sys,
                           std::shared_ptr<const client_config> cfg,
                           storage::records::account user,
-                          const key_values& bindings,
-                          const key_values& queue) {
+                          const key_values& bindings, const key_values& queue) {
   return sys.spawn(client_impl, std::move(cfg), std::move(user), bindings,
                    queue);
 }

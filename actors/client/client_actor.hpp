@@ -34,8 +34,8 @@ struct client_config {
   std::chrono::milliseconds fork_timeout{4000};
   /// Retry delays after failed deliveries (the last one repeats).
   std::vector<std::chrono::seconds> backoff{
-    std::chrono::seconds{5}, std::chrono::seconds{30}, std::chrono::seconds{120},
-    std::chrono::seconds{600}};
+      std::chrono::seconds{5}, std::chrono::seconds{30},
+      std::chrono::seconds{120}, std::chrono::seconds{600}};
   /// Failed delivery attempts before a message is given up (with a notice to
   /// the sender).
   std::uint32_t max_attempts = 20;
@@ -49,7 +49,6 @@ struct client_config {
 client_actor spawn_client(caf::actor_system& sys,
                           std::shared_ptr<const client_config> cfg,
                           storage::records::account user,
-                          const key_values& bindings,
-                          const key_values& queue);
+                          const key_values& bindings, const key_values& queue);
 
 } // namespace ivm::actors

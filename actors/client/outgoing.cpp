@@ -26,13 +26,12 @@ std::string strip_brackets(const std::string& host) {
 
 } // namespace
 
-std::optional<outgoing> make_outgoing(const client_config& cfg,
-                                      const storage::records::account& user,
-                                      const storage::records::queued_message& msg,
-                                      const std::string& contact,
-                                      std::uint8_t transport,
-                                      const net::endpoint& source,
-                                      const std::optional<sip_flow>& flow) {
+std::optional<outgoing>
+make_outgoing(const client_config& cfg, const storage::records::account& user,
+              const storage::records::queued_message& msg,
+              const std::string& contact, std::uint8_t transport,
+              const net::endpoint& source,
+              const std::optional<sip_flow>& flow) {
   auto uri = sip::parse_uri(contact);
   if (!uri || !uri->is_sip())
     return std::nullopt;
@@ -58,13 +57,13 @@ std::optional<outgoing> make_outgoing(const client_config& cfg,
   auto& r = out.request;
   r.method = "MESSAGE";
   r.request_uri = contact;
-  r.add("Via", "SIP/2.0/" + std::string{to_string(kind)} + " "
-                 + net::to_string(*self_ep) + ";branch=z9hG4bK"
-                 + sip::core::random_tag() + ";rport");
+  r.add("Via", "SIP/2.0/" + std::string{to_string(kind)} + " " +
+                   net::to_string(*self_ep) + ";branch=z9hG4bK" +
+                   sip::core::random_tag() + ";rport");
   r.add("Max-Forwards", "70");
   r.add("From", msg.from + ";tag=" + sip::core::random_tag());
-  auto to = msg.to.empty() ? "sip:" + user.extension + "@" + cfg.domain
-                           : msg.to;
+  auto to =
+      msg.to.empty() ? "sip:" + user.extension + "@" + cfg.domain : msg.to;
   r.add("To", "<" + to + ">");
   r.add("Call-ID", msg.id + "@" + cfg.domain);
   r.add("CSeq", std::to_string(msg.attempts + 1) + " MESSAGE");

@@ -23,12 +23,10 @@ struct outgoing {
 /// contact's address when it is an IP literal, else to where the REGISTER
 /// came from; TCP/TLS needs the connection the device registered on.
 /// nullopt when the device cannot be reached that way now.
-std::optional<outgoing> make_outgoing(const client_config& cfg,
-                                      const storage::records::account& user,
-                                      const storage::records::queued_message& msg,
-                                      const std::string& contact,
-                                      std::uint8_t transport,
-                                      const net::endpoint& source,
-                                      const std::optional<sip_flow>& flow);
+std::optional<outgoing>
+make_outgoing(const client_config& cfg, const storage::records::account& user,
+              const storage::records::queued_message& msg,
+              const std::string& contact, std::uint8_t transport,
+              const net::endpoint& source, const std::optional<sip_flow>& flow);
 
 } // namespace ivm::actors

@@ -7,8 +7,8 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "appliance/directory/intake.hpp"
 #include "appliance/common/log.hpp"
+#include "appliance/directory/intake.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
 #include "appliance/sip/name_addr.hpp"
 #include "appliance/sip/response.hpp"
@@ -39,11 +39,11 @@ struct directory_state {
 
 using pointer = directory_actor::stateful_pointer<directory_state>;
 
-void answer(pointer self, const sip_task& t, int code, std::string reason,
-            const std::vector<std::pair<std::string, std::string>>& headers
-            = {}) {
-  auto resp = sip::make_response(t.in.msg, code, reason,
-                                 sip::core::random_tag());
+void answer(
+    pointer self, const sip_task& t, int code, std::string reason,
+    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+  auto resp =
+      sip::make_response(t.in.msg, code, reason, sip::core::random_tag());
   for (auto& [k, v] : headers)
     resp.add(k, v);
   resp.add("Server", self->state.cfg.clients->server);
@@ -67,36 +67,34 @@ void with_client(pointer self, const std::string& ext, client_fn fn) {
                            self->system().render(err));
     self->state.loading.erase(ext);
   };
-  self
-    ->request(storage, caf::infinite, atoms::scan_atom::value,
-              storage::family::bindings,
-              storage::records::binding_prefix(ext), std::string{},
-              std::uint64_t{100})
-    .then(
-      [self, ext, storage, fail](const key_values& bindings) {
-        self
-          ->request(storage, caf::infinite, atoms::scan_atom::value,
-                    storage::family::messages,
-                    storage::records::message_prefix(ext), std::string{},
-                    std::uint64_t{10000})
-          .then(
-            [self, ext, bindings](const key_values& queue) {
-              auto& st = self->state;
-              auto user = st.dir.by_extension(ext);
-              auto pending = std::move(st.loading[ext]);
-              st.loading.erase(ext);
-              if (!user)
-                return; // deleted meanwhile
-              auto c = spawn_client(self->system(), st.cfg.clients, *user,
-                                    bindings, queue);
-              self->link_to(c); // clients stop with the directory
-              st.clients.emplace(ext, c);
-              for (auto& fn : pending)
-                fn(c);
-            },
-            fail);
-      },
-      fail);
+  self->request(storage, caf::infinite, atoms::scan_atom::value,
+                storage::family::bindings,
+                storage::records::binding_prefix(ext), std::string{},
+                std::uint64_t{100})
+      .then(
+          [self, ext, storage, fail](const key_values& bindings) {
+            self->request(storage, caf::infinite, atoms::scan_atom::value,
+                          storage::family::messages,
+                          storage::records::message_prefix(ext), std::string{},
+                          std::uint64_t{10000})
+                .then(
+                    [self, ext, bindings](const key_values& queue) {
+                      auto& st = self->state;
+                      auto user = st.dir.by_extension(ext);
+                      auto pending = std::move(st.loading[ext]);
+                      st.loading.erase(ext);
+                      if (!user)
+                        return; // deleted meanwhile
+                      auto c = spawn_client(self->system(), st.cfg.clients,
+                                            *user, bindings, queue);
+                      self->link_to(c); // clients stop with the directory
+                      st.clients.emplace(ext, c);
+                      for (auto& fn : pending)
+                        fn(c);
+                    },
+                    fail);
+          },
+          fail);
 }
 
 std::string source_host(const sip_task& t) {
@@ -183,7 +181,7 @@ void on_message(pointer self, sip_task& t) {
     return;
   }
   auto intake = directory::make_intake(req, *sender, st.dir.realm(),
-                            st.cfg.max_message_body);
+                                       st.cfg.max_message_body);
   if (intake.code != 0) {
     answer(self, t, intake.code, intake.reason, intake.headers);
     return;
@@ -214,17 +212,17 @@ void on_message(pointer self, sip_task& t) {
     enqueue_task task{std::move(msg), intake.dedup, std::nullopt};
     with_client(self, m, [self, t, task, left, failed](const client_actor& c) {
       self->request(c, caf::infinite, atoms::enqueue_atom::value, task, true)
-        .then(
-          [self, t, left, failed](bool) {
-            if (--*left == 0)
-              answer(self, t, *failed ? 500 : 202,
-                     *failed ? "Server Internal Error" : "Accepted");
-          },
-          [self, t, left, failed](const caf::error&) {
-            *failed = true;
-            if (--*left == 0)
-              answer(self, t, 500, "Server Internal Error");
-          });
+          .then(
+              [self, t, left, failed](bool) {
+                if (--*left == 0)
+                  answer(self, t, *failed ? 500 : 202,
+                         *failed ? "Server Internal Error" : "Accepted");
+              },
+              [self, t, left, failed](const caf::error&) {
+                *failed = true;
+                if (--*left == 0)
+                  answer(self, t, 500, "Server Internal Error");
+              });
     });
   }
 }
@@ -238,15 +236,14 @@ void on_admin(pointer self, http_exchange ex) {
     return;
   }
   auto path = ex.request.target.substr(0, ex.request.target.find('?'));
-  auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<
-                                          std::chrono::seconds>(
-                                          std::chrono::system_clock::now()
-                                            .time_since_epoch())
-                                          .count());
+  auto now = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
   auto out = st.dir.handle(ex.request.method, path, ex.request.body, now);
   auto send = [](net::http_responder& respond, int status, std::string body) {
-    respond(net::http_response{status, "application/json",
-                               status == 204 ? std::string{} : body, {}});
+    respond(net::http_response{
+        status, "application/json", status == 204 ? std::string{} : body, {}});
   };
   if (out.batch.empty()) {
     send(ex.respond, out.status, out.body);
@@ -254,31 +251,31 @@ void on_admin(pointer self, http_exchange ex) {
   }
   st.admin_busy = true;
   auto respond = std::move(ex.respond);
-  self
-    ->request(st.cfg.clients->storage, caf::infinite, caf::put_atom::value,
-              out.batch)
-    .then(
-      [self, out, respond, send](caf::ok_atom) mutable {
-        auto& st = self->state;
-        st.dir.commit(out);
-        for (auto& ext : out.del_accounts) {
-          st.log->info("user {} deleted", ext);
-          if (auto it = st.clients.find(ext); it != st.clients.end()) {
-            self->send_exit(it->second, caf::exit_reason::user_shutdown);
-            st.clients.erase(it);
-          }
-        }
-        for (auto& a : out.put_accounts)
-          st.log->info("user {} saved", a.extension);
-        send(respond, out.status, out.body);
-        next_admin(self);
-      },
-      [self, respond, send](const caf::error& err) mutable {
-        self->state.log->error("admin change not saved: {}",
-                               self->system().render(err));
-        send(respond, 500, R"({"error":"storage failure: nothing changed"})");
-        next_admin(self);
-      });
+  self->request(st.cfg.clients->storage, caf::infinite, caf::put_atom::value,
+                out.batch)
+      .then(
+          [self, out, respond, send](caf::ok_atom) mutable {
+            auto& st = self->state;
+            st.dir.commit(out);
+            for (auto& ext : out.del_accounts) {
+              st.log->info("user {} deleted", ext);
+              if (auto it = st.clients.find(ext); it != st.clients.end()) {
+                self->send_exit(it->second, caf::exit_reason::user_shutdown);
+                st.clients.erase(it);
+              }
+            }
+            for (auto& a : out.put_accounts)
+              st.log->info("user {} saved", a.extension);
+            send(respond, out.status, out.body);
+            next_admin(self);
+          },
+          [self, respond, send](const caf::error& err) mutable {
+            self->state.log->error("admin change not saved: {}",
+                                   self->system().render(err));
+            send(respond, 500,
+                 R"({"error":"storage failure: nothing changed"})");
+            next_admin(self);
+          });
 }
 
 void next_admin(pointer self) {
@@ -297,31 +294,31 @@ directory_actor::behavior_type directory_impl(pointer self,
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.dir = std::move(initial);
-  st.auth = std::make_unique<directory::authenticator>(st.dir.realm(),
-                                                       st.cfg.auth);
+  st.auth =
+      std::make_unique<directory::authenticator>(st.dir.realm(), st.cfg.auth);
   st.log->info("{} users, realm {}", st.dir.accounts().size(), st.dir.realm());
   return {
-    [self](atoms::http_atom, http_exchange& ex) {
-      on_admin(self, std::move(ex));
-    },
-    [self](atoms::sipreq_atom, sip_task& t) {
-      if (t.in.msg.method == "REGISTER")
-        on_register(self, t);
-      else if (t.in.msg.method == "MESSAGE")
-        on_message(self, t);
-      else
-        answer(self, t, 501, "Not Implemented");
-    },
-    [self](atoms::notify_atom, const std::string& ext,
-           const storage::records::queued_message& msg) {
-      // A message from the box itself (delivery notice, IMDN).
-      if (!self->state.dir.by_extension(ext))
-        return;
-      enqueue_task task{msg, {}, std::nullopt};
-      with_client(self, ext, [self, task](const client_actor& c) {
-        self->send(c, atoms::enqueue_atom::value, task);
-      });
-    },
+      [self](atoms::http_atom, http_exchange& ex) {
+        on_admin(self, std::move(ex));
+      },
+      [self](atoms::sipreq_atom, sip_task& t) {
+        if (t.in.msg.method == "REGISTER")
+          on_register(self, t);
+        else if (t.in.msg.method == "MESSAGE")
+          on_message(self, t);
+        else
+          answer(self, t, 501, "Not Implemented");
+      },
+      [self](atoms::notify_atom, const std::string& ext,
+             const storage::records::queued_message& msg) {
+        // A message from the box itself (delivery notice, IMDN).
+        if (!self->state.dir.by_extension(ext))
+          return;
+        enqueue_task task{msg, {}, std::nullopt};
+        with_client(self, ext, [self, task](const client_actor& c) {
+          self->send(c, atoms::enqueue_atom::value, task);
+        });
+      },
   };
 }
 
@@ -336,10 +333,9 @@ directory::directory load_directory(storage::store& db,
                                     const std::string& realm) {
   directory::directory dir{realm};
   auto log = log::get("directory");
-  for (auto [prefix, is_group] : {std::pair{storage::records::account_prefix(),
-                                            false},
-                                  std::pair{storage::records::group_prefix(),
-                                            true}}) {
+  for (auto [prefix, is_group] :
+       {std::pair{storage::records::account_prefix(), false},
+        std::pair{storage::records::group_prefix(), true}}) {
     std::string start;
     for (;;) {
       auto rows = db.scan(storage::family::accounts, prefix, start, 1000);

@@ -110,15 +110,15 @@ void arm(pointer self, steady::time_point at) {
   if (!st.ticks.empty() && *st.ticks.begin() <= at + tick_granularity)
     return; // an earlier tick comes first and re-arms
   auto now = steady::now();
-  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(at - now)
-               + tick_granularity;
+  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(at - now) +
+               tick_granularity;
   if (delay < tick_granularity)
     delay = tick_granularity;
   auto due = now + delay;
   st.ticks.insert(due);
-  self->delayed_send(self, delay, caf::tick_atom::value,
-                     static_cast<std::uint64_t>(
-                       due.time_since_epoch().count()));
+  self->delayed_send(
+      self, delay, caf::tick_atom::value,
+      static_cast<std::uint64_t>(due.time_since_epoch().count()));
 }
 
 void schedule(pointer self, const std::string& key,
@@ -287,7 +287,8 @@ void on_request(pointer self, const std::string& key) {
                                     st.cfg.uas));
 }
 
-// -- client transactions -------------------------------------------------------
+// -- client transactions
+// -------------------------------------------------------
 
 void report(pointer, client_tx& c, int status, sip::message resp) {
   if (c.reported)
@@ -339,7 +340,11 @@ void on_send(pointer self, sip_request_task& task) {
   bool reliable = task.flow.kind != sip_transport_kind::udp;
   auto bytes = sip::serialize(task.request);
   client_tx c{sip::non_invite_client_transaction{st.cfg.timers, reliable},
-              task.id, std::move(task.requester), task.flow, task.dest, false};
+              task.id,
+              std::move(task.requester),
+              task.flow,
+              task.dest,
+              false};
   if (!st.ctxs.emplace(key, std::move(c)).second) {
     caf::anon_send(task.requester, atoms::sipresult_atom::value, task.id, 500,
                    sip::message{}); // a branch collision: never sent
@@ -391,8 +396,7 @@ void apply(pointer self, const std::string& key,
 // stateless UAS (RFC 3261 §8.2.7): no transaction is kept for Timer J, and a
 // retransmission gets the same bytes again (the To tag is derived from the
 // transaction key). Anything else, errors included, goes the stateful way.
-bool answer_statelessly(pointer self, const std::string& key,
-                        sip_inbound& in) {
+bool answer_statelessly(pointer self, const std::string& key, sip_inbound& in) {
   auto& st = self->state;
   const auto& msg = in.msg;
   if (sip::validate_request(msg))
@@ -403,13 +407,13 @@ bool answer_statelessly(pointer self, const std::string& key,
   if (!merge_key_of(msg).empty() && st.merged.count(merge_key_of(msg)) > 0)
     return false;
   auto answer = sip::core::decide(msg, st.cfg.uas);
-  if (!answer || answer->code != 200
-      || answer->delegate != sip::core::service::none)
+  if (!answer || answer->code != 200 ||
+      answer->delegate != sip::core::service::none)
     return false;
   auto reply_to = in.flow.kind != sip_transport_kind::udp
-                    ? in.flow.remote
-                    : sip::core::response_destination(
-                      msg, in.flow.remote, st.cfg.symmetric_responses);
+                      ? in.flow.remote
+                      : sip::core::response_destination(
+                            msg, in.flow.remote, st.cfg.symmetric_responses);
   auto resp = sip::core::build_response(msg, *answer, deterministic_tag(key),
                                         st.cfg.uas);
   st.stateless->inc();
@@ -493,8 +497,8 @@ sip_router_actor::behavior_type router_impl(pointer self,
   st.responses = &m.make_counter("ivm_sip_responses_sent_total",
                                  "Responses sent by server transactions.");
   st.stateless = &m.make_counter(
-    "ivm_sip_stateless_answers_total",
-    "OPTIONS to the box answered without a transaction (RFC 3261 8.2.7).");
+      "ivm_sip_stateless_answers_total",
+      "OPTIONS to the box answered without a transaction (RFC 3261 8.2.7).");
   st.stray = &m.make_counter("ivm_sip_stray_responses_total",
                              "Responses that matched no transaction.");
   return {

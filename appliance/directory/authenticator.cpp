@@ -8,11 +8,10 @@ namespace ivm::directory {
 namespace digest = sip::digest;
 
 authenticator::authenticator(std::string realm, authenticator_config cfg)
-  : realm_(std::move(realm)),
-    cfg_(std::move(cfg)),
+  : realm_(std::move(realm)), cfg_(std::move(cfg)),
     nonces_(cfg_.nonce_secret.empty()
-              ? sip::digest::nonce_issuer{}
-              : sip::digest::nonce_issuer{cfg_.nonce_secret}),
+                ? sip::digest::nonce_issuer{}
+                : sip::digest::nonce_issuer{cfg_.nonce_secret}),
     limiter_(cfg_.limits) {
   if (cfg_.algorithms.empty())
     cfg_.algorithms.push_back(digest::algorithm::md5);
@@ -48,8 +47,8 @@ authenticator::outcome authenticator::forbidden(std::string_view source,
   return out;
 }
 
-authenticator::outcome authenticator::check(const sip::message& req,
-                                            bool proxy, const directory& dir,
+authenticator::outcome authenticator::check(const sip::message& req, bool proxy,
+                                            const directory& dir,
                                             std::string_view source,
                                             clock::time_point now) {
   if (limiter_.blocked(source, now)) {
@@ -91,8 +90,8 @@ authenticator::outcome authenticator::check(const sip::message& req,
     digest::verify(*creds, req.method, std::string(64, '0'));
     return forbidden(source, now, "unknown user");
   }
-  const auto& ha1 = creds->alg == digest::algorithm::md5 ? user->ha1_md5
-                                                         : user->ha1_sha256;
+  const auto& ha1 =
+      creds->alg == digest::algorithm::md5 ? user->ha1_md5 : user->ha1_sha256;
   if (!digest::verify(*creds, req.method, ha1))
     return forbidden(source, now, "wrong password for " + user->extension);
   if (!user->enabled)

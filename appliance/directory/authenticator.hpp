@@ -21,7 +21,7 @@ struct authenticator_config {
   /// (sipsak 0.9.8 gives up on a SHA-256 one); SHA-256 clients find theirs
   /// in the second header.
   std::vector<sip::digest::algorithm> algorithms{
-    sip::digest::algorithm::md5, sip::digest::algorithm::sha256};
+      sip::digest::algorithm::md5, sip::digest::algorithm::sha256};
   sip::digest::failure_limiter_config limits;
   /// HMAC key of the nonces. Kept in the data dir so that nonces survive a
   /// restart: a sender retransmitting a MESSAGE the box stored just before

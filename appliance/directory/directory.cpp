@@ -29,10 +29,8 @@ admin_outcome error(int status, std::string text, std::string field = {}) {
 }
 
 bool all_digits(std::string_view s) {
-  return !s.empty()
-         && std::all_of(s.begin(), s.end(), [](char c) {
-              return c >= '0' && c <= '9';
-            });
+  return !s.empty() && std::all_of(s.begin(), s.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool valid_extension(std::string_view s) {
@@ -40,36 +38,36 @@ bool valid_extension(std::string_view s) {
 }
 
 bool valid_name_token(std::string_view s) {
-  return !s.empty() && s.size() <= 64
-         && std::all_of(s.begin(), s.end(), [](char c) {
-              return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                     || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                     || c == '-';
-            });
+  return !s.empty() && s.size() <= 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+         });
 }
 
 bool valid_display_name(std::string_view s) {
-  return s.size() <= 128
-         && std::none_of(s.begin(), s.end(), [](char c) {
-              return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-            });
+  return s.size() <= 128 && std::none_of(s.begin(), s.end(), [](char c) {
+           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+         });
 }
 
 json user_json(const account& x) {
-  return json{{"extension", x.extension}, {"username", x.username},
-              {"name", x.display_name},   {"enabled", x.enabled},
+  return json{{"extension", x.extension},
+              {"username", x.username},
+              {"name", x.display_name},
+              {"enabled", x.enabled},
               {"created", iso8601(x.created_s)}};
 }
 
 json group_json(const group& x) {
-  return json{{"name", x.name}, {"extension", x.extension},
-              {"members", x.members}};
+  return json{
+      {"name", x.name}, {"extension", x.extension}, {"members", x.members}};
 }
 
 // Parses a JSON object body, refusing fields outside `allowed`.
-std::optional<admin_outcome> parse_body(std::string_view body,
-                                        std::initializer_list<const char*> allowed,
-                                        json& out) {
+std::optional<admin_outcome>
+parse_body(std::string_view body, std::initializer_list<const char*> allowed,
+           json& out) {
   out = json::parse(body, nullptr, false);
   if (out.is_discarded() || !out.is_object())
     return error(400, "the body must be a JSON object");
@@ -78,7 +76,7 @@ std::optional<admin_outcome> parse_body(std::string_view body,
                              [&](const char* a) { return key == a; });
     if (!known)
       return error(400, "unknown field '" + key + "'", key);
-    (void) value;
+    (void)value;
   }
   return std::nullopt;
 }
@@ -121,8 +119,8 @@ void set_password(account& x, std::string_view password,
   using sip::digest::algorithm;
   x.realm = std::string{realm};
   x.ha1_md5 = sip::digest::ha1(algorithm::md5, x.username, realm, password);
-  x.ha1_sha256 = sip::digest::ha1(algorithm::sha256, x.username, realm,
-                                  password);
+  x.ha1_sha256 =
+      sip::digest::ha1(algorithm::sha256, x.username, realm, password);
 }
 
 directory::directory(std::string realm) : realm_(std::move(realm)) {
@@ -224,18 +222,15 @@ admin_outcome directory::users(std::string_view method, std::string_view ext,
     if (method != "POST")
       return error(405, "use GET or POST");
     json j;
-    if (auto bad = parse_body(body,
-                              {"extension", "name", "password", "username",
-                               "enabled"},
-                              j))
+    if (auto bad = parse_body(
+            body, {"extension", "name", "password", "username", "enabled"}, j))
       return *bad;
     std::optional<std::string> extension, name, password, username;
     std::optional<bool> enabled;
-    for (auto bad : {get_string(j, "extension", extension),
-                     get_string(j, "name", name),
-                     get_string(j, "password", password),
-                     get_string(j, "username", username),
-                     get_bool(j, "enabled", enabled)})
+    for (auto bad :
+         {get_string(j, "extension", extension), get_string(j, "name", name),
+          get_string(j, "password", password),
+          get_string(j, "username", username), get_bool(j, "enabled", enabled)})
       if (bad)
         return *bad;
     if (!extension)
@@ -253,8 +248,7 @@ admin_outcome directory::users(std::string_view method, std::string_view ext,
     a.extension = *extension;
     a.username = username ? *username : *extension;
     if (!valid_name_token(a.username))
-      return error(400,
-                   "username must be 1 to 64 of A-Z a-z 0-9 . _ -",
+      return error(400, "username must be 1 to 64 of A-Z a-z 0-9 . _ -",
                    "username");
     if (accounts_.count(a.extension) > 0)
       return error(409, "user " + a.extension + " exists", "extension");
@@ -305,15 +299,14 @@ admin_outcome directory::users(std::string_view method, std::string_view ext,
   if (method != "PATCH")
     return error(405, "use GET, PATCH or DELETE");
   json j;
-  if (auto bad = parse_body(body, {"name", "password", "username", "enabled"},
-                            j))
+  if (auto bad =
+          parse_body(body, {"name", "password", "username", "enabled"}, j))
     return *bad;
   std::optional<std::string> name, password, username;
   std::optional<bool> enabled;
-  for (auto bad : {get_string(j, "name", name),
-                   get_string(j, "password", password),
-                   get_string(j, "username", username),
-                   get_bool(j, "enabled", enabled)})
+  for (auto bad :
+       {get_string(j, "name", name), get_string(j, "password", password),
+        get_string(j, "username", username), get_bool(j, "enabled", enabled)})
     if (bad)
       return *bad;
   account a = cur;
@@ -354,8 +347,9 @@ admin_outcome directory::users(std::string_view method, std::string_view ext,
 
 admin_outcome directory::groups(std::string_view method, std::string_view name,
                                 std::string_view body) const {
-  auto check_members = [this](const json& j, std::vector<std::string>& out)
-    -> std::optional<admin_outcome> {
+  auto check_members =
+      [this](const json& j,
+             std::vector<std::string>& out) -> std::optional<admin_outcome> {
     auto it = j.find("members");
     if (it == j.end())
       return std::nullopt;
@@ -364,11 +358,11 @@ admin_outcome directory::groups(std::string_view method, std::string_view name,
     out.clear();
     for (auto& m : *it) {
       if (!m.is_string() || accounts_.count(m.get<std::string>()) == 0)
-        return error(400,
-                     "members: " + (m.is_string() ? m.get<std::string>()
-                                                  : m.dump())
-                       + " is not a user",
-                     "members");
+        return error(
+            400,
+            "members: " + (m.is_string() ? m.get<std::string>() : m.dump()) +
+                " is not a user",
+            "members");
       if (std::find(out.begin(), out.end(), m.get<std::string>()) == out.end())
         out.push_back(m.get<std::string>());
     }
@@ -387,8 +381,8 @@ admin_outcome directory::groups(std::string_view method, std::string_view name,
     if (auto bad = parse_body(body, {"name", "extension", "members"}, j))
       return *bad;
     std::optional<std::string> gname, extension;
-    for (auto bad : {get_string(j, "name", gname),
-                     get_string(j, "extension", extension)})
+    for (auto bad :
+         {get_string(j, "name", gname), get_string(j, "extension", extension)})
       if (bad)
         return *bad;
     if (!gname)
@@ -452,8 +446,7 @@ admin_outcome directory::groups(std::string_view method, std::string_view name,
   if (auto bad = check_members(j, g.members))
     return *bad;
   auto out = reply(200, group_json(g));
-  out.batch.put(storage::family::accounts,
-                storage::records::group_key(g.name),
+  out.batch.put(storage::family::accounts, storage::records::group_key(g.name),
                 storage::records::encode(g));
   out.put_groups.push_back(std::move(g));
   return out;

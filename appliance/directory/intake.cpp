@@ -21,8 +21,8 @@ std::string lower(std::string_view s) {
 }
 
 bool ends_with_ci(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size()
-         && lower(s.substr(s.size() - suffix.size())) == lower(suffix);
+  return s.size() >= suffix.size() &&
+         lower(s.substr(s.size() - suffix.size())) == lower(suffix);
 }
 
 std::string quote(std::string_view s) {
@@ -43,17 +43,17 @@ void read_cpim(std::string_view body, storage::records::queued_message& out) {
   std::size_t pos = 0;
   while (pos < head.size()) {
     auto eol = head.find("\r\n", pos);
-    auto line = head.substr(pos, eol == std::string_view::npos
-                                   ? std::string_view::npos
-                                   : eol - pos);
+    auto line =
+        head.substr(pos, eol == std::string_view::npos ? std::string_view::npos
+                                                       : eol - pos);
     auto colon = line.find(':');
     if (colon != std::string_view::npos) {
       auto name = line.substr(0, colon);
       auto value = line.substr(colon + 1);
       while (!value.empty() && value.front() == ' ')
         value.remove_prefix(1);
-      if (ends_with_ci(name, ".Disposition-Notification")
-          && lower(value).find("positive-delivery") != std::string::npos)
+      if (ends_with_ci(name, ".Disposition-Notification") &&
+          lower(value).find("positive-delivery") != std::string::npos)
         out.notify_delivery = true;
       else if (ends_with_ci(name, ".Message-ID"))
         out.imdn_id = std::string{value};
@@ -68,9 +68,9 @@ void read_cpim(std::string_view body, storage::records::queued_message& out) {
 
 std::uint64_t unix_now() {
   return static_cast<std::uint64_t>(
-    std::chrono::duration_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now().time_since_epoch())
-      .count());
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
 }
 
 std::string iso8601(std::uint64_t t) {
@@ -111,8 +111,8 @@ intake make_intake(const sip::message& req,
   auto& m = out.msg;
   m.id = sip::core::random_tag() + sip::core::random_tag();
   m.from = (sender.display_name.empty() ? std::string{}
-                                        : quote(sender.display_name) + " ")
-           + "<sip:" + sender.username + "@" + realm + ">";
+                                        : quote(sender.display_name) + " ") +
+           "<sip:" + sender.username + "@" + realm + ">";
   m.from_ext = sender.extension;
   m.content_type = type;
   m.body = req.body;
@@ -124,7 +124,7 @@ intake make_intake(const sip::message& req,
   auto cseq = sip::parse_cseq(req.value_of("CSeq"));
   if (tag && cseq)
     out.dedup = storage::records::request_identity(
-      *tag, req.value_of("Call-ID"), cseq->number);
+        *tag, req.value_of("Call-ID"), cseq->number);
   return out;
 }
 
@@ -137,23 +137,36 @@ make_delivery_notification(const storage::records::queued_message& original,
   n.to = "sip:" + original.from_ext + "@" + realm;
   n.content_type = "message/cpim";
   n.date_s = now_s;
-  std::string xml
-    = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
-      "<imdn xmlns=\"urn:ietf:params:xml:ns:imdn\">\r\n"
-      "<message-id>" + original.imdn_id + "</message-id>\r\n"
-      "<datetime>" + iso8601(original.date_s) + "</datetime>\r\n"
-      "<delivery-notification><status><delivered/></status>"
-      "</delivery-notification>\r\n</imdn>\r\n";
-  n.body = "From: <" + original.to + ">\r\n"
-           "To: <" + n.to + ">\r\n"
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n"
+                    "<imdn xmlns=\"urn:ietf:params:xml:ns:imdn\">\r\n"
+                    "<message-id>" +
+                    original.imdn_id +
+                    "</message-id>\r\n"
+                    "<datetime>" +
+                    iso8601(original.date_s) +
+                    "</datetime>\r\n"
+                    "<delivery-notification><status><delivered/></status>"
+                    "</delivery-notification>\r\n</imdn>\r\n";
+  n.body = "From: <" + original.to +
+           ">\r\n"
+           "To: <" +
+           n.to +
+           ">\r\n"
            "NS: imdn <urn:ietf:params:imdn>\r\n"
-           "imdn.Message-ID: " + n.id + "\r\n"
-           "DateTime: " + iso8601(now_s) + "\r\n"
+           "imdn.Message-ID: " +
+           n.id +
+           "\r\n"
+           "DateTime: " +
+           iso8601(now_s) +
+           "\r\n"
            "\r\n"
            "Content-type: message/imdn+xml\r\n"
            "Content-Disposition: notification\r\n"
-           "Content-length: " + std::to_string(xml.size()) + "\r\n"
-           "\r\n" + xml;
+           "Content-length: " +
+           std::to_string(xml.size()) +
+           "\r\n"
+           "\r\n" +
+           xml;
   return n;
 }
 

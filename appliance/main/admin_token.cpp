@@ -21,9 +21,9 @@ std::optional<std::string> write_private(const std::filesystem::path& path,
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (fd < 0)
     return tmp + ": cannot create";
-  bool ok = ::write(fd, text.data(), text.size())
-              == static_cast<ssize_t>(text.size())
-            && ::fsync(fd) == 0;
+  bool ok = ::write(fd, text.data(), text.size()) ==
+                static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());

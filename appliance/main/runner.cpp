@@ -5,9 +5,9 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/engine/engine_actor.hpp"
-#include "appliance/main/admin_token.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
+#include "appliance/main/admin_token.hpp"
 #include "appliance/net/http_server.hpp"
 #include "appliance/net/io_pool.hpp"
 #include "appliance/net/tcp_server.hpp"

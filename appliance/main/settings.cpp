@@ -122,8 +122,7 @@ std::optional<config_error> apply(settings& s, std::string_view key,
       while (!item.empty() && item.back() == ' ')
         item.remove_suffix(1);
       if (item != "MD5" && item != "SHA-256")
-        return err(key, "'" + std::string{item}
-                          + "' is not MD5 or SHA-256");
+        return err(key, "'" + std::string{item} + "' is not MD5 or SHA-256");
       algs.emplace_back(item);
       rest = comma == std::string_view::npos ? std::string_view{}
                                              : rest.substr(comma + 1);
@@ -260,12 +259,14 @@ std::string to_toml(const settings& s) {
      << "max_attempts = " << s.messaging.max_attempts << "\n"
      << "max_age_h = " << s.messaging.max_age.count() << "\n\n"
      << "[auth]\n"
-     << "algorithms = \"" << [&] {
-          std::string out;
-          for (auto& a : s.auth.algorithms)
-            out += (out.empty() ? "" : ",") + a;
-          return out;
-        }() << "\"\n"
+     << "algorithms = \"" <<
+      [&] {
+        std::string out;
+        for (auto& a : s.auth.algorithms)
+          out += (out.empty() ? "" : ",") + a;
+        return out;
+      }()
+     << "\"\n"
      << "max_failures = " << s.auth.max_failures << "\n"
      << "window_s = " << s.auth.window.count() << "\n"
      << "ban_s = " << s.auth.ban.count() << "\n\n"

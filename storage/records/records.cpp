@@ -38,13 +38,13 @@ std::string account_prefix() {
 std::string encode(const account& x) {
   record_writer w{1};
   w.put_string(x.extension)
-    .put_string(x.username)
-    .put_string(x.display_name)
-    .put_string(x.ha1_md5)
-    .put_string(x.ha1_sha256)
-    .put_string(x.realm)
-    .put_bool(x.enabled)
-    .put_u64(x.created_s);
+      .put_string(x.username)
+      .put_string(x.display_name)
+      .put_string(x.ha1_md5)
+      .put_string(x.ha1_sha256)
+      .put_string(x.realm)
+      .put_bool(x.enabled)
+      .put_u64(x.created_s);
   return std::move(w).take();
 }
 
@@ -114,13 +114,13 @@ std::string binding_prefix(std::string_view extension) {
 std::string encode(const binding& x) {
   record_writer w{1};
   w.put_string(x.contact)
-    .put_u32(x.q)
-    .put_u64(x.expires_s)
-    .put_string(x.call_id)
-    .put_u32(x.cseq)
-    .put_u8(x.transport)
-    .put_string(x.source)
-    .put_string(x.user_agent);
+      .put_u32(x.q)
+      .put_u64(x.expires_s)
+      .put_string(x.call_id)
+      .put_u32(x.cseq)
+      .put_u8(x.transport)
+      .put_string(x.source)
+      .put_string(x.user_agent);
   return std::move(w).take();
 }
 
@@ -156,15 +156,15 @@ std::string message_prefix(std::string_view extension) {
 std::string encode(const queued_message& x) {
   record_writer w{1};
   w.put_string(x.id)
-    .put_string(x.from)
-    .put_string(x.from_ext)
-    .put_string(x.to)
-    .put_string(x.content_type)
-    .put_string(x.body)
-    .put_u64(x.date_s)
-    .put_u32(x.attempts)
-    .put_bool(x.notify_delivery)
-    .put_string(x.imdn_id);
+      .put_string(x.from)
+      .put_string(x.from_ext)
+      .put_string(x.to)
+      .put_string(x.content_type)
+      .put_string(x.body)
+      .put_u64(x.date_s)
+      .put_u32(x.attempts)
+      .put_bool(x.notify_delivery)
+      .put_string(x.imdn_id);
   return std::move(w).take();
 }
 

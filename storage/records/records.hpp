@@ -37,7 +37,7 @@ expected<account, error> decode_account(std::string_view bytes);
 /// `key_join({"g", name})`).
 struct group {
   std::string name;
-  std::string extension; ///< optional dialable number
+  std::string extension;            ///< optional dialable number
   std::vector<std::string> members; ///< extensions
 };
 
@@ -49,13 +49,13 @@ expected<group, error> decode_group(std::string_view bytes);
 /// A registered contact (family `bindings`, key
 /// `key_join({extension, contact})`).
 struct binding {
-  std::string contact;    ///< the Contact URI as registered
-  std::uint16_t q = 1000; ///< q-value x 1000
+  std::string contact;         ///< the Contact URI as registered
+  std::uint16_t q = 1000;      ///< q-value x 1000
   std::uint64_t expires_s = 0; ///< Unix time
   std::string call_id;
   std::uint32_t cseq = 0;
   std::uint8_t transport = 0; ///< 0 UDP, 1 TCP, 2 TLS
-  std::string source;     ///< "ip:port" the REGISTER came from
+  std::string source;         ///< "ip:port" the REGISTER came from
   std::string user_agent;
 };
 
@@ -67,17 +67,17 @@ expected<binding, error> decode_binding(std::string_view bytes);
 /// A text message waiting for its recipient (family `messages`, key
 /// `key_join({recipient extension, be64(seq)})`: in arrival order).
 struct queued_message {
-  std::string id;           ///< box-wide message id
-  std::string from;         ///< sender's name-addr, as delivered
-  std::string from_ext;     ///< sender's extension ("" for the box)
-  std::string to;           ///< recipient's AOR
+  std::string id;       ///< box-wide message id
+  std::string from;     ///< sender's name-addr, as delivered
+  std::string from_ext; ///< sender's extension ("" for the box)
+  std::string to;       ///< recipient's AOR
   std::string content_type;
   std::string body;
   std::uint64_t date_s = 0; ///< when the box accepted it (Unix time)
   std::uint32_t attempts = 0;
   /// The sender asked for a delivery notification (IMDN, RFC 5438).
   bool notify_delivery = false;
-  std::string imdn_id;      ///< the sender's imdn.Message-ID
+  std::string imdn_id; ///< the sender's imdn.Message-ID
 };
 
 std::string message_key(std::string_view extension, std::uint64_t seq);

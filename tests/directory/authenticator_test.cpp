@@ -37,14 +37,18 @@ sip::message register_with(const std::string& user, const std::string& pw,
   auto resp = md5(ha1 + ":" + nonce + ":" + ncs + ":c0ffee:auth:" + ha2);
   auto text = "REGISTER sip:box.example SIP/2.0\r\n"
               "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\n"
-              "From: <sip:" + user + "@box.example>;tag=1\r\n"
-              "To: <sip:" + user + "@box.example>\r\nCall-ID: a\r\n"
+              "From: <sip:" +
+              user +
+              "@box.example>;tag=1\r\n"
+              "To: <sip:" +
+              user +
+              "@box.example>\r\nCall-ID: a\r\n"
               "CSeq: 2 REGISTER\r\n"
-              "Authorization: Digest username=\"" + user
-              + "\", realm=\"box.example\", nonce=\"" + nonce
-              + "\", uri=\"sip:box.example\", response=\"" + resp
-              + "\", algorithm=MD5, qop=auth, nc=" + ncs
-              + ", cnonce=\"c0ffee\"\r\nContent-Length: 0\r\n\r\n";
+              "Authorization: Digest username=\"" +
+              user + "\", realm=\"box.example\", nonce=\"" + nonce +
+              "\", uri=\"sip:box.example\", response=\"" + resp +
+              "\", algorithm=MD5, qop=auth, nc=" + ncs +
+              ", cnonce=\"c0ffee\"\r\nContent-Length: 0\r\n\r\n";
   auto m = sip::parse(text);
   EXPECT_TRUE(m);
   return *m;
@@ -78,8 +82,7 @@ TEST_F(authenticator_test, challenges_md5_then_sha256) {
   ASSERT_EQ(out.headers.size(), 2u);
   EXPECT_EQ(out.headers[0].first, "WWW-Authenticate");
   EXPECT_NE(out.headers[0].second.find("algorithm=MD5"), std::string::npos);
-  EXPECT_NE(out.headers[1].second.find("algorithm=SHA-256"),
-            std::string::npos);
+  EXPECT_NE(out.headers[1].second.find("algorithm=SHA-256"), std::string::npos);
 }
 
 TEST_F(authenticator_test, accepts_good_credentials_once_per_nonce_count) {
@@ -96,7 +99,7 @@ TEST_F(authenticator_test, accepts_good_credentials_once_per_nonce_count) {
   // The next count is fine.
   EXPECT_NE(auth.check(register_with("201", "s3cret", nonce, 2), false, dir,
                        "127.0.0.9", now)
-              .user,
+                .user,
             nullptr);
 }
 
@@ -137,7 +140,7 @@ TEST_F(authenticator_test, repeated_failures_block_the_source) {
   // Other sources are not affected.
   EXPECT_NE(auth.check(register_with("201", "s3cret", nonce), false, dir,
                        "127.0.0.6", now)
-              .user,
+                .user,
             nullptr);
 }
 

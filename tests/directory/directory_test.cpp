@@ -53,17 +53,17 @@ TEST_F(directory_test, validation_names_the_field_and_changes_nothing) {
     int status;
     std::string field;
   } rows[] = {
-    {R"({"name":"A","password":"s3cret"})", 400, "extension"},
-    {R"({"extension":"20a","password":"s3cret"})", 400, "extension"},
-    {R"({"extension":"201"})", 400, "password"},
-    {R"({"extension":"201","password":"x"})", 400, "password"},
-    {R"({"extension":201,"password":"s3cret"})", 400, "extension"},
-    {R"({"extension":"201","password":"s3cret","colour":"red"})", 400,
-     "colour"},
-    {R"({"extension":"201","password":"s3cret","username":"a b"})", 400,
-     "username"},
-    {R"({"extension":"201","password":"s3cret","enabled":"yes"})", 400,
-     "enabled"},
+      {R"({"name":"A","password":"s3cret"})", 400, "extension"},
+      {R"({"extension":"20a","password":"s3cret"})", 400, "extension"},
+      {R"({"extension":"201"})", 400, "password"},
+      {R"({"extension":"201","password":"x"})", 400, "password"},
+      {R"({"extension":201,"password":"s3cret"})", 400, "extension"},
+      {R"({"extension":"201","password":"s3cret","colour":"red"})", 400,
+       "colour"},
+      {R"({"extension":"201","password":"s3cret","username":"a b"})", 400,
+       "username"},
+      {R"({"extension":"201","password":"s3cret","enabled":"yes"})", 400,
+       "enabled"},
   };
   for (auto& r : rows) {
     auto out = call("POST", "/api/v1/users", r.body);
@@ -76,16 +76,18 @@ TEST_F(directory_test, validation_names_the_field_and_changes_nothing) {
 }
 
 TEST_F(directory_test, duplicates_are_409) {
-  ASSERT_EQ(call("POST", "/api/v1/users",
-                 R"({"extension":"201","password":"s3cret","username":"alice"})")
-              .status,
-            201);
+  ASSERT_EQ(
+      call("POST", "/api/v1/users",
+           R"({"extension":"201","password":"s3cret","username":"alice"})")
+          .status,
+      201);
   auto dup = call("POST", "/api/v1/users",
                   R"({"extension":"201","password":"s3cret"})");
   EXPECT_EQ(dup.status, 409);
   EXPECT_EQ(body(dup)["field"], "extension");
-  auto name = call("POST", "/api/v1/users",
-                   R"({"extension":"202","password":"s3cret","username":"alice"})");
+  auto name =
+      call("POST", "/api/v1/users",
+           R"({"extension":"202","password":"s3cret","username":"alice"})");
   EXPECT_EQ(name.status, 409);
   EXPECT_EQ(body(name)["field"], "username");
 }
@@ -112,24 +114,23 @@ TEST_F(directory_test, get_patch_delete) {
 TEST_F(directory_test, groups_resolve_by_name_and_number) {
   call("POST", "/api/v1/users", R"({"extension":"201","password":"s3cret"})");
   call("POST", "/api/v1/users", R"({"extension":"202","password":"s3cret"})");
-  auto g = call("POST", "/api/v1/groups",
-                R"({"name":"sales","extension":"600","members":["201","202"]})");
+  auto g =
+      call("POST", "/api/v1/groups",
+           R"({"name":"sales","extension":"600","members":["201","202"]})");
   ASSERT_EQ(g.status, 201) << g.body;
   EXPECT_EQ(dir.resolve("sales").grp->members.size(), 2u);
   EXPECT_EQ(dir.resolve("600").grp->name, "sales");
   EXPECT_EQ(dir.resolve("201").user->extension, "201");
   EXPECT_EQ(dir.resolve("nobody").user, nullptr);
-  EXPECT_EQ(call("POST", "/api/v1/groups",
-                 R"({"name":"x","members":["999"]})")
-              .status,
+  EXPECT_EQ(call("POST", "/api/v1/groups", R"({"name":"x","members":["999"]})")
+                .status,
             400);
   EXPECT_EQ(call("POST", "/api/v1/groups", R"({"name":"y","extension":"201"})")
-              .status,
+                .status,
             409);
   // A user leaving the box leaves its groups.
   call("DELETE", "/api/v1/users/202");
-  EXPECT_EQ(dir.resolve("sales").grp->members,
-            std::vector<std::string>{"201"});
+  EXPECT_EQ(dir.resolve("sales").grp->members, std::vector<std::string>{"201"});
   auto p = call("PATCH", "/api/v1/groups/sales", R"({"members":[]})");
   EXPECT_EQ(p.status, 200);
   EXPECT_EQ(call("DELETE", "/api/v1/groups/sales").status, 204);

@@ -107,12 +107,11 @@ register_outcome apply_register(const std::vector<contact_binding>& current,
       return r;
     }
     expires = std::min(expires, cfg.max_expires);
-    auto it = std::find_if(bindings.begin(), bindings.end(),
-                           [&](const contact_binding& b) {
-                             return b.contact == c.uri_text;
-                           });
-    if (it != bindings.end() && it->call_id == call_id
-        && cseq->number <= it->cseq)
+    auto it = std::find_if(
+        bindings.begin(), bindings.end(),
+        [&](const contact_binding& b) { return b.contact == c.uri_text; });
+    if (it != bindings.end() && it->call_id == call_id &&
+        cseq->number <= it->cseq)
       return fail(500, "Out of order CSeq");
     if (expires == 0) {
       if (it != bindings.end()) {
@@ -137,9 +136,10 @@ register_outcome apply_register(const std::vector<contact_binding>& current,
     return fail(403, "Too many contacts for this user");
   out.bindings = live_bindings(std::move(bindings), now_s);
   for (auto& b : out.bindings)
-    out.headers.emplace_back("Contact", "<" + b.contact + ">;expires="
-                                          + std::to_string(b.expires_s - now_s)
-                                          + ";q=" + q_text(b.q));
+    out.headers.emplace_back(
+        "Contact", "<" + b.contact +
+                       ">;expires=" + std::to_string(b.expires_s - now_s) +
+                       ";q=" + q_text(b.q));
   out.headers.emplace_back("Date", http_date(now_s));
   return out;
 }

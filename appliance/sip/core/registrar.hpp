@@ -19,8 +19,8 @@ struct registrar_config {
 
 /// One contact of an address-of-record (RFC 3261 §10).
 struct contact_binding {
-  std::string contact;    ///< URI as registered (inside <>)
-  std::uint16_t q = 1000; ///< q-value in thousandths
+  std::string contact;         ///< URI as registered (inside <>)
+  std::uint16_t q = 1000;      ///< q-value in thousandths
   std::uint64_t expires_s = 0; ///< absolute, Unix seconds
   std::string call_id;
   std::uint32_t cseq = 0;

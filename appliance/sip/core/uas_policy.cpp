@@ -145,13 +145,14 @@ std::optional<uas_answer> decide(const message& req, const uas_config& cfg) {
         406,
         "Not Acceptable",
         {{"Warning", "399 ivm \"only application/sdp answers\""}}};
-  if (cfg.directory && !for_box && req.method == "MESSAGE" && ruri->is_sip()
-      && ruri->has_user && is_local_host(*ruri, cfg))
+  if (cfg.directory && !for_box && req.method == "MESSAGE" && ruri->is_sip() &&
+      ruri->has_user && is_local_host(*ruri, cfg))
     return uas_answer{0, {}, {}, service::messaging};
   if (!for_box)
     return uas_answer{404, "Not Found", {}};
   if (!implemented(req.method, cfg))
-    return uas_answer{405, "Method Not Allowed", {{"Allow", allow_header(cfg)}}};
+    return uas_answer{
+        405, "Method Not Allowed", {{"Allow", allow_header(cfg)}}};
   if (req.method == "REGISTER")
     return uas_answer{0, {}, {}, service::registrar};
   // OPTIONS to the box (RFC 3261 §11.2).
