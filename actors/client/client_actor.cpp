@@ -1,6 +1,7 @@
 #include "actors/client/client_actor.hpp"
 
 #include <deque>
+#include <memory>
 #include <unordered_map>
 
 #include <caf/actor_cast.hpp>
@@ -50,7 +51,17 @@ struct client_state {
   std::shared_ptr<const client_config> cfg;
   storage::records::account user;
   std::vector<device> devices;
-  std::deque<queued> queue;
+  /// The message queue, in sequence order. Allocated on first use: an empty
+  /// std::deque costs ~600 bytes, and most users have nothing waiting.
+  std::unique_ptr<std::deque<queued>> queue_;
+  std::deque<queued>& queue() {
+    if (!queue_)
+      queue_ = std::make_unique<std::deque<queued>>();
+    return *queue_;
+  }
+  bool queue_empty() const {
+    return !queue_ || queue_->empty();
+  }
   std::uint64_t next_seq = 1;
   /// Senders waiting to hear whether their message got through, by id.
   std::unordered_map<std::string, sip_task> waiters;
@@ -111,8 +122,8 @@ void release_waiter(pointer self, const std::string& id, int code) {
 // Removes the head message from storage and memory.
 void drop_head(pointer self) {
   auto& st = self->state;
-  auto head = std::move(st.queue.front());
-  st.queue.pop_front();
+  auto head = std::move(st.queue().front());
+  st.queue().pop_front();
   storage::write_batch b;
   b.del(storage::family::messages,
         storage::records::message_key(st.user.extension, head.seq));
@@ -127,7 +138,7 @@ void drop_head(pointer self) {
 
 void on_delivered(pointer self) {
   auto& st = self->state;
-  auto& head = st.queue.front();
+  auto& head = st.queue().front();
   st.delivered->inc();
   st.log->debug("{}: message {} delivered", st.user.extension, head.msg.id);
   release_waiter(self, head.msg.id, 200);
@@ -142,7 +153,7 @@ void on_delivered(pointer self) {
 
 void give_up(pointer self, const std::string& why) {
   auto& st = self->state;
-  auto& head = st.queue.front();
+  auto& head = st.queue().front();
   st.log->warn("{}: giving up message {} from {}: {}", st.user.extension,
                head.msg.id, head.msg.from_ext, why);
   release_waiter(self, head.msg.id, 202);
@@ -161,7 +172,7 @@ void give_up(pointer self, const std::string& why) {
 void on_failed(pointer self) {
   auto& st = self->state;
   st.inflight.reset();
-  auto& head = st.queue.front();
+  auto& head = st.queue().front();
   ++head.msg.attempts;
   release_waiter(self, head.msg.id, 202); // stored: the sender may go on
   if (head.msg.attempts >= st.cfg->max_attempts) {
@@ -185,8 +196,8 @@ void on_failed(pointer self) {
 
 void pump(pointer self) {
   auto& st = self->state;
-  while (!st.inflight && !st.queue.empty() && st.retry_token == 0) {
-    auto& head = st.queue.front();
+  while (!st.inflight && !st.queue_empty() && st.retry_token == 0) {
+    auto& head = st.queue().front();
     if (now_s() >
         head.msg.date_s + static_cast<std::uint64_t>(st.cfg->max_age.count())) {
       give_up(self, "it expired");
@@ -341,9 +352,9 @@ void enqueue(pointer self, const enqueue_task& task, Done done) {
               st.stored->inc();
               // Keep the queue in sequence order even if writes overtook.
               auto pos =
-                  std::find_if(st.queue.begin(), st.queue.end(),
+                  std::find_if(st.queue().begin(), st.queue().end(),
                                [seq](const queued& q) { return q.seq > seq; });
-              st.queue.insert(pos, queued{seq, task.msg});
+              st.queue().insert(pos, queued{seq, task.msg});
               done(true);
               pump(self);
             },
@@ -385,7 +396,8 @@ void on_enqueue(pointer self, enqueue_task& task) {
       return;
     }
     bool queued_now =
-        std::any_of(st.queue.begin(), st.queue.end(),
+        !st.queue_empty() &&
+        std::any_of(st.queue().begin(), st.queue().end(),
                     [&](const queued& q) { return q.msg.id == task.msg.id; });
     if (!queued_now || !online(st)) {
       answer(self, sender, 202, "Accepted"); // on disk; delivered later
@@ -407,6 +419,9 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.user = std::move(user);
+  // The client never authenticates: keep no secrets in memory here.
+  st.user.ha1_md5 = std::string{};
+  st.user.ha1_sha256 = std::string{};
   st.delivered = &st.cfg->metrics->make_counter(
       "ivm_messages_delivered_total", "Text messages delivered to a device.");
   st.stored = &st.cfg->metrics->make_counter(
@@ -432,7 +447,7 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
     auto seq = storage::read_be64((*parts)[2]);
     if (!seq)
       continue;
-    st.queue.push_back(queued{*seq, std::move(*msg)});
+    st.queue().push_back(queued{*seq, std::move(*msg)});
     st.next_seq = std::max(st.next_seq, *seq + 1);
   }
   return {
