@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
@@ -31,6 +34,14 @@ struct enqueue_task {
   /// Present when the client answers the sender itself.
   std::optional<sip_task> sender;
 };
+
+/// The response to the request of `t` (RFC 3261 §8.2.6) with a fresh To
+/// tag, `headers` and a Server header; the caller sends it to `t.router` as
+/// `(sipresp_atom, t.key, response)`.
+sip::message
+make_answer(const sip_task& t, int code, std::string_view reason,
+            const std::vector<std::pair<std::string, std::string>>& headers,
+            std::string_view server);
 
 /// The directory: accounts, groups, authentication, and the users' client
 /// actors (spawned on first use).

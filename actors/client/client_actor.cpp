@@ -85,12 +85,8 @@ std::uint64_t now_s() {
 void answer(
     pointer self, const sip_task& t, int code, std::string reason,
     const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-  auto resp =
-      sip::make_response(t.in.msg, code, reason, sip::core::random_tag());
-  for (auto& [k, v] : headers)
-    resp.add(k, v);
-  resp.add("Server", self->state.cfg->server);
-  self->send(t.router, atoms::sipresp_atom::value, t.key, std::move(resp));
+  self->send(t.router, atoms::sipresp_atom::value, t.key,
+             make_answer(t, code, reason, headers, self->state.cfg->server));
 }
 
 std::vector<sip::core::contact_binding> bindings_of(const client_state& st) {

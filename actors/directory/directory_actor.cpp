@@ -42,12 +42,9 @@ using pointer = directory_actor::stateful_pointer<directory_state>;
 void answer(
     pointer self, const sip_task& t, int code, std::string reason,
     const std::vector<std::pair<std::string, std::string>>& headers = {}) {
-  auto resp =
-      sip::make_response(t.in.msg, code, reason, sip::core::random_tag());
-  for (auto& [k, v] : headers)
-    resp.add(k, v);
-  resp.add("Server", self->state.cfg.clients->server);
-  self->send(t.router, atoms::sipresp_atom::value, t.key, std::move(resp));
+  self->send(
+      t.router, atoms::sipresp_atom::value, t.key,
+      make_answer(t, code, reason, headers, self->state.cfg.clients->server));
 }
 
 // Runs `fn` with the client actor of `ext`, loading it first when needed.

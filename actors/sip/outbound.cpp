@@ -1,5 +1,9 @@
 #include "actors/sip/outbound.hpp"
 
+#include "actors/api/services.hpp"
+#include "appliance/sip/core/uas_policy.hpp"
+#include "appliance/sip/response.hpp"
+
 #include <functional>
 
 #include "appliance/net/tcp_server.hpp"
@@ -17,6 +21,18 @@ std::string_view to_string(sip_transport_kind k) {
       return "TLS";
   }
   return "?";
+}
+
+sip::message
+make_answer(const sip_task& t, int code, std::string_view reason,
+            const std::vector<std::pair<std::string, std::string>>& headers,
+            std::string_view server) {
+  auto resp =
+      sip::make_response(t.in.msg, code, reason, sip::core::random_tag());
+  for (auto& [k, v] : headers)
+    resp.add(k, v);
+  resp.add("Server", std::string{server});
+  return resp;
 }
 
 std::size_t shard_of(std::string_view call_id, std::size_t shards) {

@@ -3,20 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "appliance/sip/header_name.hpp"
 #include "appliance/sip/uri.hpp"
 #include "appliance/sip/via.hpp"
 
 namespace ivm::sip::core {
 
 namespace {
-
-bool iequals(std::string_view x, std::string_view y) {
-  return x.size() == y.size() &&
-         std::equal(x.begin(), x.end(), y.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         });
-}
 
 std::string strip_brackets(std::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')

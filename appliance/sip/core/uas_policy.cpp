@@ -4,6 +4,7 @@
 #include <cctype>
 #include <random>
 
+#include "appliance/sip/header_name.hpp"
 #include "appliance/sip/header_values.hpp"
 #include "appliance/sip/response.hpp"
 #include "appliance/sip/uri.hpp"
@@ -11,14 +12,6 @@
 namespace ivm::sip::core {
 
 namespace {
-
-bool iequals(std::string_view x, std::string_view y) {
-  return x.size() == y.size() &&
-         std::equal(x.begin(), x.end(), y.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         });
-}
 
 // Option tags the box understands in Require (none yet).
 bool supported_option(std::string_view tag) {
