@@ -446,6 +446,9 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
     st.queue().push_back(queued{*seq, std::move(*msg)});
     st.next_seq = std::max(st.next_seq, *seq + 1);
   }
+  // Messages waiting from before a restart go to devices still registered.
+  if (!st.queue_empty() && online(st))
+    self->send(self, atoms::retry_atom::value, std::uint64_t{0});
   return {
       [self](atoms::register_atom, sip_task& t) { on_register(self, t); },
       [self](atoms::enqueue_atom, enqueue_task& task) {

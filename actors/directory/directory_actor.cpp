@@ -294,6 +294,11 @@ directory_actor::behavior_type directory_impl(pointer self,
   st.auth =
       std::make_unique<directory::authenticator>(st.dir.realm(), st.cfg.auth);
   st.log->info("{} users, realm {}", st.dir.accounts().size(), st.dir.realm());
+  if (!st.cfg.waiting.empty())
+    st.log->info("resuming delivery for {} users with waiting messages",
+                 st.cfg.waiting.size());
+  for (auto& ext : st.cfg.waiting)
+    with_client(self, ext, [](const client_actor&) {});
   return {
       [self](atoms::http_atom, http_exchange& ex) {
         on_admin(self, std::move(ex));
@@ -324,6 +329,18 @@ directory_actor::behavior_type directory_impl(pointer self,
 directory_actor spawn_directory(caf::actor_system& sys, directory_config cfg,
                                 directory::directory initial) {
   return sys.spawn(directory_impl, std::move(cfg), std::move(initial));
+}
+
+std::vector<std::string> users_with_messages(storage::store& db,
+                                             const directory::directory& dir) {
+  std::vector<std::string> out;
+  for (auto& [ext, _] : dir.accounts()) {
+    auto rows = db.scan(storage::family::messages,
+                        storage::records::message_prefix(ext), {}, 1);
+    if (rows && !rows->empty())
+      out.push_back(ext);
+  }
+  return out;
 }
 
 directory::directory load_directory(storage::store& db,

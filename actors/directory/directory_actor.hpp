@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <caf/fwd.hpp>
 
@@ -12,6 +14,9 @@
 namespace ivm::actors {
 
 struct directory_config {
+  /// Users with messages waiting (found at start): their client actors start
+  /// at once, so delivery resumes to devices still registered.
+  std::vector<std::string> waiting;
   std::shared_ptr<client_config> clients;
   directory::authenticator_config auth;
   /// Largest MESSAGE body accepted (413 beyond).
@@ -25,5 +30,9 @@ directory_actor spawn_directory(caf::actor_system& sys, directory_config cfg,
 /// Reads every account and group from `db` (at start, before actors run).
 directory::directory load_directory(storage::store& db,
                                     const std::string& realm);
+
+/// The users of `dir` with at least one queued message (one seek each).
+std::vector<std::string> users_with_messages(storage::store& db,
+                                             const directory::directory& dir);
 
 } // namespace ivm::actors

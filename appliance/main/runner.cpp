@@ -95,6 +95,8 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   res.storage_max_batch = cfg.storage.max_batch;
   // Users and groups, read before the store goes to the storage actor.
   res.users = actors::load_directory(*res.store, cfg.domain);
+  res.directory_settings.waiting =
+      actors::users_with_messages(*res.store, *res.users);
   auto& dcfg = res.directory_settings;
   dcfg.max_message_body = cfg.messaging.max_body;
   dcfg.auth.algorithms.clear();

@@ -330,6 +330,38 @@ class Messaging(unittest.TestCase):
         # Bob's queue is empty: a new registration brings nothing.
         self.assertIsNone(bob.receive_request(timeout=1))
 
+    def test_delivery_resumes_after_a_restart_without_a_new_register(self):
+        # Bob's phone is registered but does not answer: the message waits.
+        self.box.stop()
+        conf = os.path.join(self.box.tmp, "fork.toml")
+        with open(conf, "w") as f:
+            f.write("[messaging]\nfork_timeout_ms = 300\n")
+        self.box.extra_args = ["--config", conf]
+        self.box.start()
+        bob = ua(self.box, "202")
+        self.assertEqual(status_of(bob.register()), 200)
+        a = ua(self.box, "201")
+        self.assertEqual(status_of(a.message("202", "waiting")), 202)
+        self.assertEqual(self.box.stop(), 0)
+        self.box.start()
+        # The restarted box delivers to the device it still has on record;
+        # Bob answers now, and tells the new delivery from what the old
+        # process retransmitted by its branch.
+        old_branches = set()
+        first = bob.receive_request(timeout=5)
+        if first is not None:
+            old_branches.add(re.search(rb"branch=([^;\r]+)", first).group(1))
+        while True:
+            m = bob.receive_request(timeout=30)
+            self.assertIsNotNone(m, "the waiting message was not delivered")
+            branch = re.search(rb"branch=([^;\r]+)", m).group(1)
+            if branch not in old_branches and b"resuming" in \
+                    self.box.log_text().encode():
+                break
+            old_branches.add(branch)
+        self.assertEqual(body_of(m), b"waiting")
+        self.assertIn("resuming delivery for 1 users", self.box.log_text())
+
     def test_delivery_notification_imdn(self):
         cpim = ("From: <sip:201@127.0.0.1>\r\nTo: <sip:202@127.0.0.1>\r\n"
                 "NS: imdn <urn:ietf:params:imdn>\r\n"
