@@ -32,28 +32,28 @@ std::string crlf(std::string_view text) {
 
 const std::string& register_msg() {
   static const std::string msg = crlf(
-    "REGISTER sip:ivm.example.org SIP/2.0\n"
-    "Via: SIP/2.0/UDP 192.0.2.41:5060;branch=z9hG4bK-524287-1---77ba4e1c;"
-    "rport\n"
-    "Max-Forwards: 70\n"
-    "Contact: <sip:2041@192.0.2.41:5060;rinstance=6f8a2c1d9e0b;transport=udp>"
-    ";expires=3600;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-"
-    "0004f2a1b2c3>\"\n"
-    "To: \"Anna Berg\" <sip:2041@ivm.example.org>\n"
-    "From: \"Anna Berg\" <sip:2041@ivm.example.org>;tag=3c5e9f21\n"
-    "Call-ID: NmQ2ZTA0YzE1ZDg3NGM1ZjllMmQ0ODBiZmQ3ZTYxMjM\n"
-    "CSeq: 2 REGISTER\n"
-    "Expires: 3600\n"
-    "Allow: INVITE, ACK, CANCEL, BYE, NOTIFY, REFER, MESSAGE, OPTIONS, INFO, "
-    "SUBSCRIBE\n"
-    "Supported: replaces, outbound, gruu\n"
-    "User-Agent: Desk Phone 4.2.1\n"
-    "Authorization: Digest username=\"2041\",realm=\"ivm.example.org\","
-    "nonce=\"5f2b8c1e0a9d4e7f8c3b2a1d0e9f8a7b\",uri=\"sip:ivm.example.org\","
-    "response=\"0a4f113b8c5e2d7f9b1a6c3e8d2f4a5b\",cnonce=\"9f8e7d6c\","
-    "nc=00000001,qop=auth,algorithm=MD5\n"
-    "Content-Length: 0\n"
-    "\n");
+      "REGISTER sip:ivm.example.org SIP/2.0\n"
+      "Via: SIP/2.0/UDP 192.0.2.41:5060;branch=z9hG4bK-524287-1---77ba4e1c;"
+      "rport\n"
+      "Max-Forwards: 70\n"
+      "Contact: <sip:2041@192.0.2.41:5060;rinstance=6f8a2c1d9e0b;transport=udp>"
+      ";expires=3600;+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-"
+      "0004f2a1b2c3>\"\n"
+      "To: \"Anna Berg\" <sip:2041@ivm.example.org>\n"
+      "From: \"Anna Berg\" <sip:2041@ivm.example.org>;tag=3c5e9f21\n"
+      "Call-ID: NmQ2ZTA0YzE1ZDg3NGM1ZjllMmQ0ODBiZmQ3ZTYxMjM\n"
+      "CSeq: 2 REGISTER\n"
+      "Expires: 3600\n"
+      "Allow: INVITE, ACK, CANCEL, BYE, NOTIFY, REFER, MESSAGE, OPTIONS, INFO, "
+      "SUBSCRIBE\n"
+      "Supported: replaces, outbound, gruu\n"
+      "User-Agent: Desk Phone 4.2.1\n"
+      "Authorization: Digest username=\"2041\",realm=\"ivm.example.org\","
+      "nonce=\"5f2b8c1e0a9d4e7f8c3b2a1d0e9f8a7b\",uri=\"sip:ivm.example.org\","
+      "response=\"0a4f113b8c5e2d7f9b1a6c3e8d2f4a5b\",cnonce=\"9f8e7d6c\","
+      "nc=00000001,qop=auth,algorithm=MD5\n"
+      "Content-Length: 0\n"
+      "\n");
   return msg;
 }
 
@@ -73,23 +73,23 @@ const std::string& invite_msg() {
                            "a=ptime:20\n"
                            "a=sendrecv\n");
     std::string head = crlf(
-      "INVITE sip:2050@ivm.example.org SIP/2.0\n"
-      "Via: SIP/2.0/UDP 192.0.2.41:5060;branch=z9hG4bK-524287-1---a1b2c3d4;"
-      "rport\n"
-      "Max-Forwards: 70\n"
-      "Contact: <sip:2041@192.0.2.41:5060;transport=udp>\n"
-      "To: <sip:2050@ivm.example.org>\n"
-      "From: \"Anna Berg\" <sip:2041@ivm.example.org>;tag=8d1f0c2a\n"
-      "Call-ID: YzM4ZDFmMmE5YjE0NGUwNmFkNWMzZTc4OWQxMjM0NTY\n"
-      "CSeq: 1 INVITE\n"
-      "Allow: INVITE, ACK, CANCEL, BYE, NOTIFY, REFER, MESSAGE, OPTIONS, "
-      "INFO\n"
-      "Supported: replaces, timer, 100rel\n"
-      "Session-Expires: 1800\n"
-      "User-Agent: Desk Phone 4.2.1\n"
-      "Content-Type: application/sdp\n");
-    return head + "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n"
-           + sdp;
+        "INVITE sip:2050@ivm.example.org SIP/2.0\n"
+        "Via: SIP/2.0/UDP 192.0.2.41:5060;branch=z9hG4bK-524287-1---a1b2c3d4;"
+        "rport\n"
+        "Max-Forwards: 70\n"
+        "Contact: <sip:2041@192.0.2.41:5060;transport=udp>\n"
+        "To: <sip:2050@ivm.example.org>\n"
+        "From: \"Anna Berg\" <sip:2041@ivm.example.org>;tag=8d1f0c2a\n"
+        "Call-ID: YzM4ZDFmMmE5YjE0NGUwNmFkNWMzZTc4OWQxMjM0NTY\n"
+        "CSeq: 1 INVITE\n"
+        "Allow: INVITE, ACK, CANCEL, BYE, NOTIFY, REFER, MESSAGE, OPTIONS, "
+        "INFO\n"
+        "Supported: replaces, timer, 100rel\n"
+        "Session-Expires: 1800\n"
+        "User-Agent: Desk Phone 4.2.1\n"
+        "Content-Type: application/sdp\n");
+    return head + "Content-Length: " + std::to_string(sdp.size()) + "\r\n\r\n" +
+           sdp;
   }();
   return msg;
 }
@@ -99,18 +99,18 @@ const std::string& message_msg() {
     std::string body = "Lunch at 12:30 in the small meeting room? Bring the "
                        "printouts of the quarterly figures, please.";
     std::string head = crlf(
-      "MESSAGE sip:2050@ivm.example.org SIP/2.0\n"
-      "Via: SIP/2.0/UDP 192.0.2.41:5060;branch=z9hG4bK-524287-1---e5f6a7b8;"
-      "rport\n"
-      "Max-Forwards: 70\n"
-      "To: <sip:2050@ivm.example.org>\n"
-      "From: \"Anna Berg\" <sip:2041@ivm.example.org>;tag=1b2c3d4e\n"
-      "Call-ID: ZTk4NzY1NDMyMWZlZGNiYTk4NzY1NDMyMWZlZGNiYTk\n"
-      "CSeq: 7 MESSAGE\n"
-      "User-Agent: Desk Phone 4.2.1\n"
-      "Content-Type: text/plain;charset=UTF-8\n");
-    return head + "Content-Length: " + std::to_string(body.size())
-           + "\r\n\r\n" + body;
+        "MESSAGE sip:2050@ivm.example.org SIP/2.0\n"
+        "Via: SIP/2.0/UDP 192.0.2.41:5060;branch=z9hG4bK-524287-1---e5f6a7b8;"
+        "rport\n"
+        "Max-Forwards: 70\n"
+        "To: <sip:2050@ivm.example.org>\n"
+        "From: \"Anna Berg\" <sip:2041@ivm.example.org>;tag=1b2c3d4e\n"
+        "Call-ID: ZTk4NzY1NDMyMWZlZGNiYTk4NzY1NDMyMWZlZGNiYTk\n"
+        "CSeq: 7 MESSAGE\n"
+        "User-Agent: Desk Phone 4.2.1\n"
+        "Content-Type: text/plain;charset=UTF-8\n");
+    return head + "Content-Length: " + std::to_string(body.size()) +
+           "\r\n\r\n" + body;
   }();
   return msg;
 }
@@ -134,8 +134,8 @@ const char* sample_name(int index) {
 ivm::sip::message must_parse(const std::string& wire) {
   auto msg = ivm::sip::parse(wire);
   if (!msg) {
-    std::fprintf(stderr, "sample does not parse: %d %s\n",
-                 msg.error().status, msg.error().reason.c_str());
+    std::fprintf(stderr, "sample does not parse: %d %s\n", msg.error().status,
+                 msg.error().reason.c_str());
     std::abort();
   }
   return std::move(*msg);

@@ -106,18 +106,17 @@ void write_next(caf::event_based_actor* self, std::shared_ptr<actor_run> run,
     return;
   }
   ivm::storage::write_batch batch;
-  batch.put(ivm::storage::family::messages, make_key(writer, seq),
-            value_300());
+  batch.put(ivm::storage::family::messages, make_key(writer, seq), value_300());
   self->request(run->db, caf::infinite, caf::put_atom::value, std::move(batch))
-    .then(
-      [self, run, writer](caf::ok_atom) {
-        run->acked.fetch_add(1);
-        write_next(self, run, writer);
-      },
-      [run](caf::error&) {
-        run->failed.fetch_add(1);
-        writer_done(run);
-      });
+      .then(
+          [self, run, writer](caf::ok_atom) {
+            run->acked.fetch_add(1);
+            write_next(self, run, writer);
+          },
+          [run](caf::error&) {
+            run->failed.fetch_add(1);
+            writer_done(run);
+          });
 }
 
 result run_actor(const fs::path& dir, int writers, const limits& lim) {
@@ -133,14 +132,14 @@ result run_actor(const fs::path& dir, int writers, const limits& lim) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   auto db = ivm::actors::spawn_storage(
-    sys, std::shared_ptr<ivm::storage::store>(std::move(*opened)));
+      sys, std::shared_ptr<ivm::storage::store>(std::move(*opened)));
   caf::scoped_actor self{sys};
   // Warm-up, not timed: the first synced appends to a fresh WAL cost more.
   for (int i = 0; i < warm_up_writes; ++i) {
     ivm::storage::write_batch batch;
     batch.put(ivm::storage::family::messages, make_key(999, i), value_300());
     self->request(db, caf::infinite, caf::put_atom::value, std::move(batch))
-      .receive([](caf::ok_atom) {}, [](caf::error&) {});
+        .receive([](caf::ok_atom) {}, [](caf::error&) {});
   }
   auto run = std::make_shared<actor_run>();
   run->db = db;
@@ -148,31 +147,30 @@ result run_actor(const fs::path& dir, int writers, const limits& lim) {
   run->running = writers;
   auto start = clock_type::now();
   run->deadline = start + std::chrono::duration_cast<clock_type::duration>(
-                            std::chrono::duration<double>(lim.seconds));
+                              std::chrono::duration<double>(lim.seconds));
   for (int w = 0; w < writers; ++w)
-    sys.spawn([run, w](caf::event_based_actor* self) {
-      write_next(self, run, w);
-    });
+    sys.spawn(
+        [run, w](caf::event_based_actor* self) { write_next(self, run, w); });
   {
     std::unique_lock<std::mutex> guard{run->mtx};
     // Bounded wait: the deadline plus a generous margin for the last acks.
-    if (!run->cv.wait_for(guard, std::chrono::duration<double>(lim.seconds + 60),
+    if (!run->cv.wait_for(guard,
+                          std::chrono::duration<double>(lim.seconds + 60),
                           [&] { return run->running == 0; })) {
       std::fprintf(stderr, "storage actor run did not finish\n");
       std::exit(1);
     }
   }
-  res.seconds
-    = std::chrono::duration<double>(run->last_done - start).count();
+  res.seconds = std::chrono::duration<double>(run->last_done - start).count();
   res.writes = run->acked.load();
   res.failures = run->failed.load();
   self->request(db, caf::infinite, ivm::atoms::stats_atom::value)
-    .receive(
-      [&](const ivm::actors::storage_stats& st) {
-        res.commits = st.commits - warm_up_writes;
-        res.largest_commit = st.largest_commit;
-      },
-      [&](caf::error&) {});
+      .receive(
+          [&](const ivm::actors::storage_stats& st) {
+            res.commits = st.commits - warm_up_writes;
+            res.largest_commit = st.largest_commit;
+          },
+          [&](caf::error&) {});
   caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
   run->db = nullptr;
   return res; // ~actor_system waits for the storage actor to close the store
@@ -207,7 +205,7 @@ result run_plain(const fs::path& dir, int threads, const limits& lim) {
   std::atomic<std::uint64_t> failed{0};
   auto start = clock_type::now();
   auto deadline = start + std::chrono::duration_cast<clock_type::duration>(
-                            std::chrono::duration<double>(lim.seconds));
+                              std::chrono::duration<double>(lim.seconds));
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
@@ -225,7 +223,8 @@ result run_plain(const fs::path& dir, int threads, const limits& lim) {
     });
   for (auto& th : pool)
     th.join();
-  res.seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+  res.seconds =
+      std::chrono::duration<double>(clock_type::now() - start).count();
   res.writes = done.load();
   res.failures = failed.load();
   return res;

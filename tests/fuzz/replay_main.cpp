@@ -22,8 +22,7 @@ void run(const std::filesystem::path& file, size_t& inputs) {
   std::ifstream in{file, std::ios::binary};
   std::vector<char> bytes{std::istreambuf_iterator<char>{in}, {}};
   constexpr size_t max_prefixes = 256;
-  size_t step = bytes.size() <= max_prefixes ? 1
-                                             : bytes.size() / max_prefixes;
+  size_t step = bytes.size() <= max_prefixes ? 1 : bytes.size() / max_prefixes;
   for (size_t n = 0; n <= bytes.size(); n += step) {
     // Copy so that ASan catches reads past the end of the input.
     std::vector<uint8_t> input(bytes.begin(), bytes.begin() + n);

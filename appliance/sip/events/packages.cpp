@@ -30,8 +30,7 @@ std::vector<package_config> events_config::default_packages() {
           {"message-summary", 3600, 60, 7200}};
 }
 
-expiry_choice choose_expiry(const message& request,
-                            const package_config& pkg) {
+expiry_choice choose_expiry(const message& request, const package_config& pkg) {
   expiry_choice out;
   auto* hdr = request.find(header_id::expires);
   if (hdr == nullptr) {

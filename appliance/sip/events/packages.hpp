@@ -48,9 +48,9 @@ struct expiry_choice {
 expiry_choice choose_expiry(const message& request, const package_config& pkg);
 
 /// A response to `request` with `code`, a To tag, and `headers`.
-message make_answer(const message& request, int code, std::string_view reason,
-                    std::string_view to_tag,
-                    std::vector<std::pair<std::string, std::string>> headers
-                    = {});
+message
+make_answer(const message& request, int code, std::string_view reason,
+            std::string_view to_tag,
+            std::vector<std::pair<std::string, std::string>> headers = {});
 
 } // namespace ivm::sip::events

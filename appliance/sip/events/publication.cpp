@@ -73,8 +73,8 @@ publish_outcome apply_publish(resource_publications& res, const message& req,
   }
   std::string type{req.value_of("Content-Type")};
   if (entry == res.entries.end()) {
-    res.entries.push_back({new_etag, req.body, std::move(type),
-                           now + expiry.seconds});
+    res.entries.push_back(
+        {new_etag, req.body, std::move(type), now + expiry.seconds});
     out.changed = true;
   } else {
     // Step 6: refresh (no body) or modify (body replaces the state).

@@ -45,14 +45,13 @@ const char* to_string(term_reason x) noexcept {
 
 expected<subscription_start, message>
 create_subscription(const message& req, const notifier_context& ctx,
-                    std::string local_tag, bool authorized,
-                    std::uint64_t now) {
-  auto reject = [&](int code, std::string_view reason,
-                    std::vector<std::pair<std::string, std::string>> hdrs
-                    = {}) {
-    return unexpected(make_answer(req, code, reason, local_tag,
-                                  std::move(hdrs)));
-  };
+                    std::string local_tag, bool authorized, std::uint64_t now) {
+  auto reject =
+      [&](int code, std::string_view reason,
+          std::vector<std::pair<std::string, std::string>> hdrs = {}) {
+        return unexpected(
+            make_answer(req, code, reason, local_tag, std::move(hdrs)));
+      };
   // RFC 6665 §4.2.1: Event is mandatory (400), unknown packages get 489
   // with Allow-Events (§8.3.2).
   auto* ev_hdr = req.find(header_id::event);
@@ -107,10 +106,9 @@ create_subscription(const message& req, const notifier_context& ctx,
   s.state = authorized ? sub_state::active : sub_state::pending;
   int code = !authorized && ctx.legacy_202 ? 202 : 200;
   auto& fx = out.effects;
-  fx.response = make_answer(req, code, code == 200 ? "OK" : "Accepted",
-                            local_tag,
-                            {{"Expires", std::to_string(expiry.seconds)},
-                             {"Contact", ctx.contact}});
+  fx.response = make_answer(
+      req, code, code == 200 ? "OK" : "Accepted", local_tag,
+      {{"Expires", std::to_string(expiry.seconds)}, {"Contact", ctx.contact}});
   fx.notify = true; // RFC 6665 §4.2.1.2: NOTIFY at once
   if (expiry.seconds == 0) {
     // A fetch (RFC 6665 §4.4.3): one NOTIFY, then gone.
@@ -174,8 +172,8 @@ bool matches_dialog(const subscription_data& sub, const message& req) {
     return false;
   auto from = parse_name_addr(req.value_of("From"));
   auto to = parse_name_addr(req.value_of("To"));
-  return from && to && from->tag() && to->tag()
-         && *from->tag() == sub.remote_tag && *to->tag() == sub.local_tag;
+  return from && to && from->tag() && to->tag() &&
+         *from->tag() == sub.remote_tag && *to->tag() == sub.local_tag;
 }
 
 } // namespace ivm::sip::events

@@ -59,8 +59,8 @@ struct subscription_data {
   std::uint32_t local_cseq = 0;  ///< last NOTIFY CSeq sent
   std::uint32_t remote_cseq = 0; ///< last SUBSCRIBE CSeq seen
   // -- subscription -----------------------------------------------------------
-  std::string package;  ///< event package, e.g. "presence"
-  std::string event_id; ///< Event id parameter, may be empty
+  std::string package;          ///< event package, e.g. "presence"
+  std::string event_id;         ///< Event id parameter, may be empty
   std::uint64_t expires_at = 0; ///< absolute seconds
   sub_state state = sub_state::pending;
   term_reason reason = term_reason::none;

@@ -15,16 +15,16 @@ constexpr unsigned bit(sub_input in) {
 
 /// Inputs each state accepts (osmo-fsm's in_event_mask).
 constexpr unsigned accepted[] = {
-  // pending
-  bit(sub_input::subscribe) | bit(sub_input::accept) | bit(sub_input::decline)
-    | bit(sub_input::terminate) | bit(sub_input::timer)
-    | bit(sub_input::notify_result),
-  // active
-  bit(sub_input::subscribe) | bit(sub_input::decline)
-    | bit(sub_input::terminate) | bit(sub_input::timer)
-    | bit(sub_input::notify_result),
-  // terminated: late SUBSCRIBEs get 481, the final NOTIFY's answer drops it
-  bit(sub_input::subscribe) | bit(sub_input::notify_result),
+    // pending
+    bit(sub_input::subscribe) | bit(sub_input::accept) |
+        bit(sub_input::decline) | bit(sub_input::terminate) |
+        bit(sub_input::timer) | bit(sub_input::notify_result),
+    // active
+    bit(sub_input::subscribe) | bit(sub_input::decline) |
+        bit(sub_input::terminate) | bit(sub_input::timer) |
+        bit(sub_input::notify_result),
+    // terminated: late SUBSCRIBEs get 481, the final NOTIFY's answer drops it
+    bit(sub_input::subscribe) | bit(sub_input::notify_result),
 };
 
 sub_effects finish(subscription_data& sub, term_reason why) {
@@ -64,8 +64,8 @@ sub_effects refresh(subscription_data& sub, const message& req,
   if (pkg == nullptr)
     return answer(489, "Bad Event",
                   {{"Allow-Events", ctx.config.allow_events()}});
-  if (ev->package != sub.package
-      || std::string{ev->id().value_or("")} != sub.event_id)
+  if (ev->package != sub.package ||
+      std::string{ev->id().value_or("")} != sub.event_id)
     return answer(481, "Subscription Does Not Exist");
   auto expiry = choose_expiry(req, *pkg);
   if (expiry.malformed)
@@ -125,8 +125,8 @@ sub_effects step(subscription_data& sub, const sub_event& ev, std::uint64_t now,
       return finish(sub, term_reason::rejected);
     case sub_input::terminate:
       return finish(sub, ev.reason == term_reason::none
-                           ? term_reason::deactivated
-                           : ev.reason);
+                             ? term_reason::deactivated
+                             : ev.reason);
     case sub_input::timer: {
       if (now >= sub.expires_at)
         return finish(sub, term_reason::timeout);

@@ -95,8 +95,8 @@ bool dialog_tracker::on_response(const message& resp) {
     // A final non-2xx ends every early dialog of the INVITE (RFC 4235
     // §3.7.1); confirmed ones (re-INVITE failures) stay.
     for (auto& d : dialogs_)
-      if (same_call(d) && (d.state == dialog_state::trying
-                           || d.state == dialog_state::early)) {
+      if (same_call(d) &&
+          (d.state == dialog_state::trying || d.state == dialog_state::early)) {
         d.state = dialog_state::terminated;
         changed = true;
       }
@@ -125,8 +125,8 @@ bool dialog_tracker::on_response(const message& resp) {
     it->callee_tag = t.to;
     it->state = dialog_state::trying;
   }
-  if (it->state == dialog_state::terminated
-      || (it->state == dialog_state::confirmed && target == dialog_state::early))
+  if (it->state == dialog_state::terminated ||
+      (it->state == dialog_state::confirmed && target == dialog_state::early))
     return false;
   changed = it->state != target;
   it->state = target;
@@ -141,8 +141,8 @@ bool dialog_tracker::on_request(const message& req) {
   bool changed = false;
   if (req.method == "CANCEL") {
     for (auto& d : dialogs_)
-      if (d.call_id == call_id && d.caller_tag == t.from
-          && d.state != dialog_state::confirmed && live(d)) {
+      if (d.call_id == call_id && d.caller_tag == t.from &&
+          d.state != dialog_state::confirmed && live(d)) {
         d.state = dialog_state::terminated;
         changed = true;
       }
@@ -161,10 +161,12 @@ bool dialog_tracker::on_request(const message& req) {
   return changed;
 }
 
-std::vector<dialog_view> dialog_tracker::dialogs_of(std::string_view user) const {
+std::vector<dialog_view>
+dialog_tracker::dialogs_of(std::string_view user) const {
   std::vector<dialog_view> out;
   for (auto& d : dialogs_) {
-    for (auto dir : {dialog_direction::initiator, dialog_direction::recipient}) {
+    for (auto dir :
+         {dialog_direction::initiator, dialog_direction::recipient}) {
       bool mine = dir == dialog_direction::initiator ? d.caller_user == user
                                                      : d.callee_user == user;
       if (!mine || user.empty())

@@ -21,8 +21,8 @@ const char* to_string(dialog_direction x) noexcept;
 /// One call (dialog or early dialog) through the proxy.
 struct tracked_dialog {
   std::string call_id;
-  std::string caller_tag; ///< From tag of the INVITE
-  std::string callee_tag; ///< To tag, empty while trying
+  std::string caller_tag;  ///< From tag of the INVITE
+  std::string callee_tag;  ///< To tag, empty while trying
   std::string caller_user; ///< local user placing the call, may be empty
   std::string callee_user; ///< local user called, may be empty
   std::string caller_uri;  ///< From URI

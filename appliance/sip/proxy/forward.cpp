@@ -14,8 +14,8 @@ bool iequals(std::string_view x, std::string_view y) {
   if (x.size() != y.size())
     return false;
   for (size_t i = 0; i < x.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(x[i]))
-        != std::tolower(static_cast<unsigned char>(y[i])))
+    if (std::tolower(static_cast<unsigned char>(x[i])) !=
+        std::tolower(static_cast<unsigned char>(y[i])))
       return false;
   return true;
 }
@@ -43,8 +43,8 @@ void set_routes(message& msg, const std::vector<std::string>& values) {
 }
 
 bool creates_dialog(const message& req) {
-  if (req.method != "INVITE" && req.method != "SUBSCRIBE"
-      && req.method != "REFER")
+  if (req.method != "INVITE" && req.method != "SUBSCRIBE" &&
+      req.method != "REFER")
     return false;
   auto to = parse_name_addr(req.value_of("To"));
   return to && !to->tag();
@@ -105,9 +105,10 @@ expected<message, proxy_error> preprocess_route(message req,
   return req;
 }
 
-expected<message, proxy_error>
-prepare_forward(const message& req, std::string_view target,
-                const proxy_identity& me, std::string_view branch) {
+expected<message, proxy_error> prepare_forward(const message& req,
+                                               std::string_view target,
+                                               const proxy_identity& me,
+                                               std::string_view branch) {
   // Step 1: copy (with §16.4 preprocessing).
   auto pre = preprocess_route(req, me);
   if (!pre)
@@ -131,9 +132,9 @@ prepare_forward(const message& req, std::string_view target,
   if (creates_dialog(out))
     out.push_front("Record-Route", me.record_route());
   // Step 8: our Via on top.
-  out.push_front("Via", "SIP/2.0/" + me.transport + ' ' + me.host + ':'
-                          + std::to_string(me.port)
-                          + ";branch=" + std::string{branch});
+  out.push_front("Via", "SIP/2.0/" + me.transport + ' ' + me.host + ':' +
+                            std::to_string(me.port) +
+                            ";branch=" + std::string{branch});
   return out;
 }
 

@@ -46,7 +46,8 @@ struct proxy_error {
 /// Route preprocessing (RFC 3261 §16.4) on a received request: if the
 /// Request-URI is our Record-Route URI (no user part, our host and port:
 /// the previous hop was a strict router), the last Route value becomes the
-/// Request-URI; then a top Route naming this proxy is removed. Runs before the proxy decides the targets (§16.5).
+/// Request-URI; then a top Route naming this proxy is removed. Runs before the
+/// proxy decides the targets (§16.5).
 expected<message, proxy_error> preprocess_route(message req,
                                                 const proxy_identity& me);
 
@@ -56,9 +57,10 @@ expected<message, proxy_error> preprocess_route(message req,
 /// Record-Route for dialog-creating requests (INVITE, SUBSCRIBE, REFER
 /// without To tag; step 4) and a top Via with our sent-by and `branch`
 /// (step 8). Max-Forwards 0 is an error (`too_many_hops`).
-expected<message, proxy_error>
-prepare_forward(const message& req, std::string_view target,
-                const proxy_identity& me, std::string_view branch);
+expected<message, proxy_error> prepare_forward(const message& req,
+                                               std::string_view target,
+                                               const proxy_identity& me,
+                                               std::string_view branch);
 
 /// Removes this proxy's top Via value from a response received from
 /// downstream (RFC 3261 §16.7 step 3). `not_ours` when the top Via is

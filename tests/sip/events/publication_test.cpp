@@ -18,12 +18,12 @@ message pub(const std::string& extra, const std::string& body = "",
                      "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-p\r\n"
                      "From: <sip:201@box.example>;tag=p1\r\n"
                      "To: <sip:201@box.example>\r\n"
-                     "Call-ID: p-1@192.0.2.7\r\nCSeq: 1 PUBLISH\r\n"
-                     + event + extra;
+                     "Call-ID: p-1@192.0.2.7\r\nCSeq: 1 PUBLISH\r\n" +
+                     event + extra;
   if (!body.empty())
     head += "Content-Type: application/pidf+xml\r\n";
-  auto m = parse(head + "Content-Length: " + std::to_string(body.size())
-                 + "\r\n\r\n" + body);
+  auto m = parse(head + "Content-Length: " + std::to_string(body.size()) +
+                 "\r\n\r\n" + body);
   EXPECT_TRUE(m) << (m ? "" : m.error().reason);
   return *m;
 }
@@ -35,8 +35,8 @@ const events_config cfg{};
 // RFC 3903 §6 steps 4-8: initial publication gets an entity-tag.
 TEST(publication, initial_publish_creates_entry) {
   resource_publications res;
-  auto r = apply_publish(res, pub("Expires: 600\r\n", "<open/>"), t0, cfg,
-                         "e1", "tt");
+  auto r = apply_publish(res, pub("Expires: 600\r\n", "<open/>"), t0, cfg, "e1",
+                         "tt");
   EXPECT_EQ(r.response.status_code, 200);
   EXPECT_EQ(r.response.value_of("SIP-ETag"), "e1");
   EXPECT_EQ(r.response.value_of("Expires"), "600");
@@ -72,7 +72,8 @@ TEST(publication, refresh_gives_new_etag_without_change) {
   EXPECT_EQ(res.entries[0].body, "<open/>");
   EXPECT_EQ(res.entries[0].expires_at, t0 + 1000);
   // The old entity-tag is gone (§4.2: it was replaced).
-  r = apply_publish(res, pub("SIP-If-Match: e1\r\n"), t0 + 101, cfg, "e3", "tt");
+  r = apply_publish(res, pub("SIP-If-Match: e1\r\n"), t0 + 101, cfg, "e3",
+                    "tt");
   EXPECT_EQ(r.response.status_code, 412);
 }
 
@@ -95,8 +96,8 @@ TEST(publication, modify_replaces_body) {
 TEST(publication, remove_with_expires_zero) {
   resource_publications res;
   apply_publish(res, pub("", "<open/>"), t0, cfg, "e1", "tt");
-  auto r = apply_publish(res, pub("SIP-If-Match: e1\r\nExpires: 0\r\n"),
-                         t0 + 5, cfg, "e2", "tt");
+  auto r = apply_publish(res, pub("SIP-If-Match: e1\r\nExpires: 0\r\n"), t0 + 5,
+                         cfg, "e2", "tt");
   EXPECT_EQ(r.response.status_code, 200);
   EXPECT_EQ(r.response.value_of("Expires"), "0");
   EXPECT_EQ(r.response.find("SIP-ETag"), nullptr);
@@ -131,8 +132,8 @@ TEST(publication, expiry_limits) {
 // RFC 3903 §6 step 2: unknown event package -> 489.
 TEST(publication, unknown_event_is_489) {
   resource_publications res;
-  auto r = apply_publish(res, pub("", "x", "Event: weather\r\n"), t0, cfg, "e",
-                         "t");
+  auto r =
+      apply_publish(res, pub("", "x", "Event: weather\r\n"), t0, cfg, "e", "t");
   EXPECT_EQ(r.response.status_code, 489);
   EXPECT_FALSE(r.response.value_of("Allow-Events").empty());
   r = apply_publish(res, pub("", "x", ""), t0, cfg, "e", "t");

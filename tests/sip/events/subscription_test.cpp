@@ -18,14 +18,18 @@ message sub_req(const std::string& extra, int cseq = 1,
                 const std::string& to_tag = "",
                 const std::string& event = "Event: presence\r\n") {
   auto m = parse("SUBSCRIBE sip:201@box.example SIP/2.0\r\n"
-                 "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-s"
-                 + std::to_string(cseq) + "\r\n"
+                 "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-s" +
+                 std::to_string(cseq) +
+                 "\r\n"
                  "From: \"Bob\" <sip:202@box.example>;tag=sub1\r\n"
-                 "To: <sip:201@box.example>" + (to_tag.empty() ? "" : ";tag=" + to_tag)
-                 + "\r\nCall-ID: s-1@192.0.2.7\r\n"
-                 "CSeq: " + std::to_string(cseq) + " SUBSCRIBE\r\n"
-                 "Contact: <sip:202@192.0.2.7:5070>\r\n"
-                 + event + extra + "Content-Length: 0\r\n\r\n");
+                 "To: <sip:201@box.example>" +
+                 (to_tag.empty() ? "" : ";tag=" + to_tag) +
+                 "\r\nCall-ID: s-1@192.0.2.7\r\n"
+                 "CSeq: " +
+                 std::to_string(cseq) +
+                 " SUBSCRIBE\r\n"
+                 "Contact: <sip:202@192.0.2.7:5070>\r\n" +
+                 event + extra + "Content-Length: 0\r\n\r\n");
   EXPECT_TRUE(m) << (m ? "" : m.error().reason);
   return *m;
 }
@@ -60,8 +64,8 @@ sub_event input(sub_input in, int status = 0) {
 
 // RFC 6665 §4.2.1.1: 200 with Expires; To tag is the dialog's local tag.
 TEST(subscription, creates_active_with_200_expires_contact_and_notify) {
-  auto r = create_subscription(sub_req("Expires: 600\r\n"), ctx(), "nt1",
-                               true, t0);
+  auto r =
+      create_subscription(sub_req("Expires: 600\r\n"), ctx(), "nt1", true, t0);
   ASSERT_TRUE(r);
   auto& fx = r->effects;
   ASSERT_TRUE(fx.response);
@@ -85,9 +89,9 @@ TEST(subscription, default_and_clamped_expiry_per_package) {
   EXPECT_EQ(r->data.expires_at, t0 + 7200);
   EXPECT_EQ(r->effects.response->value_of("Expires"), "7200");
   for (auto pkg : {"dialog", "presence.winfo", "message-summary"}) {
-    r = create_subscription(sub_req("", 1, "", std::string{"Event: "} + pkg
-                                                   + "\r\n"),
-                            ctx(), "a", true, t0);
+    r = create_subscription(
+        sub_req("", 1, "", std::string{"Event: "} + pkg + "\r\n"), ctx(), "a",
+        true, t0);
     ASSERT_TRUE(r) << pkg;
     EXPECT_EQ(r->data.expires_at, t0 + 3600) << pkg;
   }
@@ -133,18 +137,17 @@ TEST(subscription, pending_answers_200_or_legacy_202) {
 TEST(subscription, notify_headers_and_cseq_increment) {
   auto s = start(true, "Expires: 600\r\n");
   auto n = make_notify(s, t0 + 100, ctx(), "application/pidf+xml", "<p/>");
-  EXPECT_EQ(serialize(n),
-            "NOTIFY sip:202@192.0.2.7:5070 SIP/2.0\r\n"
-            "Max-Forwards: 70\r\n"
-            "From: <sip:201@box.example>;tag=nt1\r\n"
-            "To: \"Bob\" <sip:202@box.example>;tag=sub1\r\n"
-            "Call-ID: s-1@192.0.2.7\r\n"
-            "CSeq: 1 NOTIFY\r\n"
-            "Event: presence\r\n"
-            "Subscription-State: active;expires=500\r\n"
-            "Contact: <sip:192.0.2.1:5060>\r\n"
-            "Content-Type: application/pidf+xml\r\n"
-            "Content-Length: 4\r\n\r\n<p/>");
+  EXPECT_EQ(serialize(n), "NOTIFY sip:202@192.0.2.7:5070 SIP/2.0\r\n"
+                          "Max-Forwards: 70\r\n"
+                          "From: <sip:201@box.example>;tag=nt1\r\n"
+                          "To: \"Bob\" <sip:202@box.example>;tag=sub1\r\n"
+                          "Call-ID: s-1@192.0.2.7\r\n"
+                          "CSeq: 1 NOTIFY\r\n"
+                          "Event: presence\r\n"
+                          "Subscription-State: active;expires=500\r\n"
+                          "Contact: <sip:192.0.2.1:5060>\r\n"
+                          "Content-Type: application/pidf+xml\r\n"
+                          "Content-Length: 4\r\n\r\n<p/>");
   n = make_notify(s, t0 + 200, ctx());
   EXPECT_EQ(n.value_of("CSeq"), "2 NOTIFY");
   EXPECT_EQ(n.find("Content-Type"), nullptr);
@@ -163,7 +166,8 @@ TEST(subscription, event_id_is_echoed) {
 // loose first hop they become Route headers and the Request-URI stays the
 // remote target (§12.2.1.1).
 TEST(subscription, loose_route_set_from_record_route_in_order) {
-  auto s = start(true, "Record-Route: <sip:p1.example;lr>, <sip:p2.example;lr>\r\n");
+  auto s =
+      start(true, "Record-Route: <sip:p1.example;lr>, <sip:p2.example;lr>\r\n");
   ASSERT_EQ(s.route_set.size(), 2u);
   auto n = make_notify(s, t0, ctx());
   EXPECT_EQ(n.request_uri, "sip:202@192.0.2.7:5070");
@@ -189,8 +193,8 @@ TEST(subscription, strict_route_set) {
 // RFC 6665 §4.2.1.2: a refresh moves the expiry and sends a NOTIFY.
 TEST(subscription, refresh_extends_expiry) {
   auto s = start(true, "Expires: 600\r\n");
-  auto refresh = sub_req("Expires: 1200\r\nContact: <sip:202@192.0.2.9>\r\n",
-                         2, "nt1");
+  auto refresh =
+      sub_req("Expires: 1200\r\nContact: <sip:202@192.0.2.9>\r\n", 2, "nt1");
   auto fx = step(s, subscribe_event(refresh), t0 + 500, ctx());
   ASSERT_TRUE(fx.response);
   EXPECT_EQ(fx.response->status_code, 200);

@@ -18,13 +18,17 @@ message msg(const std::string& start, const std::string& method,
   std::string from = swap ? "<sip:202@box.example>;tag=" + to_tag
                           : "\"Alice\" <sip:201@box.example>;tag=" + from_tag;
   std::string to = swap ? "<sip:201@box.example>;tag=" + from_tag
-                        : "\"Bob\" <sip:202@box.example>"
-                            + (to_tag.empty() ? "" : ";tag=" + to_tag);
-  auto p = parse(start + "\r\n"
-                 "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-a\r\n"
-                 "From: " + from + "\r\nTo: " + to + "\r\n"
-                 "Call-ID: call-1\r\nCSeq: " + std::to_string(cseq) + " " + m
-                 + "\r\nContent-Length: 0\r\n\r\n");
+                        : "\"Bob\" <sip:202@box.example>" +
+                              (to_tag.empty() ? "" : ";tag=" + to_tag);
+  auto p =
+      parse(start +
+            "\r\n"
+            "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-a\r\n"
+            "From: " +
+            from + "\r\nTo: " + to +
+            "\r\n"
+            "Call-ID: call-1\r\nCSeq: " +
+            std::to_string(cseq) + " " + m + "\r\nContent-Length: 0\r\n\r\n");
   EXPECT_TRUE(p) << (p ? "" : p.error().reason);
   return *p;
 }
@@ -56,8 +60,8 @@ TEST(dialog_tracker, call_lifecycle) {
   EXPECT_EQ(state_of(t, "202"), dialog_state::early);
   EXPECT_TRUE(t.on_response(response(200, "d1")));
   EXPECT_EQ(state_of(t, "201"), dialog_state::confirmed);
-  EXPECT_TRUE(t.on_request(msg("BYE sip:202@192.0.2.9 SIP/2.0", "BYE-back",
-                               "d1", "c1", 1)));
+  EXPECT_TRUE(t.on_request(
+      msg("BYE sip:202@192.0.2.9 SIP/2.0", "BYE-back", "d1", "c1", 1)));
   EXPECT_EQ(state_of(t, "202"), dialog_state::terminated);
   EXPECT_EQ(t.purge_terminated(), 1u);
   EXPECT_TRUE(t.dialogs_of("201").empty());
@@ -87,8 +91,8 @@ TEST(dialog_tracker, cancel_and_final_failure_terminate_early_dialogs) {
   dialog_tracker t;
   t.on_invite(invite(), "201", "202");
   t.on_response(response(180, "d1"));
-  EXPECT_TRUE(t.on_request(msg("CANCEL sip:202@box.example SIP/2.0", "CANCEL",
-                               "")));
+  EXPECT_TRUE(
+      t.on_request(msg("CANCEL sip:202@box.example SIP/2.0", "CANCEL", "")));
   EXPECT_EQ(state_of(t, "201"), dialog_state::terminated);
   dialog_tracker u;
   u.on_invite(invite(), "201", "");
@@ -114,8 +118,7 @@ TEST(dialog_tracker, forked_early_dialogs) {
 
 TEST(dialog_tracker, ignores_invites_without_from_tag_or_in_dialog) {
   dialog_tracker t;
-  EXPECT_FALSE(t.on_invite(msg("INVITE sip:202@box.example SIP/2.0", "INVITE",
-                               "d1"),
-                           "201", "202"));
+  EXPECT_FALSE(t.on_invite(
+      msg("INVITE sip:202@box.example SIP/2.0", "INVITE", "d1"), "201", "202"));
   EXPECT_TRUE(t.dialogs().empty());
 }

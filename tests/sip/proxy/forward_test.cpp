@@ -25,8 +25,8 @@ message req(const std::string& text) {
   return *m;
 }
 
-const std::string invite_text
-  = "INVITE sip:202@box.example SIP/2.0\r\n"
+const std::string invite_text =
+    "INVITE sip:202@box.example SIP/2.0\r\n"
     "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-a\r\n"
     "Max-Forwards: 70\r\n"
     "From: <sip:201@box.example>;tag=c1\r\n"

@@ -22,12 +22,14 @@ message invite() {
 }
 
 message resp(int code, const std::string& extra = "") {
-  auto m = parse("SIP/2.0 " + std::to_string(code) + " X\r\n"
-                 "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-a\r\n"
-                 "From: <sip:201@box.example>;tag=c1\r\n"
-                 "To: <sip:202@box.example>;tag=d" + std::to_string(code)
-                 + "\r\nCall-ID: call-1\r\nCSeq: 1 INVITE\r\n" + extra
-                 + "Content-Length: 0\r\n\r\n");
+  auto m =
+      parse("SIP/2.0 " + std::to_string(code) +
+            " X\r\n"
+            "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-a\r\n"
+            "From: <sip:201@box.example>;tag=c1\r\n"
+            "To: <sip:202@box.example>;tag=d" +
+            std::to_string(code) + "\r\nCall-ID: call-1\r\nCSeq: 1 INVITE\r\n" +
+            extra + "Content-Length: 0\r\n\r\n");
   EXPECT_TRUE(m);
   return *m;
 }
@@ -116,7 +118,7 @@ TEST(response_context, merges_challenges) {
   auto b1 = ctx.add_branch();
   ctx.on_response(b0, resp(401, "WWW-Authenticate: Digest realm=\"a\"\r\n"));
   auto a = ctx.on_response(
-    b1, resp(407, "Proxy-Authenticate: Digest realm=\"b\"\r\n"));
+      b1, resp(407, "Proxy-Authenticate: Digest realm=\"b\"\r\n"));
   ASSERT_TRUE(a.forward);
   EXPECT_EQ(a.forward->status_code, 401);
   EXPECT_EQ(a.forward->count("WWW-Authenticate"), 1u);
