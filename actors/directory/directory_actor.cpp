@@ -30,8 +30,8 @@ struct directory_state {
   std::deque<http_exchange> admin_queue;
   bool admin_busy = false;
   /// TCP/TLS connections a user registered on: MESSAGEs over them are
-  /// trusted as that user's (ISSUE: "trusted when it comes over a connection
-  /// the sender registered on").
+  /// trusted as that user's, keyed by `flow_key` ("trusted when it comes over a
+  /// connection the sender registered on").
   std::unordered_map<std::uint64_t, std::string> trusted;
   std::shared_ptr<spdlog::logger> log = log::get("directory");
   static inline const char* name = "directory";
@@ -94,6 +94,11 @@ void with_client(pointer self, const std::string& ext, client_fn fn) {
           fail);
 }
 
+// TCP and TLS number their connections independently: key by both.
+std::uint64_t flow_key(const sip_flow& flow) {
+  return (static_cast<std::uint64_t>(flow.kind) << 56) ^ flow.conn;
+}
+
 std::string source_host(const sip_task& t) {
   return t.in.flow.remote.host;
 }
@@ -133,7 +138,7 @@ void on_register(pointer self, sip_task& t) {
   if (t.in.flow.kind != sip_transport_kind::udp) {
     if (st.trusted.size() > 100000)
       st.trusted.clear();
-    st.trusted[t.in.flow.conn] = out.user->extension;
+    st.trusted[flow_key(t.in.flow)] = out.user->extension;
   }
   with_client(self, out.user->extension, [self, t](const client_actor& c) {
     self->send(c, atoms::register_atom::value, t);
@@ -151,7 +156,7 @@ void on_message(pointer self, sip_task& t) {
   auto claimed = st.dir.resolve(user_of(from->uri)).user;
   const directory::account* sender = nullptr;
   if (t.in.flow.kind != sip_transport_kind::udp) {
-    auto it = st.trusted.find(t.in.flow.conn);
+    auto it = st.trusted.find(flow_key(t.in.flow));
     if (it != st.trusted.end() && claimed && claimed->extension == it->second)
       sender = claimed;
   }

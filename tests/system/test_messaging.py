@@ -291,6 +291,22 @@ class Messaging(unittest.TestCase):
         t.join()
         self.assertEqual(body_of(got[0]), b"to tcp")
 
+    def test_trust_is_per_transport_connection(self):
+        # 201 registers over TLS (the TLS server's connection 1); a plain TCP
+        # connection (the TCP server's connection 1) claiming to be 201 is
+        # still challenged.
+        tls = UA(self.box.tls_port, "201", USERS["201"][1], transport="tls")
+        self.assertEqual(status_of(tls.register()), 200)
+        tcp = ua(self.box, "201", transport="tcp")
+        tcp.send(tcp.request("MESSAGE", "sip:202@127.0.0.1",
+                             "Content-Type: text/plain\r\n", b"spoof",
+                             call_id="cross-transport"))
+        self.assertEqual(status_of(tcp.final()), 407)
+        tls.send(tls.request("MESSAGE", "sip:202@127.0.0.1",
+                             "Content-Type: text/plain\r\n", b"over tls",
+                             call_id="tls-trust"))
+        self.assertEqual(status_of(tls.final()), 202)
+
     def test_bad_messages(self):
         a = ua(self.box, "201")
         self.assertEqual(status_of(a.message("299", "nobody")), 404)
