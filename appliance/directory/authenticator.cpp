@@ -3,6 +3,9 @@
 #include "appliance/sip/digest/challenge.hpp"
 #include "appliance/sip/digest/credentials.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace ivm::directory {
 
 namespace digest = sip::digest;
@@ -17,14 +20,34 @@ authenticator::authenticator(std::string realm, authenticator_config cfg)
     cfg_.algorithms.push_back(digest::algorithm::md5);
 }
 
+bool authenticator::md5_only(const sip::message& req) const {
+  auto ua = std::string{req.value_of("User-Agent")};
+  std::transform(ua.begin(), ua.end(), ua.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  for (auto agent : cfg_.md5_only_agents) {
+    std::transform(agent.begin(), agent.end(), agent.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (!agent.empty() && ua.find(agent) != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
 authenticator::outcome authenticator::challenge(bool proxy, bool stale,
                                                 clock::time_point now,
-                                                std::string why) const {
+                                                std::string why,
+                                                bool md5_only) const {
   outcome out;
   out.code = proxy ? 407 : 401;
   out.reason = proxy ? "Proxy Authentication Required" : "Unauthorized";
   out.why = std::move(why);
+  // Only filter when MD5 is offered at all (else the client gets nothing).
+  bool filter =
+      md5_only && std::find(cfg_.algorithms.begin(), cfg_.algorithms.end(),
+                            digest::algorithm::md5) != cfg_.algorithms.end();
   for (auto alg : cfg_.algorithms) {
+    if (filter && alg != digest::algorithm::md5)
+      continue;
     digest::challenge c;
     c.alg = alg;
     c.realm = realm_;
@@ -68,19 +91,19 @@ authenticator::outcome authenticator::check(const sip::message& req, bool proxy,
     }
   }
   if (!creds)
-    return challenge(proxy, false, now, "no credentials");
+    return challenge(proxy, false, now, "no credentials", md5_only(req));
   switch (nonces_.check(creds->nonce, now)) {
     case digest::nonce_status::invalid:
-      return challenge(proxy, false, now, "nonce not ours");
+      return challenge(proxy, false, now, "nonce not ours", md5_only(req));
     case digest::nonce_status::stale:
-      return challenge(proxy, true, now, "nonce expired");
+      return challenge(proxy, true, now, "nonce expired", md5_only(req));
     case digest::nonce_status::valid:
       break;
   }
   if (!creds->qop.empty()) {
     auto issued = nonces_.issued_at(creds->nonce);
     if (!issued || !counter_.accept(creds->nonce, creds->nc_value, *issued))
-      return challenge(proxy, true, now, "nonce count replayed");
+      return challenge(proxy, true, now, "nonce count replayed", md5_only(req));
   }
   const account* user = dir.by_username(creds->username);
   if (!user)

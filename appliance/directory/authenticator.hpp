@@ -23,6 +23,11 @@ struct authenticator_config {
   std::vector<sip::digest::algorithm> algorithms{
       sip::digest::algorithm::md5, sip::digest::algorithm::sha256};
   sip::digest::failure_limiter_config limits;
+  /// User-Agent substrings (case-insensitive) of clients that abort on a
+  /// challenge with an algorithm they do not know instead of ignoring it as
+  /// RFC 8760 §2.4 requires (baresip 1.0 / libre: "Function not
+  /// implemented"); they are challenged with MD5 only.
+  std::vector<std::string> md5_only_agents{"baresip"};
   /// HMAC key of the nonces. Kept in the data dir so that nonces survive a
   /// restart: a sender retransmitting a MESSAGE the box stored just before
   /// it crashed is then recognised (same CSeq), not re-challenged into a
@@ -60,7 +65,8 @@ public:
 
 private:
   outcome challenge(bool proxy, bool stale, clock::time_point now,
-                    std::string why) const;
+                    std::string why, bool md5_only) const;
+  bool md5_only(const sip::message& req) const;
   outcome forbidden(std::string_view source, clock::time_point now,
                     std::string why);
 

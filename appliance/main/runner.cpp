@@ -103,6 +103,7 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   for (auto& a : cfg.auth.algorithms)
     dcfg.auth.algorithms.push_back(a == "MD5" ? sip::digest::algorithm::md5
                                               : sip::digest::algorithm::sha256);
+  dcfg.auth.md5_only_agents = cfg.auth.md5_only_user_agents;
   dcfg.auth.limits.max_failures = cfg.auth.max_failures;
   dcfg.auth.limits.window = cfg.auth.window;
   dcfg.auth.limits.ban = cfg.auth.ban;

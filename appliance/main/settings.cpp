@@ -130,6 +130,22 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (algs.empty())
       return err(key, "name at least one of MD5, SHA-256");
     s.auth.algorithms = std::move(algs);
+  } else if (key == "auth.md5_only_user_agents") {
+    std::vector<std::string> agents;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      while (!item.empty() && item.front() == ' ')
+        item.remove_prefix(1);
+      while (!item.empty() && item.back() == ' ')
+        item.remove_suffix(1);
+      if (!item.empty())
+        agents.emplace_back(item);
+      rest = comma == std::string_view::npos ? std::string_view{}
+                                             : rest.substr(comma + 1);
+    }
+    s.auth.md5_only_user_agents = std::move(agents);
   } else if (key == "auth.max_failures") {
     return to_int<std::size_t>(key, v, 1, 1000, s.auth.max_failures);
   } else if (key == "auth.window_s") {
@@ -263,6 +279,14 @@ std::string to_toml(const settings& s) {
       [&] {
         std::string out;
         for (auto& a : s.auth.algorithms)
+          out += (out.empty() ? "" : ",") + a;
+        return out;
+      }()
+     << "\"\n"
+     << "md5_only_user_agents = \"" <<
+      [&] {
+        std::string out;
+        for (auto& a : s.auth.md5_only_user_agents)
           out += (out.empty() ? "" : ",") + a;
         return out;
       }()

@@ -61,6 +61,8 @@ struct settings {
   struct auth_t {
     /// Digest challenges offered, in order ("MD5", "SHA-256").
     std::vector<std::string> algorithms{"MD5", "SHA-256"};
+    /// User agents challenged with MD5 only (they break on SHA-256 ones).
+    std::vector<std::string> md5_only_user_agents{"baresip"};
     /// Failed authentications from one address within `window_s` that
     /// block it for `ban_s`.
     std::size_t max_failures = 5;

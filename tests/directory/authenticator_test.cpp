@@ -85,6 +85,21 @@ TEST_F(authenticator_test, challenges_md5_then_sha256) {
   EXPECT_NE(out.headers[1].second.find("algorithm=SHA-256"), std::string::npos);
 }
 
+TEST_F(authenticator_test, clients_that_break_on_sha256_get_md5_only) {
+  // baresip 1.0 (libre) aborts on an unknown algorithm instead of ignoring
+  // it (RFC 8760 §2.4): it is offered MD5 alone.
+  auto m = sip::parse("REGISTER sip:box.example SIP/2.0\r\nVia: SIP/2.0/UDP "
+                      "h;branch=z9hG4bK-0\r\nFrom: <sip:201@box.example>;"
+                      "tag=1\r\nTo: <sip:201@box.example>\r\nCall-ID: a\r\n"
+                      "CSeq: 1 REGISTER\r\nUser-Agent: baresip v1.0.0 "
+                      "(x86_64/linux)\r\nContent-Length: 0\r\n\r\n");
+  ASSERT_TRUE(m);
+  auto out = auth.check(*m, false, dir, "127.0.0.9", now);
+  EXPECT_EQ(out.code, 401);
+  ASSERT_EQ(out.headers.size(), 1u);
+  EXPECT_NE(out.headers[0].second.find("algorithm=MD5"), std::string::npos);
+}
+
 TEST_F(authenticator_test, accepts_good_credentials_once_per_nonce_count) {
   auto nonce = nonce_of(challenge(), "MD5");
   auto ok = auth.check(register_with("201", "s3cret", nonce), false, dir,

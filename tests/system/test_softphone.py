@@ -1,0 +1,66 @@
+"""Issue 4 interop: a real softphone (baresip, Debian's) registers with
+digest authentication and receives a text message through the box."""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from harness import Appliance, free_port, wait_until
+from sip_ua import UA
+from sip_util import status_of
+from test_messaging import USERS, provision
+
+CONFIG = """poll_method\t\tepoll
+sip_listen\t\t127.0.0.1:{port}
+net_interface\t\t127.0.0.1
+module_path\t\t/usr/lib/baresip/modules
+module\t\t\tg711.so
+module\t\t\taufile.so
+module_tmp\t\tuuid.so
+module_tmp\t\taccount.so
+module_app\t\tmenu.so
+audio_player\t\taufile,/dev/null
+audio_source\t\taufile,/dev/null
+audio_alert\t\taufile,/dev/null
+"""
+
+
+@unittest.skipUnless(shutil.which("baresip"), "baresip is not installed")
+class Baresip(unittest.TestCase):
+    def setUp(self):
+        self.box = Appliance().start()
+        provision(self.box, group=False)
+        self.dir = tempfile.mkdtemp(prefix="ivm-baresip-")
+        with open(os.path.join(self.dir, "config"), "w") as f:
+            f.write(CONFIG.format(port=free_port()))
+        with open(os.path.join(self.dir, "accounts"), "w") as f:
+            f.write("<sip:202@127.0.0.1:%d>;auth_pass=%s;regint=600\n"
+                    % (self.box.sip_port, USERS["202"][1]))
+        self.log = open(os.path.join(self.dir, "baresip.log"), "wb")
+        self.phone = subprocess.Popen(["baresip", "-f", self.dir],
+                                      stdin=subprocess.DEVNULL,
+                                      stdout=self.log,
+                                      stderr=subprocess.STDOUT)
+
+    def tearDown(self):
+        self.phone.terminate()
+        self.phone.wait(timeout=30)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.box.cleanup()
+
+    def test_registers_and_receives_a_message(self):
+        wait_until(lambda: re.search(r"\b202 registered",
+                                     self.box.log_text()),
+                   "baresip to register")
+        alice = UA(self.box.sip_port, "201", USERS["201"][1])
+        # 200: baresip itself accepted the message (202 would mean stored).
+        self.assertEqual(status_of(alice.message("202", "hello baresip")),
+                         200)
+
+
+if __name__ == "__main__":
+    unittest.main()
