@@ -61,9 +61,11 @@ TEST(udp, bind_to_a_port_in_use_fails_naming_the_address) {
 }
 
 TEST(udp, echo_through_an_actor) {
+  // The I/O pool outlives the actor system: actors hold sockets that must
+  // be destroyed while their io_context still exists.
+  net::io_pool io;
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  net::io_pool io;
   io.start();
   auto server = net::udp_socket::open(io, any_port);
   ASSERT_TRUE(server);
@@ -94,9 +96,11 @@ TEST(udp, echo_through_an_actor) {
 }
 
 TEST(tcp, echo_through_an_actor_and_close_events) {
+  // The I/O pool outlives the actor system: actors hold sockets that must
+  // be destroyed while their io_context still exists.
+  net::io_pool io;
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
-  net::io_pool io;
   io.start();
   auto opened = net::tcp_server::open(io, any_port);
   ASSERT_TRUE(opened);
