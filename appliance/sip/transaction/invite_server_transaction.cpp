@@ -1,4 +1,5 @@
 #include "appliance/sip/transaction/invite_server_transaction.hpp"
+#include "appliance/sip/transaction/step_guard.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -122,16 +123,8 @@ bool invite_server_transaction::accepts(const server_event& ev) const {
 transaction_effects invite_server_transaction::step(const server_event& ev,
                                                     tx_time now) {
   transaction_effects out;
-  if (auto t = std::get_if<events::timer_fired>(&ev)) {
-    if (!timers_.fire(*t)) {
-      ++stats_.stale_timers;
-      return out;
-    }
-  }
-  if (!accepts(ev)) {
-    ++stats_.ignored_events;
+  if (!admit(ev, *this, timers_, stats_))
     return out;
-  }
   if (std::holds_alternative<events::request_received>(ev))
     on_request(now, out);
   else if (auto r = std::get_if<events::tu_response>(&ev))

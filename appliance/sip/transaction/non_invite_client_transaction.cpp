@@ -1,4 +1,5 @@
 #include "appliance/sip/transaction/non_invite_client_transaction.hpp"
+#include "appliance/sip/transaction/step_guard.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -106,16 +107,8 @@ bool non_invite_client_transaction::accepts(const client_event& ev) const {
 transaction_effects non_invite_client_transaction::step(const client_event& ev,
                                                         tx_time now) {
   transaction_effects out;
-  if (auto t = std::get_if<events::timer_fired>(&ev)) {
-    if (!timers_.fire(*t)) {
-      ++stats_.stale_timers;
-      return out;
-    }
-  }
-  if (!accepts(ev)) {
-    ++stats_.ignored_events;
+  if (!admit(ev, *this, timers_, stats_))
     return out;
-  }
   if (auto s = std::get_if<events::start>(&ev)) { // §17.1.2.2
     request_ = s->request;
     enter(st::trying, now);
