@@ -47,8 +47,8 @@ void start_stream(pointer self, Server& server, sip_transport_kind kind,
   auto inflight = tc.inflight;
   auto* overload = &st.res.metrics->make_counter(
       "ivm_sip_overload_total",
-      "UDP datagrams dropped or TCP/TLS connections closed because the SIP "
-      "transport was too far behind.");
+      "UDP datagrams dropped, TCP/TLS connections closed or requests answered "
+      "503 because the box was too far behind.");
   auto tr = spawn_sip_transport(self->system(), std::move(tc));
   st.sip_transports.push_back(tr);
   net::tcp_handlers h;
@@ -106,6 +106,7 @@ void start_sip(pointer self) {
   sip_router_config rc;
   rc.uas = st.res.sip_uas;
   rc.uas.directory = static_cast<bool>(st.directory);
+  rc.max_pending = st.res.sip_max_pending;
   rc.directory = st.directory;
   rc.timers = st.res.sip_timers;
   rc.out = out;
@@ -124,9 +125,9 @@ void start_sip(pointer self) {
                             st.res.metrics,          st.res.sip_uas.server};
     auto inflight = tc.inflight;
     auto* overload = &st.res.metrics->make_counter(
-        "ivm_sip_overload_total",
-        "UDP datagrams dropped or TCP/TLS connections closed because the SIP "
-        "transport was too far behind.");
+        "ivm_sip_overload_total", "UDP datagrams dropped, TCP/TLS connections "
+                                  "closed or requests answered "
+                                  "503 because the box was too far behind.");
     // Parsing is the heavy part: one transport actor per core, taken in
     // turn (a PBX or trunk sends everything from one address, so hashing by
     // sender would not spread it). Each Call-ID still lands on one router

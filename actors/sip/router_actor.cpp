@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 
 #include <caf/actor_system.hpp>
@@ -70,6 +71,9 @@ struct router_state {
   std::multiset<steady::time_point> ticks;
   std::unordered_map<std::string, server_tx> txs;
   std::unordered_map<std::string, client_tx> ctxs;
+  /// Transactions waiting for the directory's answer.
+  std::unordered_set<std::string> pending;
+  metrics::counter* overload = nullptr;
   /// The response being fed to a client transaction (for `pass_to_tu`).
   const sip::message* current_response = nullptr;
   /// From tag + Call-ID + CSeq of requests without To tag -> transaction
@@ -187,6 +191,7 @@ void respond(pointer self, const std::string& key, const sip::message& resp) {
   if (resp.status_code >= 200) {
     it->second.final_sent = true;
     it->second.request = sip::message{};
+    self->state.pending.erase(key);
   }
   self->state.responses->inc();
   step(self, key,
@@ -277,7 +282,14 @@ void on_request(pointer self, const std::string& key) {
   if (!answer)
     return;
   if (answer->delegate != sip::core::service::none && st.cfg.directory) {
+    if (st.pending.size() >= st.cfg.max_pending) {
+      st.overload->inc(); // shed: the client retries later (RFC 3261 §21.5.4)
+      respond_with(self, key, 503, "Service Unavailable",
+                   {{"Retry-After", "5"}});
+      return;
+    }
     // The directory answers later with (sipresp_atom, key, response).
+    st.pending.insert(key);
     self->send(st.cfg.directory, atoms::sipreq_atom::value,
                sip_task{key, self, sip_inbound{req, entry.flow}});
     return;
@@ -383,6 +395,7 @@ void apply(pointer self, const std::string& key,
       auto trying = sip::make_response(entry.request, 100, "Trying");
       step(self, key, sip::events::tu_response{100, sip::serialize(trying)});
     } else if (std::holds_alternative<sip::effects::terminated>(eff)) {
+      st.pending.erase(key);
       if (!entry.merge_key.empty())
         st.merged.erase(entry.merge_key);
       st.txs.erase(it);
@@ -496,6 +509,10 @@ sip_router_actor::behavior_type router_impl(pointer self,
                                 "Retransmitted requests answered again.");
   st.responses = &m.make_counter("ivm_sip_responses_sent_total",
                                  "Responses sent by server transactions.");
+  st.overload = &m.make_counter(
+      "ivm_sip_overload_total",
+      "UDP datagrams dropped, TCP/TLS connections closed or requests answered "
+      "503 because the box was too far behind.");
   st.stateless = &m.make_counter(
       "ivm_sip_stateless_answers_total",
       "OPTIONS to the box answered without a transaction (RFC 3261 8.2.7).");

@@ -27,6 +27,11 @@ struct sip_router_config {
   /// Server transactions a shard keeps at most; beyond, requests are
   /// answered 503 statelessly.
   std::size_t max_transactions = 200000;
+  /// Requests a shard may have waiting for the directory (registrar,
+  /// messaging) at once; beyond, new ones get 503 with Retry-After at once,
+  /// so that past its capacity the box sheds load instead of queueing it
+  /// until clients retransmit and the queues explode.
+  std::size_t max_pending = 1000;
   /// Answer UDP requests at their source address (see
   /// sip::core::response_destination).
   bool symmetric_responses = true;

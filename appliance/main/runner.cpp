@@ -135,6 +135,7 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   res.sip_tcp = std::shared_ptr<net::tcp_server>(std::move(*sip_tcp));
   res.sip_tls = std::shared_ptr<net::tcp_server>(std::move(sip_tls));
   res.sip_limits.max_message_size = cfg.sip.max_message_size;
+  res.sip_max_pending = cfg.sip.max_pending;
   res.sip_limits.max_headers = cfg.sip.max_headers;
   res.sip_timers.t1 = cfg.sip.t1;
   res.sip_timers.t2 = cfg.sip.t2;

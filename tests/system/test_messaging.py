@@ -307,6 +307,23 @@ class Messaging(unittest.TestCase):
                              call_id="tls-trust"))
         self.assertEqual(status_of(tls.final()), 202)
 
+    def test_overload_is_shed_with_503_and_retry_after(self):
+        # RFC 3261 §21.5.4: past the pending limit new work is refused at
+        # once (here: a limit of 0 refuses everything the registrar and
+        # messaging would queue), while OPTIONS keeps being answered.
+        self.box.stop()
+        conf = os.path.join(self.box.tmp, "shed.toml")
+        with open(conf, "w") as f:
+            f.write("[sip]\nmax_pending = 0\n")
+        self.box.extra_args = ["--config", conf]
+        self.box.start()
+        u = ua(self.box, "201")
+        r = u.register()
+        self.assertEqual(status_of(r), 503)
+        self.assertEqual(header(r, "Retry-After"), "5")
+        _, text = self.box.http("GET", "/metrics")
+        self.assertRegex(text.decode(), r"(?m)^ivm_sip_overload_total [1-9]")
+
     def test_bad_messages(self):
         a = ua(self.box, "201")
         self.assertEqual(status_of(a.message("299", "nobody")), 404)
