@@ -31,7 +31,7 @@ struct sip_router_config {
   /// messaging) at once; beyond, new ones get 503 with Retry-After at once,
   /// so that past its capacity the box sheds load instead of queueing it
   /// until clients retransmit and the queues explode.
-  std::size_t max_pending = 1000;
+  std::size_t max_pending = 5000;
   /// Answer UDP requests at their source address (see
   /// sip::core::response_destination).
   bool symmetric_responses = true;

@@ -30,7 +30,7 @@ struct settings {
     std::size_t max_tcp_per_source = 64;
     /// Requests per router shard waiting for the registrar or messaging;
     /// beyond, new ones get 503 + Retry-After (load shedding).
-    std::size_t max_pending = 1000;
+    std::size_t max_pending = 5000;
     /// TCP/TLS connections silent this long are closed (RFC 4475 §3.1.2.2).
     std::chrono::seconds tcp_idle_timeout{300};
     std::chrono::milliseconds t1{500};
