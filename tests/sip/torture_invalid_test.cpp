@@ -11,17 +11,13 @@
 #include "appliance/sip/parser.hpp"
 #include "appliance/sip/validate.hpp"
 
+#include "tests/sip/torture_support.hpp"
+
 namespace sip = ivm::sip;
 
 namespace {
 
-std::string load(const std::string& name) {
-  std::ifstream in{std::string{IVM_SOURCE_DIR} + "/tests/vectors/sip/torture/" +
-                       name,
-                   std::ios::binary};
-  EXPECT_TRUE(in.good()) << name;
-  return {std::istreambuf_iterator<char>{in}, {}};
-}
+using ivm::test::load;
 
 // Rejected by the parser itself.
 sip::parse_error parse_fails(const std::string& name) {

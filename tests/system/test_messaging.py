@@ -54,6 +54,15 @@ class Messaging(unittest.TestCase):
         self.box.cleanup()
         self.assertEqual(code, 0)
 
+    def restart_with(self, toml):
+        """Restarts the box (same data dir) with a configuration file."""
+        self.box.stop()
+        conf = os.path.join(self.box.tmp, "extra.toml")
+        with open(conf, "w") as f:
+            f.write(toml)
+        self.box.extra_args = ["--config", conf]
+        self.box.start()
+
     def registered(self, ext):
         wait_until(lambda: re.search(r"\b%s registered" % ext,
                                      self.box.log_text()),
@@ -311,12 +320,7 @@ class Messaging(unittest.TestCase):
         # RFC 3261 §21.5.4: past the pending limit new work is refused at
         # once (here: a limit of 0 refuses everything the registrar and
         # messaging would queue), while OPTIONS keeps being answered.
-        self.box.stop()
-        conf = os.path.join(self.box.tmp, "shed.toml")
-        with open(conf, "w") as f:
-            f.write("[sip]\nmax_pending = 0\n")
-        self.box.extra_args = ["--config", conf]
-        self.box.start()
+        self.restart_with("[sip]\nmax_pending = 0\n")
         u = ua(self.box, "201")
         r = u.register()
         self.assertEqual(status_of(r), 503)
@@ -340,12 +344,7 @@ class Messaging(unittest.TestCase):
     def test_undeliverable_message_is_given_up_with_a_notice(self):
         # With one attempt allowed, a device that refuses ends the message;
         # the sender is told by a message from the box.
-        self.box.stop()
-        conf = os.path.join(self.box.tmp, "attempts.toml")
-        with open(conf, "w") as f:
-            f.write("[messaging]\nmax_attempts = 1\n")
-        self.box.extra_args = ["--config", conf]
-        self.box.start()
+        self.restart_with("[messaging]\nmax_attempts = 1\n")
         bob = ua(self.box, "202")
         self.assertEqual(status_of(bob.register()), 200)
         got = []
@@ -365,12 +364,7 @@ class Messaging(unittest.TestCase):
 
     def test_delivery_resumes_after_a_restart_without_a_new_register(self):
         # Bob's phone is registered but does not answer: the message waits.
-        self.box.stop()
-        conf = os.path.join(self.box.tmp, "fork.toml")
-        with open(conf, "w") as f:
-            f.write("[messaging]\nfork_timeout_ms = 300\n")
-        self.box.extra_args = ["--config", conf]
-        self.box.start()
+        self.restart_with("[messaging]\nfork_timeout_ms = 300\n")
         bob = ua(self.box, "202")
         self.assertEqual(status_of(bob.register()), 200)
         a = ua(self.box, "201")
