@@ -28,6 +28,21 @@ audio_alert\t\taufile,/dev/null
 """
 
 
+def free_port_pair():
+    """A port p with p and p + 1 free: baresip binds sip_listen's port for
+    UDP/TCP and the next one for TLS."""
+    while True:
+        p = free_port()
+        try:
+            import socket
+            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                with socket.socket(socket.AF_INET, kind) as s:
+                    s.bind(("127.0.0.1", p + 1))
+            return p
+        except OSError:
+            continue
+
+
 @unittest.skipUnless(shutil.which("baresip"), "baresip is not installed")
 class Baresip(unittest.TestCase):
     def setUp(self):
@@ -35,7 +50,7 @@ class Baresip(unittest.TestCase):
         provision(self.box, group=False)
         self.dir = tempfile.mkdtemp(prefix="ivm-baresip-")
         with open(os.path.join(self.dir, "config"), "w") as f:
-            f.write(CONFIG.format(port=free_port()))
+            f.write(CONFIG.format(port=free_port_pair()))
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write("<sip:202@127.0.0.1:%d>;auth_pass=%s;regint=600\n"
                     % (self.box.sip_port, USERS["202"][1]))
@@ -53,9 +68,16 @@ class Baresip(unittest.TestCase):
         self.box.cleanup()
 
     def test_registers_and_receives_a_message(self):
-        wait_until(lambda: re.search(r"\b202 registered",
-                                     self.box.log_text()),
-                   "baresip to register")
+        try:
+            wait_until(lambda: re.search(r"\b202 registered",
+                                         self.box.log_text()),
+                       "baresip to register")
+        except AssertionError:
+            self.log.flush()
+            with open(os.path.join(self.dir, "baresip.log"), "rb") as f:
+                phone = f.read().decode("utf-8", "replace")
+            self.fail("baresip did not register:\n" + phone[-3000:]
+                      + "\n--- box:\n" + self.box.log_text()[-2000:])
         alice = UA(self.box.sip_port, "201", USERS["201"][1])
         # 200: baresip itself accepted the message (202 would mean stored).
         self.assertEqual(status_of(alice.message("202", "hello baresip")),
