@@ -13,6 +13,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/api/sip.hpp"
+#include "appliance/sip/proxy/dialog_tracker.hpp"
 #include "storage/records/records.hpp"
 
 namespace ivm::actors {
@@ -45,11 +46,12 @@ make_answer(const sip_task& t, int code, std::string_view reason,
 
 /// The directory: accounts, groups, authentication, and the users' client
 /// actors (spawned on first use).
-using directory_actor =
-    caf::typed_actor<caf::reacts_to<atoms::http_atom, http_exchange>,
-                     caf::reacts_to<atoms::sipreq_atom, sip_task>,
-                     caf::reacts_to<atoms::notify_atom, std::string,
-                                    storage::records::queued_message>>;
+using directory_actor = caf::typed_actor<
+    caf::reacts_to<atoms::http_atom, http_exchange>,
+    caf::reacts_to<atoms::sipreq_atom, sip_task>,
+    caf::reacts_to<atoms::notify_atom, std::string,
+                   storage::records::queued_message>,
+    caf::reacts_to<atoms::dialog_atom, std::string, sip::proxy::dialog_view>>;
 
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<
@@ -58,10 +60,24 @@ using client_actor = caf::typed_actor<
     caf::replies_to<atoms::enqueue_atom, enqueue_task, bool>::with<bool>,
     caf::reacts_to<atoms::sipresult_atom, std::uint64_t, int, sip::message>,
     caf::reacts_to<atoms::timer_atom, std::uint64_t>,
-    caf::reacts_to<atoms::retry_atom, std::uint64_t>>;
+    caf::reacts_to<atoms::retry_atom, std::uint64_t>,
+    // A new INVITE to this user from `caller`: answer with the plan.
+    caf::reacts_to<atoms::proxy_atom, sip_task, std::string>,
+    // SUBSCRIBE/PUBLISH to this user by (extension, display name).
+    caf::reacts_to<atoms::presence_atom, sip_task, std::string, std::string>,
+    caf::reacts_to<atoms::dialog_atom, sip::proxy::dialog_view>,
+    // A text command this user sent to the box's service address.
+    caf::reacts_to<atoms::command_atom, sip_task, std::string>,
+    // The admin changed a contact list: kind 'c'/'w', other, state (-1 gone).
+    caf::reacts_to<atoms::contacts_atom, std::string, std::string,
+                   std::int32_t>,
+    // The contact list: lines "c EXT" and "w EXT STATE".
+    caf::replies_to<atoms::contacts_atom>::with<std::string>,
+    caf::reacts_to<atoms::expire_atom, std::uint64_t>>;
 
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::enqueue_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::storage::records::queued_message)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::sip::proxy::dialog_view)

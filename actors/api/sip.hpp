@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/replies_to.hpp>
@@ -43,6 +44,21 @@ struct sip_request_task {
   net::endpoint dest;
 };
 
+/// One place a proxied request goes (a registered device of the callee).
+struct proxy_target {
+  std::string uri; ///< the Request-URI (the device's Contact)
+  sip_flow flow;
+  net::endpoint dest;
+};
+
+/// Where a new INVITE goes (RFC 3261 §16.5), decided by the callee's client
+/// actor: every device, in parallel.
+struct proxy_plan {
+  std::string caller; ///< extension of the calling user
+  std::string callee; ///< extension of the called user
+  std::vector<proxy_target> targets;
+};
+
 /// The router shard that handles a Call-ID (all shards use this).
 std::size_t shard_of(std::string_view call_id, std::size_t shards);
 
@@ -60,6 +76,7 @@ using sip_router_actor = caf::typed_actor<
     caf::reacts_to<caf::tick_atom, std::uint64_t>,
     caf::reacts_to<atoms::sipresp_atom, std::string, sip::message>,
     caf::reacts_to<atoms::sipsend_atom, sip_request_task>,
+    caf::reacts_to<atoms::proxy_atom, std::string, proxy_plan>,
     caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;
 
 /// A transport: bytes in from one listening socket, parsed messages out to
@@ -74,6 +91,7 @@ using sip_transport_actor = caf::typed_actor<
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_inbound)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_request_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::proxy_plan)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::sip::message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_router_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::net::endpoint)

@@ -70,6 +70,12 @@ CAF_ADD_ATOM(ivm, ivm::atoms, enqueue_atom, "enqueue")
 CAF_ADD_ATOM(ivm, ivm::atoms, deliver_atom, "deliver")
 CAF_ADD_ATOM(ivm, ivm::atoms, retry_atom, "retry")
 CAF_ADD_ATOM(ivm, ivm::atoms, notify_atom, "notify")
+CAF_ADD_ATOM(ivm, ivm::atoms, proxy_atom, "proxy")
+CAF_ADD_ATOM(ivm, ivm::atoms, dialog_atom, "dialog")
+CAF_ADD_ATOM(ivm, ivm::atoms, presence_atom, "presence")
+CAF_ADD_ATOM(ivm, ivm::atoms, contacts_atom, "contacts")
+CAF_ADD_ATOM(ivm, ivm::atoms, command_atom, "command")
+CAF_ADD_ATOM(ivm, ivm::atoms, expire_atom, "expire")
 CAF_END_TYPE_ID_BLOCK(ivm)
 
 // Local-only payloads: they never cross the network, so they need no

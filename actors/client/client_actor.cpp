@@ -11,10 +11,13 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/client/outgoing.hpp"
+#include "actors/client/presence_book.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
 #include "appliance/directory/intake.hpp"
+#include "appliance/presence/command.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
+#include "appliance/sip/name_addr.hpp"
 #include "appliance/sip/response.hpp"
 #include "storage/codec.hpp"
 
@@ -72,6 +75,15 @@ struct client_state {
   std::uint64_t retry_token = 0; ///< 0: no retry pending
   metrics::counter* delivered = nullptr;
   metrics::counter* stored = nullptr;
+  metrics::counter* notifies = nullptr;
+  /// Presence (subscriptions, publications, contacts): made on first use.
+  std::unique_ptr<presence_book> book_;
+  /// NOTIFYs in flight: request id -> subscription id.
+  std::unordered_map<std::uint64_t, std::string> notify_ids;
+  /// TCP/TLS connections subscriptions came over (this process only).
+  std::unordered_map<std::string, sip_flow> sub_flows;
+  std::uint64_t wake_token = 0;
+  std::uint64_t wake_at = 0;
   std::shared_ptr<spdlog::logger> log = log::get("client");
   static inline const char* name = "client";
 };
@@ -229,8 +241,16 @@ void pump(pointer self) {
   }
 }
 
+void on_notify_done(pointer self, const std::string& sub, int status);
+
 void on_result(pointer self, std::uint64_t id, int status) {
   auto& st = self->state;
+  if (auto n = st.notify_ids.find(id); n != st.notify_ids.end()) {
+    auto sub = std::move(n->second);
+    st.notify_ids.erase(n);
+    on_notify_done(self, sub, status);
+    return;
+  }
   if (!st.inflight)
     return;
   auto& a = *st.inflight;
@@ -244,6 +264,268 @@ void on_result(pointer self, std::uint64_t id, int status) {
   }
   if (a.outstanding == 0 && !a.delivered)
     on_failed(self);
+}
+
+std::size_t online_devices(const client_state& st) {
+  auto t = now_s();
+  std::size_t n = 0;
+  for (auto& d : st.devices)
+    if (d.binding.expires_s > t)
+      ++n;
+  return n;
+}
+
+std::string self_contact(const client_state& st, sip_transport_kind kind) {
+  const auto& ep = kind == sip_transport_kind::udp   ? st.cfg->udp_self
+                   : kind == sip_transport_kind::tcp ? st.cfg->tcp_self
+                                                     : st.cfg->tls_self;
+  std::string param = kind == sip_transport_kind::tcp   ? ";transport=tcp"
+                      : kind == sip_transport_kind::tls ? ";transport=tls"
+                                                        : "";
+  return "<sip:" + st.user.extension + "@" + net::to_string(ep) + param + ">";
+}
+
+presence_book& book(pointer self) {
+  auto& st = self->state;
+  if (!st.book_) {
+    book_env env;
+    env.extension = st.user.extension;
+    env.domain = st.cfg->domain;
+    env.display_name = st.user.display_name;
+    env.contact = self_contact(st, sip_transport_kind::udp);
+    st.book_ = std::make_unique<presence_book>(std::move(env));
+    st.book_->set_devices(online_devices(st), now_s());
+  }
+  return *st.book_;
+}
+
+void save_batch(pointer self, const storage::write_batch& b) {
+  if (b.empty())
+    return;
+  self->request(self->state.cfg->storage, caf::infinite, caf::put_atom::value,
+                b)
+      .then([](caf::ok_atom) {},
+            [self](const caf::error& err) {
+              self->state.log->error("{}: presence state not saved: {}",
+                                     self->state.user.extension,
+                                     self->system().render(err));
+            });
+}
+
+void arm_wakeup(pointer self) {
+  auto& st = self->state;
+  if (!st.book_)
+    return;
+  auto at = st.book_->next_wakeup();
+  auto now = now_s();
+  // Registrations that run out change presence too.
+  for (auto& d : st.devices)
+    if (d.binding.expires_s > now && (!at || d.binding.expires_s < *at))
+      at = d.binding.expires_s;
+  if (!at || (st.wake_token != 0 && st.wake_at <= *at))
+    return;
+  st.wake_at = *at;
+  st.wake_token = st.next_token++;
+  auto delay = std::chrono::seconds{*at > now ? *at - now : 0};
+  self->delayed_send(self, delay + std::chrono::milliseconds{50},
+                     atoms::expire_atom::value, st.wake_token);
+}
+
+void on_notify_done(pointer self, const std::string& sub, int status);
+
+void send_notifies(pointer self, std::vector<notify_out> notifies) {
+  auto& st = self->state;
+  for (auto& n : notifies) {
+    std::optional<sip_flow> flow;
+    if (auto f = st.sub_flows.find(n.sub_id); f != st.sub_flows.end())
+      flow = f->second;
+    net::endpoint source;
+    if (auto ep = net::parse_endpoint(n.source))
+      source = *ep;
+    auto where = reach(n.request.request_uri, n.transport, source, flow);
+    if (!where) {
+      // Cannot reach the watcher now: as if the NOTIFY failed (RFC 6665
+      // §4.2.2: the subscription ends).
+      on_notify_done(self, n.sub_id, 503);
+      continue;
+    }
+    n.request.push_front(
+        "Via", make_via(*st.cfg, static_cast<sip_transport_kind>(n.transport)));
+    n.request.add("User-Agent", st.cfg->server);
+    auto id = st.next_token++;
+    st.notify_ids.emplace(id, n.sub_id);
+    st.notifies->inc();
+    auto shard =
+        shard_of(n.request.value_of("Call-ID"), st.cfg->routers.size());
+    self->send(st.cfg->routers[shard], atoms::sipsend_atom::value,
+               sip_request_task{id, caf::actor_cast<caf::actor>(self),
+                                std::move(n.request), where->first,
+                                where->second});
+  }
+}
+
+// Carries out what the presence book decided. The answer to a request goes
+// out once its state is on disk, and before the NOTIFYs it caused (RFC 6665
+// allows either order; many phones and SIPp expect the answer first).
+void run(pointer self, book_out out, const sip_task* t = nullptr) {
+  auto& st = self->state;
+  for (auto& [to, text] : out.notices)
+    self->send(st.cfg->directory, atoms::notify_atom::value, to,
+               directory::make_notice(to, st.cfg->domain, text, now_s()));
+  if (out.response && t) {
+    out.response->add("Server", st.cfg->server);
+    auto send = [self, router = t->router, key = t->key,
+                 resp = std::move(*out.response),
+                 notifies = std::move(out.notifies)]() mutable {
+      self->send(router, atoms::sipresp_atom::value, key, resp);
+      send_notifies(self, std::move(notifies));
+      arm_wakeup(self);
+    };
+    if (out.batch.empty()) {
+      send();
+    } else {
+      auto tc = *t;
+      self->request(st.cfg->storage, caf::infinite, caf::put_atom::value,
+                    out.batch)
+          .then([send](caf::ok_atom) mutable { send(); },
+                [self, tc](const caf::error& err) {
+                  self->state.log->error("{}: subscription not saved: {}",
+                                         self->state.user.extension,
+                                         self->system().render(err));
+                  answer(self, tc, 500, "Server Internal Error");
+                });
+    }
+    return;
+  }
+  save_batch(self, out.batch);
+  send_notifies(self, std::move(out.notifies));
+  arm_wakeup(self);
+}
+
+void on_notify_done(pointer self, const std::string& sub, int status) {
+  auto& st = self->state;
+  if (!st.book_)
+    return;
+  auto out = st.book_->notify_result(sub, status, now_s());
+  if (!st.book_->find(sub))
+    st.sub_flows.erase(sub);
+  run(self, std::move(out));
+}
+
+void on_presence(pointer self, sip_task& t, const std::string& watcher,
+                 const std::string& display) {
+  auto& st = self->state;
+  const auto& req = t.in.msg;
+  if (req.method == "PUBLISH") {
+    if (watcher != st.user.extension) {
+      answer(self, t, 403, "Forbidden"); // only for oneself
+      return;
+    }
+    run(self, book(self).publish(req, now_s()), &t);
+    return;
+  }
+  auto kind = t.in.flow.kind;
+  auto out = book(self).subscribe(
+      req, watcher, display, static_cast<std::uint8_t>(kind),
+      net::to_string(t.in.flow.remote), self_contact(st, kind), now_s());
+  if (kind != sip_transport_kind::udp) {
+    auto to = sip::parse_name_addr(out.response ? out.response->value_of("To")
+                                                : std::string_view{});
+    auto tag = to ? to->tag() : std::nullopt;
+    if (tag)
+      st.sub_flows[std::string{req.value_of("Call-ID")} + '\n' +
+                   std::string{*tag}] = t.in.flow;
+  }
+  run(self, std::move(out), &t);
+}
+
+std::string_view status_word(presence::user_status s) {
+  switch (s) {
+    case presence::user_status::available:
+      return "available";
+    case presence::user_status::away:
+      return "away";
+    case presence::user_status::busy:
+      return "busy";
+    case presence::user_status::dnd:
+      return "do not disturb";
+    case presence::user_status::signed_out:
+      return "signed out";
+    default:
+      return "available";
+  }
+}
+
+void on_command(pointer self, sip_task& t, const std::string& text) {
+  auto& st = self->state;
+  auto cmd = presence::parse_command(text);
+  auto now = now_s();
+  book_out out;
+  std::string reply;
+  if (auto* s = std::get_if<presence::set_status_command>(&cmd)) {
+    out = book(self).set_status(s->status, s->note, now);
+    reply = "Your status is now " + std::string{status_word(s->status)} +
+            (s->note.empty() ? "" : " (" + s->note + ")") + ".";
+  } else if (std::holds_alternative<presence::sign_in_command>(cmd)) {
+    out = book(self).set_status(presence::user_status::none, {}, now);
+    reply = "You are signed in.";
+  } else if (std::holds_alternative<presence::sign_out_command>(cmd)) {
+    out = book(self).set_status(presence::user_status::signed_out, {}, now);
+    reply = "You are signed out: you appear offline.";
+  } else if (auto* a = std::get_if<presence::accept_command>(&cmd)) {
+    out = book(self).answer_watcher(a->extension, true, now);
+    reply = a->extension + " can now see your presence.";
+  } else if (auto* d = std::get_if<presence::decline_command>(&cmd)) {
+    out = book(self).answer_watcher(d->extension, false, now);
+    reply = d->extension + " cannot see your presence.";
+  } else if (auto* h = std::get_if<presence::help_command>(&cmd)) {
+    reply = h->text;
+  } else if (auto* u = std::get_if<presence::unknown_command>(&cmd)) {
+    reply = u->help;
+  }
+  out.notices.emplace_back(st.user.extension, reply);
+  out.response =
+      sip::make_response(t.in.msg, 200, "OK", sip::core::random_tag());
+  run(self, std::move(out), &t);
+}
+
+// A new INVITE to this user: ring every registered device (RFC 3261
+// §16.5-16.6), unless the user is in do-not-disturb.
+void on_call(pointer self, sip_task& t, const std::string& caller) {
+  auto& st = self->state;
+  if (st.book_ && st.book_->status() == presence::user_status::dnd) {
+    answer(self, t, 486, "Busy Here");
+    return;
+  }
+  proxy_plan plan;
+  plan.caller = caller;
+  plan.callee = st.user.extension;
+  auto now = now_s();
+  for (auto& d : st.devices) {
+    if (d.binding.expires_s <= now)
+      continue;
+    auto where = reach(d.binding.contact, d.transport, d.source, d.flow);
+    if (!where)
+      continue;
+    plan.targets.push_back(
+        proxy_target{d.binding.contact, where->first, where->second});
+  }
+  if (plan.targets.empty()) {
+    answer(self, t, 480, "Temporarily Unavailable");
+    return;
+  }
+  self->send(t.router, atoms::proxy_atom::value, t.key, std::move(plan));
+}
+
+std::string contacts_text(const client_state& st) {
+  std::string out;
+  if (!st.book_)
+    return out;
+  for (auto& c : st.book_->contacts())
+    out += "c " + c + "\n";
+  for (auto& [w, state] : st.book_->watchers())
+    out += "w " + w + " " + std::to_string(static_cast<int>(state)) + "\n";
+  return out;
 }
 
 void on_register(pointer self, sip_task& t) {
@@ -309,6 +591,8 @@ void on_register(pointer self, sip_task& t) {
     if (!was_online || st.retry_token != 0) {
       st.retry_token = 0; // a device (re)appeared: try now
     }
+    if (st.book_)
+      run(self, st.book_->set_devices(online_devices(st), now_s()));
     pump(self);
   };
   if (b.empty()) {
@@ -411,7 +695,7 @@ void on_enqueue(pointer self, enqueue_task& task) {
 client_actor::behavior_type
 client_impl(pointer self, std::shared_ptr<const client_config> cfg,
             storage::records::account user, key_values bindings,
-            key_values queue) {
+            key_values queue, key_values contacts, key_values subs) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.user = std::move(user);
@@ -422,6 +706,8 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
       "ivm_messages_delivered_total", "Text messages delivered to a device.");
   st.stored = &st.cfg->metrics->make_counter(
       "ivm_messages_stored_total", "Text messages written to a durable queue.");
+  st.notifies = &st.cfg->metrics->make_counter(
+      "ivm_presence_notifies_total", "NOTIFY requests sent to watchers.");
   auto now = now_s();
   for (auto& [key, value] : bindings) {
     auto rec = storage::records::decode_binding(value);
@@ -445,6 +731,12 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
       continue;
     st.queue().push_back(queued{*seq, std::move(*msg)});
     st.next_seq = std::max(st.next_seq, *seq + 1);
+  }
+  if (!contacts.empty() || !subs.empty()) {
+    auto& b = book(self);
+    b.load_contacts(contacts);
+    save_batch(self, b.load_subscriptions(subs, now).batch);
+    arm_wakeup(self);
   }
   // Messages waiting from before a restart go to devices still registered.
   if (!st.queue_empty() && online(st))
@@ -481,6 +773,40 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
         self->state.retry_token = 0;
         pump(self);
       },
+      [self](atoms::proxy_atom, sip_task& t, const std::string& caller) {
+        on_call(self, t, caller);
+      },
+      [self](atoms::presence_atom, sip_task& t, const std::string& watcher,
+             const std::string& display) {
+        on_presence(self, t, watcher, display);
+      },
+      [self](atoms::dialog_atom, const sip::proxy::dialog_view& v) {
+        run(self, book(self).dialog(v, now_s()));
+      },
+      [self](atoms::command_atom, sip_task& t, const std::string& text) {
+        on_command(self, t, text);
+      },
+      [self](atoms::contacts_atom, const std::string& kind,
+             const std::string& other, std::int32_t state) {
+        if (kind.empty())
+          return;
+        run(self, book(self).contact_changed(kind[0], other, state, now_s()));
+      },
+      [self](atoms::contacts_atom) -> std::string {
+        return contacts_text(self->state);
+      },
+      [self](atoms::expire_atom, std::uint64_t token) {
+        auto& st = self->state;
+        if (token != st.wake_token || !st.book_)
+          return;
+        st.wake_token = 0;
+        auto now = now_s();
+        auto out = st.book_->tick(now);
+        auto more = st.book_->set_devices(online_devices(st), now);
+        for (auto& n : more.notifies)
+          out.notifies.push_back(std::move(n));
+        run(self, std::move(out));
+      },
   };
 }
 
@@ -489,9 +815,10 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
 client_actor spawn_client(caf::actor_system& sys,
                           std::shared_ptr<const client_config> cfg,
                           storage::records::account user,
-                          const key_values& bindings, const key_values& queue) {
+                          const key_values& bindings, const key_values& queue,
+                          const key_values& contacts, const key_values& subs) {
   return sys.spawn(client_impl, std::move(cfg), std::move(user), bindings,
-                   queue);
+                   queue, contacts, subs);
 }
 
 } // namespace ivm::actors

@@ -45,10 +45,13 @@ struct client_config {
 };
 
 /// Spawns the client actor of user `ext` with its stored bindings and the
-/// head of its message queue (both as read from storage).
+/// head of its message queue, contact list and subscriptions (as read from
+/// storage).
 client_actor spawn_client(caf::actor_system& sys,
                           std::shared_ptr<const client_config> cfg,
                           storage::records::account user,
-                          const key_values& bindings, const key_values& queue);
+                          const key_values& bindings, const key_values& queue,
+                          const key_values& contacts = {},
+                          const key_values& subs = {});
 
 } // namespace ivm::actors

@@ -26,40 +26,55 @@ std::string strip_brackets(const std::string& host) {
 
 } // namespace
 
+std::optional<std::pair<sip_flow, net::endpoint>>
+reach(const std::string& contact, std::uint8_t transport,
+      const net::endpoint& source, const std::optional<sip_flow>& flow) {
+  auto uri = sip::parse_uri(contact);
+  if (!uri || !uri->is_sip())
+    return std::nullopt;
+  auto kind = static_cast<sip_transport_kind>(transport);
+  if (kind == sip_transport_kind::udp) {
+    net::endpoint dest;
+    auto host = strip_brackets(uri->host);
+    if (sip::is_ipv4_address(host) || sip::is_ipv6_address(host))
+      dest = net::endpoint{host, uri->port.value_or(5060)};
+    else
+      dest = source; // a name we would have to resolve: use the source
+    if (dest.host.empty() || dest.port == 0)
+      return std::nullopt;
+    return std::pair{sip_flow{sip_transport_kind::udp, 0, source}, dest};
+  }
+  if (!flow)
+    return std::nullopt; // the connection is gone (no outbound connections)
+  return std::pair{*flow, flow->remote};
+}
+
+std::string make_via(const client_config& cfg, sip_transport_kind kind) {
+  const auto& self_ep = kind == sip_transport_kind::udp   ? cfg.udp_self
+                        : kind == sip_transport_kind::tcp ? cfg.tcp_self
+                                                          : cfg.tls_self;
+  return "SIP/2.0/" + std::string{to_string(kind)} + " " +
+         net::to_string(self_ep) + ";branch=z9hG4bK" + sip::core::random_tag() +
+         ";rport";
+}
+
 std::optional<outgoing>
 make_outgoing(const client_config& cfg, const storage::records::account& user,
               const storage::records::queued_message& msg,
               const std::string& contact, std::uint8_t transport,
               const net::endpoint& source,
               const std::optional<sip_flow>& flow) {
-  auto uri = sip::parse_uri(contact);
-  if (!uri || !uri->is_sip())
+  auto where = reach(contact, transport, source, flow);
+  if (!where)
     return std::nullopt;
   outgoing out;
   auto kind = static_cast<sip_transport_kind>(transport);
-  const net::endpoint* self_ep = &cfg.udp_self;
-  if (kind == sip_transport_kind::udp) {
-    out.flow = sip_flow{sip_transport_kind::udp, 0, source};
-    auto host = strip_brackets(uri->host);
-    if (sip::is_ipv4_address(host) || sip::is_ipv6_address(host))
-      out.dest = net::endpoint{host, uri->port.value_or(5060)};
-    else
-      out.dest = source; // a name we would have to resolve: use the source
-    if (out.dest.host.empty() || out.dest.port == 0)
-      return std::nullopt;
-  } else {
-    if (!flow)
-      return std::nullopt; // the connection is gone (no outbound connections)
-    out.flow = *flow;
-    out.dest = flow->remote;
-    self_ep = kind == sip_transport_kind::tls ? &cfg.tls_self : &cfg.tcp_self;
-  }
+  out.flow = where->first;
+  out.dest = where->second;
   auto& r = out.request;
   r.method = "MESSAGE";
   r.request_uri = contact;
-  r.add("Via", "SIP/2.0/" + std::string{to_string(kind)} + " " +
-                   net::to_string(*self_ep) + ";branch=z9hG4bK" +
-                   sip::core::random_tag() + ";rport");
+  r.add("Via", make_via(cfg, kind));
   r.add("Max-Forwards", "70");
   r.add("From", msg.from + ";tag=" + sip::core::random_tag());
   auto to =

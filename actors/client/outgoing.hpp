@@ -16,6 +16,17 @@ struct outgoing {
   net::endpoint dest;
 };
 
+/// Where to send a request to a device known by its Contact `contact`, the
+/// transport and source address of its REGISTER or SUBSCRIBE, and its
+/// connection (TCP/TLS): UDP goes to the contact's address when it is an IP
+/// literal, else to the source; TCP/TLS needs the connection.
+std::optional<std::pair<sip_flow, net::endpoint>>
+reach(const std::string& contact, std::uint8_t transport,
+      const net::endpoint& source, const std::optional<sip_flow>& flow);
+
+/// A fresh top Via for a request the box sends over `kind`.
+std::string make_via(const client_config& cfg, sip_transport_kind kind);
+
 /// Builds the delivery of `msg` to the device registered as `contact` (RFC
 /// 3428 §4): Request-URI the contact, From the original sender, To the
 /// recipient's address, Call-ID the message id (stable across attempts),

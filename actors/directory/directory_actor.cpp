@@ -7,6 +7,8 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "appliance/common/log.hpp"
 #include "appliance/directory/intake.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
@@ -47,6 +49,44 @@ void answer(
       make_answer(t, code, reason, headers, self->state.cfg.clients->server));
 }
 
+// The last two reads of a client's state, then the spawn.
+template <class Fail>
+void load_presence(pointer self, const std::string& ext,
+                   const storage_actor& storage, const key_values& bindings,
+                   const key_values& queue, Fail fail) {
+  self->request(storage, caf::infinite, atoms::scan_atom::value,
+                storage::family::contacts,
+                storage::records::contacts_prefix(ext), std::string{},
+                std::uint64_t{100000})
+      .then(
+          [self, ext, storage, bindings, queue,
+           fail](const key_values& contacts) {
+            self->request(storage, caf::infinite, atoms::scan_atom::value,
+                          storage::family::subscriptions,
+                          storage::records::subscription_prefix(ext),
+                          std::string{}, std::uint64_t{100000})
+                .then(
+                    [self, ext, bindings, queue,
+                     contacts](const key_values& subs) {
+                      auto& st = self->state;
+                      auto user = st.dir.by_extension(ext);
+                      auto pending = std::move(st.loading[ext]);
+                      st.loading.erase(ext);
+                      if (!user)
+                        return; // deleted meanwhile
+                      auto c =
+                          spawn_client(self->system(), st.cfg.clients, *user,
+                                       bindings, queue, contacts, subs);
+                      self->link_to(c); // clients stop with the directory
+                      st.clients.emplace(ext, c);
+                      for (auto& fn : pending)
+                        fn(c);
+                    },
+                    fail);
+          },
+          fail);
+}
+
 // Runs `fn` with the client actor of `ext`, loading it first when needed.
 void with_client(pointer self, const std::string& ext, client_fn fn) {
   auto& st = self->state;
@@ -75,19 +115,9 @@ void with_client(pointer self, const std::string& ext, client_fn fn) {
                           storage::records::message_prefix(ext), std::string{},
                           std::uint64_t{10000})
                 .then(
-                    [self, ext, bindings](const key_values& queue) {
-                      auto& st = self->state;
-                      auto user = st.dir.by_extension(ext);
-                      auto pending = std::move(st.loading[ext]);
-                      st.loading.erase(ext);
-                      if (!user)
-                        return; // deleted meanwhile
-                      auto c = spawn_client(self->system(), st.cfg.clients,
-                                            *user, bindings, queue);
-                      self->link_to(c); // clients stop with the directory
-                      st.clients.emplace(ext, c);
-                      for (auto& fn : pending)
-                        fn(c);
+                    [self, ext, bindings, storage,
+                     fail](const key_values& queue) {
+                      load_presence(self, ext, storage, bindings, queue, fail);
                     },
                     fail);
           },
@@ -145,39 +175,69 @@ void on_register(pointer self, sip_task& t) {
   });
 }
 
-void on_message(pointer self, sip_task& t) {
+// Who sent `t`: the From user, trusted over a connection that user
+// registered on, else checked by digest (`proxy`: 407, else 401). Null after
+// answering the request.
+const directory::account* identify(pointer self, const sip_task& t,
+                                   bool proxy) {
   auto& st = self->state;
   const auto& req = t.in.msg;
   auto from = sip::parse_name_addr(req.value_of("From"));
   if (!from || !from->uri.is_sip()) {
     answer(self, t, 400, "From must be a SIP URI");
-    return;
+    return nullptr;
   }
   auto claimed = st.dir.resolve(user_of(from->uri)).user;
-  const directory::account* sender = nullptr;
   if (t.in.flow.kind != sip_transport_kind::udp) {
     auto it = st.trusted.find(flow_key(t.in.flow));
     if (it != st.trusted.end() && claimed && claimed->extension == it->second)
-      sender = claimed;
+      return claimed;
   }
-  if (!sender) {
-    auto out = st.auth->check(req, true, st.dir, source_host(t),
-                              std::chrono::system_clock::now());
-    if (!out.user) {
-      if (out.banned_now)
-        st.log->warn("blocking {} after repeated authentication failures",
-                     t.in.flow.remote.host);
-      answer(self, t, out.code, out.reason, out.headers);
-      return;
-    }
-    if (out.user != claimed) {
-      answer(self, t, 403, "Forbidden"); // From is not who authenticated
-      return;
-    }
-    sender = out.user;
+  auto out = st.auth->check(req, proxy, st.dir, source_host(t),
+                            std::chrono::system_clock::now());
+  if (!out.user) {
+    if (out.banned_now)
+      st.log->warn("blocking {} after repeated authentication failures",
+                   t.in.flow.remote.host);
+    answer(self, t, out.code, out.reason, out.headers);
+    return nullptr;
   }
+  if (out.user != claimed) {
+    answer(self, t, 403, "Forbidden"); // From is not who authenticated
+    return nullptr;
+  }
+  return out.user;
+}
+
+/// The box's service address: text commands ("status away", "accept 202").
+constexpr std::string_view service_user = "ivm";
+
+void on_command(pointer self, sip_task& t, const directory::account& sender) {
+  auto& st = self->state;
+  auto intake = directory::make_intake(t.in.msg, sender, st.dir.realm(),
+                                       st.cfg.max_message_body);
+  if (intake.code != 0) {
+    answer(self, t, intake.code, intake.reason, intake.headers);
+    return;
+  }
+  auto text = intake.msg.body;
+  with_client(self, sender.extension, [self, t, text](const client_actor& c) {
+    self->send(c, atoms::command_atom::value, t, text);
+  });
+}
+
+void on_message(pointer self, sip_task& t) {
+  auto& st = self->state;
+  const auto& req = t.in.msg;
+  const auto* sender = identify(self, t, true);
+  if (!sender)
+    return;
   auto ruri = sip::parse_uri(req.request_uri);
   auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
+  if (!target.user && !target.grp && ruri && user_of(*ruri) == service_user) {
+    on_command(self, t, *sender);
+    return;
+  }
   if ((!target.user || !target.user->enabled) && !target.grp) {
     answer(self, t, 404, "Not Found");
     return;
@@ -229,7 +289,215 @@ void on_message(pointer self, sip_task& t) {
   }
 }
 
+// A new INVITE to a user (RFC 3261 §16): the caller authenticates (407),
+// the callee's client actor picks the devices to ring.
+void on_invite(pointer self, sip_task& t) {
+  auto& st = self->state;
+  // Unknown numbers get 404 before any challenge, as from a PBX (and as
+  // for every other request to a user the box does not have).
+  auto ruri = sip::parse_uri(t.in.msg.request_uri);
+  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
+  if (!target.user || !target.user->enabled) {
+    answer(self, t, 404, "Not Found");
+    return;
+  }
+  const auto* caller = identify(self, t, true);
+  if (!caller)
+    return;
+  auto caller_ext = caller->extension;
+  with_client(self, target.user->extension,
+              [self, t, caller_ext](const client_actor& c) {
+                self->send(c, atoms::proxy_atom::value, t, caller_ext);
+              });
+}
+
+// SUBSCRIBE and PUBLISH to a user: the presentity's client actor decides.
+void on_presence(pointer self, sip_task& t) {
+  auto& st = self->state;
+  const auto* who = identify(self, t, false);
+  if (!who)
+    return;
+  auto ruri = sip::parse_uri(t.in.msg.request_uri);
+  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
+  if (!target.user || !target.user->enabled) {
+    answer(self, t, 404, "Not Found");
+    return;
+  }
+  auto ext = who->extension;
+  auto display = who->display_name;
+  with_client(self, target.user->extension,
+              [self, t, ext, display](const client_actor& c) {
+                self->send(c, atoms::presence_atom::value, t, ext, display);
+              });
+}
+
 void next_admin(pointer self);
+
+void json_reply(net::http_responder& respond, int status,
+                const nlohmann::json& body) {
+  respond(net::http_response{status,
+                             "application/json",
+                             status == 204 ? std::string{} : body.dump(),
+                             {}});
+}
+
+nlohmann::json json_error(std::string text) {
+  return nlohmann::json{{"error", std::move(text)}};
+}
+
+// /api/v1/users/{owner}/contacts[/{other}] (docs/admin-api.md, Contacts).
+void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
+                       const std::string& other) {
+  auto& st = self->state;
+  const auto& method = ex.request.method;
+  auto* user = st.dir.by_extension(owner);
+  if (!user) {
+    json_reply(ex.respond, 404, json_error("no such user: " + owner));
+    return;
+  }
+  auto name_of = [self](const std::string& ext) {
+    auto* a = self->state.dir.by_extension(ext);
+    return a ? a->display_name : std::string{};
+  };
+  if (method == "GET" && other.empty()) {
+    auto respond = ex.respond;
+    with_client(self, owner, [self, respond, name_of](const client_actor& c) {
+      self->request(c, caf::infinite, atoms::contacts_atom::value)
+          .then(
+              [respond, name_of](const std::string& text) mutable {
+                auto contacts = nlohmann::json::array();
+                auto watchers = nlohmann::json::array();
+                std::size_t pos = 0;
+                while (pos < text.size()) {
+                  auto nl = text.find('\n', pos);
+                  auto line = text.substr(pos, nl - pos);
+                  pos = nl == std::string::npos ? text.size() : nl + 1;
+                  if (line.size() < 3)
+                    continue;
+                  auto rest = line.substr(2);
+                  if (line[0] == 'c') {
+                    contacts.push_back(
+                        {{"extension", rest}, {"display_name", name_of(rest)}});
+                  } else if (line[0] == 'w') {
+                    auto sp = rest.find(' ');
+                    auto ext = rest.substr(0, sp);
+                    auto state =
+                        sp == std::string::npos ? "0" : rest.substr(sp + 1);
+                    watchers.push_back({{"extension", ext},
+                                        {"display_name", name_of(ext)},
+                                        {"state", state == "1"   ? "allowed"
+                                                  : state == "2" ? "declined"
+                                                                 : "pending"}});
+                  }
+                }
+                json_reply(respond, 200,
+                           {{"contacts", contacts}, {"watchers", watchers}});
+              },
+              [respond](const caf::error&) mutable {
+                json_reply(respond, 500,
+                           json_error("contact list unavailable"));
+              });
+    });
+    return;
+  }
+  std::string target = other;
+  if (method == "POST" && other.empty()) {
+    auto body = nlohmann::json::parse(ex.request.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      json_reply(ex.respond, 400, json_error("body must be a JSON object"));
+      return;
+    }
+    if (!body.contains("extension") || !body["extension"].is_string()) {
+      json_reply(ex.respond, 422,
+                 {{"error", "extension is required"}, {"field", "extension"}});
+      return;
+    }
+    target = body["extension"].get<std::string>();
+    if (!st.dir.by_extension(target) || target == owner) {
+      json_reply(
+          ex.respond, 422,
+          {{"error", target == owner ? "a user cannot be their own contact"
+                                     : "no such user: " + target},
+           {"field", "extension"}});
+      return;
+    }
+  } else if (!(method == "DELETE" && !other.empty())) {
+    json_reply(ex.respond, 405, json_error("method not allowed"));
+    return;
+  }
+  bool add = method == "POST";
+  auto respond = ex.respond;
+  auto storage = st.cfg.clients->storage;
+  auto key = storage::records::contact_key(owner, target);
+  self->request(storage, caf::infinite, caf::get_atom::value,
+                storage::family::contacts, key)
+      .then(
+          [self, respond, storage, owner, target, add,
+           name_of](const optional_string& existing) mutable {
+            if (!add && !existing) {
+              json_reply(respond, 404,
+                         json_error(target + " is not a contact of " + owner));
+              return;
+            }
+            auto now = directory::unix_now();
+            storage::write_batch b;
+            if (add) {
+              b.put(storage::family::contacts,
+                    storage::records::contact_key(owner, target),
+                    storage::records::encode(
+                        storage::records::contact_entry{now}));
+              b.put(storage::family::contacts,
+                    storage::records::watcher_key(target, owner),
+                    storage::records::encode(storage::records::watcher_entry{
+                        storage::records::watch_state::allowed, now}));
+            } else {
+              b.del(storage::family::contacts,
+                    storage::records::contact_key(owner, target));
+              b.del(storage::family::contacts,
+                    storage::records::watcher_key(target, owner));
+            }
+            bool existed = existing.has_value();
+            self->request(storage, caf::infinite, caf::put_atom::value, b)
+                .then(
+                    [self, respond, owner, target, add, existed,
+                     name_of](caf::ok_atom) mutable {
+                      std::int32_t c_state = add ? 0 : -1;
+                      std::int32_t w_state =
+                          add ? static_cast<std::int32_t>(
+                                    storage::records::watch_state::allowed)
+                              : -1;
+                      with_client(
+                          self, owner,
+                          [self, target, c_state](const client_actor& c) {
+                            self->send(c, atoms::contacts_atom::value,
+                                       std::string{"c"}, target, c_state);
+                          });
+                      with_client(
+                          self, target,
+                          [self, owner, w_state](const client_actor& c) {
+                            self->send(c, atoms::contacts_atom::value,
+                                       std::string{"w"}, owner, w_state);
+                          });
+                      self->state.log->info("contact {} {} {}", target,
+                                            add ? "added to" : "removed from",
+                                            owner);
+                      if (!add)
+                        json_reply(respond, 204, {});
+                      else
+                        json_reply(respond, existed ? 200 : 201,
+                                   {{"extension", target},
+                                    {"display_name", name_of(target)}});
+                    },
+                    [respond](const caf::error&) mutable {
+                      json_reply(
+                          respond, 500,
+                          json_error("storage failure: nothing changed"));
+                    });
+          },
+          [respond](const caf::error&) mutable {
+            json_reply(respond, 500, json_error("storage failure"));
+          });
+}
 
 void on_admin(pointer self, http_exchange ex) {
   auto& st = self->state;
@@ -238,6 +506,22 @@ void on_admin(pointer self, http_exchange ex) {
     return;
   }
   auto path = ex.request.target.substr(0, ex.request.target.find('?'));
+  {
+    static const std::string users = "/api/v1/users/";
+    auto pos = path.find("/contacts");
+    if (path.rfind(users, 0) == 0 && pos != std::string::npos &&
+        pos > users.size()) {
+      auto owner = path.substr(users.size(), pos - users.size());
+      auto rest = path.substr(pos + 9);
+      if (owner.find('/') == std::string::npos &&
+          (rest.empty() || (rest[0] == '/' && rest.size() > 1 &&
+                            rest.find('/', 1) == std::string::npos))) {
+        on_contacts_admin(self, std::move(ex), owner,
+                          rest.empty() ? std::string{} : rest.substr(1));
+        return;
+      }
+    }
+  }
   auto now = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::seconds>(
           std::chrono::system_clock::now().time_since_epoch())
@@ -313,8 +597,20 @@ directory_actor::behavior_type directory_impl(pointer self,
           on_register(self, t);
         else if (t.in.msg.method == "MESSAGE")
           on_message(self, t);
+        else if (t.in.msg.method == "INVITE")
+          on_invite(self, t);
+        else if (t.in.msg.method == "SUBSCRIBE" || t.in.msg.method == "PUBLISH")
+          on_presence(self, t);
         else
           answer(self, t, 501, "Not Implemented");
+      },
+      [self](atoms::dialog_atom, const std::string& ext,
+             const sip::proxy::dialog_view& v) {
+        if (!self->state.dir.by_extension(ext))
+          return;
+        with_client(self, ext, [self, v](const client_actor& c) {
+          self->send(c, atoms::dialog_atom::value, v);
+        });
       },
       [self](atoms::notify_atom, const std::string& ext,
              const storage::records::queued_message& msg) {
@@ -342,7 +638,9 @@ std::vector<std::string> users_with_messages(storage::store& db,
   for (auto& [ext, _] : dir.accounts()) {
     auto rows = db.scan(storage::family::messages,
                         storage::records::message_prefix(ext), {}, 1);
-    if (rows && !rows->empty())
+    auto subs = db.scan(storage::family::subscriptions,
+                        storage::records::subscription_prefix(ext), {}, 1);
+    if ((rows && !rows->empty()) || (subs && !subs->empty()))
       out.push_back(ext);
   }
   return out;

@@ -31,7 +31,8 @@ directory_actor spawn_directory(caf::actor_system& sys, directory_config cfg,
 directory::directory load_directory(storage::store& db,
                                     const std::string& realm);
 
-/// The users of `dir` with at least one queued message (one seek each).
+/// The users of `dir` with at least one queued message or subscription
+/// (their client actors start at once: delivery and NOTIFYs resume).
 std::vector<std::string> users_with_messages(storage::store& db,
                                              const directory::directory& dir);
 

@@ -111,10 +111,16 @@ void start_sip(pointer self) {
   rc.timers = st.res.sip_timers;
   rc.out = out;
   rc.metrics = st.res.metrics;
-  if (st.res.sip_udp)
+  if (st.res.sip_udp) {
     rc.self.push_back(st.res.sip_udp->local_endpoint());
-  if (st.res.sip_tls)
+    rc.udp_self = st.res.sip_udp->local_endpoint();
+  }
+  if (st.res.sip_tcp)
+    rc.tcp_self = st.res.sip_tcp->local_endpoint();
+  if (st.res.sip_tls) {
     rc.self.push_back(st.res.sip_tls->local_endpoint());
+    rc.tls_self = st.res.sip_tls->local_endpoint();
+  }
   for (std::size_t i = 0; i < std::max<std::size_t>(1, st.res.sip_shards); ++i)
     st.sip_routers.push_back(spawn_sip_router(self->system(), rc));
   if (clients)

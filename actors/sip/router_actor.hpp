@@ -39,6 +39,14 @@ struct sip_router_config {
   std::shared_ptr<metrics::registry> metrics;
   /// Registrar and messaging (when `uas.directory`).
   directory_actor directory;
+  /// The listening sockets, for the Via and Record-Route of proxied
+  /// requests (RFC 3261 §16.6).
+  net::endpoint udp_self;
+  net::endpoint tcp_self;
+  net::endpoint tls_self;
+  /// How long a proxied INVITE may ring before the box gives up on it
+  /// (Timer C, RFC 3261 §16.8: more than 3 minutes).
+  std::chrono::seconds invite_timeout{181};
 };
 
 sip_router_actor spawn_sip_router(caf::actor_system& sys,

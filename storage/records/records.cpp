@@ -200,4 +200,147 @@ std::string dedup_prefix(std::string_view extension) {
   return key_prefix({"dedup", extension});
 }
 
+// -- contacts -----------------------------------------------------------------
+
+std::string contacts_prefix(std::string_view owner) {
+  return key_prefix({owner});
+}
+
+std::string contact_key(std::string_view owner, std::string_view other) {
+  return key_join({owner, "c", other});
+}
+
+std::string watcher_key(std::string_view owner, std::string_view watcher) {
+  return key_join({owner, "w", watcher});
+}
+
+std::string status_key(std::string_view owner) {
+  return key_join({owner, "s"});
+}
+
+std::string encode(const contact_entry& x) {
+  record_writer w{1};
+  w.put_u64(x.since_s);
+  return std::move(w).take();
+}
+
+std::string encode(const watcher_entry& x) {
+  record_writer w{1};
+  w.put_u8(static_cast<std::uint8_t>(x.state)).put_u64(x.since_s);
+  return std::move(w).take();
+}
+
+std::string encode(const presence_status& x) {
+  record_writer w{1};
+  w.put_u8(x.status).put_string(x.note);
+  return std::move(w).take();
+}
+
+expected<contact_entry, error> decode_contact(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  contact_entry x;
+  IVM_READ(x.since_s, in.get_u64());
+  return finish(in, std::move(x));
+}
+
+expected<watcher_entry, error> decode_watcher(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  watcher_entry x;
+  std::uint8_t st = 0;
+  IVM_READ(st, in.get_u8());
+  if (st > 2)
+    return unexpected(error{errc::corruption, "bad watcher state"});
+  x.state = static_cast<watch_state>(st);
+  IVM_READ(x.since_s, in.get_u64());
+  return finish(in, std::move(x));
+}
+
+expected<presence_status, error> decode_status(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  presence_status x;
+  IVM_READ(x.status, in.get_u8());
+  IVM_READ(x.note, in.get_string());
+  return finish(in, std::move(x));
+}
+
+// -- subscriptions ------------------------------------------------------------
+
+std::string subscription_key(std::string_view presentity,
+                             std::string_view call_id,
+                             std::string_view local_tag) {
+  return key_join({presentity, call_id, local_tag});
+}
+
+std::string subscription_prefix(std::string_view presentity) {
+  return key_prefix({presentity});
+}
+
+std::string encode(const subscription_record& x) {
+  record_writer w{1};
+  w.put_string(x.call_id)
+      .put_string(x.local_tag)
+      .put_string(x.remote_tag)
+      .put_string(x.local_party)
+      .put_string(x.remote_party)
+      .put_string(x.remote_target)
+      .put_u32(static_cast<std::uint32_t>(x.route_set.size()));
+  for (auto& r : x.route_set)
+    w.put_string(r);
+  w.put_u32(x.local_cseq)
+      .put_u32(x.remote_cseq)
+      .put_string(x.package)
+      .put_string(x.event_id)
+      .put_u64(x.expires_at)
+      .put_u8(x.state)
+      .put_u8(x.reason)
+      .put_string(x.watcher)
+      .put_u8(x.transport)
+      .put_string(x.source)
+      .put_u32(x.version)
+      .put_u64(x.created_s);
+  return std::move(w).take();
+}
+
+expected<subscription_record, error>
+decode_subscription(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  subscription_record x;
+  IVM_READ(x.call_id, in.get_string());
+  IVM_READ(x.local_tag, in.get_string());
+  IVM_READ(x.remote_tag, in.get_string());
+  IVM_READ(x.local_party, in.get_string());
+  IVM_READ(x.remote_party, in.get_string());
+  IVM_READ(x.remote_target, in.get_string());
+  std::uint32_t routes = 0;
+  IVM_READ(routes, in.get_u32());
+  if (routes > 64)
+    return unexpected(error{errc::corruption, "too many routes"});
+  for (std::uint32_t i = 0; i < routes; ++i) {
+    std::string r;
+    IVM_READ(r, in.get_string());
+    x.route_set.push_back(std::move(r));
+  }
+  IVM_READ(x.local_cseq, in.get_u32());
+  IVM_READ(x.remote_cseq, in.get_u32());
+  IVM_READ(x.package, in.get_string());
+  IVM_READ(x.event_id, in.get_string());
+  IVM_READ(x.expires_at, in.get_u64());
+  IVM_READ(x.state, in.get_u8());
+  IVM_READ(x.reason, in.get_u8());
+  IVM_READ(x.watcher, in.get_string());
+  IVM_READ(x.transport, in.get_u8());
+  IVM_READ(x.source, in.get_string());
+  IVM_READ(x.version, in.get_u32());
+  IVM_READ(x.created_s, in.get_u64());
+  return finish(in, std::move(x));
+}
+
 } // namespace ivm::storage::records

@@ -97,4 +97,79 @@ std::string request_identity(std::string_view from_tag,
 std::string dedup_key(std::string_view extension, std::string_view identity);
 std::string dedup_prefix(std::string_view extension);
 
+// -- contact lists and presence (family `contacts`) ---------------------------
+
+/// What a user answered to someone who wants to watch their presence.
+enum class watch_state : std::uint8_t {
+  pending = 0,
+  allowed = 1,
+  declined = 2
+};
+
+/// One entry of a user's contact list (key `contact_key(owner, other)`):
+/// `other`'s presence is shown to `owner`.
+struct contact_entry {
+  std::uint64_t since_s = 0;
+};
+
+/// Whether `watcher` may see `owner`'s presence (key
+/// `watcher_key(owner, watcher)`).
+struct watcher_entry {
+  watch_state state = watch_state::pending;
+  std::uint64_t since_s = 0;
+};
+
+/// The status a user set (text command, console): `presence::user_status`
+/// as a number, and the note (key `status_key(owner)`).
+struct presence_status {
+  std::uint8_t status = 0;
+  std::string note;
+};
+
+std::string contacts_prefix(std::string_view owner); ///< everything of owner
+std::string contact_key(std::string_view owner, std::string_view other);
+std::string watcher_key(std::string_view owner, std::string_view watcher);
+std::string status_key(std::string_view owner);
+std::string encode(const contact_entry& x);
+std::string encode(const watcher_entry& x);
+std::string encode(const presence_status& x);
+expected<contact_entry, error> decode_contact(std::string_view bytes);
+expected<watcher_entry, error> decode_watcher(std::string_view bytes);
+expected<presence_status, error> decode_status(std::string_view bytes);
+
+// -- subscriptions (family `subscriptions`) -----------------------------------
+
+/// A SUBSCRIBE dialog the box serves as notifier (RFC 6665), key
+/// `subscription_key(presentity, call_id, local_tag)`: the fields of
+/// `sip::events::subscription_data` plus how to reach the subscriber.
+struct subscription_record {
+  std::string call_id;
+  std::string local_tag;
+  std::string remote_tag;
+  std::string local_party;
+  std::string remote_party;
+  std::string remote_target;
+  std::vector<std::string> route_set;
+  std::uint32_t local_cseq = 0;
+  std::uint32_t remote_cseq = 0;
+  std::string package;
+  std::string event_id;
+  std::uint64_t expires_at = 0;
+  std::uint8_t state = 0;  ///< sub_state
+  std::uint8_t reason = 0; ///< term_reason
+  std::string watcher;     ///< subscriber's extension
+  std::uint8_t transport = 0;
+  std::string source;        ///< "ip:port" the SUBSCRIBE came from
+  std::uint32_t version = 0; ///< documents sent (dialog-info, winfo)
+  std::uint64_t created_s = 0;
+};
+
+std::string subscription_key(std::string_view presentity,
+                             std::string_view call_id,
+                             std::string_view local_tag);
+std::string subscription_prefix(std::string_view presentity);
+std::string encode(const subscription_record& x);
+expected<subscription_record, error>
+decode_subscription(std::string_view bytes);
+
 } // namespace ivm::storage::records

@@ -70,17 +70,21 @@ bool accepts_sdp(const message& req) {
   return false;
 }
 
-std::vector<std::string> unsupported_tags(const message& req) {
+std::vector<std::string> unsupported_tags(const message& req, bool proxied) {
   std::vector<std::string> out;
   if (req.method == "ACK" || req.method == "CANCEL")
     return out; // §8.2.2.3
-  for (auto name : {"Require", "Proxy-Require"})
+  for (auto name : {"Require", "Proxy-Require"}) {
+    if (proxied && std::string_view{name} == "Require")
+      continue; // §16.3: Require is for the UAS
+
     for (auto v : req.values(name)) {
       std::string tag{v};
       if (!tag.empty() && !supported_option(tag) &&
           std::find(out.begin(), out.end(), tag) == out.end())
         out.push_back(tag);
     }
+  }
   return out;
 }
 
@@ -88,7 +92,8 @@ std::vector<std::string> unsupported_tags(const message& req) {
 
 const std::string& allow_header(const uas_config& cfg) {
   static const std::string basic = "OPTIONS, ACK, CANCEL";
-  static const std::string full = "OPTIONS, ACK, CANCEL, REGISTER, MESSAGE";
+  static const std::string full = "OPTIONS, ACK, CANCEL, REGISTER, MESSAGE, "
+                                  "SUBSCRIBE, PUBLISH, INVITE, BYE";
   return cfg.directory ? full : basic;
 }
 
@@ -119,8 +124,11 @@ std::optional<uas_answer> decide(const message& req, const uas_config& cfg) {
         return uas_answer{483, "Too Many Hops", {}}; // RFC 3261 §16.3
     }
   }
+  bool to_local_user = cfg.directory && ruri->is_sip() && ruri->has_user &&
+                       is_local_host(*ruri, cfg);
+  bool proxied = to_local_user && req.method == "INVITE";
   // 420 (RFC 3261 §8.2.2.3, RFC 4475 §3.3.5).
-  if (auto tags = unsupported_tags(req); !tags.empty()) {
+  if (auto tags = unsupported_tags(req, proxied); !tags.empty()) {
     std::string list;
     for (auto& t : tags)
       list += (list.empty() ? "" : ", ") + t;
@@ -138,9 +146,12 @@ std::optional<uas_answer> decide(const message& req, const uas_config& cfg) {
         406,
         "Not Acceptable",
         {{"Warning", "399 ivm \"only application/sdp answers\""}}};
-  if (cfg.directory && !for_box && req.method == "MESSAGE" && ruri->is_sip() &&
-      ruri->has_user && is_local_host(*ruri, cfg))
+  if (to_local_user && req.method == "MESSAGE")
     return uas_answer{0, {}, {}, service::messaging};
+  if (to_local_user && (req.method == "SUBSCRIBE" || req.method == "PUBLISH"))
+    return uas_answer{0, {}, {}, service::presence};
+  if (proxied)
+    return uas_answer{0, {}, {}, service::proxy};
   if (!for_box)
     return uas_answer{404, "Not Found", {}};
   if (!implemented(req.method, cfg))

@@ -28,6 +28,8 @@ enum class service : std::uint8_t {
   none,      ///< `uas_answer` is the answer
   registrar, ///< REGISTER to the box's domain (RFC 3261 §10)
   messaging, ///< MESSAGE to a user of the box (RFC 3428)
+  presence,  ///< SUBSCRIBE/PUBLISH to a user of the box (RFC 6665, 3903)
+  proxy,     ///< a new INVITE to a user of the box (RFC 3261 §16)
 };
 
 /// What the box answers to a request it handles itself.
@@ -56,7 +58,9 @@ bool is_known_method(const std::string& method);
 /// it does not have, 200 for OPTIONS to the box (with Allow, Accept,
 /// Supported). With `cfg.directory`, REGISTER to the box and MESSAGE to a
 /// user at the box's domain are delegated (`uas_answer::delegate`) after the
-/// checks. Returns nullopt for ACK (never answered).
+/// checks, and so are SUBSCRIBE/PUBLISH to a user (presence) and a new
+/// INVITE to a user (proxy; only Proxy-Require is checked for it, RFC 3261
+/// §16.3). Returns nullopt for ACK (never answered).
 std::optional<uas_answer> decide(const message& request, const uas_config& cfg);
 
 /// Builds the response message for `answer` (RFC 3261 §8.2.6), adding a To

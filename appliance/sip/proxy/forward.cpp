@@ -67,7 +67,12 @@ bool proxy_identity::is_me(const uri& u) const {
 }
 
 std::string proxy_identity::record_route() const {
-  return "<sip:" + host + ':' + std::to_string(port) + ";lr>";
+  std::string param;
+  if (iequals(transport, "TCP"))
+    param = ";transport=tcp";
+  else if (iequals(transport, "TLS"))
+    param = ";transport=tls";
+  return "<sip:" + host + ':' + std::to_string(port) + param + ";lr>";
 }
 
 expected<message, proxy_error> preprocess_route(message req,
@@ -108,7 +113,8 @@ expected<message, proxy_error> preprocess_route(message req,
 expected<message, proxy_error> prepare_forward(const message& req,
                                                std::string_view target,
                                                const proxy_identity& me,
-                                               std::string_view branch) {
+                                               std::string_view branch,
+                                               const proxy_identity* inbound) {
   // Step 1: copy (with §16.4 preprocessing).
   auto pre = preprocess_route(req, me);
   if (!pre)
@@ -129,8 +135,11 @@ expected<message, proxy_error> prepare_forward(const message& req,
     out.add("Max-Forwards", "70");
   }
   // Step 4: Record-Route, so that in-dialog requests come through us.
-  if (creates_dialog(out))
+  if (creates_dialog(out)) {
+    if (inbound && !iequals(inbound->transport, me.transport))
+      out.push_front("Record-Route", inbound->record_route());
     out.push_front("Record-Route", me.record_route());
+  }
   // Step 8: our Via on top.
   out.push_front("Via", "SIP/2.0/" + me.transport + ' ' + me.host + ':' +
                             std::to_string(me.port) +
@@ -176,6 +185,22 @@ expected<message, proxy_error> process_response(message resp,
   if (resp.count(header_id::via) == 0)
     return unexpected(fail(proxy_errc::for_us, 0, "No Via left"));
   return resp;
+}
+
+message make_ack(const message& inv, const message& resp) {
+  auto out = message::make_request("ACK", inv.request_uri);
+  auto vias = inv.values("Via");
+  if (!vias.empty())
+    out.add("Via", std::string{vias.front()});
+  for (auto* r : inv.find_all("Route"))
+    out.add("Route", r->value);
+  out.add("Max-Forwards", "70");
+  out.add("From", std::string{inv.value_of("From")});
+  out.add("To", std::string{resp.value_of("To")});
+  out.add("Call-ID", std::string{inv.value_of("Call-ID")});
+  auto seq = parse_cseq(inv.value_of("CSeq"));
+  out.add("CSeq", std::to_string(seq ? seq->number : 0) + " ACK");
+  return out;
 }
 
 message make_cancel(const message& inv) {

@@ -24,7 +24,8 @@ struct proxy_identity {
   /// (5060, or 5061 for sips, when absent).
   bool is_me(const uri& u) const;
 
-  /// "<sip:HOST:PORT;lr>", the Record-Route value (RFC 3261 §16.6 step 4).
+  /// "<sip:HOST:PORT;lr>", the Record-Route value (RFC 3261 §16.6 step 4),
+  /// with ";transport=tcp" or ";transport=tls" for those transports.
   std::string record_route() const;
 };
 
@@ -56,11 +57,19 @@ expected<message, proxy_error> preprocess_route(message req,
 /// empty), Max-Forwards decremented or set to 70 (step 3), our
 /// Record-Route for dialog-creating requests (INVITE, SUBSCRIBE, REFER
 /// without To tag; step 4) and a top Via with our sent-by and `branch`
-/// (step 8). Max-Forwards 0 is an error (`too_many_hops`).
-expected<message, proxy_error> prepare_forward(const message& req,
-                                               std::string_view target,
-                                               const proxy_identity& me,
-                                               std::string_view branch);
+/// (step 8). Max-Forwards 0 is an error (`too_many_hops`). When the request
+/// came in over another transport (`inbound`), two Record-Route values are
+/// added (RFC 5658): the inbound one first, `me` on top, so each side
+/// routes back over its own transport.
+expected<message, proxy_error>
+prepare_forward(const message& req, std::string_view target,
+                const proxy_identity& me, std::string_view branch,
+                const proxy_identity* inbound = nullptr);
+
+/// The ACK for a 300-699 response to a forwarded INVITE (RFC 3261
+/// §17.1.1.3): Request-URI, Call-ID, From, CSeq number and the top Via of
+/// the INVITE, To of the response, the INVITE's Route headers, no body.
+message make_ack(const message& forwarded_invite, const message& response);
 
 /// Removes this proxy's top Via value from a response received from
 /// downstream (RFC 3261 §16.7 step 3). `not_ours` when the top Via is

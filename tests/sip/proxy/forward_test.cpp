@@ -186,3 +186,46 @@ TEST(proxy_forward, aor_at_our_domain_is_not_a_strict_route) {
   EXPECT_EQ(pre->request_uri, "sip:202@box.example");
   EXPECT_EQ(pre->count("Route"), 1u);
 }
+
+// RFC 5658: a request changing transport gets two Record-Route values, the
+// callee-facing one on top; each carries its transport.
+TEST(proxy_forward, transport_change_double_record_routes) {
+  auto out_id = me();
+  out_id.transport = "TCP";
+  auto in_id = me();
+  auto out =
+      prepare_forward(req(invite_text), "", out_id, "z9hG4bK-p3", &in_id);
+  ASSERT_TRUE(out);
+  auto rr = out->values("Record-Route");
+  ASSERT_EQ(rr.size(), 2u);
+  EXPECT_EQ(rr[0], "<sip:192.0.2.1:5060;transport=tcp;lr>");
+  EXPECT_EQ(rr[1], "<sip:192.0.2.1:5060;lr>");
+  auto same =
+      prepare_forward(req(invite_text), "", in_id, "z9hG4bK-p4", &in_id);
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->values("Record-Route").size(), 1u);
+}
+
+// RFC 3261 §17.1.1.3: the ACK of a failure response.
+TEST(proxy_forward, ack_for_failure_response) {
+  auto fwd = prepare_forward(req(invite_text), "sip:202@192.0.2.9:5062", me(),
+                             "z9hG4bK-p5");
+  ASSERT_TRUE(fwd);
+  auto busy = req("SIP/2.0 486 Busy Here\r\n"
+                  "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-p5\r\n"
+                  "Via: SIP/2.0/UDP 192.0.2.7:5070;branch=z9hG4bK-a\r\n"
+                  "From: <sip:201@box.example>;tag=c1\r\n"
+                  "To: <sip:202@box.example>;tag=busy1\r\n"
+                  "Call-ID: call-1\r\nCSeq: 1 INVITE\r\n"
+                  "Content-Length: 0\r\n\r\n");
+  auto ack = make_ack(*fwd, busy);
+  EXPECT_EQ(serialize(ack),
+            "ACK sip:202@192.0.2.9:5062 SIP/2.0\r\n"
+            "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-p5\r\n"
+            "Max-Forwards: 70\r\n"
+            "From: <sip:201@box.example>;tag=c1\r\n"
+            "To: <sip:202@box.example>;tag=busy1\r\n"
+            "Call-ID: call-1\r\n"
+            "CSeq: 1 ACK\r\n"
+            "Content-Length: 0\r\n\r\n");
+}
