@@ -1,6 +1,7 @@
 """Issue 4 interop: a real softphone (baresip, Debian's) registers with
 digest authentication and receives a text message through the box."""
 
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,8 @@ module\t\t\taufile.so
 module_tmp\t\tuuid.so
 module_tmp\t\taccount.so
 module_app\t\tmenu.so
+module_app\t\tcontact.so
+module_app\t\tpresence.so
 audio_player\t\taufile,/dev/null
 audio_source\t\taufile,/dev/null
 audio_alert\t\taufile,/dev/null
@@ -54,6 +57,19 @@ class Baresip(unittest.TestCase):
         with open(os.path.join(self.dir, "accounts"), "w") as f:
             f.write("<sip:202@127.0.0.1:%d>;auth_pass=%s;regint=600\n"
                     % (self.box.sip_port, USERS["202"][1]))
+        # Bob's softphone watches Alice (RFC 3856 subscription, baresip's
+        # presence module); the admin put Alice in Bob's contact list.
+        with open(os.path.join(self.dir, "contacts"), "w") as f:
+            f.write('"Alice" <sip:201@127.0.0.1:%d>;presence=p2p\n'
+                    % self.box.sip_port)
+        with open(os.path.join(self.box.data_dir, "admin.json")) as f:
+            token = json.load(f)["token"]
+        status, _ = self.box.http(
+            "POST", "/api/v1/users/202/contacts",
+            json.dumps({"extension": "201"}).encode(),
+            {"Authorization": "Bearer " + token,
+             "Content-Type": "application/json"})
+        assert status == 201, status
         self.log = open(os.path.join(self.dir, "baresip.log"), "wb")
         self.phone = subprocess.Popen(["baresip", "-f", self.dir],
                                       stdin=subprocess.DEVNULL,
@@ -82,6 +98,38 @@ class Baresip(unittest.TestCase):
         # 200: baresip itself accepted the message (202 would mean stored).
         self.assertEqual(status_of(alice.message("202", "hello baresip")),
                          200)
+
+
+    def phone_log(self):
+        self.log.flush()
+        with open(os.path.join(self.dir, "baresip.log"), "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+        return re.sub(r"\x1b\[[0-9;]*m", "", text)  # its colours
+
+    def test_watches_presence_of_a_contact(self):
+        # baresip subscribes to Alice's presence and gets her state (closed:
+        # no phone registered); then her phone registers and baresip shows
+        # her online.
+        def notifies():
+            _, text = self.box.http("GET", "/metrics")
+            m = re.search(rb"(?m)^ivm_presence_notifies_total (\d+)", text)
+            return int(m.group(1)) if m else 0
+
+        changed = re.compile(r"<sip:201@[^>]*> changed status from (\w+) to "
+                             r"(\w+)")
+        try:
+            wait_until(lambda: notifies() >= 1, "the first NOTIFY to baresip")
+            alice = UA(self.box.sip_port, "201", USERS["201"][1])
+            self.assertEqual(status_of(alice.register()), 200)
+            wait_until(lambda: changed.search(self.phone_log()),
+                       "baresip to see Alice's change")
+            alice.close()
+        except AssertionError:
+            self.fail("baresip did not follow the presence:\n"
+                      + self.phone_log()[-3000:] + "\n--- box:\n"
+                      + self.box.log_text()[-2000:])
+        old, new = changed.search(self.phone_log()).groups()
+        self.assertEqual(new.lower(), "online", self.phone_log()[-1000:])
 
 
 if __name__ == "__main__":
