@@ -24,7 +24,7 @@ import options_report  # noqa: E402
 TESTS = [("reg", "REGISTER with digest"),
          ("online", "MESSAGE relayed to online user"),
          ("offline", "MESSAGE stored for offline user"),
-         ("calls", "call through the proxy: INVITE/407/INVITE/180/200/ACK/BYE")]
+         ("calls", "call through the proxy: INVITE, 407, ACK, INVITE, 200, ACK, BYE, 200")]
 
 
 def tree(root):

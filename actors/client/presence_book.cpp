@@ -260,7 +260,8 @@ void presence_book::apply(const std::string& id, const sub_effects& eff,
     subs_.erase(it);
     if (package == "presence")
       winfo_changed(now, out);
-  } else if (eff.response || eff.timer_at) {
+  } else if (eff.response || eff.timer_at || eff.notify) {
+    // A state change (accept, refresh...): what a restart must find.
     save(it->second, out);
   }
 }

@@ -135,8 +135,8 @@ TEST(presence_book, decline_rejects_now_and_later) {
   EXPECT_EQ(dec.notifies[0].request.value_of("Subscription-State"),
             "terminated;reason=rejected");
   EXPECT_EQ(b.subscriptions(), 0u);
-  auto later = sub(b, subscribe("202", "presence", 600, "", 1, "sub-3"), "202",
-                   t0 + 2);
+  auto later =
+      sub(b, subscribe("202", "presence", 600, "", 1, "sub-3"), "202", t0 + 2);
   ASSERT_FALSE(later.notifies.empty());
   EXPECT_EQ(later.notifies.back().request.value_of("Subscription-State"),
             "terminated;reason=rejected");
@@ -264,4 +264,19 @@ TEST(presence_book, publish_merges_into_pidf) {
   bad.body = "<not-pidf/>";
   bad.replace("Content-Length", std::to_string(bad.body.size()));
   EXPECT_EQ(b.publish(bad, t0 + 2).response->status_code, 400);
+}
+
+// An accepted subscription is stored as active: a restart keeps it active.
+TEST(presence_book, accepted_state_is_persisted) {
+  presence_book b{env()};
+  sub(b, subscribe("202", "presence"), "202");
+  auto acc = b.answer_watcher("202", true, t0 + 1);
+  std::optional<storage::records::subscription_record> rec;
+  for (auto& op : acc.batch.ops())
+    if (op.fam == storage::family::subscriptions &&
+        op.kind == storage::write_op::put)
+      rec = *storage::records::decode_subscription(op.value);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->state,
+            static_cast<std::uint8_t>(sip::events::sub_state::active));
 }

@@ -360,6 +360,69 @@ def csv(*rows):
     return f.name
 
 
+def unregister(u):
+    """Removes every binding of `u`'s user (Contact: *, Expires: 0)."""
+    u.call_id = "unreg-%x" % random.getrandbits(64)
+    return u.with_auth("REGISTER", "sip:%s" % u.domain,
+                       "Contact: *\r\nExpires: 0\r\n",
+                       to_uri="sip:%s@%s" % (u.user, u.domain))
+
+
+def answer_as(callee, req, code, reason, tag="b0b", body=b""):
+    head = req.split(b"\r\n\r\n")[0].split(b"\r\n")
+    keep = [l for l in head[1:] if re.match(
+        rb"(?i)(via|v|from|f|to|t|call-id|i|cseq|record-route)\s*:", l)]
+    keep = [l + b";tag=" + tag.encode()
+            if re.match(rb"(?i)(to|t)\s*:", l) and b"tag=" not in l
+            else l for l in keep]
+    keep.append(b"Contact: " + contact_of(callee).encode())
+    callee.send(b"SIP/2.0 %d %s\r\n" % (code, reason.encode())
+                + b"\r\n".join(keep)
+                + b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+
+def call_and_hang_up(test, caller, callee):
+    """caller calls callee through the box; callee answers; caller ACKs,
+    then hangs up. Returns when the BYE got its 200."""
+    caller.call_id = "call-%x" % random.getrandbits(64)
+    caller.tag = "%x" % random.getrandbits(32)
+    ruri = "sip:%s@127.0.0.1" % callee.user
+    extra = "Contact: %s\r\n" % contact_of(caller)
+    caller.send(caller.request("INVITE", ruri, extra))
+    r = caller.final()
+    test.assertEqual(status_of(r), 407, r)
+    ch = parse_challenges(r, "Proxy-Authenticate")[0]
+    auth = authorization(ch, "INVITE", ruri, caller.user, caller.password)
+    caller.send(caller.request(
+        "INVITE", ruri, extra + "Proxy-Authorization: %s\r\n" % auth))
+    inv = next_request(callee, "INVITE", answer=None)
+    test.assertIsNotNone(inv, "INVITE not forwarded")
+    answer_as(callee, inv, 200, "OK")
+    ok = caller.final()
+    while ok is not None and status_of(ok) != 200:
+        ok = caller.final()
+    test.assertEqual(status_of(ok), 200)
+    rr = header(ok, "Record-Route")
+    to = header(ok, "To")
+    target = re.search(r"<([^>]+)>", header(ok, "Contact")).group(1)
+    for method in ("ACK", "BYE"):
+        if method == "BYE":
+            caller.cseq += 1
+        msg = ("%s %s SIP/2.0\r\n"
+               "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-%x;rport\r\n"
+               "Max-Forwards: 70\r\nRoute: %s\r\n"
+               "From: <sip:%s@127.0.0.1>;tag=%s\r\nTo: %s\r\n"
+               "Call-ID: %s\r\nCSeq: %d %s\r\nContent-Length: 0\r\n\r\n"
+               % (method, target, caller.port, random.getrandbits(48), rr,
+                  caller.user, caller.tag, to, caller.call_id, caller.cseq,
+                  method))
+        caller.send(msg.encode())
+        got = next_request(callee, method,
+                           answer=200 if method == "BYE" else None)
+        test.assertIsNotNone(got, method + " not forwarded")
+    test.assertEqual(status_of(caller.final()), 200)
+
+
 class SippCalls(unittest.TestCase):
     """The SIPp scenarios of tests/scenarios/sipp: phones on SIPp."""
 
@@ -417,6 +480,44 @@ class SippCalls(unittest.TestCase):
         self.assertEqual(code, 0, err)
         self.finish(callee)
         self.finish(blf)
+
+    def test_sipp_presence_watcher_across_a_restart(self):
+        alice, carol = ua(self.box, "201"), ua(self.box, "203")
+        try:
+            self.assertEqual(status_of(alice.register()), 200)
+            self.assertEqual(status_of(carol.register()), 200)
+            watcher, _ = self.background(
+                "presence_watcher.xml",
+                ["-inf", csv(("202", USERS["202"][1], "201")),
+                 "127.0.0.1:%d" % self.box.sip_port])
+            ask = next_request(alice, "MESSAGE", timeout=30)
+            self.assertIsNotNone(ask, "Alice was not asked")
+            self.assertIn(b"ACCEPT 202", body_of(ask))
+            self.assertEqual(status_of(alice.message("ivm", "ACCEPT 202")),
+                             200)
+            self.assertEqual(status_of(unregister(alice)), 200)
+            # The subscription is on disk: it outlives a restart.
+            self.box.stop()
+            self.box.start()
+            pidf = (b'<?xml version="1.0" encoding="UTF-8"?>'
+                    b'<presence xmlns="urn:ietf:params:xml:ns:pidf" '
+                    b'xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" '
+                    b'xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" '
+                    b'entity="sip:201@127.0.0.1"><tuple id="pc"><status>'
+                    b'<basic>open</basic></status></tuple><dm:person id="p">'
+                    b'<rpid:activities><rpid:meeting/></rpid:activities>'
+                    b'</dm:person></presence>')
+            alice.call_id = "pub-%x" % random.getrandbits(64)
+            r = alice.with_auth(
+                "PUBLISH", "sip:201@127.0.0.1",
+                "Event: presence\r\nExpires: 600\r\n"
+                "Content-Type: application/pidf+xml\r\n", pidf)
+            self.assertEqual(status_of(r), 200)
+            call_and_hang_up(self, alice, carol)
+            self.finish(watcher)
+        finally:
+            alice.close()
+            carol.close()
 
     def test_sipp_busy_callee(self):
         callee = self.phone("202", "call_busy_uas.xml")
