@@ -140,7 +140,11 @@ void route(pointer self, http_exchange& ex) {
   }
   if (path.rfind("/api/v1/", 0) == 0) {
     auto& ctx = self->state.ctx;
-    if (!bearer_ok(ctx, req)) {
+    // Voice messages: users authenticate with their SIP credentials (HTTP
+    // Digest, checked by the directory), not with the admin token.
+    bool user_api = path == "/api/v1/voice-messages" ||
+                    path.rfind("/api/v1/voice-messages/", 0) == 0;
+    if (!user_api && !bearer_ok(ctx, req)) {
       auto resp = error_response(401, "missing or wrong bearer token");
       resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ivm\"");
       ex.respond(std::move(resp));

@@ -1,9 +1,11 @@
 #include "actors/directory/directory_actor.hpp"
+#include "actors/voice/voice_actor.hpp"
 
 #include <functional>
 #include <unordered_map>
 
 #include <caf/actor_system.hpp>
+#include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -12,6 +14,7 @@
 #include "appliance/common/log.hpp"
 #include "appliance/directory/intake.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
+#include "appliance/sip/header_name.hpp"
 #include "appliance/sip/name_addr.hpp"
 #include "appliance/sip/response.hpp"
 #include "appliance/sip/uri.hpp"
@@ -499,8 +502,89 @@ void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
           });
 }
 
+// /api/v1/voice-messages: the user authenticates with HTTP Digest (RFC 7616)
+// against the stored HA1, as for SIP; POST names the recipients (?to=).
+void on_voice(pointer self, http_exchange ex) {
+  auto& st = self->state;
+  if (!st.cfg.voice) {
+    json_reply(ex.respond, 404, json_error("voice messages are off"));
+    return;
+  }
+  sip::message probe; // the authenticator reads the method and header only
+  probe.method = ex.request.method;
+  for (auto& [k, v] : ex.request.headers)
+    if (sip::iequals(k, "Authorization") || sip::iequals(k, "User-Agent"))
+      probe.add(k, v);
+  auto out = st.auth->check(probe, false, st.dir, ex.request.remote.host,
+                            std::chrono::system_clock::now());
+  if (!out.user) {
+    net::http_response resp{out.code == 401 ? 401 : 403, "application/json",
+                            json_error(out.code == 401
+                                           ? "authentication required"
+                                           : "forbidden")
+                                .dump(),
+                            {}};
+    for (auto& [k, v] : out.headers)
+      resp.headers.emplace_back(k, v);
+    ex.respond(std::move(resp));
+    return;
+  }
+  voice_request r{std::move(ex), out.user->extension, out.user->display_name,
+                  {}, self};
+  const auto& target = r.ex.request.target;
+  if (r.ex.request.method == "POST") {
+    auto q = target.find("?to=");
+    if (q == std::string::npos) {
+      q = target.find("&to=");
+    }
+    std::string list = q == std::string::npos ? std::string{}
+                                              : target.substr(q + 4);
+    list = list.substr(0, list.find('&'));
+    std::size_t pos = 0;
+    while (pos <= list.size() && !list.empty()) {
+      auto comma = list.find(',', pos);
+      auto item = sip::unescape(list.substr(pos, comma - pos));
+      pos = comma == std::string::npos ? list.size() + 1 : comma + 1;
+      if (item.empty())
+        continue;
+      auto t = st.dir.resolve(item);
+      std::vector<std::string> exts;
+      if (t.user && t.user->enabled)
+        exts.push_back(t.user->extension);
+      else if (t.grp)
+        for (auto& m : t.grp->members)
+          if (m != r.user && st.dir.by_extension(m))
+            exts.push_back(m);
+      if (exts.empty()) {
+        json_reply(r.ex.respond, 422,
+                   {{"error", "no such recipient: " + item}, {"field", "to"}});
+        return;
+      }
+      for (auto& e : exts)
+        if (std::find(r.recipients.begin(), r.recipients.end(), e) ==
+            r.recipients.end())
+          r.recipients.push_back(e);
+    }
+    if (r.recipients.empty()) {
+      json_reply(r.ex.respond, 422,
+                 {{"error", "name the recipients: ?to=201,202"},
+                  {"field", "to"}});
+      return;
+    }
+  }
+  caf::anon_send(st.cfg.voice, atoms::http_atom::value, std::move(r));
+}
+
 void on_admin(pointer self, http_exchange ex) {
   auto& st = self->state;
+  {
+    auto p = ex.request.target.substr(0, ex.request.target.find('?'));
+    if (p == "/api/v1/voice-messages" ||
+        p.rfind("/api/v1/voice-messages/", 0) == 0) {
+      on_voice(self, std::move(ex));
+      return;
+    }
+  }
   if (st.admin_busy) {
     st.admin_queue.push_back(std::move(ex));
     return;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <caf/fwd.hpp>
+#include <caf/actor.hpp>
 
 #include "actors/api/services.hpp"
 #include "actors/client/client_actor.hpp"
@@ -21,6 +21,8 @@ struct directory_config {
   directory::authenticator_config auth;
   /// Largest MESSAGE body accepted (413 beyond).
   std::size_t max_message_body = 16 * 1024;
+  /// The voice message store (`spawn_voice`), for /api/v1/voice-messages.
+  caf::actor voice;
 };
 
 /// Spawns the directory with the accounts and groups read at start.

@@ -1,4 +1,5 @@
 #include "actors/engine/engine_actor.hpp"
+#include "actors/voice/voice_actor.hpp"
 
 #include <atomic>
 
@@ -98,6 +99,11 @@ void start_sip(pointer self) {
       clients->tcp_self = st.res.sip_tcp->local_endpoint();
     if (st.res.sip_tls)
       clients->tls_self = st.res.sip_tls->local_endpoint();
+    if (!st.res.voice_master_key.empty())
+      dcfg.voice = spawn_voice(self->system(),
+                               voice_config{st.storage,
+                                            st.res.voice_master_key,
+                                            st.res.users->realm()});
     st.directory = spawn_directory(self->system(), std::move(dcfg),
                                    std::move(*st.res.users));
     st.res.users.reset();

@@ -46,6 +46,8 @@ struct engine_resources {
   // addresses are filled in by the engine).
   std::optional<directory::directory> users;
   directory_config directory_settings;
+  /// The key that wraps every voice message's key (data_dir/voice.key).
+  std::string voice_master_key;
   /// Bearer token of the admin API.
   std::string admin_token;
 };

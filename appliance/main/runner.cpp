@@ -1,4 +1,5 @@
 #include "appliance/main/runner.hpp"
+#include "appliance/voice/crypto.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -119,6 +120,11 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
     return fail("data_dir: " + nonce_secret.error());
   dcfg.auth.nonce_secret = nonce_secret->token;
   // The admin API's bearer token, and where ivmctl finds it.
+  auto voice_key =
+      voice::load_or_create_master_key((cfg.data_dir / "voice.key").string());
+  if (!voice_key)
+    return fail("data_dir: " + voice_key.error());
+  res.voice_master_key = std::move(*voice_key);
   auto token = ensure_admin_token(cfg.data_dir);
   if (!token)
     return fail("data_dir: " + token.error());

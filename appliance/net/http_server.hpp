@@ -45,7 +45,7 @@ using http_handler = std::function<void(http_request, http_responder)>;
 
 struct http_limits {
   std::size_t header_limit = 16 * 1024;
-  std::size_t body_limit = 1024 * 1024;
+  std::size_t body_limit = std::size_t{16} << 20; // voice uploads
   /// Time allowed for a whole request to arrive (slow clients are dropped).
   std::chrono::seconds read_timeout{10};
   std::size_t max_connections = 256;

@@ -343,4 +343,66 @@ decode_subscription(std::string_view bytes) {
   return finish(in, std::move(x));
 }
 
+
+// -- voice --------------------------------------------------------------------
+
+std::string voice_box_key(std::string_view recipient, std::string_view id) {
+  return key_join({"box", recipient, id});
+}
+
+std::string voice_box_prefix(std::string_view recipient) {
+  return key_prefix({"box", recipient});
+}
+
+std::string voice_blob_key(std::string_view id) {
+  return key_join({"blob", id});
+}
+
+std::string voice_meta_key(std::string_view id) {
+  return key_join({"meta", id});
+}
+
+std::string encode(const voice_entry& x) {
+  record_writer w{1};
+  w.put_string(x.id)
+      .put_string(x.from_ext)
+      .put_string(x.from_name)
+      .put_u64(x.date_s)
+      .put_u32(x.duration_ms)
+      .put_u8(x.heard ? 1 : 0);
+  return std::move(w).take();
+}
+
+std::string encode(const voice_meta& x) {
+  record_writer w{1};
+  w.put_u32(x.holders).put_u64(x.size);
+  return std::move(w).take();
+}
+
+expected<voice_entry, error> decode_voice_entry(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  voice_entry x;
+  std::uint8_t heard = 0;
+  IVM_READ(x.id, in.get_string());
+  IVM_READ(x.from_ext, in.get_string());
+  IVM_READ(x.from_name, in.get_string());
+  IVM_READ(x.date_s, in.get_u64());
+  IVM_READ(x.duration_ms, in.get_u32());
+  IVM_READ(heard, in.get_u8());
+  x.heard = heard != 0;
+  return finish(in, std::move(x));
+}
+
+expected<voice_meta, error> decode_voice_meta(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  voice_meta x;
+  IVM_READ(x.holders, in.get_u32());
+  IVM_READ(x.size, in.get_u64());
+  return finish(in, std::move(x));
+}
+
 } // namespace ivm::storage::records

@@ -172,4 +172,34 @@ std::string encode(const subscription_record& x);
 expected<subscription_record, error>
 decode_subscription(std::string_view bytes);
 
+
+// -- voice messages (family `voice`) ------------------------------------------
+
+/// A voice message as one recipient sees it (key `voice_box_key(recipient,
+/// id)`); the sealed audio is at `voice_blob_key(id)`, shared by all.
+struct voice_entry {
+  std::string id;
+  std::string from_ext;
+  std::string from_name;
+  std::uint64_t date_s = 0;
+  std::uint32_t duration_ms = 0;
+  bool heard = false;
+};
+
+/// The audio's bookkeeping (key `voice_meta_key(id)`): how many recipients
+/// still keep it (the blob goes when the last one deletes it).
+struct voice_meta {
+  std::uint32_t holders = 0;
+  std::uint64_t size = 0;
+};
+
+std::string voice_box_key(std::string_view recipient, std::string_view id);
+std::string voice_box_prefix(std::string_view recipient);
+std::string voice_blob_key(std::string_view id);
+std::string voice_meta_key(std::string_view id);
+std::string encode(const voice_entry& x);
+std::string encode(const voice_meta& x);
+expected<voice_entry, error> decode_voice_entry(std::string_view bytes);
+expected<voice_meta, error> decode_voice_meta(std::string_view bytes);
+
 } // namespace ivm::storage::records

@@ -1,0 +1,247 @@
+#include "actors/voice/voice_actor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "appliance/common/log.hpp"
+#include "appliance/directory/intake.hpp"
+#include "appliance/sip/core/uas_policy.hpp"
+#include "appliance/voice/audio.hpp"
+#include "appliance/voice/crypto.hpp"
+#include "storage/records/records.hpp"
+
+namespace ivm::actors {
+
+namespace {
+
+namespace records = storage::records;
+using json = nlohmann::json;
+
+struct voice_state {
+  voice_config cfg;
+  std::shared_ptr<spdlog::logger> log = log::get("voice");
+  static inline const char* name = "voice";
+};
+
+using pointer = caf::stateful_actor<voice_state>*;
+
+void reply(net::http_responder& respond, int status, const json& body) {
+  respond(net::http_response{status, "application/json",
+                             status == 204 ? std::string{} : body.dump(), {}});
+}
+
+json error_body(std::string text) {
+  return json{{"error", std::move(text)}};
+}
+
+std::string id_of(const std::string& path) {
+  static const std::string base = "/api/v1/voice-messages/";
+  return path.rfind(base, 0) == 0 ? path.substr(base.size()) : std::string{};
+}
+
+std::string seconds_text(std::uint32_t ms) {
+  return std::to_string((ms + 500) / 1000) + " s";
+}
+
+void on_upload(pointer self, voice_request& r) {
+  auto& st = self->state;
+  auto audio = voice::to_ogg_opus(r.ex.request.body);
+  if (!audio) {
+    reply(r.ex.respond, 415,
+          error_body("not audio: " + audio.error() +
+                     " (send Ogg Opus or 16-bit PCM WAVE)"));
+    return;
+  }
+  auto id = sip::core::random_tag() + sip::core::random_tag();
+  auto sealed = voice::seal(audio->ogg, st.cfg.master_key, id);
+  auto now = directory::unix_now();
+  storage::write_batch b;
+  b.put(storage::family::voice, records::voice_blob_key(id), sealed);
+  b.put(storage::family::voice, records::voice_meta_key(id),
+        records::encode(records::voice_meta{
+            static_cast<std::uint32_t>(r.recipients.size()), sealed.size()}));
+  records::voice_entry e{id, r.user, r.user_name, now, audio->duration_ms,
+                         false};
+  for (auto& to : r.recipients)
+    b.put(storage::family::voice, records::voice_box_key(to, id),
+          records::encode(e));
+  auto respond = r.ex.respond;
+  auto recipients = r.recipients;
+  auto dir = r.directory;
+  self->request(st.cfg.storage, caf::infinite, caf::put_atom::value, b)
+      .then(
+          [self, respond, recipients, e, dir](caf::ok_atom) mutable {
+            auto& st = self->state;
+            st.log->info("voice message {} from {} ({} ms) for {} recipient(s)",
+                         e.id, e.from_ext, e.duration_ms, recipients.size());
+            reply(respond, 201,
+                  {{"id", e.id},
+                   {"duration_ms", e.duration_ms},
+                   {"recipients", recipients}});
+            auto who = e.from_name.empty()
+                           ? e.from_ext
+                           : e.from_name + " (" + e.from_ext + ")";
+            for (auto& to : recipients)
+              self->send(dir, atoms::notify_atom::value, to,
+                         directory::make_notice(
+                             to, st.cfg.domain,
+                             "Voice message from " + who + ", " +
+                                 seconds_text(e.duration_ms) +
+                                 ": GET /api/v1/voice-messages/" + e.id,
+                             directory::unix_now()));
+          },
+          [self, respond](const caf::error& err) mutable {
+            self->state.log->error("voice message not stored: {}",
+                                   self->system().render(err));
+            reply(respond, 500, error_body("storage failure: nothing stored"));
+          });
+}
+
+void on_list(pointer self, voice_request& r) {
+  auto respond = r.ex.respond;
+  self->request(self->state.cfg.storage, caf::infinite,
+                atoms::scan_atom::value, storage::family::voice,
+                records::voice_box_prefix(r.user), std::string{},
+                std::uint64_t{10000})
+      .then(
+          [respond](const key_values& rows) mutable {
+            auto list = json::array();
+            for (auto& [k, v] : rows)
+              if (auto e = records::decode_voice_entry(v))
+                list.push_back({{"id", e->id},
+                                {"from", e->from_ext},
+                                {"from_name", e->from_name},
+                                {"date", directory::iso8601(e->date_s)},
+                                {"duration_ms", e->duration_ms},
+                                {"heard", e->heard}});
+            reply(respond, 200, {{"messages", list}});
+          },
+          [respond](const caf::error&) mutable {
+            reply(respond, 500, error_body("storage failure"));
+          });
+}
+
+// GET one message (decrypted Ogg Opus, marked heard) or DELETE it.
+void on_one(pointer self, voice_request& r, const std::string& id) {
+  auto& st = self->state;
+  auto respond = r.ex.respond;
+  auto user = r.user;
+  bool del = r.ex.request.method == "DELETE";
+  auto box_key = records::voice_box_key(user, id);
+  self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
+                storage::family::voice, box_key)
+      .then(
+          [self, respond, user, id, del, box_key](const optional_string& entry) mutable {
+            auto& st = self->state;
+            auto e = entry ? records::decode_voice_entry(*entry)
+                           : expected<records::voice_entry, storage::error>{
+                                 unexpected(storage::error{})};
+            if (!e) {
+              // Nobody else's messages: the same 404 as for no message.
+              reply(respond, 404, error_body("no such voice message"));
+              return;
+            }
+            auto entry_v = *e;
+            if (del) {
+              self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
+                            storage::family::voice, records::voice_meta_key(id))
+                  .then(
+                      [self, respond, id, box_key](const optional_string& m) mutable {
+                        storage::write_batch b;
+                        b.del(storage::family::voice, box_key);
+                        auto meta = m ? records::decode_voice_meta(*m)
+                                      : expected<records::voice_meta, storage::error>{
+                                            unexpected(storage::error{})};
+                        if (!meta || meta->holders <= 1) {
+                          b.del(storage::family::voice, records::voice_blob_key(id));
+                          b.del(storage::family::voice, records::voice_meta_key(id));
+                        } else {
+                          auto left = *meta;
+                          --left.holders;
+                          b.put(storage::family::voice, records::voice_meta_key(id),
+                                records::encode(left));
+                        }
+                        self->request(self->state.cfg.storage, caf::infinite,
+                                      caf::put_atom::value, b)
+                            .then([respond](caf::ok_atom) mutable {
+                                    reply(respond, 204, {});
+                                  },
+                                  [respond](const caf::error&) mutable {
+                                    reply(respond, 500, error_body("storage failure"));
+                                  });
+                      },
+                      [respond](const caf::error&) mutable {
+                        reply(respond, 500, error_body("storage failure"));
+                      });
+              return;
+            }
+            self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
+                          storage::family::voice, records::voice_blob_key(id))
+                .then(
+                    [self, respond, id, box_key, entry_v](const optional_string& blob) mutable {
+                      auto& st = self->state;
+                      if (!blob) {
+                        reply(respond, 404, error_body("no such voice message"));
+                        return;
+                      }
+                      auto plain = voice::open(*blob, st.cfg.master_key, id);
+                      if (!plain) {
+                        st.log->error("voice message {}: {}", id, plain.error());
+                        reply(respond, 500, error_body("cannot decrypt the message"));
+                        return;
+                      }
+                      respond(net::http_response{200, "audio/ogg", std::move(*plain), {}});
+                      if (!entry_v.heard) {
+                        entry_v.heard = true;
+                        storage::write_batch b;
+                        b.put(storage::family::voice, box_key, records::encode(entry_v));
+                        self->request(st.cfg.storage, caf::infinite, caf::put_atom::value, b)
+                            .then([](caf::ok_atom) {}, [](const caf::error&) {});
+                      }
+                    },
+                    [respond](const caf::error&) mutable {
+                      reply(respond, 500, error_body("storage failure"));
+                    });
+          },
+          [respond](const caf::error&) mutable {
+            reply(respond, 500, error_body("storage failure"));
+          });
+}
+
+caf::behavior voice_impl(pointer self, voice_config cfg) {
+  self->state.cfg = std::move(cfg);
+  return {
+      [self](atoms::http_atom, voice_request& r) {
+        const auto& req = r.ex.request;
+        auto path = req.target.substr(0, req.target.find('?'));
+        auto id = id_of(path);
+        if (path == "/api/v1/voice-messages") {
+          if (req.method == "POST")
+            on_upload(self, r);
+          else if (req.method == "GET")
+            on_list(self, r);
+          else
+            reply(r.ex.respond, 405, error_body("method not allowed"));
+          return;
+        }
+        if (!id.empty() && id.find('/') == std::string::npos &&
+            (req.method == "GET" || req.method == "DELETE")) {
+          on_one(self, r, id);
+          return;
+        }
+        reply(r.ex.respond, id.empty() ? 404 : 405,
+              error_body(id.empty() ? "no such resource" : "method not allowed"));
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_voice(caf::actor_system& sys, voice_config cfg) {
+  return sys.spawn<caf::detached>(voice_impl, std::move(cfg));
+}
+
+} // namespace ivm::actors
