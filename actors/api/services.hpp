@@ -51,7 +51,9 @@ using directory_actor = caf::typed_actor<
     caf::reacts_to<atoms::sipreq_atom, sip_task>,
     caf::reacts_to<atoms::notify_atom, std::string,
                    storage::records::queued_message>,
-    caf::reacts_to<atoms::dialog_atom, std::string, sip::proxy::dialog_view>>;
+    caf::reacts_to<atoms::dialog_atom, std::string, sip::proxy::dialog_view>,
+    // Voice messages of a user: (extension, new, old).
+    caf::reacts_to<atoms::mwi_atom, std::string, std::uint32_t, std::uint32_t>>;
 
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<
@@ -73,7 +75,9 @@ using client_actor = caf::typed_actor<
                    std::int32_t>,
     // The contact list: lines "c EXT" and "w EXT STATE".
     caf::replies_to<atoms::contacts_atom>::with<std::string>,
-    caf::reacts_to<atoms::expire_atom, std::uint64_t>>;
+    caf::reacts_to<atoms::expire_atom, std::uint64_t>,
+    // Voice messages waiting: new (unheard) and old (RFC 3842).
+    caf::reacts_to<atoms::mwi_atom, std::uint32_t, std::uint32_t>>;
 
 } // namespace ivm::actors
 

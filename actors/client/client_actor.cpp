@@ -795,6 +795,9 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
       [self](atoms::contacts_atom) -> std::string {
         return contacts_text(self->state);
       },
+      [self](atoms::mwi_atom, std::uint32_t fresh, std::uint32_t old) {
+        run(self, book(self).set_voice_messages(fresh, old, now_s()));
+      },
       [self](atoms::expire_atom, std::uint64_t token) {
         auto& st = self->state;
         if (token != st.wake_token || !st.book_)

@@ -230,7 +230,12 @@ void presence_book::send_notify(book_sub& s, std::uint64_t now, book_out& out) {
       body = presence::to_watcherinfo(s.version++, true, {wl});
       type = "application/watcherinfo+xml";
     } else if (d.package == "message-summary") {
-      body = "Messages-Waiting: no\r\n";
+      // RFC 3842 §5.2: voice messages new/old.
+      body = std::string{"Messages-Waiting: "} +
+             (voice_new_ > 0 ? "yes" : "no") +
+             "\r\nMessage-Account: " + entity() +
+             "\r\nVoice-Message: " + std::to_string(voice_new_) + "/" +
+             std::to_string(voice_old_) + "\r\n";
       type = "application/simple-message-summary";
     }
   }
@@ -526,6 +531,21 @@ book_out presence_book::contact_changed(char kind, const std::string& other,
             now, out);
   }
   winfo_changed(now, out);
+  return out;
+}
+
+book_out presence_book::set_voice_messages(std::uint32_t fresh,
+                                           std::uint32_t old,
+                                           std::uint64_t now) {
+  book_out out;
+  if (fresh == voice_new_ && old == voice_old_)
+    return out;
+  voice_new_ = fresh;
+  voice_old_ = old;
+  for (auto& [id, s] : subs_)
+    if (s.data.package == "message-summary" &&
+        s.data.state == sub_state::active)
+      send_notify(s, now, out);
   return out;
 }
 

@@ -103,6 +103,10 @@ public:
   book_out contact_changed(char kind, const std::string& other, int state,
                            std::uint64_t now);
 
+  /// Voice messages waiting changed (RFC 3842 message-summary).
+  book_out set_voice_messages(std::uint32_t fresh, std::uint32_t old,
+                              std::uint64_t now);
+
   /// Expiries due at `now`.
   book_out tick(std::uint64_t now);
 
@@ -146,6 +150,8 @@ private:
   presence::user_status status_ = presence::user_status::none;
   std::string note_;
   std::map<std::string, sip::proxy::dialog_view> dialogs_;
+  std::uint32_t voice_new_ = 0;
+  std::uint32_t voice_old_ = 0;
 };
 
 } // namespace ivm::actors

@@ -4,6 +4,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
@@ -15,6 +16,7 @@
 #include "appliance/directory/intake.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
 #include "appliance/sip/header_name.hpp"
+#include "appliance/sip/header_values.hpp"
 #include "appliance/sip/name_addr.hpp"
 #include "appliance/sip/response.hpp"
 #include "appliance/sip/uri.hpp"
@@ -328,6 +330,10 @@ void on_presence(pointer self, sip_task& t) {
   }
   auto ext = who->extension;
   auto display = who->display_name;
+  auto ev = sip::parse_event(t.in.msg.value_of("Event"));
+  if (st.cfg.voice && ev && ev->package == "message-summary")
+    caf::anon_send(st.cfg.voice, atoms::mwi_atom::value, target.user->extension,
+                   caf::actor_cast<caf::actor>(self)); // current counts
   with_client(self, target.user->extension,
               [self, t, ext, display](const client_actor& c) {
                 self->send(c, atoms::presence_atom::value, t, ext, display);
@@ -518,27 +524,27 @@ void on_voice(pointer self, http_exchange ex) {
   auto out = st.auth->check(probe, false, st.dir, ex.request.remote.host,
                             std::chrono::system_clock::now());
   if (!out.user) {
-    net::http_response resp{out.code == 401 ? 401 : 403, "application/json",
-                            json_error(out.code == 401
-                                           ? "authentication required"
-                                           : "forbidden")
-                                .dump(),
-                            {}};
+    net::http_response resp{
+        out.code == 401 ? 401 : 403,
+        "application/json",
+        json_error(out.code == 401 ? "authentication required" : "forbidden")
+            .dump(),
+        {}};
     for (auto& [k, v] : out.headers)
       resp.headers.emplace_back(k, v);
     ex.respond(std::move(resp));
     return;
   }
-  voice_request r{std::move(ex), out.user->extension, out.user->display_name,
-                  {}, self};
+  voice_request r{
+      std::move(ex), out.user->extension, out.user->display_name, {}, self};
   const auto& target = r.ex.request.target;
   if (r.ex.request.method == "POST") {
     auto q = target.find("?to=");
     if (q == std::string::npos) {
       q = target.find("&to=");
     }
-    std::string list = q == std::string::npos ? std::string{}
-                                              : target.substr(q + 4);
+    std::string list =
+        q == std::string::npos ? std::string{} : target.substr(q + 4);
     list = list.substr(0, list.find('&'));
     std::size_t pos = 0;
     while (pos <= list.size() && !list.empty()) {
@@ -566,9 +572,9 @@ void on_voice(pointer self, http_exchange ex) {
           r.recipients.push_back(e);
     }
     if (r.recipients.empty()) {
-      json_reply(r.ex.respond, 422,
-                 {{"error", "name the recipients: ?to=201,202"},
-                  {"field", "to"}});
+      json_reply(
+          r.ex.respond, 422,
+          {{"error", "name the recipients: ?to=201,202"}, {"field", "to"}});
       return;
     }
   }
@@ -687,6 +693,14 @@ directory_actor::behavior_type directory_impl(pointer self,
           on_presence(self, t);
         else
           answer(self, t, 501, "Not Implemented");
+      },
+      [self](atoms::mwi_atom, const std::string& ext, std::uint32_t fresh,
+             std::uint32_t old) {
+        if (!self->state.dir.by_extension(ext))
+          return;
+        with_client(self, ext, [self, fresh, old](const client_actor& c) {
+          self->send(c, atoms::mwi_atom::value, fresh, old);
+        });
       },
       [self](atoms::dialog_atom, const std::string& ext,
              const sip::proxy::dialog_view& v) {

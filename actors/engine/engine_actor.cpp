@@ -101,8 +101,7 @@ void start_sip(pointer self) {
       clients->tls_self = st.res.sip_tls->local_endpoint();
     if (!st.res.voice_master_key.empty())
       dcfg.voice = spawn_voice(self->system(),
-                               voice_config{st.storage,
-                                            st.res.voice_master_key,
+                               voice_config{st.storage, st.res.voice_master_key,
                                             st.res.users->realm()});
     st.directory = spawn_directory(self->system(), std::move(dcfg),
                                    std::move(*st.res.users));

@@ -1,5 +1,6 @@
 #include "actors/voice/voice_actor.hpp"
 
+#include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -29,8 +30,10 @@ struct voice_state {
 using pointer = caf::stateful_actor<voice_state>*;
 
 void reply(net::http_responder& respond, int status, const json& body) {
-  respond(net::http_response{status, "application/json",
-                             status == 204 ? std::string{} : body.dump(), {}});
+  respond(net::http_response{status,
+                             "application/json",
+                             status == 204 ? std::string{} : body.dump(),
+                             {}});
 }
 
 json error_body(std::string text) {
@@ -44,6 +47,24 @@ std::string id_of(const std::string& path) {
 
 std::string seconds_text(std::uint32_t ms) {
   return std::to_string((ms + 500) / 1000) + " s";
+}
+
+// Counts `user`'s voice messages and tells their client (message-waiting).
+void recount(pointer self, const std::string& user,
+             const directory_actor& dir) {
+  self->request(self->state.cfg.storage, caf::infinite, atoms::scan_atom::value,
+                storage::family::voice, records::voice_box_prefix(user),
+                std::string{}, std::uint64_t{100000})
+      .then(
+          [self, user, dir](const key_values& rows) {
+            std::uint32_t fresh = 0;
+            std::uint32_t old = 0;
+            for (auto& [k, v] : rows)
+              if (auto e = records::decode_voice_entry(v))
+                ++(e->heard ? old : fresh);
+            self->send(dir, atoms::mwi_atom::value, user, fresh, old);
+          },
+          [](const caf::error&) {});
 }
 
 void on_upload(pointer self, voice_request& r) {
@@ -63,7 +84,7 @@ void on_upload(pointer self, voice_request& r) {
   b.put(storage::family::voice, records::voice_meta_key(id),
         records::encode(records::voice_meta{
             static_cast<std::uint32_t>(r.recipients.size()), sealed.size()}));
-  records::voice_entry e{id, r.user, r.user_name, now, audio->duration_ms,
+  records::voice_entry e{id,   r.user, r.user_name, now, audio->duration_ms,
                          false};
   for (auto& to : r.recipients)
     b.put(storage::family::voice, records::voice_box_key(to, id),
@@ -85,6 +106,8 @@ void on_upload(pointer self, voice_request& r) {
                            ? e.from_ext
                            : e.from_name + " (" + e.from_ext + ")";
             for (auto& to : recipients)
+              recount(self, to, dir);
+            for (auto& to : recipients)
               self->send(dir, atoms::notify_atom::value, to,
                          directory::make_notice(
                              to, st.cfg.domain,
@@ -102,10 +125,9 @@ void on_upload(pointer self, voice_request& r) {
 
 void on_list(pointer self, voice_request& r) {
   auto respond = r.ex.respond;
-  self->request(self->state.cfg.storage, caf::infinite,
-                atoms::scan_atom::value, storage::family::voice,
-                records::voice_box_prefix(r.user), std::string{},
-                std::uint64_t{10000})
+  self->request(self->state.cfg.storage, caf::infinite, atoms::scan_atom::value,
+                storage::family::voice, records::voice_box_prefix(r.user),
+                std::string{}, std::uint64_t{10000})
       .then(
           [respond](const key_values& rows) mutable {
             auto list = json::array();
@@ -131,10 +153,12 @@ void on_one(pointer self, voice_request& r, const std::string& id) {
   auto user = r.user;
   bool del = r.ex.request.method == "DELETE";
   auto box_key = records::voice_box_key(user, id);
+  auto dir = r.directory;
   self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
                 storage::family::voice, box_key)
       .then(
-          [self, respond, user, id, del, box_key](const optional_string& entry) mutable {
+          [self, respond, user, id, del, box_key,
+           dir](const optional_string& entry) mutable {
             auto& st = self->state;
             auto e = entry ? records::decode_voice_entry(*entry)
                            : expected<records::voice_entry, storage::error>{
@@ -149,29 +173,38 @@ void on_one(pointer self, voice_request& r, const std::string& id) {
               self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
                             storage::family::voice, records::voice_meta_key(id))
                   .then(
-                      [self, respond, id, box_key](const optional_string& m) mutable {
+                      [self, respond, id, box_key, user,
+                       dir](const optional_string& m) mutable {
                         storage::write_batch b;
                         b.del(storage::family::voice, box_key);
-                        auto meta = m ? records::decode_voice_meta(*m)
-                                      : expected<records::voice_meta, storage::error>{
-                                            unexpected(storage::error{})};
+                        auto meta =
+                            m ? records::decode_voice_meta(*m)
+                              : expected<records::voice_meta, storage::error>{
+                                    unexpected(storage::error{})};
                         if (!meta || meta->holders <= 1) {
-                          b.del(storage::family::voice, records::voice_blob_key(id));
-                          b.del(storage::family::voice, records::voice_meta_key(id));
+                          b.del(storage::family::voice,
+                                records::voice_blob_key(id));
+                          b.del(storage::family::voice,
+                                records::voice_meta_key(id));
                         } else {
                           auto left = *meta;
                           --left.holders;
-                          b.put(storage::family::voice, records::voice_meta_key(id),
+                          b.put(storage::family::voice,
+                                records::voice_meta_key(id),
                                 records::encode(left));
                         }
                         self->request(self->state.cfg.storage, caf::infinite,
                                       caf::put_atom::value, b)
-                            .then([respond](caf::ok_atom) mutable {
-                                    reply(respond, 204, {});
-                                  },
-                                  [respond](const caf::error&) mutable {
-                                    reply(respond, 500, error_body("storage failure"));
-                                  });
+                            .then(
+                                [self, respond, user,
+                                 dir](caf::ok_atom) mutable {
+                                  reply(respond, 204, {});
+                                  recount(self, user, dir);
+                                },
+                                [respond](const caf::error&) mutable {
+                                  reply(respond, 500,
+                                        error_body("storage failure"));
+                                });
                       },
                       [respond](const caf::error&) mutable {
                         reply(respond, 500, error_body("storage failure"));
@@ -181,25 +214,36 @@ void on_one(pointer self, voice_request& r, const std::string& id) {
             self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
                           storage::family::voice, records::voice_blob_key(id))
                 .then(
-                    [self, respond, id, box_key, entry_v](const optional_string& blob) mutable {
+                    [self, respond, id, box_key, entry_v, user,
+                     dir](const optional_string& blob) mutable {
                       auto& st = self->state;
                       if (!blob) {
-                        reply(respond, 404, error_body("no such voice message"));
+                        reply(respond, 404,
+                              error_body("no such voice message"));
                         return;
                       }
                       auto plain = voice::open(*blob, st.cfg.master_key, id);
                       if (!plain) {
-                        st.log->error("voice message {}: {}", id, plain.error());
-                        reply(respond, 500, error_body("cannot decrypt the message"));
+                        st.log->error("voice message {}: {}", id,
+                                      plain.error());
+                        reply(respond, 500,
+                              error_body("cannot decrypt the message"));
                         return;
                       }
-                      respond(net::http_response{200, "audio/ogg", std::move(*plain), {}});
+                      respond(net::http_response{
+                          200, "audio/ogg", std::move(*plain), {}});
                       if (!entry_v.heard) {
                         entry_v.heard = true;
                         storage::write_batch b;
-                        b.put(storage::family::voice, box_key, records::encode(entry_v));
-                        self->request(st.cfg.storage, caf::infinite, caf::put_atom::value, b)
-                            .then([](caf::ok_atom) {}, [](const caf::error&) {});
+                        b.put(storage::family::voice, box_key,
+                              records::encode(entry_v));
+                        self->request(st.cfg.storage, caf::infinite,
+                                      caf::put_atom::value, b)
+                            .then(
+                                [self, user, dir](caf::ok_atom) {
+                                  recount(self, user, dir);
+                                },
+                                [](const caf::error&) {});
                       }
                     },
                     [respond](const caf::error&) mutable {
@@ -214,6 +258,9 @@ void on_one(pointer self, voice_request& r, const std::string& id) {
 caf::behavior voice_impl(pointer self, voice_config cfg) {
   self->state.cfg = std::move(cfg);
   return {
+      [self](atoms::mwi_atom, const std::string& user, const caf::actor& dir) {
+        recount(self, user, caf::actor_cast<directory_actor>(dir));
+      },
       [self](atoms::http_atom, voice_request& r) {
         const auto& req = r.ex.request;
         auto path = req.target.substr(0, req.target.find('?'));
@@ -232,8 +279,9 @@ caf::behavior voice_impl(pointer self, voice_config cfg) {
           on_one(self, r, id);
           return;
         }
-        reply(r.ex.respond, id.empty() ? 404 : 405,
-              error_body(id.empty() ? "no such resource" : "method not allowed"));
+        reply(
+            r.ex.respond, id.empty() ? 404 : 405,
+            error_body(id.empty() ? "no such resource" : "method not allowed"));
       },
   };
 }

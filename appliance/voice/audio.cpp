@@ -45,7 +45,8 @@ expected<ogg_audio, std::string> from_wav(std::string_view w) {
     auto size = le32(w, p + 4);
     p += 8;
     if (size > w.size() - p)
-      size = static_cast<std::uint32_t>(w.size() - p); // truncated: take what is there
+      size = static_cast<std::uint32_t>(w.size() -
+                                        p); // truncated: take what is there
     if (id == "fmt " && size >= 16) {
       format = le16(w, p);
       channels = le16(w, p + 2);
@@ -87,16 +88,17 @@ encode_pcm16(const std::vector<std::int16_t>& pcm, int rate, int channels) {
   if (!enc || err != OPE_OK)
     return unexpected(std::string{"encoder: "} + ope_strerror(err));
   ope_encoder_ctl(enc.get(), OPUS_SET_BITRATE(channels == 1 ? 24000 : 32000));
-  auto frames = static_cast<int>(pcm.size() / static_cast<std::size_t>(channels));
+  auto frames =
+      static_cast<int>(pcm.size() / static_cast<std::size_t>(channels));
   if (ope_encoder_write(enc.get(), pcm.data(), frames) != OPE_OK ||
       ope_encoder_drain(enc.get()) != OPE_OK)
     return unexpected(std::string{"encoder failed"});
   enc.reset();
   ogg_audio a;
   a.ogg = std::move(out);
-  a.duration_ms = static_cast<std::uint32_t>(std::uint64_t{1000} *
-                                             static_cast<std::uint64_t>(frames) /
-                                             static_cast<std::uint64_t>(rate));
+  a.duration_ms = static_cast<std::uint32_t>(
+      std::uint64_t{1000} * static_cast<std::uint64_t>(frames) /
+      static_cast<std::uint64_t>(rate));
   return a;
 }
 

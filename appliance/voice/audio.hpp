@@ -12,7 +12,7 @@
 namespace ivm::voice {
 
 struct ogg_audio {
-  std::string ogg;              ///< Ogg Opus bytes
+  std::string ogg; ///< Ogg Opus bytes
   std::uint32_t duration_ms = 0;
 };
 
@@ -26,11 +26,11 @@ inline constexpr std::size_t max_upload_size = std::size_t{16} << 20;
 expected<ogg_audio, std::string> to_ogg_opus(std::string_view upload);
 
 /// Encodes 16-bit PCM (interleaved when `channels` is 2) to Ogg Opus.
-expected<ogg_audio, std::string> encode_pcm16(const std::vector<std::int16_t>& pcm,
-                                              int rate, int channels);
+expected<ogg_audio, std::string>
+encode_pcm16(const std::vector<std::int16_t>& pcm, int rate, int channels);
 
 /// Decodes Ogg Opus to 48 kHz mono 16-bit PCM (for playback and tests).
-expected<std::vector<std::int16_t>, std::string> decode_ogg_opus(
-    std::string_view ogg);
+expected<std::vector<std::int16_t>, std::string>
+decode_ogg_opus(std::string_view ogg);
 
 } // namespace ivm::voice

@@ -62,11 +62,9 @@ std::string gcm_encrypt(std::string_view key, std::string_view nonce,
   return out;
 }
 
-std::optional<std::string> gcm_decrypt(std::string_view key,
-                                       std::string_view nonce,
-                                       std::string_view aad,
-                                       std::string_view cipher,
-                                       std::string_view tag) {
+std::optional<std::string>
+gcm_decrypt(std::string_view key, std::string_view nonce, std::string_view aad,
+            std::string_view cipher, std::string_view tag) {
   ctx_ptr ctx{EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free};
   std::string out(cipher.size(), '\0');
   int len = 0;
@@ -81,7 +79,8 @@ std::optional<std::string> gcm_decrypt(std::string_view key,
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, u8(aad),
                         static_cast<int>(aad.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()),
-                        &len, u8(cipher), static_cast<int>(cipher.size())) != 1 ||
+                        &len, u8(cipher),
+                        static_cast<int>(cipher.size())) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG,
                           static_cast<int>(t.size()), t.data()) != 1 ||
       EVP_DecryptFinal_ex(ctx.get(), nullptr, &len) != 1)
@@ -93,7 +92,7 @@ std::optional<std::string> gcm_decrypt(std::string_view key,
 
 expected<master_key, std::string>
 load_or_create_master_key(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if ((st.st_mode & 077) != 0)
       return unexpected(path + ": readable by others (chmod 600 it)");
@@ -109,9 +108,9 @@ load_or_create_master_key(const std::string& path) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return unexpected("cannot create " + tmp);
-  bool ok = ::write(fd, key.data(), key.size()) ==
-                static_cast<ssize_t>(key.size()) &&
-            ::fsync(fd) == 0;
+  bool ok =
+      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
+      ::fsync(fd) == 0;
   ::close(fd);
   if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
     std::remove(tmp.c_str());
@@ -137,9 +136,8 @@ std::string seal(std::string_view plain, const master_key& master,
   return out;
 }
 
-expected<std::string, std::string> open(std::string_view sealed,
-                                        const master_key& master,
-                                        std::string_view aad) {
+expected<std::string, std::string>
+open(std::string_view sealed, const master_key& master, std::string_view aad) {
   constexpr auto head =
       magic.size() + nonce_size + key_size + tag_size + nonce_size + tag_size;
   if (sealed.size() < head || sealed.substr(0, magic.size()) != magic)

@@ -18,8 +18,8 @@ using master_key = std::string;
 /// Loads the master key from `path`, creating it (32 random bytes, mode
 /// 0600, written to a temporary file then renamed) when it does not exist.
 /// Refuses a file of another size or readable by group/others.
-expected<master_key, std::string> load_or_create_master_key(
-    const std::string& path);
+expected<master_key, std::string>
+load_or_create_master_key(const std::string& path);
 
 /// Seals `plain` under a fresh message key wrapped by `master`; `aad` (the
 /// message id) is authenticated with both. Layout:
@@ -30,8 +30,7 @@ std::string seal(std::string_view plain, const master_key& master,
 
 /// Opens what `seal` made; an error when the key, the aad or any byte is
 /// wrong.
-expected<std::string, std::string> open(std::string_view sealed,
-                                         const master_key& master,
-                                         std::string_view aad);
+expected<std::string, std::string>
+open(std::string_view sealed, const master_key& master, std::string_view aad);
 
 } // namespace ivm::voice

@@ -343,7 +343,6 @@ decode_subscription(std::string_view bytes) {
   return finish(in, std::move(x));
 }
 
-
 // -- voice --------------------------------------------------------------------
 
 std::string voice_box_key(std::string_view recipient, std::string_view id) {

@@ -172,7 +172,6 @@ std::string encode(const subscription_record& x);
 expected<subscription_record, error>
 decode_subscription(std::string_view bytes);
 
-
 // -- voice messages (family `voice`) ------------------------------------------
 
 /// A voice message as one recipient sees it (key `voice_box_key(recipient,

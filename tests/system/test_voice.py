@@ -166,6 +166,43 @@ class VoiceMessages(unittest.TestCase):
                             out=os.devnull)
         self.assertEqual(code, 500)
 
+    def test_message_waiting_indicator(self):
+        # RFC 3842: Bob's phone subscribes to message-summary; the lamp goes
+        # on with a new voice message and off once he listened to it.
+        bob = UA(self.box.sip_port, "202", USERS["202"][1])
+        try:
+            bob.call_id = "mwi-1"
+            r = bob.with_auth(
+                "SUBSCRIBE", "sip:202@127.0.0.1",
+                "Event: message-summary\r\nExpires: 600\r\n"
+                "Contact: <sip:202@127.0.0.1:%d>\r\n" % bob.port)
+            self.assertEqual(status_of(r), 200)
+
+            def next_summary():
+                n = bob.receive_request("NOTIFY")
+                self.assertIsNotNone(n, "no NOTIFY")
+                return body_of(n).decode()
+
+            first = next_summary()
+            self.assertIn("Messages-Waiting: no", first)
+            code, body = self.curl("201", "POST",
+                                   "/api/v1/voice-messages?to=202",
+                                   self.speech)
+            self.assertEqual(code, 201, body)
+            mid = json.loads(body)["id"]
+            text = next_summary()
+            self.assertIn("Messages-Waiting: yes", text)
+            self.assertIn("Voice-Message: 1/0", text)
+            code, _ = self.curl("202", "GET",
+                                "/api/v1/voice-messages/" + mid,
+                                out=os.devnull)
+            self.assertEqual(code, 200)
+            text = next_summary()
+            self.assertIn("Messages-Waiting: no", text)
+            self.assertIn("Voice-Message: 0/1", text)
+        finally:
+            bob.close()
+
     def test_bad_requests(self):
         text = os.path.join(self.tmp, "note.txt")
         with open(text, "w") as f:

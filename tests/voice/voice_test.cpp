@@ -80,7 +80,7 @@ TEST(voice_crypto, master_key_file_is_private_and_stable) {
   auto k1 = load_or_create_master_key(path);
   ASSERT_TRUE(k1) << k1.error();
   EXPECT_EQ(k1->size(), 32u);
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   auto k2 = load_or_create_master_key(path);
@@ -120,7 +120,8 @@ TEST(voice_audio, the_tone_survives_encoding) {
   for (int lag = 0; lag < 120; lag += 4) {
     dot = e1 = e2 = 0;
     for (std::size_t i = 12000; i < 36000 && i < back->size(); ++i) {
-      double r = std::sin(2 * M_PI * 400 * static_cast<double>(i + lag) / 48000);
+      double r =
+          std::sin(2 * M_PI * 400 * static_cast<double>(i + lag) / 48000);
       dot += r * (*back)[i];
       e1 += r * r;
       e2 += static_cast<double>((*back)[i]) * (*back)[i];
