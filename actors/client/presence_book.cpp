@@ -469,13 +469,12 @@ book_out presence_book::set_status(presence::user_status s, std::string note,
   return out;
 }
 
-book_out presence_book::answer_watcher(const std::string& watcher, bool accept,
-                                       std::uint64_t now) {
-  book_out out;
-  set_watcher(watcher,
-              accept ? records::watch_state::allowed
-                     : records::watch_state::declined,
-              now, out);
+// Accepts or refuses every presence subscription of `watcher`: pending ones
+// become active when allowed; when refused, active ones end (and pending
+// ones too when `end_pending`) with reason=rejected.
+void presence_book::authorize(const std::string& watcher, bool allow,
+                              bool end_pending, std::uint64_t now,
+                              book_out& out) {
   std::vector<std::string> ids;
   for (auto& [id, s] : subs_)
     if (s.watcher == watcher && s.data.package == "presence")
@@ -485,14 +484,26 @@ book_out presence_book::answer_watcher(const std::string& watcher, bool accept,
     if (it == subs_.end())
       continue;
     auto& d = it->second.data;
-    if (accept && d.state == sub_state::pending)
+    bool refuse = d.state == sub_state::active ||
+                  (end_pending && d.state == sub_state::pending);
+    if (allow && d.state == sub_state::pending)
       apply(id, sip::events::step(d, sub_event{sub_input::accept}, now, ctx_),
             now, out);
-    else if (!accept && d.state != sub_state::terminated)
+    else if (!allow && refuse)
       apply(id, sip::events::step(d, sub_event{sub_input::decline}, now, ctx_),
             now, out);
   }
   winfo_changed(now, out);
+}
+
+book_out presence_book::answer_watcher(const std::string& watcher, bool accept,
+                                       std::uint64_t now) {
+  book_out out;
+  set_watcher(watcher,
+              accept ? records::watch_state::allowed
+                     : records::watch_state::declined,
+              now, out);
+  authorize(watcher, accept, true, now, out);
   return out;
 }
 
@@ -513,24 +524,8 @@ book_out presence_book::contact_changed(char kind, const std::string& other,
     watchers_[other] =
         records::watcher_entry{static_cast<records::watch_state>(state), now};
   }
-  bool allow = state == static_cast<int>(records::watch_state::allowed);
-  std::vector<std::string> ids;
-  for (auto& [id, s] : subs_)
-    if (s.watcher == other && s.data.package == "presence")
-      ids.push_back(id);
-  for (auto& id : ids) {
-    auto it = subs_.find(id);
-    if (it == subs_.end())
-      continue;
-    auto& d = it->second.data;
-    if (allow && d.state == sub_state::pending)
-      apply(id, sip::events::step(d, sub_event{sub_input::accept}, now, ctx_),
-            now, out);
-    else if (!allow && d.state == sub_state::active)
-      apply(id, sip::events::step(d, sub_event{sub_input::decline}, now, ctx_),
-            now, out);
-  }
-  winfo_changed(now, out);
+  authorize(other, state == static_cast<int>(records::watch_state::allowed),
+            false, now, out);
   return out;
 }
 

@@ -137,6 +137,8 @@ private:
   void presence_changed(std::uint64_t now, book_out& out);
   void dialogs_changed(std::uint64_t now, book_out& out);
   void winfo_changed(std::uint64_t now, book_out& out);
+  void authorize(const std::string& watcher, bool allow, bool end_pending,
+                 std::uint64_t now, book_out& out);
   void set_watcher(const std::string& watcher, storage::records::watch_state st,
                    std::uint64_t now, book_out& out);
 

@@ -238,17 +238,7 @@ class Calls(unittest.TestCase):
         return ruri, ack
 
     def respond(self, req, code, reason, tag="b0b", contact=True, body=b""):
-        head = req.split(b"\r\n\r\n")[0].split(b"\r\n")
-        keep = [l for l in head[1:] if re.match(
-            rb"(?i)(via|v|from|f|to|t|call-id|i|cseq|record-route)\s*:", l)]
-        keep = [l + b";tag=" + tag.encode()
-                if re.match(rb"(?i)(to|t)\s*:", l) and b"tag=" not in l
-                else l for l in keep]
-        if contact:
-            keep.append(b"Contact: " + contact_of(self.bob).encode())
-        self.bob.send(b"SIP/2.0 %d %s\r\n" % (code, reason.encode())
-                      + b"\r\n".join(keep)
-                      + b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        answer_as(self.bob, req, code, reason, tag, body, contact)
 
     def test_call_rings_answers_and_hangs_up_with_busy_lamp(self):
         carol = ua(self.box, "203")
@@ -368,14 +358,16 @@ def unregister(u):
                        to_uri="sip:%s@%s" % (u.user, u.domain))
 
 
-def answer_as(callee, req, code, reason, tag="b0b", body=b""):
+def answer_as(callee, req, code, reason, tag="b0b", body=b"", contact=True):
+    """`callee` answers `req` (a request the box forwarded to it)."""
     head = req.split(b"\r\n\r\n")[0].split(b"\r\n")
     keep = [l for l in head[1:] if re.match(
         rb"(?i)(via|v|from|f|to|t|call-id|i|cseq|record-route)\s*:", l)]
     keep = [l + b";tag=" + tag.encode()
             if re.match(rb"(?i)(to|t)\s*:", l) and b"tag=" not in l
             else l for l in keep]
-    keep.append(b"Contact: " + contact_of(callee).encode())
+    if contact:
+        keep.append(b"Contact: " + contact_of(callee).encode())
     callee.send(b"SIP/2.0 %d %s\r\n" % (code, reason.encode())
                 + b"\r\n".join(keep)
                 + b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)

@@ -187,8 +187,13 @@ expected<message, proxy_error> process_response(message resp,
   return resp;
 }
 
-message make_ack(const message& inv, const message& resp) {
-  auto out = message::make_request("ACK", inv.request_uri);
+namespace {
+
+// ACK and CANCEL of a forwarded INVITE share everything but the method and
+// the To header (§9.1, §17.1.1.3).
+message same_transaction(const message& inv, std::string_view method,
+                         std::string_view to) {
+  auto out = message::make_request(std::string{method}, inv.request_uri);
   auto vias = inv.values("Via");
   if (!vias.empty())
     out.add("Via", std::string{vias.front()});
@@ -196,27 +201,22 @@ message make_ack(const message& inv, const message& resp) {
     out.add("Route", r->value);
   out.add("Max-Forwards", "70");
   out.add("From", std::string{inv.value_of("From")});
-  out.add("To", std::string{resp.value_of("To")});
+  out.add("To", std::string{to});
   out.add("Call-ID", std::string{inv.value_of("Call-ID")});
   auto seq = parse_cseq(inv.value_of("CSeq"));
-  out.add("CSeq", std::to_string(seq ? seq->number : 0) + " ACK");
+  out.add("CSeq",
+          std::to_string(seq ? seq->number : 0) + " " + std::string{method});
   return out;
 }
 
+} // namespace
+
+message make_ack(const message& inv, const message& resp) {
+  return same_transaction(inv, "ACK", resp.value_of("To"));
+}
+
 message make_cancel(const message& inv) {
-  auto out = message::make_request("CANCEL", inv.request_uri);
-  auto vias = inv.values("Via");
-  if (!vias.empty())
-    out.add("Via", std::string{vias.front()});
-  for (auto* r : inv.find_all("Route"))
-    out.add("Route", r->value);
-  out.add("Max-Forwards", "70");
-  out.add("From", std::string{inv.value_of("From")});
-  out.add("To", std::string{inv.value_of("To")});
-  out.add("Call-ID", std::string{inv.value_of("Call-ID")});
-  auto seq = parse_cseq(inv.value_of("CSeq"));
-  out.add("CSeq", std::to_string(seq ? seq->number : 0) + " CANCEL");
-  return out;
+  return same_transaction(inv, "CANCEL", inv.value_of("To"));
 }
 
 } // namespace ivm::sip::proxy
