@@ -77,6 +77,9 @@ using sip_router_actor = caf::typed_actor<
     caf::reacts_to<atoms::sipresp_atom, std::string, sip::message>,
     caf::reacts_to<atoms::sipsend_atom, sip_request_task>,
     caf::reacts_to<atoms::proxy_atom, std::string, proxy_plan>,
+    // A dialog the box is the UAS of (a recording): its in-dialog requests
+    // (BYE...) go to `owner` as (sipreq_atom, sip_task); a null owner ends it.
+    caf::reacts_to<atoms::dialog_atom, std::string, caf::actor>,
     caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;
 
 /// A transport: bytes in from one listening socket, parsed messages out to

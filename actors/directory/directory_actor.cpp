@@ -296,11 +296,63 @@ void on_message(pointer self, sip_task& t) {
 
 // A new INVITE to a user (RFC 3261 §16): the caller authenticates (407),
 // the callee's client actor picks the devices to ring.
+// A call to a service code: *7 (or *9, intercom, recorded for everybody
+// until live intercom exists) followed by extensions separated by '*'.
+void on_service_call(pointer self, sip_task& t, const std::string& code) {
+  auto& st = self->state;
+  if (!st.cfg.voice || code.size() < 3 || (code[1] != '7' && code[1] != '9')) {
+    answer(self, t, 404, "Not Found");
+    return;
+  }
+  const auto* caller = identify(self, t, true);
+  if (!caller)
+    return;
+  std::vector<std::string> recipients;
+  std::size_t pos = 2;
+  while (pos <= code.size()) {
+    auto star = code.find('*', pos);
+    auto item = code.substr(pos, star - pos);
+    pos = star == std::string::npos ? code.size() + 1 : star + 1;
+    if (item.empty())
+      continue;
+    auto target = st.dir.resolve(item);
+    std::vector<std::string> exts;
+    if (target.user && target.user->enabled)
+      exts.push_back(target.user->extension);
+    else if (target.grp)
+      for (auto& m : target.grp->members)
+        if (m != caller->extension && st.dir.by_extension(m))
+          exts.push_back(m);
+    if (exts.empty()) {
+      answer(self, t, 404, "Not Found"); // an unknown recipient
+      return;
+    }
+    for (auto& e : exts)
+      if (std::find(recipients.begin(), recipients.end(), e) ==
+          recipients.end())
+        recipients.push_back(e);
+  }
+  if (recipients.empty()) {
+    answer(self, t, 484, "Address Incomplete");
+    return;
+  }
+  caf::anon_send(st.cfg.voice, atoms::start_atom::value,
+                 voice_call{t, caller->extension, caller->display_name,
+                            std::move(recipients), self});
+}
+
 void on_invite(pointer self, sip_task& t) {
   auto& st = self->state;
   // Unknown numbers get 404 before any challenge, as from a PBX (and as
   // for every other request to a user the box does not have).
   auto ruri = sip::parse_uri(t.in.msg.request_uri);
+  if (ruri) {
+    auto user = user_of(*ruri);
+    if (!user.empty() && user[0] == '*' && !st.dir.resolve(user).user) {
+      on_service_call(self, t, user);
+      return;
+    }
+  }
   auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
   if (!target.user || !target.user->enabled) {
     answer(self, t, 404, "Not Found");

@@ -99,10 +99,21 @@ void start_sip(pointer self) {
       clients->tcp_self = st.res.sip_tcp->local_endpoint();
     if (st.res.sip_tls)
       clients->tls_self = st.res.sip_tls->local_endpoint();
-    if (!st.res.voice_master_key.empty())
-      dcfg.voice = spawn_voice(self->system(),
-                               voice_config{st.storage, st.res.voice_master_key,
-                                            st.res.users->realm()});
+    if (!st.res.voice_master_key.empty()) {
+      voice_config vc;
+      vc.storage = st.storage;
+      vc.master_key = st.res.voice_master_key;
+      vc.domain = st.res.users->realm();
+      vc.io = st.res.io;
+      if (st.res.sip_udp)
+        vc.media_host = st.res.sip_udp->local_endpoint().host;
+      vc.rtp_port_min = st.res.rtp_port_min;
+      vc.rtp_port_max = st.res.rtp_port_max;
+      vc.max_length = st.res.voice_max_length;
+      vc.silence_timeout = st.res.voice_silence_timeout;
+      vc.clients = clients;
+      dcfg.voice = spawn_voice(self->system(), std::move(vc));
+    }
     st.directory = spawn_directory(self->system(), std::move(dcfg),
                                    std::move(*st.res.users));
     st.res.users.reset();

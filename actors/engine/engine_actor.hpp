@@ -48,6 +48,12 @@ struct engine_resources {
   directory_config directory_settings;
   /// The key that wraps every voice message's key (data_dir/voice.key).
   std::string voice_master_key;
+  /// Recordings from phones (voice_config without the handles).
+  net::io_pool* io = nullptr;
+  std::uint16_t rtp_port_min = 20000;
+  std::uint16_t rtp_port_max = 20999;
+  std::chrono::seconds voice_max_length{120};
+  std::chrono::seconds voice_silence_timeout{10};
   /// Bearer token of the admin API.
   std::string admin_token;
 };

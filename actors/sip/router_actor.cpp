@@ -124,6 +124,8 @@ struct router_state {
   /// Calls by Call-ID (every message of a call comes to this shard).
   std::unordered_map<std::string, dialog_route> dialogs;
   sip::proxy::dialog_tracker tracker;
+  /// Dialogs the box itself answered (recordings), by Call-ID.
+  std::unordered_map<std::string, caf::actor> owned;
   metrics::counter* proxied = nullptr;
   /// Transactions waiting for the directory's answer.
   std::unordered_set<std::string> pending;
@@ -367,6 +369,17 @@ void on_request(pointer self, const std::string& key) {
   if (req.method == "CANCEL") {
     on_cancel(self, key);
     return;
+  }
+  if (auto o = st.owned.find(std::string{req.value_of("Call-ID")});
+      o != st.owned.end()) {
+    auto to = sip::parse_name_addr(req.value_of("To"));
+    if (to && to->tag()) {
+      // An in-dialog request of a dialog the box answered itself.
+      st.pending.insert(key);
+      caf::anon_send(o->second, atoms::sipreq_atom::value,
+                     sip_task{key, self, sip_inbound{req, entry.flow}});
+      return;
+    }
   }
   if (st.cfg.directory && in_dialog_for_proxy(st, req)) {
     proxy_in_dialog(self, key);
@@ -1028,6 +1041,14 @@ sip_router_actor::behavior_type router_impl(pointer self,
       },
       [self](atoms::proxy_atom, const std::string& key, proxy_plan& plan) {
         on_plan(self, key, plan);
+      },
+      [self](atoms::dialog_atom, const std::string& call_id,
+             const caf::actor& owner) {
+        auto& owned = self->state.owned;
+        if (owner)
+          owned[call_id] = owner;
+        else
+          owned.erase(call_id);
       },
       [self](atoms::stats_atom) { return self->state.stats; },
   };

@@ -7,9 +7,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/voice/session_actor.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/directory/intake.hpp"
+#include "appliance/net/udp_socket.hpp"
+#include "appliance/sdp/offer_answer.hpp"
+#include "appliance/sdp/parser.hpp"
+#include "appliance/sdp/writer.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
+#include "appliance/sip/uri.hpp"
 #include "appliance/voice/audio.hpp"
 #include "appliance/voice/crypto.hpp"
 #include "storage/records/records.hpp"
@@ -23,6 +29,7 @@ using json = nlohmann::json;
 
 struct voice_state {
   voice_config cfg;
+  std::uint16_t next_port = 0; ///< where the next port search starts
   std::shared_ptr<spdlog::logger> log = log::get("voice");
   static inline const char* name = "voice";
 };
@@ -67,8 +74,57 @@ void recount(pointer self, const std::string& user,
           [](const caf::error&) {});
 }
 
-void on_upload(pointer self, voice_request& r) {
+// Seals and stores `audio` for `recipients`, then tells them; `done(id)`
+// (or `failed()`) once it is on disk.
+template <class Done, class Failed>
+void store_message(pointer self, const voice::ogg_audio& audio,
+                   const std::string& from, const std::string& from_name,
+                   const std::vector<std::string>& recipients,
+                   const directory_actor& dir, Done done, Failed failed) {
   auto& st = self->state;
+  auto id = sip::core::random_tag() + sip::core::random_tag();
+  auto sealed = voice::seal(audio.ogg, st.cfg.master_key, id);
+  auto now = directory::unix_now();
+  storage::write_batch b;
+  b.put(storage::family::voice, records::voice_blob_key(id), sealed);
+  b.put(storage::family::voice, records::voice_meta_key(id),
+        records::encode(records::voice_meta{
+            static_cast<std::uint32_t>(recipients.size()), sealed.size()}));
+  records::voice_entry e{id, from, from_name, now, audio.duration_ms, false};
+  for (auto& to : recipients)
+    b.put(storage::family::voice, records::voice_box_key(to, id),
+          records::encode(e));
+  self->request(st.cfg.storage, caf::infinite, caf::put_atom::value, b)
+      .then(
+          [self, recipients, e, dir, done](caf::ok_atom) mutable {
+            auto& st = self->state;
+            st.log->info("voice message {} from {} ({} ms) for {} recipient(s)",
+                         e.id, e.from_ext, e.duration_ms, recipients.size());
+            done(e);
+            auto who = e.from_name.empty()
+                           ? e.from_ext
+                           : e.from_name + " (" + e.from_ext + ")";
+            for (auto& to : recipients)
+              recount(self, to, dir);
+            for (auto& to : recipients)
+              self->send(
+                  dir, atoms::notify_atom::value, to,
+                  directory::make_notice(to, st.cfg.domain,
+                                         "Voice message from " + who + ", " +
+                                             seconds_text(e.duration_ms) +
+                                             ": dial *8 to listen, or GET "
+                                             "/api/v1/voice-messages/" +
+                                             e.id,
+                                         directory::unix_now()));
+          },
+          [self, failed](const caf::error& err) mutable {
+            self->state.log->error("voice message not stored: {}",
+                                   self->system().render(err));
+            failed();
+          });
+}
+
+void on_upload(pointer self, voice_request& r) {
   auto audio = voice::to_ogg_opus(r.ex.request.body);
   if (!audio) {
     reply(r.ex.respond, 415,
@@ -76,51 +132,134 @@ void on_upload(pointer self, voice_request& r) {
                      " (send Ogg Opus or 16-bit PCM WAVE)"));
     return;
   }
-  auto id = sip::core::random_tag() + sip::core::random_tag();
-  auto sealed = voice::seal(audio->ogg, st.cfg.master_key, id);
-  auto now = directory::unix_now();
-  storage::write_batch b;
-  b.put(storage::family::voice, records::voice_blob_key(id), sealed);
-  b.put(storage::family::voice, records::voice_meta_key(id),
-        records::encode(records::voice_meta{
-            static_cast<std::uint32_t>(r.recipients.size()), sealed.size()}));
-  records::voice_entry e{id,   r.user, r.user_name, now, audio->duration_ms,
-                         false};
-  for (auto& to : r.recipients)
-    b.put(storage::family::voice, records::voice_box_key(to, id),
-          records::encode(e));
   auto respond = r.ex.respond;
   auto recipients = r.recipients;
-  auto dir = r.directory;
-  self->request(st.cfg.storage, caf::infinite, caf::put_atom::value, b)
-      .then(
-          [self, respond, recipients, e, dir](caf::ok_atom) mutable {
-            auto& st = self->state;
-            st.log->info("voice message {} from {} ({} ms) for {} recipient(s)",
-                         e.id, e.from_ext, e.duration_ms, recipients.size());
-            reply(respond, 201,
-                  {{"id", e.id},
-                   {"duration_ms", e.duration_ms},
-                   {"recipients", recipients}});
-            auto who = e.from_name.empty()
-                           ? e.from_ext
-                           : e.from_name + " (" + e.from_ext + ")";
-            for (auto& to : recipients)
-              recount(self, to, dir);
-            for (auto& to : recipients)
-              self->send(dir, atoms::notify_atom::value, to,
-                         directory::make_notice(
-                             to, st.cfg.domain,
-                             "Voice message from " + who + ", " +
-                                 seconds_text(e.duration_ms) +
-                                 ": GET /api/v1/voice-messages/" + e.id,
-                             directory::unix_now()));
-          },
-          [self, respond](const caf::error& err) mutable {
-            self->state.log->error("voice message not stored: {}",
-                                   self->system().render(err));
-            reply(respond, 500, error_body("storage failure: nothing stored"));
-          });
+  store_message(
+      self, *audio, r.user, r.user_name, r.recipients, r.directory,
+      [respond, recipients](const records::voice_entry& e) mutable {
+        reply(respond, 201,
+              {{"id", e.id},
+               {"duration_ms", e.duration_ms},
+               {"recipients", recipients}});
+      },
+      [respond]() mutable {
+        reply(respond, 500, error_body("storage failure: nothing stored"));
+      });
+}
+
+// A recording from a phone has ended: encode and store it.
+void on_recording(pointer self, voice_recording& r) {
+  if (r.pcm.size() < static_cast<std::size_t>(r.rate) / 2) {
+    self->state.log->info("recording from {} under half a second: dropped",
+                          r.user);
+    return;
+  }
+  auto audio = voice::encode_pcm16(r.pcm, r.rate, 1);
+  if (!audio) {
+    self->state.log->error("recording from {} not encoded: {}", r.user,
+                           audio.error());
+    return;
+  }
+  store_message(
+      self, *audio, r.user, r.user_name, r.recipients, r.directory,
+      [](const records::voice_entry&) {}, [] {});
+}
+
+void answer_call(pointer self, const sip_task& t, int code, std::string reason,
+                 std::vector<std::pair<std::string, std::string>> hdrs = {}) {
+  self->send(t.router, atoms::sipresp_atom::value, t.key,
+             make_answer(t, code, reason, hdrs,
+                         self->state.cfg.clients
+                             ? self->state.cfg.clients->server
+                             : std::string{"ivm-appliance"}));
+}
+
+// A call to *7...: negotiate the media (RFC 3264), take an RTP port, answer
+// and hand over to a session actor.
+void on_call(pointer self, voice_call& c) {
+  auto& st = self->state;
+  auto& t = c.invite;
+  if (!st.cfg.io || !st.cfg.clients) {
+    answer_call(self, t, 503, "Service Unavailable");
+    return;
+  }
+  auto offer = sdp::parse(t.in.msg.body);
+  if (!offer) {
+    answer_call(self, t, 488, "Not Acceptable Here",
+                {{"Warning", "399 ivm \"an SDP offer is required\""}});
+    return;
+  }
+  // An even port from the range, starting after the last one given out.
+  std::shared_ptr<net::udp_socket> sock;
+  auto lo = st.cfg.rtp_port_min + (st.cfg.rtp_port_min & 1);
+  auto span = (st.cfg.rtp_port_max - lo) / 2 + 1;
+  for (int i = 0; i < span && !sock; ++i) {
+    auto port =
+        static_cast<std::uint16_t>(lo + 2 * ((st.next_port + i) % span));
+    auto opened =
+        net::udp_socket::open(*st.cfg.io, {st.cfg.media_host, port}, 1 << 20);
+    if (opened) {
+      sock = std::shared_ptr<net::udp_socket>(std::move(*opened));
+      st.next_port = static_cast<std::uint16_t>((st.next_port + i + 1) % span);
+    }
+  }
+  if (!sock) {
+    st.log->warn("no free RTP port in {}-{}", st.cfg.rtp_port_min,
+                 st.cfg.rtp_port_max);
+    answer_call(self, t, 503, "Service Unavailable", {{"Retry-After", "10"}});
+    return;
+  }
+  sdp::local_endpoint local;
+  local.address = st.cfg.media_host;
+  local.port = sock->local_endpoint().port;
+  local.session_id = directory::unix_now();
+  local.session_version = 1;
+  local.dir = sdp::direction::sendrecv;
+  auto result = sdp::make_answer(*offer, sdp::box_codecs(), local);
+  if (!result) {
+    answer_call(self, t, result.error().status, "Not Acceptable Here",
+                {{"Warning", "304 ivm \"" + result.error().reason + "\""}});
+    sock->close();
+    return;
+  }
+  const auto& a = result->audio;
+  voice::recorder_config rc;
+  auto enc = a.audio.encoding;
+  for (auto& ch : enc)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  rc.codec = enc == "pcma"   ? voice::audio_codec::pcma
+             : enc == "opus" ? voice::audio_codec::opus
+                             : voice::audio_codec::pcmu;
+  rc.payload_type = a.payload_type;
+  rc.telephone_event = a.telephone_event;
+  rc.expected_host = a.remote.address;
+  rc.max_length = st.cfg.max_length;
+  rc.silence_timeout = st.cfg.silence_timeout;
+  auto ruri = sip::parse_uri(t.in.msg.request_uri);
+  auto kind = t.in.flow.kind;
+  const auto& self_ep =
+      kind == sip_transport_kind::udp   ? st.cfg.clients->udp_self
+      : kind == sip_transport_kind::tcp ? st.cfg.clients->tcp_self
+                                        : st.cfg.clients->tls_self;
+  std::string param = kind == sip_transport_kind::tcp   ? ";transport=tcp"
+                      : kind == sip_transport_kind::tls ? ";transport=tls"
+                                                        : "";
+  auto contact = "<sip:" + (ruri ? ruri->user : std::string{"voice"}) + "@" +
+                 net::to_string(self_ep) + param + ">";
+  std::vector<std::pair<std::string, std::string>> hdrs{
+      {"Contact", contact},
+      {"Content-Type", "application/sdp"},
+      {"Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS"}};
+  auto resp = make_answer(t, 200, "OK", hdrs, st.cfg.clients->server);
+  resp.body = sdp::to_string(result->answer);
+  session_setup setup{c,
+                      rc,
+                      sock,
+                      net::endpoint{a.remote.address, a.remote_port},
+                      std::move(resp),
+                      caf::actor_cast<caf::actor>(self),
+                      st.cfg.clients};
+  spawn_session(self->system(), std::move(setup));
 }
 
 void on_list(pointer self, voice_request& r) {
@@ -258,6 +397,10 @@ void on_one(pointer self, voice_request& r, const std::string& id) {
 caf::behavior voice_impl(pointer self, voice_config cfg) {
   self->state.cfg = std::move(cfg);
   return {
+      [self](atoms::start_atom, voice_call& c) { on_call(self, c); },
+      [self](atoms::deliver_atom, voice_recording& r) {
+        on_recording(self, r);
+      },
       [self](atoms::mwi_atom, const std::string& user, const caf::actor& dir) {
         recount(self, user, caf::actor_cast<directory_actor>(dir));
       },

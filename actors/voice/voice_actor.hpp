@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -7,6 +9,11 @@
 
 #include "actors/api/services.hpp"
 #include "actors/api/storage_actor.hpp"
+#include "actors/client/client_actor.hpp"
+
+namespace ivm::net {
+class io_pool;
+} // namespace ivm::net
 
 namespace ivm::actors {
 
@@ -21,10 +28,31 @@ struct voice_request {
   directory_actor directory;
 };
 
+/// A call to a voice service code (`*7EXT*EXT`: record a message for
+/// them), authenticated, with the recipients resolved.
+struct voice_call {
+  sip_task invite;
+  std::string user;
+  std::string user_name;
+  std::vector<std::string> recipients;
+  directory_actor directory;
+};
+
 struct voice_config {
   storage_actor storage;
   std::string master_key; ///< 32 bytes (voice::load_or_create_master_key)
   std::string domain;
+  /// Recordings from phones: the I/O pool for RTP sockets, the address to
+  /// bind them on (the SIP listening address), the port range, limits.
+  net::io_pool* io = nullptr;
+  std::string media_host = "127.0.0.1";
+  std::uint16_t rtp_port_min = 20000;
+  std::uint16_t rtp_port_max = 20999;
+  std::chrono::seconds max_length{120};
+  std::chrono::seconds silence_timeout{10};
+  /// Shared with the client actors: routers, the box's SIP addresses and
+  /// Server value (filled in by the engine before traffic flows).
+  std::shared_ptr<const client_config> clients;
 };
 
 /// The voice message store: takes uploads (WAVE or Ogg Opus -> Ogg Opus),
@@ -36,3 +64,4 @@ caf::actor spawn_voice(caf::actor_system& sys, voice_config cfg);
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::voice_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::voice_call)

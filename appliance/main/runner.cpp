@@ -125,6 +125,11 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   if (!voice_key)
     return fail("data_dir: " + voice_key.error());
   res.voice_master_key = std::move(*voice_key);
+  res.io = &io;
+  res.rtp_port_min = cfg.voice.rtp_port_min;
+  res.rtp_port_max = cfg.voice.rtp_port_max;
+  res.voice_max_length = cfg.voice.max_length;
+  res.voice_silence_timeout = cfg.voice.silence_timeout;
   auto token = ensure_admin_token(cfg.data_dir);
   if (!token)
     return fail("data_dir: " + token.error());

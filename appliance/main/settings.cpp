@@ -113,6 +113,20 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (auto e = to_int<long long>(key, v, 1, 24 * 365, h))
       return e;
     s.messaging.max_age = std::chrono::hours{h};
+  } else if (key == "voice.max_length_s") {
+    long long n = 0;
+    if (auto e = to_int<long long>(key, v, 1, 3600, n))
+      return e;
+    s.voice.max_length = std::chrono::seconds{n};
+  } else if (key == "voice.silence_timeout_s") {
+    long long n = 0;
+    if (auto e = to_int<long long>(key, v, 1, 600, n))
+      return e;
+    s.voice.silence_timeout = std::chrono::seconds{n};
+  } else if (key == "voice.rtp_port_min") {
+    return to_int<std::uint16_t>(key, v, 1024, 65534, s.voice.rtp_port_min);
+  } else if (key == "voice.rtp_port_max") {
+    return to_int<std::uint16_t>(key, v, 1025, 65535, s.voice.rtp_port_max);
   } else if (key == "auth.algorithms") {
     std::vector<std::string> algs;
     std::string_view rest = v;
@@ -245,6 +259,9 @@ std::optional<config_error> validate(const settings& s) {
                "must not be larger than registrar.max_expires");
   if (s.sip.t2 < s.sip.t1)
     return err("sip.t2_ms", "must not be smaller than sip.t1_ms");
+  if (s.voice.rtp_port_min + 1 > s.voice.rtp_port_max)
+    return err("voice.rtp_port_min",
+               "voice.rtp_port_max must be above voice.rtp_port_min");
   return std::nullopt;
 }
 
@@ -277,6 +294,11 @@ std::string to_toml(const settings& s) {
      << "fork_timeout_ms = " << s.messaging.fork_timeout.count() << "\n"
      << "max_attempts = " << s.messaging.max_attempts << "\n"
      << "max_age_h = " << s.messaging.max_age.count() << "\n\n"
+     << "[voice]\n"
+     << "max_length_s = " << s.voice.max_length.count() << "\n"
+     << "silence_timeout_s = " << s.voice.silence_timeout.count() << "\n"
+     << "rtp_port_min = " << s.voice.rtp_port_min << "\n"
+     << "rtp_port_max = " << s.voice.rtp_port_max << "\n\n"
      << "[auth]\n"
      << "algorithms = \"" <<
       [&] {

@@ -61,6 +61,16 @@ struct settings {
     std::chrono::hours max_age{168};
   } messaging;
 
+  struct voice_t {
+    /// Longest recording, then it is cut and kept.
+    std::chrono::seconds max_length{120};
+    /// A recording ends after this much silence (no RTP, or only silence).
+    std::chrono::seconds silence_timeout{10};
+    /// RTP ports of the box (even ports; RTCP on the next odd one).
+    std::uint16_t rtp_port_min = 20000;
+    std::uint16_t rtp_port_max = 20999;
+  } voice;
+
   struct auth_t {
     /// Digest challenges offered, in order ("MD5", "SHA-256").
     std::vector<std::string> algorithms{"MD5", "SHA-256"};

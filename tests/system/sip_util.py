@@ -137,3 +137,16 @@ def sipp(scenario, sip_port, transport="u1", calls=10, rate=50, extra=()):
     r = subprocess.run(args, capture_output=True, text=True,
                        stdin=subprocess.DEVNULL, timeout=300)
     return r.returncode, r.stdout[-3000:] + r.stderr
+
+
+def ack_for(request, response):
+    """The ACK a UAC sends for a non-2xx final answer to an INVITE."""
+    head = request.split(b"\r\n\r\n")[0].split(b"\r\n")
+    ruri = head[0].split(b" ")[1]
+    keep = [l for l in head[1:] if re.match(
+        rb"(?i)(via|v|from|f|call-id|i)\s*:", l)]
+    to = [l for l in response.split(b"\r\n") if re.match(rb"(?i)to\s*:", l)]
+    cseq = re.search(rb"(?im)^cseq\s*:\s*(\d+)", request)
+    return (b"ACK " + ruri + b" SIP/2.0\r\n" + b"\r\n".join(keep + to)
+            + b"\r\nCSeq: " + cseq.group(1) + b" ACK\r\nContent-Length: 0"
+            b"\r\n\r\n")

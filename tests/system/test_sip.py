@@ -10,7 +10,8 @@ import subprocess
 import unittest
 
 from harness import Appliance, wait_until
-from sip_util import (Tcp, Udp, VECTORS, header, options, sipp, status_of)
+from sip_util import (Tcp, Udp, VECTORS, ack_for, header, options, sipp,
+                      status_of)
 
 TORTURE = os.path.join(VECTORS, "torture")
 
@@ -74,19 +75,6 @@ EXPECTED = {
 def vector(name):
     with open(os.path.join(TORTURE, name + ".dat"), "rb") as f:
         return f.read()
-
-
-def ack_for(request, response):
-    """The ACK a UAC sends for a non-2xx final answer to an INVITE."""
-    head = request.split(b"\r\n\r\n")[0].split(b"\r\n")
-    ruri = head[0].split(b" ")[1]
-    keep = [l for l in head[1:] if re.match(
-        rb"(?i)(via|v|from|f|call-id|i)\s*:", l)]
-    to = [l for l in response.split(b"\r\n") if re.match(rb"(?i)to\s*:", l)]
-    cseq = re.search(rb"(?im)^cseq\s*:\s*(\d+)", request)
-    return (b"ACK " + ruri + b" SIP/2.0\r\n" + b"\r\n".join(keep + to)
-            + b"\r\nCSeq: " + cseq.group(1) + b" ACK\r\nContent-Length: 0"
-            b"\r\n\r\n")
 
 
 class Base(unittest.TestCase):

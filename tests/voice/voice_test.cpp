@@ -143,3 +143,87 @@ TEST(voice_audio, non_audio_is_refused) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().find("16-bit"), std::string::npos);
 }
+
+// -- recorder
+// ------------------------------------------------------------------
+
+#include "appliance/rtp/g711.hpp"
+#include "appliance/rtp/header.hpp"
+#include "appliance/voice/recorder.hpp"
+
+namespace {
+
+std::string rtp_pcmu(std::uint16_t seq, const std::vector<std::int16_t>& pcm,
+                     std::size_t at, std::uint8_t pt = 0) {
+  ivm::rtp::header h;
+  h.payload_type = pt;
+  h.sequence = seq;
+  h.timestamp = static_cast<std::uint32_t>(at);
+  h.ssrc = 7;
+  std::uint8_t payload[160];
+  ivm::rtp::g711::encode_ulaw(pcm.data() + at, 160, payload);
+  auto bytes = ivm::rtp::serialize(h, payload, 160);
+  return std::string{bytes.begin(), bytes.end()};
+}
+
+} // namespace
+
+TEST(voice_recorder, records_in_order_from_the_right_source_only) {
+  using clock = recorder::clock;
+  auto t = clock::time_point{};
+  recorder_config cfg;
+  cfg.expected_host = "192.0.2.7";
+  recorder rec{cfg, t};
+  auto pcm = tone(8000, 1.0, 300);
+  // 50 packets, two swapped; a stranger's packets are ignored.
+  for (std::uint16_t i = 0; i < 50; ++i) {
+    auto k = i == 10 ? 11 : i == 11 ? 10 : i;
+    EXPECT_TRUE(rec.on_packet(
+        rtp_pcmu(static_cast<std::uint16_t>(100 + k), pcm, k * 160u),
+        "192.0.2.7", t));
+    EXPECT_FALSE(rec.on_packet(rtp_pcmu(500, pcm, 0), "192.0.2.8", t));
+  }
+  rec.flush();
+  EXPECT_EQ(rec.pcm().size(), 8000u);
+  EXPECT_EQ(rec.ignored(), 50u);
+  // Decoded samples follow the tone (G.711 error is small).
+  double err = 0;
+  for (std::size_t i = 0; i < 8000; ++i)
+    err += std::abs(rec.pcm()[i] - pcm[i]);
+  EXPECT_LT(err / 8000, 200.0);
+  EXPECT_EQ(rec.check(t), stop_reason::none);
+}
+
+TEST(voice_recorder, stops_on_silence_max_length_and_hash) {
+  using clock = recorder::clock;
+  auto t = clock::time_point{};
+  auto pcm = tone(8000, 3.0, 300);
+  recorder_config cfg;
+  cfg.max_length = std::chrono::milliseconds{1000};
+  cfg.silence_timeout = std::chrono::milliseconds{2000};
+  cfg.telephone_event = 101;
+  {
+    recorder rec{cfg, t};
+    EXPECT_EQ(rec.check(t + std::chrono::milliseconds{1999}),
+              stop_reason::none);
+    EXPECT_EQ(rec.check(t + std::chrono::milliseconds{2000}),
+              stop_reason::silence);
+  }
+  {
+    recorder rec{cfg, t};
+    for (std::uint16_t i = 0; i < 100; ++i)
+      rec.on_packet(rtp_pcmu(i, pcm, i * 160u), "", t);
+    EXPECT_EQ(rec.check(t), stop_reason::max_length);
+    EXPECT_EQ(rec.pcm().size(), 8000u); // cut at 1 s
+  }
+  {
+    recorder rec{cfg, t};
+    ivm::rtp::header h;
+    h.payload_type = 101;
+    h.sequence = 1;
+    std::uint8_t ev[4] = {11, 0x80 | 10, 0x03, 0x20}; // '#', end
+    auto bytes = ivm::rtp::serialize(h, ev, 4);
+    EXPECT_TRUE(rec.on_packet(std::string{bytes.begin(), bytes.end()}, "", t));
+    EXPECT_EQ(rec.check(t), stop_reason::hash_key);
+  }
+}

@@ -1,0 +1,196 @@
+#include "actors/voice/session_actor.hpp"
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/client/outgoing.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
+#include "appliance/net/udp_socket.hpp"
+#include "appliance/rtp/header.hpp"
+#include "appliance/sip/name_addr.hpp"
+#include "appliance/sip/response.hpp"
+
+namespace ivm::actors {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+struct session_state {
+  session_setup s;
+  std::unique_ptr<voice::recorder> rec;
+  std::vector<std::string> tone;
+  std::size_t tone_next = 0;
+  std::uint16_t seq = 0;
+  std::uint32_t ts = 0;
+  std::uint32_t ssrc = 0;
+  std::string local_tag;
+  std::string call_id;
+  sip_router_actor router;
+  bool done = false;
+  bool closing = false; ///< the caller hung up; trailing RTP still counts
+  metrics::counter* rtp_in = nullptr;
+  std::shared_ptr<spdlog::logger> log = log::get("voice");
+  static inline const char* name = "voice_session";
+};
+
+using pointer = caf::stateful_actor<session_state>*;
+
+// A BYE from the box to the caller (the recording ended on our side).
+void send_bye(pointer self) {
+  auto& st = self->state;
+  const auto& inv = st.s.call.invite.in.msg;
+  auto contact = sip::parse_contact(inv.value_of("Contact"));
+  if (!contact || contact->entries.empty())
+    return;
+  auto target = contact->entries.front().uri_text;
+  const auto& flow = st.s.call.invite.in.flow;
+  std::optional<sip_flow> f;
+  if (flow.kind != sip_transport_kind::udp)
+    f = flow;
+  auto where =
+      reach(target, static_cast<std::uint8_t>(flow.kind), flow.remote, f);
+  if (!where)
+    return;
+  auto bye = sip::message::make_request("BYE", target);
+  bye.add("Via", make_via(*st.s.clients, flow.kind));
+  bye.add("Max-Forwards", "70");
+  bye.add("From", std::string{inv.value_of("To")} + ";tag=" + st.local_tag);
+  bye.add("To", std::string{inv.value_of("From")});
+  bye.add("Call-ID", st.call_id);
+  bye.add("CSeq", "1 BYE");
+  bye.add("User-Agent", st.s.clients->server);
+  self->send(st.router, atoms::sipsend_atom::value,
+             sip_request_task{0, caf::actor_cast<caf::actor>(self),
+                              std::move(bye), where->first, where->second});
+}
+
+void finish(pointer self, const char* why, bool hang_up) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  st.done = true;
+  if (hang_up)
+    send_bye(self);
+  self->send(st.router, atoms::dialog_atom::value, st.call_id, caf::actor{});
+  st.s.socket->close();
+  st.rec->flush();
+  st.log->info("recording from {} ended ({}): {:.1f} s, {} packets, {} ignored",
+               st.s.call.user, why,
+               static_cast<double>(st.rec->pcm().size()) / st.rec->rate(),
+               st.rec->packets(), st.rec->ignored());
+  voice_recording r{st.s.call.user, st.s.call.user_name, st.s.call.recipients,
+                    st.rec->pcm(),  st.rec->rate(),      st.s.call.directory};
+  caf::anon_send(st.s.voice, atoms::deliver_atom::value, std::move(r));
+  // Stay a little for the BYE's answer and retransmitted BYEs, then go.
+  self->delayed_send(self, std::chrono::seconds{5}, atoms::stop_atom::value);
+}
+
+void send_tone(pointer self) {
+  auto& st = self->state;
+  if (st.done || st.tone_next >= st.tone.size())
+    return;
+  rtp::header h;
+  h.payload_type = static_cast<std::uint8_t>(st.s.recorder.payload_type);
+  h.sequence = st.seq++;
+  h.timestamp = st.ts;
+  st.ts += 160;
+  h.ssrc = st.ssrc;
+  h.marker = st.tone_next == 0;
+  const auto& p = st.tone[st.tone_next++];
+  auto bytes = rtp::serialize(
+      h, reinterpret_cast<const std::uint8_t*>(p.data()), p.size());
+  st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
+                       st.s.remote_media);
+  self->delayed_send(self, std::chrono::milliseconds{20},
+                     atoms::retry_atom::value, std::uint64_t{1});
+}
+
+caf::behavior session_impl(pointer self, session_setup setup) {
+  auto& st = self->state;
+  st.s = std::move(setup);
+  st.call_id = std::string{st.s.call.invite.in.msg.value_of("Call-ID")};
+  auto to = sip::parse_name_addr(st.s.answer.value_of("To"));
+  st.local_tag = to && to->tag() ? std::string{*to->tag()} : std::string{};
+  st.router = st.s.call.invite.router;
+  st.ssrc = static_cast<std::uint32_t>(std::hash<std::string>{}(st.call_id));
+  st.rec = std::make_unique<voice::recorder>(st.s.recorder, steady::now());
+  if (st.s.clients->metrics)
+    st.rtp_in = &st.s.clients->metrics->make_counter(
+        "ivm_voice_rtp_packets_total",
+        "RTP packets recorded (record mode), from the expected source.");
+  if (st.s.recorder.codec != voice::audio_codec::opus)
+    st.tone = voice::tone_frames(st.s.recorder.codec, 300, 440.0);
+  // In-dialog requests (BYE) come here; then answer the INVITE.
+  self->send(st.router, atoms::dialog_atom::value, st.call_id,
+             caf::actor_cast<caf::actor>(self));
+  self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
+             st.s.answer);
+  st.s.socket->start([me = caf::actor_cast<caf::actor>(self)](
+                         std::string payload, net::endpoint from) {
+    caf::anon_send(me, atoms::recv_atom::value,
+                   datagram{std::move(payload), std::move(from)});
+  });
+  self->send(self, atoms::retry_atom::value, std::uint64_t{1}); // the tone
+  self->delayed_send(self, std::chrono::milliseconds{250},
+                     atoms::timer_atom::value, std::uint64_t{0});
+  st.log->info("recording from {} for {} on port {}", st.s.call.user,
+               st.s.call.recipients.size(), st.s.socket->local_endpoint().port);
+  return {
+      [self](atoms::recv_atom, const datagram& d) {
+        auto& st = self->state;
+        if (st.done)
+          return;
+        if (st.rec->on_packet(d.payload, d.from.host, steady::now()) &&
+            st.rtp_in)
+          st.rtp_in->inc();
+        auto why = st.rec->check(steady::now());
+        if (why != voice::stop_reason::none && !st.closing)
+          finish(self, voice::to_string(why), true);
+      },
+      [self](atoms::timer_atom, std::uint64_t) {
+        auto& st = self->state;
+        if (st.done || st.closing)
+          return;
+        auto why = st.rec->check(steady::now());
+        if (why != voice::stop_reason::none) {
+          finish(self, voice::to_string(why), true);
+          return;
+        }
+        self->delayed_send(self, std::chrono::milliseconds{250},
+                           atoms::timer_atom::value, std::uint64_t{0});
+      },
+      [self](atoms::retry_atom, std::uint64_t) { send_tone(self); },
+      [self](atoms::sipreq_atom, const sip_task& t) {
+        auto& st = self->state;
+        const auto& m = t.in.msg.method;
+        int code = m == "BYE" ? 200 : m == "INVITE" ? 488 : 200;
+        self->send(t.router, atoms::sipresp_atom::value, t.key,
+                   make_answer(t, code,
+                               code == 200 ? "OK" : "Not Acceptable Here", {},
+                               st.s.clients->server));
+        if (m == "BYE" && !st.closing) {
+          // RTP sent just before the BYE may still be on its way (another
+          // socket, the jitter of the network): take it for a moment.
+          st.closing = true;
+          self->delayed_send(self, std::chrono::milliseconds{300},
+                             atoms::commit_atom::value);
+        }
+      },
+      [](atoms::sipresult_atom, std::uint64_t, int, const sip::message&) {},
+      [self](atoms::commit_atom) { finish(self, "hung up", false); },
+      [self](atoms::stop_atom) { self->quit(); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_session(caf::actor_system& sys, session_setup setup) {
+  return sys.spawn(session_impl, std::move(setup));
+}
+
+} // namespace ivm::actors

@@ -1,0 +1,46 @@
+#pragma once
+
+// One recording in progress (record mode, issue 6): the box answered a call
+// to *7..., receives the caller's RTP on its own port and records it until
+// the caller hangs up, presses '#', stays silent or reaches the maximum
+// length; then the recording goes to the voice actor to be stored.
+
+#include <memory>
+
+#include <caf/fwd.hpp>
+
+#include "actors/voice/voice_actor.hpp"
+#include "appliance/sip/message.hpp"
+#include "appliance/voice/recorder.hpp"
+
+namespace ivm::net {
+class udp_socket;
+} // namespace ivm::net
+
+namespace ivm::actors {
+
+/// A finished recording, for the voice actor to store and announce.
+struct voice_recording {
+  std::string user;
+  std::string user_name;
+  std::vector<std::string> recipients;
+  std::vector<std::int16_t> pcm;
+  int rate = 8000;
+  directory_actor directory;
+};
+
+struct session_setup {
+  voice_call call;
+  voice::recorder_config recorder;
+  std::shared_ptr<net::udp_socket> socket;
+  net::endpoint remote_media; ///< where the caller receives RTP
+  sip::message answer;        ///< the 200 OK with the SDP answer
+  caf::actor voice;           ///< the voice actor (gets the recording)
+  std::shared_ptr<const client_config> clients;
+};
+
+caf::actor spawn_session(caf::actor_system& sys, session_setup setup);
+
+} // namespace ivm::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::voice_recording)

@@ -1,0 +1,268 @@
+"""Issue 6 (part): record mode from a phone. A caller dials *7202*203, the
+box answers with SDP, plays a tone, records the caller's RTP (G.711 speech
+made with espeak-ng and sox) until the caller hangs up, presses '#' or stays
+silent; the recipients are told and fetch a recording that matches."""
+
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import tempfile
+import unittest
+
+from harness import Appliance, wait_until
+from sip_ua import UA, authorization, body_of, parse_challenges
+from sip_util import ack_for, header, status_of
+from test_messaging import USERS, provision
+from test_voice import envelope, similarity
+
+TOOLS = all(shutil.which(t) for t in ("curl", "espeak-ng", "sox", "opusdec"))
+
+
+def rtp_packets(ulaw, pt=0, ssrc=0x1234, seq0=1000, ts0=0):
+    out = []
+    for i in range(0, len(ulaw) - 159, 160):
+        out.append(struct.pack("!BBHII", 0x80, pt | (0x80 if i == 0 else 0),
+                               (seq0 + i // 160) & 0xffff,
+                               (ts0 + i) & 0xffffffff, ssrc) + ulaw[i:i + 160])
+    return out
+
+
+def dtmf_hash(seq, ts, ssrc=0x1234, pt=101):
+    # RFC 4733: event 11 ('#'), end bit, volume 10, duration 800.
+    return struct.pack("!BBHIIBBH", 0x80, pt, seq & 0xffff, ts, ssrc, 11,
+                       0x80 | 10, 800)
+
+
+def rtp_recorded(box):
+    _, text = box.http("GET", "/metrics")
+    m = re.search(rb"(?m)^ivm_voice_rtp_packets_total (\d+)", text)
+    return int(m.group(1)) if m else 0
+
+
+class Caller:
+    """A phone calling a service code over UDP, with its RTP socket."""
+
+    def __init__(self, box, user="201", rtp_host="127.0.0.1"):
+        self.ua = UA(box.sip_port, user, USERS[user][1])
+        self.rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.rtp.bind((rtp_host, 0))
+        self.rtp_port = self.rtp.getsockname()[1]
+        self.sdp_host = "127.0.0.1"
+
+    def close(self):
+        self.ua.close()
+        self.rtp.close()
+
+    def offer(self, codecs="0 101", rtpmaps=("0 PCMU/8000",
+                                              "101 telephone-event/8000")):
+        lines = ["v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-",
+                 "c=IN IP4 %s" % self.sdp_host, "t=0 0",
+                 "m=audio %d RTP/AVP %s" % (self.rtp_port, codecs)]
+        lines += ["a=rtpmap:" + r for r in rtpmaps] + ["a=sendrecv"]
+        return ("\r\n".join(lines) + "\r\n").encode()
+
+    def call(self, code, sdp=None):
+        """INVITE sip:CODE@box (answering the 407); returns the final
+        response."""
+        u = self.ua
+        u.call_id = "rec-%x" % random.getrandbits(64)
+        u.tag = "%x" % random.getrandbits(32)
+        self.ruri = "sip:%s@127.0.0.1" % code
+        extra = ("Contact: <sip:%s@127.0.0.1:%d>\r\n"
+                 "Content-Type: application/sdp\r\n" % (u.user, u.port))
+        body = sdp or self.offer()
+        u.send(u.request("INVITE", self.ruri, extra, body))
+        r = u.final()
+        if status_of(r) == 407:
+            u.send(ack_for(u.last_sent, r))
+            ch = parse_challenges(r, "Proxy-Authenticate")[0]
+            auth = authorization(ch, "INVITE", self.ruri, u.user, u.password)
+            u.send(u.request("INVITE", self.ruri, extra +
+                             "Proxy-Authorization: %s\r\n" % auth, body))
+            r = u.final()
+        if status_of(r) is not None and status_of(r) >= 300:
+            u.send(ack_for(u.last_sent, r))
+        self.ok = r
+        return r
+
+    def media_target(self):
+        body = body_of(self.ok).decode()
+        port = int(re.search(r"m=audio (\d+)", body).group(1))
+        host = re.search(r"c=IN IP4 (\S+)", body).group(1)
+        return host, port
+
+    def in_dialog(self, method):
+        u = self.ua
+        u.cseq += 1
+        target = re.search(r"<([^>]+)>", header(self.ok, "Contact")).group(1)
+        msg = ("%s %s SIP/2.0\r\n"
+               "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-%x;rport\r\n"
+               "Max-Forwards: 70\r\nFrom: <sip:%s@127.0.0.1>;tag=%s\r\n"
+               "To: %s\r\nCall-ID: %s\r\nCSeq: %d %s\r\n"
+               "Content-Length: 0\r\n\r\n" % (
+                   method, target, u.port, random.getrandbits(48), u.user,
+                   u.tag, header(self.ok, "To"), u.call_id,
+                   u.cseq if method != "ACK" else u.cseq - 1, method))
+        if method == "ACK":
+            u.cseq -= 1
+        u.send(msg.encode())
+
+    def send_rtp(self, packets, source=None):
+        sock = source or self.rtp
+        for p in packets:
+            sock.sendto(p, self.media_target())
+
+    def tone_packets(self, limit_s=5.0):
+        """RTP the box sent us (the "speak now" tone), until it pauses."""
+        self.rtp.settimeout(limit_s)
+        got = []
+        try:
+            while True:
+                got.append(self.rtp.recvfrom(2048)[0])
+                self.rtp.settimeout(0.5)
+        except socket.timeout:
+            pass
+        return got
+
+
+@unittest.skipUnless(TOOLS, "curl, espeak-ng, sox or opusdec missing")
+class RecordMode(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="ivm-record-")
+        conf = os.path.join(self.tmp, "box.toml")
+        with open(conf, "w") as f:
+            f.write("[voice]\nsilence_timeout_s = 2\nmax_length_s = 30\n")
+        self.box = Appliance(extra_args=["--config", conf]).start()
+        provision(self.box)
+        speech = os.path.join(self.tmp, "speech.wav")
+        subprocess.run(["espeak-ng", "-w", speech, "Hello Bob. This is a "
+                        "voice message from Alice about the budget."],
+                       check=True)
+        self.speech8k = os.path.join(self.tmp, "speech8k.wav")
+        subprocess.run(["sox", speech, "-r", "8000", "-c", "1", "-b", "16",
+                        self.speech8k], check=True)
+        self.ulaw = subprocess.run(
+            ["sox", speech, "-t", "raw", "-r", "8000", "-c", "1", "-e",
+             "mu-law", "-"], capture_output=True, check=True).stdout
+
+    def tearDown(self):
+        code = self.box.stop()
+        self.box.cleanup()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.assertEqual(code, 0)
+
+    def curl(self, user, path, out):
+        r = subprocess.run(
+            ["curl", "-s", "-o", out, "-w", "%{http_code}", "--digest", "-u",
+             "%s:%s" % (user, USERS[user][1]),
+             "http://127.0.0.1:%d%s" % (self.box.admin_port, path)],
+            capture_output=True, check=True)
+        return int(r.stdout)
+
+    def messages(self, user):
+        listing = os.path.join(self.tmp, "list.json")
+        self.assertEqual(self.curl(user, "/api/v1/voice-messages", listing),
+                         200)
+        with open(listing) as f:
+            return json.load(f)["messages"]
+
+    def fetch_only_message(self, user):
+        # Stored once encoded, just after the call ended.
+        wait_until(lambda: self.messages(user), "the recording for " + user)
+        msgs = self.messages(user)
+        self.assertEqual(len(msgs), 1, msgs)
+        ogg = os.path.join(self.tmp, "got-%s.ogg" % user)
+        self.assertEqual(self.curl(user, "/api/v1/voice-messages/" +
+                                   msgs[0]["id"], ogg), 200)
+        wav = os.path.join(self.tmp, "got-%s.wav" % user)
+        subprocess.run(["opusdec", "--quiet", ogg, wav], check=True)
+        return msgs[0], wav
+
+    def test_record_until_hang_up(self):
+        bob = UA(self.box.sip_port, "202", USERS["202"][1])
+        caller = Caller(self.box)
+        try:
+            self.assertEqual(status_of(bob.register()), 200)
+            ok = caller.call("*7202*203")
+            self.assertEqual(status_of(ok), 200, ok)
+            self.assertIn(b"m=audio", body_of(ok))
+            self.assertIn(b"PCMU", body_of(ok))
+            caller.in_dialog("ACK")
+            tone = caller.tone_packets()
+            self.assertGreater(len(tone), 5, "no tone from the box")
+            self.assertEqual(tone[0][1] & 0x7f, 0)  # PCMU
+            # Packets from another address are not part of the message.
+            other = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            other.bind(("127.0.0.2", 0))
+            noise = bytes([0x00] * 160)  # loudest mu-law value
+            caller.send_rtp([struct.pack("!BBHII", 0x80, 0, 1, 0, 99) + noise
+                             for _ in range(50)], source=other)
+            other.close()
+            pkts = rtp_packets(self.ulaw)
+            caller.send_rtp(pkts)
+            # Hang up once the box has taken them all (a phone hangs up
+            # after the last word, not microseconds after its packet).
+            wait_until(lambda: rtp_recorded(self.box) >= len(pkts),
+                       "the box to receive the speech")
+            caller.in_dialog("BYE")
+            self.assertEqual(status_of(caller.ua.final()), 200)
+            note = bob.receive_request("MESSAGE")
+            self.assertIsNotNone(note, "Bob was not told")
+            self.assertIn(b"Voice message from Alice (201)", body_of(note))
+        finally:
+            bob.close()
+            caller.close()
+        msg, wav = self.fetch_only_message("202")
+        self.assertEqual(msg["from"], "201")
+        a, b = envelope(self.speech8k), envelope(wav)
+        self.assertLess(abs(len(a) - len(b)), 10, (len(a), len(b)))
+        self.assertGreater(similarity(a, b), 0.9)
+        # Carol was offline: hers is there too.
+        self.fetch_only_message("203")
+
+    def test_hash_key_and_silence_end_the_recording(self):
+        caller = Caller(self.box)
+        try:
+            self.assertEqual(status_of(caller.call("*7202")), 200)
+            caller.in_dialog("ACK")
+            caller.tone_packets()
+            pkts = rtp_packets(self.ulaw)
+            caller.send_rtp(pkts + [dtmf_hash(1000 + len(pkts),
+                                              160 * len(pkts))])
+            # The box hangs up: a BYE comes to the caller.
+            bye = caller.ua.receive_request("BYE")
+            self.assertIsNotNone(bye, "no BYE after #")
+        finally:
+            caller.close()
+        msg, wav = self.fetch_only_message("202")
+        self.assertGreater(msg["duration_ms"], 1000)
+        # Silence: a call that sends nothing is ended after the timeout
+        # (2 s here) and nothing is stored for so short a recording.
+        caller = Caller(self.box)
+        try:
+            self.assertEqual(status_of(caller.call("*7203")), 200)
+            caller.in_dialog("ACK")
+            bye = caller.ua.receive_request("BYE", timeout=15)
+            self.assertIsNotNone(bye, "no BYE after silence")
+        finally:
+            caller.close()
+
+    def test_no_common_codec_is_488(self):
+        caller = Caller(self.box)
+        try:
+            r = caller.call("*7202", caller.offer(
+                "18", ("18 G729/8000",)))
+            self.assertEqual(status_of(r), 488)
+            r = caller.call("*7999")
+            self.assertEqual(status_of(r), 404)
+        finally:
+            caller.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
