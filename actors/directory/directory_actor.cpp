@@ -300,13 +300,21 @@ void on_message(pointer self, sip_task& t) {
 // until live intercom exists) followed by extensions separated by '*'.
 void on_service_call(pointer self, sip_task& t, const std::string& code) {
   auto& st = self->state;
-  if (!st.cfg.voice || code.size() < 3 || (code[1] != '7' && code[1] != '9')) {
+  bool listen = code == "*8";
+  if (!st.cfg.voice ||
+      (!listen && (code.size() < 3 || (code[1] != '7' && code[1] != '9')))) {
     answer(self, t, 404, "Not Found");
     return;
   }
   const auto* caller = identify(self, t, true);
   if (!caller)
     return;
+  if (listen) {
+    caf::anon_send(
+        st.cfg.voice, atoms::start_atom::value,
+        voice_call{t, caller->extension, caller->display_name, {}, self});
+    return;
+  }
   std::vector<std::string> recipients;
   std::size_t pos = 2;
   while (pos <= code.size()) {

@@ -1,5 +1,7 @@
 #include "actors/voice/voice_actor.hpp"
 
+#include <algorithm>
+
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -7,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/voice/playback_actor.hpp"
 #include "actors/voice/session_actor.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/directory/intake.hpp"
@@ -174,20 +177,26 @@ void answer_call(pointer self, const sip_task& t, int code, std::string reason,
                              : std::string{"ivm-appliance"}));
 }
 
-// A call to *7...: negotiate the media (RFC 3264), take an RTP port, answer
-// and hand over to a session actor.
-void on_call(pointer self, voice_call& c) {
+struct opened_call {
+  std::shared_ptr<net::udp_socket> sock;
+  sdp::negotiated_audio audio;
+  sip::message answer; ///< 200 OK with the SDP answer
+};
+
+// Negotiates the media of a call to a service code (RFC 3264) with
+// `codecs`, takes an RTP port and builds the 200; answers errors itself.
+std::optional<opened_call> open_call(pointer self, const sip_task& t,
+                                     const std::vector<sdp::codec>& codecs) {
   auto& st = self->state;
-  auto& t = c.invite;
   if (!st.cfg.io || !st.cfg.clients) {
     answer_call(self, t, 503, "Service Unavailable");
-    return;
+    return std::nullopt;
   }
   auto offer = sdp::parse(t.in.msg.body);
   if (!offer) {
     answer_call(self, t, 488, "Not Acceptable Here",
                 {{"Warning", "399 ivm \"an SDP offer is required\""}});
-    return;
+    return std::nullopt;
   }
   // An even port from the range, starting after the last one given out.
   std::shared_ptr<net::udp_socket> sock;
@@ -207,7 +216,7 @@ void on_call(pointer self, voice_call& c) {
     st.log->warn("no free RTP port in {}-{}", st.cfg.rtp_port_min,
                  st.cfg.rtp_port_max);
     answer_call(self, t, 503, "Service Unavailable", {{"Retry-After", "10"}});
-    return;
+    return std::nullopt;
   }
   sdp::local_endpoint local;
   local.address = st.cfg.media_host;
@@ -215,26 +224,13 @@ void on_call(pointer self, voice_call& c) {
   local.session_id = directory::unix_now();
   local.session_version = 1;
   local.dir = sdp::direction::sendrecv;
-  auto result = sdp::make_answer(*offer, sdp::box_codecs(), local);
+  auto result = sdp::make_answer(*offer, codecs, local);
   if (!result) {
     answer_call(self, t, result.error().status, "Not Acceptable Here",
                 {{"Warning", "304 ivm \"" + result.error().reason + "\""}});
     sock->close();
-    return;
+    return std::nullopt;
   }
-  const auto& a = result->audio;
-  voice::recorder_config rc;
-  auto enc = a.audio.encoding;
-  for (auto& ch : enc)
-    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  rc.codec = enc == "pcma"   ? voice::audio_codec::pcma
-             : enc == "opus" ? voice::audio_codec::opus
-                             : voice::audio_codec::pcmu;
-  rc.payload_type = a.payload_type;
-  rc.telephone_event = a.telephone_event;
-  rc.expected_host = a.remote.address;
-  rc.max_length = st.cfg.max_length;
-  rc.silence_timeout = st.cfg.silence_timeout;
   auto ruri = sip::parse_uri(t.in.msg.request_uri);
   auto kind = t.in.flow.kind;
   const auto& self_ep =
@@ -250,16 +246,129 @@ void on_call(pointer self, voice_call& c) {
       {"Contact", contact},
       {"Content-Type", "application/sdp"},
       {"Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS"}};
-  auto resp = make_answer(t, 200, "OK", hdrs, st.cfg.clients->server);
-  resp.body = sdp::to_string(result->answer);
+  opened_call out{sock, result->audio,
+                  make_answer(t, 200, "OK", hdrs, st.cfg.clients->server)};
+  out.answer.body = sdp::to_string(result->answer);
+  return out;
+}
+
+voice::audio_codec codec_of(const sdp::negotiated_audio& a) {
+  auto enc = a.audio.encoding;
+  for (auto& ch : enc)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return enc == "pcma"   ? voice::audio_codec::pcma
+         : enc == "opus" ? voice::audio_codec::opus
+                         : voice::audio_codec::pcmu;
+}
+
+// *7...: record a message for the recipients.
+void start_recording(pointer self, voice_call& c) {
+  auto& st = self->state;
+  auto call = open_call(self, c.invite, sdp::box_codecs());
+  if (!call)
+    return;
+  const auto& a = call->audio;
+  voice::recorder_config rc;
+  rc.codec = codec_of(a);
+  rc.payload_type = a.payload_type;
+  rc.telephone_event = a.telephone_event;
+  rc.expected_host = a.remote.address;
+  rc.max_length = st.cfg.max_length;
+  rc.silence_timeout = st.cfg.silence_timeout;
   session_setup setup{c,
                       rc,
-                      sock,
+                      call->sock,
                       net::endpoint{a.remote.address, a.remote_port},
-                      std::move(resp),
+                      std::move(call->answer),
                       caf::actor_cast<caf::actor>(self),
                       st.cfg.clients};
   spawn_session(self->system(), std::move(setup));
+}
+
+// *8: play the caller's new messages, oldest first. Their audio is read,
+// opened and decoded first (G.711 only: the box sends what it decoded).
+void start_listening(pointer self, voice_call& c) {
+  auto& st = self->state;
+  auto user = c.user;
+  self->request(st.cfg.storage, caf::infinite, atoms::scan_atom::value,
+                storage::family::voice, records::voice_box_prefix(user),
+                std::string{}, std::uint64_t{10000})
+      .then(
+          [self, c](const key_values& rows) mutable {
+            std::vector<records::voice_entry> fresh;
+            for (auto& [k, v] : rows)
+              if (auto e = records::decode_voice_entry(v); e && !e->heard)
+                fresh.push_back(*e);
+            std::sort(fresh.begin(), fresh.end(),
+                      [](const auto& x, const auto& y) {
+                        return x.date_s < y.date_s;
+                      });
+            auto items =
+                std::make_shared<std::vector<playback_item>>(fresh.size());
+            auto left = std::make_shared<std::size_t>(fresh.size());
+            auto play = [self, c, items]() mutable {
+              std::vector<sdp::codec> g711;
+              for (auto& k : sdp::box_codecs())
+                if (k.encoding != "opus")
+                  g711.push_back(k);
+              auto call = open_call(self, c.invite, g711);
+              if (!call)
+                return;
+              std::vector<playback_item> list;
+              for (auto& it : *items)
+                if (!it.pcm.empty())
+                  list.push_back(std::move(it));
+              const auto& a = call->audio;
+              playback_setup setup{
+                  c,
+                  codec_of(a),
+                  a.payload_type,
+                  a.telephone_event,
+                  call->sock,
+                  net::endpoint{a.remote.address, a.remote_port},
+                  std::move(call->answer),
+                  std::move(list),
+                  caf::actor_cast<caf::actor>(self),
+                  self->state.cfg.clients};
+              spawn_playback(self->system(), std::move(setup));
+            };
+            if (fresh.empty()) {
+              play();
+              return;
+            }
+            for (std::size_t i = 0; i < fresh.size(); ++i) {
+              auto id = fresh[i].id;
+              (*items)[i].id = id;
+              self->request(self->state.cfg.storage, caf::infinite,
+                            caf::get_atom::value, storage::family::voice,
+                            records::voice_blob_key(id))
+                  .then(
+                      [self, items, left, play, i,
+                       id](const optional_string& blob) mutable {
+                        if (blob)
+                          if (auto plain = voice::open(
+                                  *blob, self->state.cfg.master_key, id))
+                            if (auto pcm = voice::decode_ogg_opus(*plain))
+                              (*items)[i].pcm = to_8k(*pcm);
+                        if (--*left == 0)
+                          play();
+                      },
+                      [left, play](const caf::error&) mutable {
+                        if (--*left == 0)
+                          play();
+                      });
+            }
+          },
+          [self, c](const caf::error&) {
+            answer_call(self, c.invite, 500, "Server Internal Error");
+          });
+}
+
+void on_call(pointer self, voice_call& c) {
+  if (c.recipients.empty())
+    start_listening(self, c);
+  else
+    start_recording(self, c);
 }
 
 void on_list(pointer self, voice_request& r) {
@@ -285,119 +394,142 @@ void on_list(pointer self, voice_request& r) {
           });
 }
 
-// GET one message (decrypted Ogg Opus, marked heard) or DELETE it.
-void on_one(pointer self, voice_request& r, const std::string& id) {
+// Removes `id` from `user`'s messages (the audio goes with its last
+// holder); `done(ok)` after the write.
+template <class Done>
+void remove_entry(pointer self, const std::string& user, const std::string& id,
+                  const directory_actor& dir, Done done) {
   auto& st = self->state;
-  auto respond = r.ex.respond;
-  auto user = r.user;
-  bool del = r.ex.request.method == "DELETE";
-  auto box_key = records::voice_box_key(user, id);
-  auto dir = r.directory;
   self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
-                storage::family::voice, box_key)
+                storage::family::voice, records::voice_meta_key(id))
       .then(
-          [self, respond, user, id, del, box_key,
-           dir](const optional_string& entry) mutable {
-            auto& st = self->state;
+          [self, user, id, dir, done](const optional_string& m) mutable {
+            storage::write_batch b;
+            b.del(storage::family::voice, records::voice_box_key(user, id));
+            auto meta = m ? records::decode_voice_meta(*m)
+                          : expected<records::voice_meta, storage::error>{
+                                unexpected(storage::error{})};
+            if (!meta || meta->holders <= 1) {
+              b.del(storage::family::voice, records::voice_blob_key(id));
+              b.del(storage::family::voice, records::voice_meta_key(id));
+            } else {
+              auto left = *meta;
+              --left.holders;
+              b.put(storage::family::voice, records::voice_meta_key(id),
+                    records::encode(left));
+            }
+            self->request(self->state.cfg.storage, caf::infinite,
+                          caf::put_atom::value, b)
+                .then(
+                    [self, user, dir, done](caf::ok_atom) mutable {
+                      done(true);
+                      recount(self, user, dir);
+                    },
+                    [done](const caf::error&) mutable { done(false); });
+          },
+          [done](const caf::error&) mutable { done(false); });
+}
+
+void mark_heard(pointer self, const std::string& user, records::voice_entry e,
+                const directory_actor& dir) {
+  if (e.heard)
+    return;
+  e.heard = true;
+  storage::write_batch b;
+  b.put(storage::family::voice, records::voice_box_key(user, e.id),
+        records::encode(e));
+  self->request(self->state.cfg.storage, caf::infinite, caf::put_atom::value, b)
+      .then([self, user, dir](caf::ok_atom) { recount(self, user, dir); },
+            [](const caf::error&) {});
+}
+
+// Runs `fn(entry)` with `user`'s entry of message `id`, or `none()`.
+template <class Fn, class None>
+void with_entry(pointer self, const std::string& user, const std::string& id,
+                Fn fn, None none) {
+  self->request(self->state.cfg.storage, caf::infinite, caf::get_atom::value,
+                storage::family::voice, records::voice_box_key(user, id))
+      .then(
+          [fn, none](const optional_string& entry) mutable {
             auto e = entry ? records::decode_voice_entry(*entry)
                            : expected<records::voice_entry, storage::error>{
                                  unexpected(storage::error{})};
-            if (!e) {
-              // Nobody else's messages: the same 404 as for no message.
-              reply(respond, 404, error_body("no such voice message"));
-              return;
-            }
-            auto entry_v = *e;
-            if (del) {
-              self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
-                            storage::family::voice, records::voice_meta_key(id))
-                  .then(
-                      [self, respond, id, box_key, user,
-                       dir](const optional_string& m) mutable {
-                        storage::write_batch b;
-                        b.del(storage::family::voice, box_key);
-                        auto meta =
-                            m ? records::decode_voice_meta(*m)
-                              : expected<records::voice_meta, storage::error>{
-                                    unexpected(storage::error{})};
-                        if (!meta || meta->holders <= 1) {
-                          b.del(storage::family::voice,
-                                records::voice_blob_key(id));
-                          b.del(storage::family::voice,
-                                records::voice_meta_key(id));
-                        } else {
-                          auto left = *meta;
-                          --left.holders;
-                          b.put(storage::family::voice,
-                                records::voice_meta_key(id),
-                                records::encode(left));
-                        }
-                        self->request(self->state.cfg.storage, caf::infinite,
-                                      caf::put_atom::value, b)
-                            .then(
-                                [self, respond, user,
-                                 dir](caf::ok_atom) mutable {
-                                  reply(respond, 204, {});
-                                  recount(self, user, dir);
-                                },
-                                [respond](const caf::error&) mutable {
-                                  reply(respond, 500,
-                                        error_body("storage failure"));
-                                });
-                      },
-                      [respond](const caf::error&) mutable {
-                        reply(respond, 500, error_body("storage failure"));
-                      });
-              return;
-            }
-            self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
-                          storage::family::voice, records::voice_blob_key(id))
-                .then(
-                    [self, respond, id, box_key, entry_v, user,
-                     dir](const optional_string& blob) mutable {
-                      auto& st = self->state;
-                      if (!blob) {
-                        reply(respond, 404,
-                              error_body("no such voice message"));
-                        return;
-                      }
-                      auto plain = voice::open(*blob, st.cfg.master_key, id);
-                      if (!plain) {
-                        st.log->error("voice message {}: {}", id,
-                                      plain.error());
-                        reply(respond, 500,
-                              error_body("cannot decrypt the message"));
-                        return;
-                      }
-                      respond(net::http_response{
-                          200, "audio/ogg", std::move(*plain), {}});
-                      if (!entry_v.heard) {
-                        entry_v.heard = true;
-                        storage::write_batch b;
-                        b.put(storage::family::voice, box_key,
-                              records::encode(entry_v));
-                        self->request(st.cfg.storage, caf::infinite,
-                                      caf::put_atom::value, b)
-                            .then(
-                                [self, user, dir](caf::ok_atom) {
-                                  recount(self, user, dir);
-                                },
-                                [](const caf::error&) {});
-                      }
-                    },
-                    [respond](const caf::error&) mutable {
-                      reply(respond, 500, error_body("storage failure"));
-                    });
+            if (e)
+              fn(*e);
+            else
+              none();
           },
-          [respond](const caf::error&) mutable {
-            reply(respond, 500, error_body("storage failure"));
+          [none](const caf::error&) mutable { none(); });
+}
+
+// GET one message (decrypted Ogg Opus, marked heard) or DELETE it. Nobody
+// else's messages: the same 404 as for no message.
+void on_one(pointer self, voice_request& r, const std::string& id) {
+  auto respond = r.ex.respond;
+  auto user = r.user;
+  auto dir = r.directory;
+  bool del = r.ex.request.method == "DELETE";
+  with_entry(
+      self, user, id,
+      [self, respond, user, id, dir, del](records::voice_entry e) mutable {
+        if (del) {
+          remove_entry(self, user, id, dir, [respond](bool ok) mutable {
+            if (ok)
+              reply(respond, 204, {});
+            else
+              reply(respond, 500, error_body("storage failure"));
           });
+          return;
+        }
+        self->request(self->state.cfg.storage, caf::infinite,
+                      caf::get_atom::value, storage::family::voice,
+                      records::voice_blob_key(id))
+            .then(
+                [self, respond, user, id, dir,
+                 e](const optional_string& blob) mutable {
+                  auto& st = self->state;
+                  if (!blob) {
+                    reply(respond, 404, error_body("no such voice message"));
+                    return;
+                  }
+                  auto plain = voice::open(*blob, st.cfg.master_key, id);
+                  if (!plain) {
+                    st.log->error("voice message {}: {}", id, plain.error());
+                    reply(respond, 500,
+                          error_body("cannot decrypt the message"));
+                    return;
+                  }
+                  respond(net::http_response{
+                      200, "audio/ogg", std::move(*plain), {}});
+                  mark_heard(self, user, e, dir);
+                },
+                [respond](const caf::error&) mutable {
+                  reply(respond, 500, error_body("storage failure"));
+                });
+      },
+      [respond]() mutable {
+        reply(respond, 404, error_body("no such voice message"));
+      });
 }
 
 caf::behavior voice_impl(pointer self, voice_config cfg) {
   self->state.cfg = std::move(cfg);
   return {
       [self](atoms::start_atom, voice_call& c) { on_call(self, c); },
+      // From a playback: message `id` of `user` was heard or deleted.
+      [self](atoms::commit_atom, const std::string& user, const std::string& id,
+             bool del, const caf::actor& d) {
+        auto dir = caf::actor_cast<directory_actor>(d);
+        with_entry(
+            self, user, id,
+            [self, user, id, del, dir](records::voice_entry e) {
+              if (del)
+                remove_entry(self, user, id, dir, [](bool) {});
+              else
+                mark_heard(self, user, e, dir);
+            },
+            [] {});
+      },
       [self](atoms::deliver_atom, voice_recording& r) {
         on_recording(self, r);
       },

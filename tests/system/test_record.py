@@ -252,6 +252,83 @@ class RecordMode(unittest.TestCase):
         finally:
             caller.close()
 
+    def upload(self, text, to="202"):
+        wav = os.path.join(self.tmp, "up-%x.wav" % random.getrandbits(32))
+        subprocess.run(["espeak-ng", "-w", wav, text], check=True)
+        r = subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+             "--digest", "-u", "201:%s" % USERS["201"][1],
+             "--data-binary", "@" + wav, "-H", "Content-Type: audio/wav",
+             "http://127.0.0.1:%d/api/v1/voice-messages?to=%s"
+             % (self.box.admin_port, to)], capture_output=True, check=True)
+        self.assertEqual(int(r.stdout), 201)
+        return wav
+
+    def listen(self, keys=()):
+        """Bob dials *8; returns the audio the box played (mu-law bytes),
+        pressing `keys` [(after_seconds, event)] on the way; ends at the
+        box's BYE."""
+        import select
+        caller = Caller(self.box, "202")
+        try:
+            ok = caller.call("*8")
+            self.assertEqual(status_of(ok), 200, ok)
+            caller.in_dialog("ACK")
+            audio = b""
+            pending = sorted(keys)
+            ts = 5000
+            while True:
+                ready, _, _ = select.select([caller.rtp, caller.ua.sock], [],
+                                            [], 15)
+                self.assertTrue(ready, "the playback stalled")
+                if caller.ua.sock in ready:
+                    msg = caller.ua.recv(1)
+                    if msg and msg.startswith(b"BYE "):
+                        caller.ua.answer(msg, 200)
+                        return audio
+                if caller.rtp in ready:
+                    pkt = caller.rtp.recvfrom(2048)[0]
+                    audio += pkt[12:]
+                    if pending and len(audio) >= pending[0][0] * 8000:
+                        _, ev = pending.pop(0)
+                        ts += 8000
+                        caller.send_rtp([struct.pack(
+                            "!BBHIIBBH", 0x80, 101, 1 + ts // 8000, ts,
+                            0x4321, ev, 0x80 | 10, 800)] * 3)
+        finally:
+            caller.close()
+
+    def test_listen_with_star_8(self):
+        first = self.upload("First message, about lunch.")
+        second = self.upload("Second message, about the train.")
+        audio = self.listen()
+        got = os.path.join(self.tmp, "played.wav")
+        subprocess.run(["sox", "-t", "raw", "-r", "8000", "-c", "1", "-e",
+                        "mu-law", "-", got], input=audio, check=True)
+        played = envelope(got)
+        a, b = envelope(first), envelope(second)
+        # beep (0.4 s) + first + beep + second + closing beeps (0.7 s)
+        expected = 20 + len(a) + 20 + len(b) + 35
+        self.assertLess(abs(len(played) - expected), 15,
+                        (len(played), expected))
+        self.assertGreater(similarity(a, played[20:20 + len(a)]), 0.8)
+        start = 20 + len(a) + 20
+        self.assertGreater(similarity(b, played[start:start + len(b)]), 0.8)
+        # Both are heard now.
+        wait_until(lambda: all(m["heard"] for m in self.messages("202")),
+                   "the messages to be marked heard")
+
+    def test_listen_keys_delete_and_skip(self):
+        self.upload("A message to delete.")
+        self.upload("A message to keep, long enough to be skipped with the "
+                    "hash key.")
+        # '7' half a second into the first message, '#' into the second.
+        audio = self.listen(keys=[(0.9, 7), (0.9 + 0.8, 11)])
+        self.assertLess(len(audio) / 8000.0, 4.0)  # both cut short
+        wait_until(lambda: len(self.messages("202")) == 1 and
+                   self.messages("202")[0]["heard"],
+                   "one message left, heard")
+
     def test_no_common_codec_is_488(self):
         caller = Caller(self.box)
         try:

@@ -1,0 +1,246 @@
+#include "actors/voice/playback_actor.hpp"
+
+#include <cmath>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/client/outgoing.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/net/udp_socket.hpp"
+#include "appliance/rtp/g711.hpp"
+#include "appliance/rtp/header.hpp"
+#include "appliance/rtp/telephone_event.hpp"
+#include "appliance/sip/name_addr.hpp"
+
+namespace ivm::actors {
+
+std::vector<std::int16_t> to_8k(const std::vector<std::int16_t>& pcm48) {
+  std::vector<std::int16_t> out;
+  out.reserve(pcm48.size() / 6 + 1);
+  for (std::size_t i = 0; i + 6 <= pcm48.size(); i += 6) {
+    int sum = 0;
+    for (std::size_t k = 0; k < 6; ++k)
+      sum += pcm48[i + k];
+    out.push_back(static_cast<std::int16_t>(sum / 6));
+  }
+  return out;
+}
+
+namespace {
+
+struct playback_state {
+  playback_setup s;
+  std::vector<std::int16_t> current; ///< what is playing (beeps included)
+  std::size_t pos = 0;               ///< next sample of `current`
+  std::size_t item = 0;              ///< message being played
+  bool finishing = false;            ///< the closing beeps are playing
+  bool done = false;
+  std::uint16_t seq = 0;
+  std::uint32_t ts = 0;
+  std::uint32_t ssrc = 0;
+  std::optional<std::uint32_t> last_event_ts;
+  std::string call_id;
+  std::string local_tag;
+  sip_router_actor router;
+  std::shared_ptr<spdlog::logger> log = log::get("voice");
+  static inline const char* name = "voice_playback";
+};
+
+using pointer = caf::stateful_actor<playback_state>*;
+
+std::vector<std::int16_t> beep(int ms, double hz, int pause_ms) {
+  std::vector<std::int16_t> out(static_cast<std::size_t>((ms + pause_ms) * 8),
+                                0);
+  for (int i = 0; i < ms * 8; ++i)
+    out[static_cast<std::size_t>(i)] =
+        static_cast<std::int16_t>(6000 * std::sin(2 * M_PI * hz * i / 8000.0));
+  return out;
+}
+
+// Queues message `i` (with its beep) or the closing beeps.
+void load(pointer self, std::size_t i) {
+  auto& st = self->state;
+  st.item = i;
+  st.pos = 0;
+  if (i >= st.s.items.size()) {
+    st.finishing = true;
+    st.current = beep(150, 880, 100);
+    auto second = beep(150, 880, 300);
+    st.current.insert(st.current.end(), second.begin(), second.end());
+    return;
+  }
+  st.current = beep(200, 440, 200);
+  const auto& pcm = st.s.items[i].pcm;
+  st.current.insert(st.current.end(), pcm.begin(), pcm.end());
+}
+
+void send_bye(pointer self) {
+  auto& st = self->state;
+  const auto& inv = st.s.call.invite.in.msg;
+  auto contact = sip::parse_contact(inv.value_of("Contact"));
+  if (!contact || contact->entries.empty())
+    return;
+  auto target = contact->entries.front().uri_text;
+  const auto& flow = st.s.call.invite.in.flow;
+  std::optional<sip_flow> f;
+  if (flow.kind != sip_transport_kind::udp)
+    f = flow;
+  auto where =
+      reach(target, static_cast<std::uint8_t>(flow.kind), flow.remote, f);
+  if (!where)
+    return;
+  auto bye = sip::message::make_request("BYE", target);
+  bye.add("Via", make_via(*st.s.clients, flow.kind));
+  bye.add("Max-Forwards", "70");
+  bye.add("From", std::string{inv.value_of("To")} + ";tag=" + st.local_tag);
+  bye.add("To", std::string{inv.value_of("From")});
+  bye.add("Call-ID", st.call_id);
+  bye.add("CSeq", "1 BYE");
+  bye.add("User-Agent", st.s.clients->server);
+  self->send(st.router, atoms::sipsend_atom::value,
+             sip_request_task{0, caf::actor_cast<caf::actor>(self),
+                              std::move(bye), where->first, where->second});
+}
+
+void heard(pointer self, std::size_t i, bool del) {
+  auto& st = self->state;
+  if (i < st.s.items.size())
+    caf::anon_send(st.s.voice, atoms::commit_atom::value, st.s.call.user,
+                   st.s.items[i].id, del,
+                   caf::actor_cast<caf::actor>(st.s.call.directory));
+}
+
+void finish(pointer self, bool hang_up) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  st.done = true;
+  if (hang_up)
+    send_bye(self);
+  self->send(st.router, atoms::dialog_atom::value, st.call_id, caf::actor{});
+  st.s.socket->close();
+  self->delayed_send(self, std::chrono::seconds{5}, atoms::stop_atom::value);
+}
+
+// One 20 ms frame; the next one 20 ms later.
+void tick(pointer self) {
+  auto& st = self->state;
+  if (st.done)
+    return;
+  if (st.pos >= st.current.size()) {
+    if (st.finishing) {
+      finish(self, true);
+      return;
+    }
+    heard(self, st.item, false);
+    load(self, st.item + 1);
+  }
+  std::int16_t frame[160] = {};
+  auto n = std::min<std::size_t>(160, st.current.size() - st.pos);
+  std::copy_n(st.current.data() + st.pos, n, frame);
+  st.pos += n;
+  std::uint8_t payload[160];
+  if (st.s.codec == voice::audio_codec::pcma)
+    rtp::g711::encode_alaw(frame, 160, payload);
+  else
+    rtp::g711::encode_ulaw(frame, 160, payload);
+  rtp::header h;
+  h.payload_type = static_cast<std::uint8_t>(st.s.payload_type);
+  h.sequence = st.seq++;
+  h.timestamp = st.ts;
+  st.ts += 160;
+  h.ssrc = st.ssrc;
+  auto bytes = rtp::serialize(h, payload, 160);
+  st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
+                       st.s.remote_media);
+  self->delayed_send(self, std::chrono::milliseconds{20},
+                     atoms::retry_atom::value, std::uint64_t{0});
+}
+
+// A key from the caller (RFC 4733; one action per key press).
+void on_key(pointer self, const rtp::packet_view& p) {
+  auto& st = self->state;
+  auto ev = rtp::parse_telephone_event(p.payload, p.payload_size);
+  if (!ev || (st.last_event_ts && *st.last_event_ts == p.hdr.timestamp))
+    return;
+  st.last_event_ts = p.hdr.timestamp;
+  if (st.finishing)
+    return;
+  switch (ev->event) {
+    case 11: // '#': next
+      heard(self, st.item, false);
+      load(self, st.item + 1);
+      break;
+    case 10: // '*': repeat
+      load(self, st.item);
+      break;
+    case 7: // delete
+      heard(self, st.item, true);
+      load(self, st.item + 1);
+      break;
+    default:
+      break;
+  }
+}
+
+caf::behavior playback_impl(pointer self, playback_setup setup) {
+  auto& st = self->state;
+  st.s = std::move(setup);
+  st.call_id = std::string{st.s.call.invite.in.msg.value_of("Call-ID")};
+  auto to = sip::parse_name_addr(st.s.answer.value_of("To"));
+  st.local_tag = to && to->tag() ? std::string{*to->tag()} : std::string{};
+  st.router = st.s.call.invite.router;
+  st.ssrc = static_cast<std::uint32_t>(std::hash<std::string>{}(st.call_id));
+  self->send(st.router, atoms::dialog_atom::value, st.call_id,
+             caf::actor_cast<caf::actor>(self));
+  self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
+             st.s.answer);
+  st.s.socket->start([me = caf::actor_cast<caf::actor>(self)](
+                         std::string payload, net::endpoint from) {
+    caf::anon_send(me, atoms::recv_atom::value,
+                   datagram{std::move(payload), std::move(from)});
+  });
+  st.log->info("{} listens to {} voice message(s)", st.s.call.user,
+               st.s.items.size());
+  load(self, 0);
+  self->send(self, atoms::retry_atom::value, std::uint64_t{0});
+  return {
+      [self](atoms::recv_atom, const datagram& d) {
+        auto& st = self->state;
+        if (st.done || !st.s.telephone_event ||
+            d.from.host != st.s.remote_media.host)
+          return;
+        auto p =
+            rtp::parse(reinterpret_cast<const std::uint8_t*>(d.payload.data()),
+                       d.payload.size());
+        if (p && p->hdr.payload_type == *st.s.telephone_event)
+          on_key(self, *p);
+      },
+      [self](atoms::retry_atom, std::uint64_t) { tick(self); },
+      [self](atoms::sipreq_atom, const sip_task& t) {
+        auto& st = self->state;
+        const auto& m = t.in.msg.method;
+        int code = m == "INVITE" ? 488 : 200;
+        self->send(t.router, atoms::sipresp_atom::value, t.key,
+                   make_answer(t, code,
+                               code == 200 ? "OK" : "Not Acceptable Here", {},
+                               st.s.clients->server));
+        if (m == "BYE")
+          finish(self, false);
+      },
+      [](atoms::sipresult_atom, std::uint64_t, int, const sip::message&) {},
+      [self](atoms::stop_atom) { self->quit(); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_playback(caf::actor_system& sys, playback_setup setup) {
+  return sys.spawn(playback_impl, std::move(setup));
+}
+
+} // namespace ivm::actors
