@@ -38,6 +38,22 @@ def dtmf_hash(seq, ts, ssrc=0x1234, pt=101):
                        0x80 | 10, 800)
 
 
+def write_pcap(path, ulaw, sport=4000, dport=6000):
+    """RTP (PCMU, 20 ms packets) in a pcap file, for SIPp's
+    play_pcap_audio (it sends the RTP to the media address of the SDP)."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for k, pkt in enumerate(rtp_packets(ulaw)):
+            udp = struct.pack("!HHHH", sport, dport, 8 + len(pkt), 0) + pkt
+            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), k, 0,
+                             64, 17, 0, socket.inet_aton("127.0.0.1"),
+                             socket.inet_aton("127.0.0.1")) + udp
+            frame = b"\0" * 12 + b"\x08\x00" + ip
+            usec = k * 20000
+            f.write(struct.pack("<IIII", usec // 1000000, usec % 1000000,
+                                len(frame), len(frame)) + frame)
+
+
 def rtp_recorded(box):
     _, text = box.http("GET", "/metrics")
     m = re.search(rb"(?m)^ivm_voice_rtp_packets_total (\d+)", text)
@@ -328,6 +344,50 @@ class RecordMode(unittest.TestCase):
         wait_until(lambda: len(self.messages("202")) == 1 and
                    self.messages("202")[0]["heard"],
                    "one message left, heard")
+
+    def test_sipp_records_for_online_and_offline(self):
+        # SIPp as the caller (RTP from a pcap of the speech), a SIPp UAS as
+        # the online recipient's phone; Carol is offline.
+        from sip_util import SCENARIOS, sipp
+        from test_messaging import csv
+        from harness import free_port
+        write_pcap(os.path.join(self.tmp, "speech.pcap"), self.ulaw)
+        port = free_port()
+        phone = subprocess.Popen(
+            ["sipp", "-sf", os.path.join(SCENARIOS, "voice_notice_uas.xml"),
+             "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", str(port),
+             "-cp", str(free_port()), "-mp", str(free_port()),
+             "-timeout", "60s", "-timeout_error", "-nostdin",
+             "-trace_err", "-error_file", os.devnull],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, text=True)
+        try:
+            code, err = sipp("register_contact_uac.xml", self.box.sip_port,
+                             "u1", calls=1, rate=1,
+                             extra=["-inf", csv(("202", USERS["202"][1],
+                                                 str(port)))])
+            self.assertEqual(code, 0, err)
+            cwd = os.getcwd()
+            os.chdir(self.tmp)  # SIPp finds speech.pcap here
+            try:
+                code, err = sipp("record_uac.xml", self.box.sip_port, "u1",
+                                 calls=1, rate=1,
+                                 extra=["-inf", csv(("201", USERS["201"][1],
+                                                     "*7202*203"))])
+            finally:
+                os.chdir(cwd)
+            self.assertEqual(code, 0, err)
+            out, _ = phone.communicate(timeout=120)
+            self.assertEqual(phone.returncode, 0, out[-3000:])
+        finally:
+            if phone.poll() is None:
+                phone.kill()
+                phone.communicate()
+        for user in ("202", "203"):
+            msg, wav = self.fetch_only_message(user)
+            a, b = envelope(self.speech8k), envelope(wav)
+            self.assertLess(abs(len(a) - len(b)), 10, (len(a), len(b)))
+            self.assertGreater(similarity(a, b), 0.9)
 
     def test_no_common_codec_is_488(self):
         caller = Caller(self.box)
