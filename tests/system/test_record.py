@@ -389,6 +389,39 @@ class RecordMode(unittest.TestCase):
             self.assertLess(abs(len(a) - len(b)), 10, (len(a), len(b)))
             self.assertGreater(similarity(a, b), 0.9)
 
+    @unittest.skipUnless(shutil.which("baresip"), "baresip is not installed")
+    def test_baresip_records(self):
+        # A real softphone dials *7202 and plays the speech (aufile); it
+        # goes silent at the end of the file and the box hangs up.
+        from test_softphone import CONFIG, free_port_pair
+        home = os.path.join(self.tmp, "baresip")
+        os.makedirs(home)
+        conf = CONFIG.format(port=free_port_pair()).replace(
+            "audio_source\t\taufile,/dev/null",
+            "audio_source\t\taufile," + self.speech8k)
+        with open(os.path.join(home, "config"), "w") as f:
+            f.write(conf)
+        with open(os.path.join(home, "accounts"), "w") as f:
+            f.write("<sip:201@127.0.0.1:%d>;auth_pass=%s;regint=0\n"
+                    % (self.box.sip_port, USERS["201"][1]))
+        log = open(os.path.join(home, "log"), "wb")
+        phone = subprocess.Popen(
+            ["baresip", "-f", home, "-e",
+             "/dial sip:*7202@127.0.0.1:%d" % self.box.sip_port],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            msg, wav = self.fetch_only_message("202")
+        except AssertionError:
+            log.flush()
+            with open(os.path.join(home, "log"), "rb") as f:
+                self.fail(f.read().decode("utf-8", "replace")[-3000:])
+        finally:
+            phone.terminate()
+            phone.wait(timeout=30)
+            log.close()
+        a, b = envelope(self.speech8k), envelope(wav)
+        self.assertGreater(similarity(a, b[:len(a) + 25]), 0.8)
+
     def test_no_common_codec_is_488(self):
         caller = Caller(self.box)
         try:
