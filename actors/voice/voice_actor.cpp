@@ -12,6 +12,7 @@
 #include "actors/voice/playback_actor.hpp"
 #include "actors/voice/session_actor.hpp"
 #include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
 #include "appliance/directory/intake.hpp"
 #include "appliance/net/udp_socket.hpp"
 #include "appliance/sdp/offer_answer.hpp"
@@ -103,6 +104,11 @@ void store_message(pointer self, const voice::ogg_audio& audio,
             auto& st = self->state;
             st.log->info("voice message {} from {} ({} ms) for {} recipient(s)",
                          e.id, e.from_ext, e.duration_ms, recipients.size());
+            if (st.cfg.clients && st.cfg.clients->metrics)
+              st.cfg.clients->metrics
+                  ->make_counter("ivm_voice_messages_stored_total",
+                                 "Voice messages stored (encrypted).")
+                  .inc();
             done(e);
             auto who = e.from_name.empty()
                            ? e.from_ext

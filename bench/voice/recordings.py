@@ -219,6 +219,7 @@ class Call:
 def step(box, admin_json, pid, n, seconds):
     calls = [Call(box, CALLER + i, "*7%d" % RECIPIENT) for i in range(n)]
     rec0 = metric(admin_json, "ivm_voice_rtp_packets_total")
+    stored0 = metric(admin_json, "ivm_voice_messages_stored_total")
     cpu0 = cpu_seconds(pid)
     for c in calls:
         c.invite()
@@ -243,6 +244,8 @@ def step(box, admin_json, pid, n, seconds):
         if delay > 0:
             time.sleep(delay)
     behind = time.monotonic() - t0 - frames * 0.02
+    cpu_live = cpu_seconds(pid) - cpu0
+    t_bye = time.monotonic()
     for c in talking:
         c.in_dialog("BYE")
     deadline = time.monotonic() + 30
@@ -257,7 +260,14 @@ def step(box, admin_json, pid, n, seconds):
            metric(admin_json, "ivm_voice_rtp_packets_total") - rec0 < sent):
         time.sleep(0.2)
     recorded = metric(admin_json, "ivm_voice_rtp_packets_total") - rec0
-    time.sleep(2)  # let the encodes finish before reading the CPU
+    # Every recording encoded, sealed and stored (bounded wait).
+    deadline = time.monotonic() + 900
+    while (time.monotonic() < deadline and
+           metric(admin_json, "ivm_voice_messages_stored_total") - stored0
+           < len(talking)):
+        time.sleep(0.2)
+    stored = metric(admin_json, "ivm_voice_messages_stored_total") - stored0
+    t_stored = time.monotonic() - t_bye
     cpu = cpu_seconds(pid) - cpu0
     for c in calls:
         c.sip.close()
@@ -266,10 +276,13 @@ def step(box, admin_json, pid, n, seconds):
     return {"concurrent": n, "answered": len(talking), "seconds": seconds,
             "rtp_sent": sent, "rtp_recorded": recorded,
             "loss_pct": round(loss, 3), "sender_behind_s": round(behind, 2),
+            "cpu_live_s": round(cpu_live, 2),
             "cpu_s": round(cpu, 2),
             "cpu_ms_per_recording_s": round(
                 1000 * cpu / max(1, len(talking) * seconds), 2),
-            "sustained": len(talking) == n and loss < 0.1}
+            "stored": stored, "stored_after_s": round(t_stored, 1),
+            "sustained": len(talking) == n and loss < 0.1 and
+            stored == len(talking)}
 
 
 def main():
