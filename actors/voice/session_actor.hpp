@@ -11,6 +11,7 @@
 
 #include "actors/voice/voice_actor.hpp"
 #include "appliance/sip/message.hpp"
+#include "appliance/voice/audio.hpp"
 #include "appliance/voice/recorder.hpp"
 
 namespace ivm::net {
@@ -29,6 +30,12 @@ struct voice_recording {
   directory_actor directory;
 };
 
+/// A recording encoded to Ogg Opus by an encoder thread.
+struct encoded_recording {
+  voice_recording meta; ///< (pcm emptied)
+  voice::ogg_audio audio;
+};
+
 struct session_setup {
   voice_call call;
   voice::recorder_config recorder;
@@ -44,3 +51,4 @@ caf::actor spawn_session(caf::actor_system& sys, session_setup setup);
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::voice_recording)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::encoded_recording)

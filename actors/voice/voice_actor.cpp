@@ -1,6 +1,8 @@
 #include "actors/voice/voice_actor.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <tuple>
 
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
@@ -34,6 +36,10 @@ using json = nlohmann::json;
 struct voice_state {
   voice_config cfg;
   std::uint16_t next_port = 0; ///< where the next port search starts
+  /// Opus encoders, one thread each (one per core): recordings that end
+  /// together are encoded in parallel, off this actor.
+  std::vector<caf::actor> encoders;
+  std::size_t next_encoder = 0;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
   static inline const char* name = "voice";
 };
@@ -86,7 +92,18 @@ void store_message(pointer self, const voice::ogg_audio& audio,
                    const std::vector<std::string>& recipients,
                    const directory_actor& dir, Done done, Failed failed) {
   auto& st = self->state;
-  auto id = sip::core::random_tag() + sip::core::random_tag();
+  auto sealed_id = [] {
+    // Time-ordered ids (milliseconds, then random): listings and *8 keep
+    // the order in which messages came, even within one second.
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    char head[17];
+    std::snprintf(head, sizeof(head), "%012llx",
+                  static_cast<unsigned long long>(ms));
+    return std::string{head} + sip::core::random_tag();
+  };
+  auto id = sealed_id();
   auto sealed = voice::seal(audio.ogg, st.cfg.master_key, id);
   auto now = directory::unix_now();
   storage::write_batch b;
@@ -158,19 +175,20 @@ void on_upload(pointer self, voice_request& r) {
 
 // A recording from a phone has ended: encode and store it.
 void on_recording(pointer self, voice_recording& r) {
+  auto& st = self->state;
   if (r.pcm.size() < static_cast<std::size_t>(r.rate) / 2) {
-    self->state.log->info("recording from {} under half a second: dropped",
-                          r.user);
+    st.log->info("recording from {} under half a second: dropped", r.user);
     return;
   }
-  auto audio = voice::encode_pcm16(r.pcm, r.rate, 1);
-  if (!audio) {
-    self->state.log->error("recording from {} not encoded: {}", r.user,
-                           audio.error());
-    return;
-  }
+  auto& enc = st.encoders[st.next_encoder++ % st.encoders.size()];
+  self->send(enc, atoms::deliver_atom::value, std::move(r),
+             caf::actor_cast<caf::actor>(self));
+}
+
+void on_encoded(pointer self, encoded_recording& e) {
+  auto& r = e.meta;
   store_message(
-      self, *audio, r.user, r.user_name, r.recipients, r.directory,
+      self, e.audio, r.user, r.user_name, r.recipients, r.directory,
       [](const records::voice_entry&) {}, [] {});
 }
 
@@ -305,10 +323,10 @@ void start_listening(pointer self, voice_call& c) {
             for (auto& [k, v] : rows)
               if (auto e = records::decode_voice_entry(v); e && !e->heard)
                 fresh.push_back(*e);
-            std::sort(fresh.begin(), fresh.end(),
-                      [](const auto& x, const auto& y) {
-                        return x.date_s < y.date_s;
-                      });
+            std::sort(
+                fresh.begin(), fresh.end(), [](const auto& x, const auto& y) {
+                  return std::tie(x.date_s, x.id) < std::tie(y.date_s, y.id);
+                });
             auto items =
                 std::make_shared<std::vector<playback_item>>(fresh.size());
             auto left = std::make_shared<std::size_t>(fresh.size());
@@ -518,10 +536,32 @@ void on_one(pointer self, voice_request& r, const std::string& id) {
       });
 }
 
+caf::behavior encoder_impl(caf::event_based_actor*) {
+  return {
+      [](atoms::deliver_atom, voice_recording& r, const caf::actor& back) {
+        auto audio = voice::encode_pcm16(r.pcm, r.rate, 1);
+        if (!audio) {
+          log::get("voice")->error("recording from {} not encoded: {}", r.user,
+                                   audio.error());
+          return;
+        }
+        r.pcm = {};
+        caf::anon_send(back, atoms::commit_atom::value,
+                       encoded_recording{std::move(r), std::move(*audio)});
+      },
+  };
+}
+
 caf::behavior voice_impl(pointer self, voice_config cfg) {
   self->state.cfg = std::move(cfg);
+  for (int i = 0; i < 2; ++i) {
+    auto enc = self->system().spawn<caf::detached>(encoder_impl);
+    self->link_to(enc);
+    self->state.encoders.push_back(enc);
+  }
   return {
       [self](atoms::start_atom, voice_call& c) { on_call(self, c); },
+      [self](atoms::commit_atom, encoded_recording& e) { on_encoded(self, e); },
       // From a playback: message `id` of `user` was heard or deleted.
       [self](atoms::commit_atom, const std::string& user, const std::string& id,
              bool del, const caf::actor& d) {
