@@ -1,4 +1,5 @@
 #include "actors/voice/playback_actor.hpp"
+#include "actors/voice/session_actor.hpp"
 
 #include <cmath>
 
@@ -80,30 +81,9 @@ void load(pointer self, std::size_t i) {
 
 void send_bye(pointer self) {
   auto& st = self->state;
-  const auto& inv = st.s.call.invite.in.msg;
-  auto contact = sip::parse_contact(inv.value_of("Contact"));
-  if (!contact || contact->entries.empty())
-    return;
-  auto target = contact->entries.front().uri_text;
-  const auto& flow = st.s.call.invite.in.flow;
-  std::optional<sip_flow> f;
-  if (flow.kind != sip_transport_kind::udp)
-    f = flow;
-  auto where =
-      reach(target, static_cast<std::uint8_t>(flow.kind), flow.remote, f);
-  if (!where)
-    return;
-  auto bye = sip::message::make_request("BYE", target);
-  bye.add("Via", make_via(*st.s.clients, flow.kind));
-  bye.add("Max-Forwards", "70");
-  bye.add("From", std::string{inv.value_of("To")} + ";tag=" + st.local_tag);
-  bye.add("To", std::string{inv.value_of("From")});
-  bye.add("Call-ID", st.call_id);
-  bye.add("CSeq", "1 BYE");
-  bye.add("User-Agent", st.s.clients->server);
-  self->send(st.router, atoms::sipsend_atom::value,
-             sip_request_task{0, caf::actor_cast<caf::actor>(self),
-                              std::move(bye), where->first, where->second});
+  if (auto bye = bye_to_caller(*st.s.clients, st.s.call.invite, st.local_tag,
+                               caf::actor_cast<caf::actor>(self)))
+    self->send(st.router, atoms::sipsend_atom::value, std::move(*bye));
 }
 
 void heard(pointer self, std::size_t i, bool del) {

@@ -43,30 +43,9 @@ using pointer = caf::stateful_actor<session_state>*;
 // A BYE from the box to the caller (the recording ended on our side).
 void send_bye(pointer self) {
   auto& st = self->state;
-  const auto& inv = st.s.call.invite.in.msg;
-  auto contact = sip::parse_contact(inv.value_of("Contact"));
-  if (!contact || contact->entries.empty())
-    return;
-  auto target = contact->entries.front().uri_text;
-  const auto& flow = st.s.call.invite.in.flow;
-  std::optional<sip_flow> f;
-  if (flow.kind != sip_transport_kind::udp)
-    f = flow;
-  auto where =
-      reach(target, static_cast<std::uint8_t>(flow.kind), flow.remote, f);
-  if (!where)
-    return;
-  auto bye = sip::message::make_request("BYE", target);
-  bye.add("Via", make_via(*st.s.clients, flow.kind));
-  bye.add("Max-Forwards", "70");
-  bye.add("From", std::string{inv.value_of("To")} + ";tag=" + st.local_tag);
-  bye.add("To", std::string{inv.value_of("From")});
-  bye.add("Call-ID", st.call_id);
-  bye.add("CSeq", "1 BYE");
-  bye.add("User-Agent", st.s.clients->server);
-  self->send(st.router, atoms::sipsend_atom::value,
-             sip_request_task{0, caf::actor_cast<caf::actor>(self),
-                              std::move(bye), where->first, where->second});
+  if (auto bye = bye_to_caller(*st.s.clients, st.s.call.invite, st.local_tag,
+                               caf::actor_cast<caf::actor>(self)))
+    self->send(st.router, atoms::sipsend_atom::value, std::move(*bye));
 }
 
 void finish(pointer self, const char* why, bool hang_up) {
@@ -188,6 +167,35 @@ caf::behavior session_impl(pointer self, session_setup setup) {
 }
 
 } // namespace
+
+std::optional<sip_request_task> bye_to_caller(const client_config& cfg,
+                                              const sip_task& invite,
+                                              const std::string& local_tag,
+                                              const caf::actor& requester) {
+  const auto& inv = invite.in.msg;
+  auto contact = sip::parse_contact(inv.value_of("Contact"));
+  if (!contact || contact->entries.empty())
+    return std::nullopt;
+  auto target = contact->entries.front().uri_text;
+  const auto& flow = invite.in.flow;
+  std::optional<sip_flow> f;
+  if (flow.kind != sip_transport_kind::udp)
+    f = flow;
+  auto where =
+      reach(target, static_cast<std::uint8_t>(flow.kind), flow.remote, f);
+  if (!where)
+    return std::nullopt;
+  auto bye = sip::message::make_request("BYE", target);
+  bye.add("Via", make_via(cfg, flow.kind));
+  bye.add("Max-Forwards", "70");
+  bye.add("From", std::string{inv.value_of("To")} + ";tag=" + local_tag);
+  bye.add("To", std::string{inv.value_of("From")});
+  bye.add("Call-ID", std::string{inv.value_of("Call-ID")});
+  bye.add("CSeq", "1 BYE");
+  bye.add("User-Agent", cfg.server);
+  return sip_request_task{0, requester, std::move(bye), where->first,
+                          where->second};
+}
 
 caf::actor spawn_session(caf::actor_system& sys, session_setup setup) {
   return sys.spawn(session_impl, std::move(setup));

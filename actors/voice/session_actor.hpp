@@ -48,6 +48,14 @@ struct session_setup {
 
 caf::actor spawn_session(caf::actor_system& sys, session_setup setup);
 
+/// The BYE the box sends to end a call it answered (`invite`, our To tag
+/// `local_tag`), and where to send it; nullopt when the caller cannot be
+/// reached (no Contact, connection gone).
+std::optional<sip_request_task> bye_to_caller(const client_config& cfg,
+                                              const sip_task& invite,
+                                              const std::string& local_tag,
+                                              const caf::actor& requester);
+
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::voice_recording)

@@ -66,6 +66,22 @@ def subscribe(u, target, event, expires=600, accept=None):
     return u.with_auth("SUBSCRIBE", "sip:%s@%s" % (target, u.domain), extra)
 
 
+def publish(u, activity):
+    """PUBLISH (RFC 3903) of an open tuple with an RPID activity."""
+    pidf = ('<?xml version="1.0" encoding="UTF-8"?>'
+            '<presence xmlns="urn:ietf:params:xml:ns:pidf" '
+            'xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" '
+            'xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" '
+            'entity="sip:%s@127.0.0.1"><tuple id="pc"><status><basic>open'
+            '</basic></status></tuple><dm:person id="p"><rpid:activities>'
+            '<rpid:%s/></rpid:activities></dm:person></presence>'
+            % (u.user, activity)).encode()
+    u.call_id = "pub-%x" % random.getrandbits(64)
+    return u.with_auth("PUBLISH", "sip:%s@127.0.0.1" % u.user,
+                       "Event: presence\r\nExpires: 600\r\n"
+                       "Content-Type: application/pidf+xml\r\n", pidf)
+
+
 def notifies_sent(box):
     _, text = box.http("GET", "/metrics")
     m = re.search(rb"(?m)^ivm_presence_notifies_total (\d+)", text)
@@ -161,19 +177,7 @@ class Presence(unittest.TestCase):
         # PUBLISH (RFC 3903) with an RPID activity.
         self.assertEqual(status_of(alice.message("ivm", "signin")), 200)
         next_request(bob, "NOTIFY")
-        pidf = (b'<?xml version="1.0" encoding="UTF-8"?>'
-                b'<presence xmlns="urn:ietf:params:xml:ns:pidf" '
-                b'xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" '
-                b'xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" '
-                b'entity="sip:201@127.0.0.1">'
-                b'<tuple id="pc"><status><basic>open</basic></status></tuple>'
-                b'<dm:person id="p1"><rpid:activities><rpid:meeting/>'
-                b'</rpid:activities></dm:person></presence>')
-        alice.call_id = "pub-%x" % random.getrandbits(64)
-        r = alice.with_auth(
-            "PUBLISH", "sip:201@127.0.0.1",
-            "Event: presence\r\nExpires: 600\r\n"
-            "Content-Type: application/pidf+xml\r\n", pidf)
+        r = publish(alice, "meeting")
         self.assertEqual(status_of(r), 200)
         self.assertTrue(header(r, "SIP-ETag"))
         n = next_request(bob, "NOTIFY")
@@ -532,19 +536,7 @@ class SippCalls(unittest.TestCase):
             # The subscription is on disk: it outlives a restart.
             self.box.stop()
             self.box.start()
-            pidf = (b'<?xml version="1.0" encoding="UTF-8"?>'
-                    b'<presence xmlns="urn:ietf:params:xml:ns:pidf" '
-                    b'xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" '
-                    b'xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" '
-                    b'entity="sip:201@127.0.0.1"><tuple id="pc"><status>'
-                    b'<basic>open</basic></status></tuple><dm:person id="p">'
-                    b'<rpid:activities><rpid:meeting/></rpid:activities>'
-                    b'</dm:person></presence>')
-            alice.call_id = "pub-%x" % random.getrandbits(64)
-            r = alice.with_auth(
-                "PUBLISH", "sip:201@127.0.0.1",
-                "Event: presence\r\nExpires: 600\r\n"
-                "Content-Type: application/pidf+xml\r\n", pidf)
+            r = publish(alice, "meeting")
             self.assertEqual(status_of(r), 200)
             call_and_hang_up(self, alice, carol)
             self.finish(watcher)
