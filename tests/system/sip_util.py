@@ -131,11 +131,11 @@ def sipp(scenario, sip_port, transport="u1", calls=10, rate=50, extra=()):
             "-m", str(calls), "-r", str(rate), "-t", transport,
             "-i", "127.0.0.1", "-p", "0",
             "-cp", str(control), "-mp", str(media),
-            "-timeout", "60s", "-timeout_error", "-nostdin",
+            "-timeout", "300s", "-timeout_error", "-nostdin",
             "-trace_err", "-error_file", os.devnull] + list(extra) + [
             "127.0.0.1:%d" % sip_port]
     r = subprocess.run(args, capture_output=True, text=True,
-                       stdin=subprocess.DEVNULL, timeout=300)
+                       stdin=subprocess.DEVNULL, timeout=400)
     return r.returncode, r.stdout[-3000:] + r.stderr
 
 

@@ -172,7 +172,7 @@ class Messaging(unittest.TestCase):
             ["sipp", "-sf", os.path.join(SCENARIOS, "message_uas.xml"),
              "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", str(port),
              "-cp", str(free_port()), "-mp", str(free_port()),
-             "-timeout", "60s", "-timeout_error", "-nostdin",
+             "-timeout", "300s", "-timeout_error", "-nostdin",
              "-trace_err", "-error_file", os.devnull],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, text=True)
@@ -188,7 +188,7 @@ class Messaging(unittest.TestCase):
                          calls=1, rate=1,
                          extra=["-inf", csv(("202", "b0bpass", str(port)))])
         self.assertEqual(code, 0, err)
-        out, _ = phone.communicate(timeout=120)
+        out, _ = phone.communicate(timeout=400)
         self.assertEqual(phone.returncode, 0, out[-3000:])
 
     def test_sipp_online_message_gets_200(self):
@@ -201,7 +201,7 @@ class Messaging(unittest.TestCase):
                          calls=1, rate=1,
                          extra=["-inf", csv(("201", "s3cret", "202"))])
         self.assertEqual(code, 0, err)
-        out, _ = phone.communicate(timeout=120)
+        out, _ = phone.communicate(timeout=400)
         self.assertEqual(phone.returncode, 0, out[-3000:])
 
     def test_sipp_group_message(self):
@@ -217,7 +217,7 @@ class Messaging(unittest.TestCase):
                          extra=["-inf", csv(("201", "s3cret", "team"))])
         self.assertEqual(code, 0, err)
         for proc, _ in phones:
-            out, _ = proc.communicate(timeout=120)
+            out, _ = proc.communicate(timeout=400)
             self.assertEqual(proc.returncode, 0, out[-3000:])
 
     def test_offline_messages_arrive_in_order_with_sender_and_date(self):

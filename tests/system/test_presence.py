@@ -483,7 +483,7 @@ class SippCalls(unittest.TestCase):
         args = ["sipp", "-sf", os.path.join(SCENARIOS, scenario),
                 "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", str(port),
                 "-cp", str(free_port()), "-mp", str(free_port()),
-                "-timeout", "60s", "-timeout_error", "-nostdin",
+                "-timeout", "300s", "-timeout_error", "-nostdin",
                 "-trace_err", "-error_file", os.devnull] + list(extra)
         proc = subprocess.Popen(args, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT,
@@ -500,8 +500,9 @@ class SippCalls(unittest.TestCase):
         return proc
 
     def finish(self, proc):
-        out, _ = proc.communicate(timeout=120)
-        self.assertEqual(proc.returncode, 0, out[-3000:])
+        out, _ = proc.communicate(timeout=400)
+        self.assertEqual(proc.returncode, 0, out[-3000:] + "\n--- box:\n" +
+                         self.box.log_text()[-3000:])
 
     def test_sipp_call_with_busy_lamp(self):
         callee = self.phone("202", "call_uas.xml")

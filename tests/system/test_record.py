@@ -357,7 +357,7 @@ class RecordMode(unittest.TestCase):
             ["sipp", "-sf", os.path.join(SCENARIOS, "voice_notice_uas.xml"),
              "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", str(port),
              "-cp", str(free_port()), "-mp", str(free_port()),
-             "-timeout", "60s", "-timeout_error", "-nostdin",
+             "-timeout", "300s", "-timeout_error", "-nostdin",
              "-trace_err", "-error_file", os.devnull],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, text=True)
@@ -377,7 +377,7 @@ class RecordMode(unittest.TestCase):
             finally:
                 os.chdir(cwd)
             self.assertEqual(code, 0, err)
-            out, _ = phone.communicate(timeout=120)
+            out, _ = phone.communicate(timeout=400)
             self.assertEqual(phone.returncode, 0, out[-3000:])
         finally:
             if phone.poll() is None:
