@@ -135,6 +135,36 @@ class Ivmctl(unittest.TestCase):
         r = self.ctl("user", "show", "201")
         self.assertEqual(r.returncode, 1)
 
+    def test_contact_commands_against_the_box(self):
+        for ext, name in (("201", "Alice"), ("202", "Bob")):
+            r = self.ctl("user", "add", ext, "--name", name, "--password",
+                         "s3cret")
+            self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.ctl("contacts", "add", "201", "202")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("added 202 (Bob)", r.stdout)
+        r = self.ctl("contacts", "add", "201", "202")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("already", r.stdout)
+        r = self.ctl("--json", "contacts", "list", "201")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["contacts"],
+                         [{"extension": "202", "display_name": "Bob"}])
+        # Bob's side: Alice may watch him (the admin's authority).
+        r = self.ctl("--json", "contacts", "list", "202")
+        self.assertEqual(json.loads(r.stdout)["watchers"],
+                         [{"extension": "201", "display_name": "Alice",
+                           "state": "allowed"}])
+        r = self.ctl("contacts", "add", "201", "999")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("999", r.stderr)
+        r = self.ctl("contacts", "remove", "201", "202")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.ctl("contacts", "remove", "201", "202")
+        self.assertEqual(r.returncode, 1)
+        r = self.ctl("--json", "contacts", "list", "201")
+        self.assertEqual(json.loads(r.stdout)["contacts"], [])
+
     def test_unreachable_box_is_exit_2(self):
         self.box.stop()
         r = self.ctl("user", "list")
