@@ -31,6 +31,8 @@ struct sip_flow {
 struct sip_inbound {
   sip::message msg;
   sip_flow flow;
+  /// When the I/O thread received it (UDP; empty otherwise).
+  std::chrono::steady_clock::time_point received{};
 };
 
 /// A request the box sends (a client transaction, RFC 3261 §17.1): the

@@ -3,6 +3,7 @@
 // The one type-ID block of the project (CAF 0.17 type IDs + atoms) and the
 // local-only message types. Included by every actor unit; keep it light.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,10 +40,11 @@ struct http_exchange {
   net::http_responder respond;
 };
 
-/// A datagram received on a UDP socket.
+/// A datagram received on a UDP socket, and when (for load shedding).
 struct datagram {
   std::string payload;
   net::endpoint from;
+  std::chrono::steady_clock::time_point received{};
 };
 
 using optional_string = std::optional<std::string>;

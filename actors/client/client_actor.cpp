@@ -736,7 +736,8 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
     auto& b = book(self);
     b.load_contacts(contacts);
     save_batch(self, b.load_subscriptions(subs, now).batch);
-    arm_wakeup(self);
+    // Watchers learn the state as it is now (see presence_book::resync).
+    run(self, b.resync(now));
   }
   // Messages waiting from before a restart go to devices still registered.
   if (!st.queue_empty() && online(st))

@@ -544,6 +544,16 @@ book_out presence_book::set_voice_messages(std::uint32_t fresh,
   return out;
 }
 
+book_out presence_book::resync(std::uint64_t now) {
+  book_out out;
+  for (auto& [id, s] : subs_)
+    if (s.data.state == sub_state::active &&
+        (s.data.package == "presence" || s.data.package == "dialog" ||
+         s.data.package == "presence.winfo"))
+      send_notify(s, now, out);
+  return out;
+}
+
 book_out presence_book::tick(std::uint64_t now) {
   book_out out;
   std::vector<std::string> due;

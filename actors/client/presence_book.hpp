@@ -107,6 +107,11 @@ public:
   book_out set_voice_messages(std::uint32_t fresh, std::uint32_t old,
                               std::uint64_t now);
 
+  /// After a restart: a NOTIFY with the current state on every active
+  /// presence, dialog and watcher-info subscription (calls in progress were
+  /// lost, and a change may have been acknowledged just before the stop).
+  book_out resync(std::uint64_t now);
+
   /// Expiries due at `now`.
   book_out tick(std::uint64_t now);
 

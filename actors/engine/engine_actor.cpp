@@ -123,6 +123,7 @@ void start_sip(pointer self) {
   rc.uas = st.res.sip_uas;
   rc.uas.directory = static_cast<bool>(st.directory);
   rc.max_pending = st.res.sip_max_pending;
+  rc.max_queue_delay = st.res.sip_max_queue_delay;
   rc.directory = st.directory;
   rc.timers = st.res.sip_timers;
   rc.out = out;
@@ -172,7 +173,8 @@ void start_sip(pointer self) {
       ++*inflight;
       auto idx = turn->fetch_add(1, std::memory_order_relaxed) % parsers.size();
       caf::anon_send(parsers[idx], atoms::recv_atom::value,
-                     datagram{std::move(payload), std::move(from)});
+                     datagram{std::move(payload), std::move(from),
+                              std::chrono::steady_clock::now()});
     });
     st.log->info("SIP UDP listening on {}",
                  net::to_string(st.res.sip_udp->local_endpoint()));

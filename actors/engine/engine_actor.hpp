@@ -41,6 +41,7 @@ struct engine_resources {
   sip::core::uas_config sip_uas;
   std::size_t sip_shards = 2;
   std::size_t sip_max_pending = 5000;
+  std::chrono::milliseconds sip_max_queue_delay{300};
   // Users, registrar, messaging: the directory as read at start, and the
   // settings of the directory and client actors (storage, routers and
   // addresses are filled in by the engine).

@@ -32,6 +32,12 @@ struct sip_router_config {
   /// so that past its capacity the box sheds load instead of queueing it
   /// until clients retransmit and the queues explode.
   std::size_t max_pending = 5000;
+  /// A new out-of-dialog request that waited longer than this in the box's
+  /// queues (UDP: from the I/O thread to its router shard) is answered 503
+  /// with Retry-After at once: past its capacity the box sheds new work
+  /// (calls above all) instead of letting retransmissions pile up. In-dialog
+  /// requests (BYE...) always go through.
+  std::chrono::milliseconds max_queue_delay{300};
   /// Answer UDP requests at their source address (see
   /// sip::core::response_destination).
   bool symmetric_responses = true;

@@ -50,7 +50,8 @@ void reject(pointer self, std::string_view raw, const sip::parse_error& err,
     self->state.cfg.out->send(flow, flow.remote, std::move(*resp));
 }
 
-void dispatch(pointer self, sip::message msg, const sip_flow& flow) {
+void dispatch(pointer self, sip::message msg, const sip_flow& flow,
+              std::chrono::steady_clock::time_point received = {}) {
   self->state.received->inc();
   if (msg.is_response() && sip::validate_response(msg)) {
     self->state.malformed->inc();
@@ -60,7 +61,7 @@ void dispatch(pointer self, sip::message msg, const sip_flow& flow) {
   auto call_id = msg.value_of("Call-ID");
   auto idx = shard_of(call_id, shards.size());
   self->send(shards[idx], atoms::recv_atom::value,
-             sip_inbound{std::move(msg), flow});
+             sip_inbound{std::move(msg), flow, received});
 }
 
 void on_datagram(pointer self, const datagram& d) {
@@ -73,7 +74,7 @@ void on_datagram(pointer self, const datagram& d) {
     reject(self, d.payload, parsed.error(), flow);
     return;
   }
-  dispatch(self, std::move(*parsed), flow);
+  dispatch(self, std::move(*parsed), flow, d.received);
 }
 
 void on_stream(pointer self, net::conn_id id, const std::string& bytes) {

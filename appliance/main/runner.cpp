@@ -147,6 +147,7 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   res.sip_tls = std::shared_ptr<net::tcp_server>(std::move(sip_tls));
   res.sip_limits.max_message_size = cfg.sip.max_message_size;
   res.sip_max_pending = cfg.sip.max_pending;
+  res.sip_max_queue_delay = cfg.sip.max_queue_delay;
   res.sip_limits.max_headers = cfg.sip.max_headers;
   res.sip_timers.t1 = cfg.sip.t1;
   res.sip_timers.t2 = cfg.sip.t2;

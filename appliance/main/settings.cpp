@@ -76,6 +76,8 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     return to_int<std::size_t>(key, v, 16, 4096, s.sip.max_headers);
   } else if (key == "sip.max_tcp_per_source") {
     return to_int<std::size_t>(key, v, 1, 65535, s.sip.max_tcp_per_source);
+  } else if (key == "sip.max_queue_delay_ms") {
+    return to_ms(key, v, s.sip.max_queue_delay);
   } else if (key == "sip.max_pending") {
     return to_int<std::size_t>(key, v, 0, 1000000, s.sip.max_pending);
   } else if (key == "sip.tcp_idle_timeout_s") {
@@ -278,6 +280,7 @@ std::string to_toml(const settings& s) {
      << "max_tcp_per_source = " << s.sip.max_tcp_per_source << "\n"
      << "tcp_idle_timeout_s = " << s.sip.tcp_idle_timeout.count() << "\n"
      << "max_pending = " << s.sip.max_pending << "\n"
+     << "max_queue_delay_ms = " << s.sip.max_queue_delay.count() << "\n"
      << "t1_ms = " << s.sip.t1.count() << "\n"
      << "t2_ms = " << s.sip.t2.count() << "\n"
      << "t4_ms = " << s.sip.t4.count() << "\n"

@@ -31,6 +31,9 @@ struct settings {
     /// Requests per router shard waiting for the registrar or messaging;
     /// beyond, new ones get 503 + Retry-After (load shedding).
     std::size_t max_pending = 5000;
+    /// A new request that waited longer than this inside the box is
+    /// answered 503 + Retry-After (shedding past capacity).
+    std::chrono::milliseconds max_queue_delay{300};
     /// TCP/TLS connections silent this long are closed (RFC 4475 §3.1.2.2).
     std::chrono::seconds tcp_idle_timeout{300};
     std::chrono::milliseconds t1{500};

@@ -280,3 +280,16 @@ TEST(presence_book, accepted_state_is_persisted) {
   EXPECT_EQ(rec->state,
             static_cast<std::uint8_t>(sip::events::sub_state::active));
 }
+
+// After a restart, active subscriptions get the state as it is now.
+TEST(presence_book, resync_notifies_active_subscriptions) {
+  presence_book b{env()};
+  b.contact_changed('w', "202", 1, t0);
+  sub(b, subscribe("202", "presence"), "202");
+  sub(b, subscribe("203", "dialog", 600, "", 1, "sub-9"), "203");
+  sub(b, subscribe("204", "presence", 600, "", 1, "sub-10"), "204"); // pending
+  auto out = b.resync(t0 + 1);
+  ASSERT_EQ(out.notifies.size(), 2u);
+  for (auto& n : out.notifies)
+    EXPECT_EQ(n.request.value_of("Subscription-State"), "active;expires=599");
+}

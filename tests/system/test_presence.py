@@ -200,6 +200,11 @@ class Presence(unittest.TestCase):
         cseq = int(header(n, "CSeq").split()[0])
         self.box.stop()
         self.box.start()
+        # At start the box tells Bob the state as it is (Alice is offline).
+        n = next_request(bob, "NOTIFY")
+        self.assertIsNotNone(n, "no NOTIFY after the restart")
+        self.assertIn(b"<basic>closed</basic>", body_of(n))
+        self.assertGreater(int(header(n, "CSeq").split()[0]), cseq)
         # Alice registers after the restart: Bob hears of it.
         self.assertEqual(status_of(alice.register()), 200)
         n = next_request(bob, "NOTIFY")
@@ -534,6 +539,9 @@ class SippCalls(unittest.TestCase):
             self.assertEqual(status_of(alice.message("ivm", "ACCEPT 202")),
                              200)
             self.assertEqual(status_of(unregister(alice)), 200)
+            # pending, open, closed: all sent before the box stops.
+            wait_until(lambda: notifies_sent(self.box) >= 3,
+                       "the NOTIFY for the unregistration")
             # The subscription is on disk: it outlives a restart.
             self.box.stop()
             self.box.start()
