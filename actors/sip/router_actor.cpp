@@ -99,7 +99,13 @@ struct dialog_route {
   std::string caller_tag;
   dialog_side caller;
   dialog_side callee;
+  std::chrono::steady_clock::time_point since;
 };
+
+/// Calls never hung up (a phone lost power) are forgotten after this, when
+/// many calls are remembered.
+constexpr std::chrono::hours call_memory{12};
+constexpr std::size_t calls_before_sweep = 10000;
 
 /// A transaction timer waiting in the shard's queue.
 struct pending_timer {
@@ -671,7 +677,14 @@ void on_branch_response(pointer self, const std::string& ckey,
   if (p.initial) {
     if (resp.status_code >= 200 && resp.status_code < 300) {
       auto call_id = std::string{resp.value_of("Call-ID")};
+      if (st.dialogs.size() >= calls_before_sweep &&
+          st.dialogs.count(call_id) == 0) {
+        auto old = steady::now() - call_memory;
+        for (auto d = st.dialogs.begin(); d != st.dialogs.end();)
+          d = d->second.since < old ? st.dialogs.erase(d) : std::next(d);
+      }
       auto& route = st.dialogs[call_id];
+      route.since = steady::now();
       auto from = sip::parse_name_addr(p.request.value_of("From"));
       auto tag = from ? from->tag() : std::nullopt;
       route.caller_tag = tag ? std::string{*tag} : std::string{};
