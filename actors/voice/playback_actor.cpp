@@ -101,9 +101,7 @@ void finish(pointer self, bool hang_up) {
   st.done = true;
   if (hang_up)
     send_bye(self);
-  self->send(st.router, atoms::dialog_atom::value, st.call_id, caf::actor{});
-  st.s.socket->close();
-  self->delayed_send(self, std::chrono::seconds{5}, atoms::stop_atom::value);
+  end_own_dialog(self, st.router, st.call_id, *st.s.socket);
 }
 
 // One 20 ms frame; the next one 20 ms later.

@@ -55,8 +55,7 @@ void finish(pointer self, const char* why, bool hang_up) {
   st.done = true;
   if (hang_up)
     send_bye(self);
-  self->send(st.router, atoms::dialog_atom::value, st.call_id, caf::actor{});
-  st.s.socket->close();
+  end_own_dialog(self, st.router, st.call_id, *st.s.socket);
   st.rec->flush();
   st.log->info("recording from {} ended ({}): {:.1f} s, {} packets, {} ignored",
                st.s.call.user, why,
@@ -65,8 +64,6 @@ void finish(pointer self, const char* why, bool hang_up) {
   voice_recording r{st.s.call.user, st.s.call.user_name, st.s.call.recipients,
                     st.rec->pcm(),  st.rec->rate(),      st.s.call.directory};
   caf::anon_send(st.s.voice, atoms::deliver_atom::value, std::move(r));
-  // Stay a little for the BYE's answer and retransmitted BYEs, then go.
-  self->delayed_send(self, std::chrono::seconds{5}, atoms::stop_atom::value);
 }
 
 void send_tone(pointer self) {
@@ -167,6 +164,14 @@ caf::behavior session_impl(pointer self, session_setup setup) {
 }
 
 } // namespace
+
+void end_own_dialog(caf::event_based_actor* self,
+                    const sip_router_actor& router, const std::string& call_id,
+                    net::udp_socket& socket) {
+  self->send(router, atoms::dialog_atom::value, call_id, caf::actor{});
+  socket.close();
+  self->delayed_send(self, std::chrono::seconds{5}, atoms::stop_atom::value);
+}
 
 std::optional<sip_request_task> bye_to_caller(const client_config& cfg,
                                               const sip_task& invite,

@@ -48,6 +48,13 @@ struct session_setup {
 
 caf::actor spawn_session(caf::actor_system& sys, session_setup setup);
 
+/// Ends a dialog the box answered: in-dialog requests no longer come to
+/// `self`, the RTP socket closes, and `self` stops 5 s later (after the
+/// BYE's answer and retransmitted BYEs).
+void end_own_dialog(caf::event_based_actor* self,
+                    const sip_router_actor& router, const std::string& call_id,
+                    net::udp_socket& socket);
+
 /// The BYE the box sends to end a call it answered (`invite`, our To tag
 /// `local_tag`), and where to send it; nullopt when the caller cannot be
 /// reached (no Contact, connection gone).

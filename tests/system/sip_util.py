@@ -150,3 +150,19 @@ def ack_for(request, response):
     return (b"ACK " + ruri + b" SIP/2.0\r\n" + b"\r\n".join(keep + to)
             + b"\r\nCSeq: " + cseq.group(1) + b" ACK\r\nContent-Length: 0"
             b"\r\n\r\n")
+
+
+def sipp_background(scenario, extra=(), port=None):
+    """Starts one SIPp call of `scenario` that waits (a UAS phone, or a UAC
+    that blocks on NOTIFYs) on `port` (free by default); returns (process,
+    port). Its output is read with process.communicate()."""
+    port = port or free_port()
+    args = ["sipp", "-sf", os.path.join(SCENARIOS, scenario),
+            "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", str(port),
+            "-cp", str(free_port()), "-mp", str(free_port()),
+            "-timeout", "300s", "-timeout_error", "-nostdin",
+            "-trace_err", "-error_file", os.devnull] + list(extra)
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, text=True)
+    return proc, port

@@ -11,7 +11,7 @@ import unittest
 
 from harness import Appliance, free_port, wait_until
 from sip_ua import UA, body_of
-from sip_util import SCENARIOS, header, sipp, status_of
+from sip_util import header, sipp, sipp_background, status_of
 
 USERS = {"201": ("Alice", "s3cret"), "202": ("Bob", "b0bpass"),
          "203": ("Carol", "c4rolpw")}
@@ -167,16 +167,7 @@ class Messaging(unittest.TestCase):
 
     def phone(self):
         """A SIPp UAS waiting for one MESSAGE; returns (process, port)."""
-        port = free_port()
-        proc = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(SCENARIOS, "message_uas.xml"),
-             "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", str(port),
-             "-cp", str(free_port()), "-mp", str(free_port()),
-             "-timeout", "300s", "-timeout_error", "-nostdin",
-             "-trace_err", "-error_file", os.devnull],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, text=True)
-        return proc, port
+        return sipp_background("message_uas.xml")
 
     def test_sipp_offline_then_delivered_on_register(self):
         code, err = sipp("message_stored_uac.xml", self.box.sip_port, "u1",

@@ -6,13 +6,12 @@ import json
 import os
 import random
 import re
-import subprocess
 import tempfile
 import unittest
 
 from harness import Appliance, free_port, wait_until
 from sip_ua import UA, authorization, body_of, parse_challenges
-from sip_util import SCENARIOS, header, sipp, status_of
+from sip_util import header, sipp, sipp_background, status_of
 
 USERS = {"201": ("Alice", "s3cret"), "202": ("Bob", "b0bpass"),
          "203": ("Carol", "c4rolpw")}
@@ -484,15 +483,7 @@ class SippCalls(unittest.TestCase):
 
     def background(self, scenario, extra=(), port=None):
         """A SIPp instance waiting (UAS, or a UAC that blocks on NOTIFYs)."""
-        port = port or free_port()
-        args = ["sipp", "-sf", os.path.join(SCENARIOS, scenario),
-                "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", str(port),
-                "-cp", str(free_port()), "-mp", str(free_port()),
-                "-timeout", "300s", "-timeout_error", "-nostdin",
-                "-trace_err", "-error_file", os.devnull] + list(extra)
-        proc = subprocess.Popen(args, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, text=True)
+        proc, port = sipp_background(scenario, extra, port)
         self.procs.append(proc)
         return proc, port
 

@@ -348,19 +348,10 @@ class RecordMode(unittest.TestCase):
     def test_sipp_records_for_online_and_offline(self):
         # SIPp as the caller (RTP from a pcap of the speech), a SIPp UAS as
         # the online recipient's phone; Carol is offline.
-        from sip_util import SCENARIOS, sipp
+        from sip_util import sipp, sipp_background
         from test_messaging import csv
-        from harness import free_port
         write_pcap(os.path.join(self.tmp, "speech.pcap"), self.ulaw)
-        port = free_port()
-        phone = subprocess.Popen(
-            ["sipp", "-sf", os.path.join(SCENARIOS, "voice_notice_uas.xml"),
-             "-m", "1", "-t", "u1", "-i", "127.0.0.1", "-p", str(port),
-             "-cp", str(free_port()), "-mp", str(free_port()),
-             "-timeout", "300s", "-timeout_error", "-nostdin",
-             "-trace_err", "-error_file", os.devnull],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, text=True)
+        phone, port = sipp_background("voice_notice_uas.xml")
         try:
             code, err = sipp("register_contact_uac.xml", self.box.sip_port,
                              "u1", calls=1, rate=1,
