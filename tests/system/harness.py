@@ -15,17 +15,25 @@ import urllib.request
 BINARY = os.environ.get("IVM_APPLIANCE", "ivm-appliance")
 
 
+_GIVEN = set()
+
+
 def free_port(kind=socket.SOCK_STREAM):
-    """A port free for both TCP and UDP on 127.0.0.1 (best effort)."""
+    """A port free for both TCP and UDP on 127.0.0.1 (best effort), never one
+    this process was given before (the kernel hands a just-closed port out
+    again: a box once got the same port for SIP and TLS)."""
     while True:
         with socket.socket(socket.AF_INET, kind) as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
+        if port in _GIVEN:
+            continue
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u, \
                     socket.socket(socket.AF_INET, socket.SOCK_STREAM) as t:
                 u.bind(("127.0.0.1", port))
                 t.bind(("127.0.0.1", port))
+            _GIVEN.add(port)
             return port
         except OSError:
             continue
