@@ -982,6 +982,12 @@ void on_inbound(pointer self, sip_inbound& in) {
     if (it != st.txs.end() &&
         std::holds_alternative<sip::invite_server_transaction>(it->second.tx))
       step(self, key, sip::events::ack_received{});
+    else if (auto o = st.owned.find(std::string{msg.value_of("Call-ID")});
+             o != st.owned.end())
+      // The ACK for the 2xx of a dialog the box answered: it stops the 2xx
+      // retransmissions (RFC 3261 §13.3.1.4). Never answered.
+      caf::anon_send(o->second, atoms::sipreq_atom::value,
+                     sip_task{std::string{}, self, in});
     else if (st.cfg.directory)
       forward_ack(self, msg); // an ACK for a 2xx of a call through us
     return;                   // other ACKs without a transaction are absorbed

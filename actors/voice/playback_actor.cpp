@@ -44,6 +44,7 @@ struct playback_state {
   std::uint32_t ts = 0;
   std::uint32_t ssrc = 0;
   std::optional<std::uint32_t> last_event_ts;
+  resend_2xx ok_again; ///< the 200 again until the caller's ACK
   std::string call_id;
   std::string local_tag;
   sip_router_actor router;
@@ -177,6 +178,8 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
              caf::actor_cast<caf::actor>(self));
   self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
              st.s.answer);
+  if (auto d = st.ok_again.next())
+    self->delayed_send(self, *d, atoms::sipresp_atom::value);
   st.s.socket->start([me = caf::actor_cast<caf::actor>(self)](
                          std::string payload, net::endpoint from) {
     caf::anon_send(me, atoms::recv_atom::value,
@@ -199,9 +202,22 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
           on_key(self, *p);
       },
       [self](atoms::retry_atom, std::uint64_t) { tick(self); },
+      [self](atoms::sipresp_atom) {
+        auto& st = self->state;
+        if (st.done || st.ok_again.acked)
+          return;
+        self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
+                   st.s.answer);
+        if (auto d = st.ok_again.next())
+          self->delayed_send(self, *d, atoms::sipresp_atom::value);
+      },
       [self](atoms::sipreq_atom, const sip_task& t) {
         auto& st = self->state;
         const auto& m = t.in.msg.method;
+        if (m == "ACK") {
+          st.ok_again.acked = true;
+          return;
+        }
         int code = m == "INVITE" ? 488 : 200;
         self->send(t.router, atoms::sipresp_atom::value, t.key,
                    make_answer(t, code,

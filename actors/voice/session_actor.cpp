@@ -33,6 +33,7 @@ struct session_state {
   sip_router_actor router;
   bool done = false;
   bool closing = false; ///< the caller hung up; trailing RTP still counts
+  resend_2xx ok_again;  ///< the 200 again until the caller's ACK
   metrics::counter* rtp_in = nullptr;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
   static inline const char* name = "voice_session";
@@ -106,6 +107,8 @@ caf::behavior session_impl(pointer self, session_setup setup) {
              caf::actor_cast<caf::actor>(self));
   self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
              st.s.answer);
+  if (auto d = st.ok_again.next())
+    self->delayed_send(self, *d, atoms::sipresp_atom::value);
   st.s.socket->start([me = caf::actor_cast<caf::actor>(self)](
                          std::string payload, net::endpoint from) {
     caf::anon_send(me, atoms::recv_atom::value,
@@ -141,9 +144,22 @@ caf::behavior session_impl(pointer self, session_setup setup) {
                            atoms::timer_atom::value, std::uint64_t{0});
       },
       [self](atoms::retry_atom, std::uint64_t) { send_tone(self); },
+      [self](atoms::sipresp_atom) {
+        auto& st = self->state;
+        if (st.done || st.ok_again.acked)
+          return;
+        self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
+                   st.s.answer);
+        if (auto d = st.ok_again.next())
+          self->delayed_send(self, *d, atoms::sipresp_atom::value);
+      },
       [self](atoms::sipreq_atom, const sip_task& t) {
         auto& st = self->state;
         const auto& m = t.in.msg.method;
+        if (m == "ACK") {
+          st.ok_again.acked = true;
+          return;
+        }
         int code = m == "BYE" ? 200 : m == "INVITE" ? 488 : 200;
         self->send(t.router, atoms::sipresp_atom::value, t.key,
                    make_answer(t, code,

@@ -5,7 +5,10 @@
 // the caller hangs up, presses '#', stays silent or reaches the maximum
 // length; then the recording goes to the voice actor to be stored.
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include <caf/fwd.hpp>
 
@@ -47,6 +50,24 @@ struct session_setup {
 };
 
 caf::actor spawn_session(caf::actor_system& sys, session_setup setup);
+
+/// RFC 3261 §13.3.1.4: when the box sends its 2xx to an INVITE again,
+/// until the ACK comes (T1 doubling to T2, for 64 T1 at most).
+struct resend_2xx {
+  std::chrono::milliseconds interval{500};
+  std::chrono::milliseconds total{0};
+  bool acked = false;
+
+  /// The delay before the next retransmission, or nullopt to stop.
+  std::optional<std::chrono::milliseconds> next() {
+    if (acked || total >= std::chrono::seconds{32})
+      return std::nullopt;
+    auto d = interval;
+    total += d;
+    interval = std::min(interval * 2, std::chrono::milliseconds{4000});
+    return d;
+  }
+};
 
 /// Ends a dialog the box answered: in-dialog requests no longer come to
 /// `self`, the RTP socket closes, and `self` stops 5 s later (after the

@@ -12,6 +12,7 @@ import socket
 import struct
 import subprocess
 import tempfile
+import time
 import unittest
 
 from harness import Appliance, wait_until
@@ -412,6 +413,33 @@ class RecordMode(unittest.TestCase):
             log.close()
         a, b = envelope(self.speech8k), envelope(wav)
         self.assertGreater(similarity(a, b[:len(a) + 25]), 0.8)
+
+    def test_answer_is_resent_until_the_ack(self):
+        # RFC 3261 13.3.1.4: the box's 200 comes again until the caller ACKs
+        # (a 200 lost on the network must not leave the caller hanging).
+        caller = Caller(self.box)
+        try:
+            ok = caller.call("*7202")
+            self.assertEqual(status_of(ok), 200)
+            again = caller.ua.final(timeout=5)
+            self.assertIsNotNone(again, "the 200 was not sent again")
+            self.assertEqual(status_of(again), 200)
+            self.assertEqual(header(again, "To"), header(ok, "To"))
+            caller.in_dialog("ACK")
+            # Unstopped, two more would come within 4 s (at 1.5 and 3.5 s);
+            # one may have crossed the ACK.
+            late = []
+            deadline = time.monotonic() + 4
+            while time.monotonic() < deadline:
+                msg = caller.ua.recv(timeout=max(0.05, deadline -
+                                                 time.monotonic()))
+                if msg is None:
+                    break
+                if msg.startswith(b"SIP/2.0 200"):
+                    late.append(msg)
+            self.assertLessEqual(len(late), 1, "the 200 went on after the ACK")
+        finally:
+            caller.close()
 
     def test_no_common_codec_is_488(self):
         caller = Caller(self.box)
