@@ -204,26 +204,13 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
       [self](atoms::retry_atom, std::uint64_t) { tick(self); },
       [self](atoms::sipresp_atom) {
         auto& st = self->state;
-        if (st.done || st.ok_again.acked)
-          return;
-        self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
-                   st.s.answer);
-        if (auto d = st.ok_again.next())
-          self->delayed_send(self, *d, atoms::sipresp_atom::value);
+        resend_answer(self, st.router, st.s.call.invite.key, st.s.answer,
+                      st.ok_again, st.done);
       },
       [self](atoms::sipreq_atom, const sip_task& t) {
         auto& st = self->state;
-        const auto& m = t.in.msg.method;
-        if (m == "ACK") {
-          st.ok_again.acked = true;
-          return;
-        }
-        int code = m == "INVITE" ? 488 : 200;
-        self->send(t.router, atoms::sipresp_atom::value, t.key,
-                   make_answer(t, code,
-                               code == 200 ? "OK" : "Not Acceptable Here", {},
-                               st.s.clients->server));
-        if (m == "BYE")
+        answer_in_dialog(self, t, st.ok_again, st.s.clients->server);
+        if (t.in.msg.method == "BYE")
           finish(self, false);
       },
       [](atoms::sipresult_atom, std::uint64_t, int, const sip::message&) {},

@@ -146,26 +146,13 @@ caf::behavior session_impl(pointer self, session_setup setup) {
       [self](atoms::retry_atom, std::uint64_t) { send_tone(self); },
       [self](atoms::sipresp_atom) {
         auto& st = self->state;
-        if (st.done || st.ok_again.acked)
-          return;
-        self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
-                   st.s.answer);
-        if (auto d = st.ok_again.next())
-          self->delayed_send(self, *d, atoms::sipresp_atom::value);
+        resend_answer(self, st.router, st.s.call.invite.key, st.s.answer,
+                      st.ok_again, st.done);
       },
       [self](atoms::sipreq_atom, const sip_task& t) {
         auto& st = self->state;
-        const auto& m = t.in.msg.method;
-        if (m == "ACK") {
-          st.ok_again.acked = true;
-          return;
-        }
-        int code = m == "BYE" ? 200 : m == "INVITE" ? 488 : 200;
-        self->send(t.router, atoms::sipresp_atom::value, t.key,
-                   make_answer(t, code,
-                               code == 200 ? "OK" : "Not Acceptable Here", {},
-                               st.s.clients->server));
-        if (m == "BYE" && !st.closing) {
+        answer_in_dialog(self, t, st.ok_again, st.s.clients->server);
+        if (t.in.msg.method == "BYE" && !st.closing) {
           // RTP sent just before the BYE may still be on its way (another
           // socket, the jitter of the network): take it for a moment.
           st.closing = true;
@@ -180,6 +167,29 @@ caf::behavior session_impl(pointer self, session_setup setup) {
 }
 
 } // namespace
+
+void resend_answer(caf::event_based_actor* self, const sip_router_actor& router,
+                   const std::string& key, const sip::message& answer,
+                   resend_2xx& r, bool done) {
+  if (done || r.acked)
+    return;
+  self->send(router, atoms::sipresp_atom::value, key, answer);
+  if (auto d = r.next())
+    self->delayed_send(self, *d, atoms::sipresp_atom::value);
+}
+
+void answer_in_dialog(caf::event_based_actor* self, const sip_task& t,
+                      resend_2xx& r, const std::string& server) {
+  const auto& m = t.in.msg.method;
+  if (m == "ACK") {
+    r.acked = true;
+    return;
+  }
+  int code = m == "INVITE" ? 488 : 200;
+  self->send(t.router, atoms::sipresp_atom::value, t.key,
+             make_answer(t, code, code == 200 ? "OK" : "Not Acceptable Here",
+                         {}, server));
+}
 
 void end_own_dialog(caf::event_based_actor* self,
                     const sip_router_actor& router, const std::string& call_id,

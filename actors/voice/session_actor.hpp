@@ -69,6 +69,17 @@ struct resend_2xx {
   }
 };
 
+/// Sends `answer` (the 2xx of `key`) again unless acknowledged or `done`,
+/// and schedules the next retransmission (`sipresp_atom` to `self`).
+void resend_answer(caf::event_based_actor* self, const sip_router_actor& router,
+                   const std::string& key, const sip::message& answer,
+                   resend_2xx& r, bool done);
+
+/// Answers an in-dialog request of a dialog the box answered: the ACK stops
+/// the 2xx retransmissions (no answer), a re-INVITE gets 488, others 200.
+void answer_in_dialog(caf::event_based_actor* self, const sip_task& t,
+                      resend_2xx& r, const std::string& server);
+
 /// Ends a dialog the box answered: in-dialog requests no longer come to
 /// `self`, the RTP socket closes, and `self` stops 5 s later (after the
 /// BYE's answer and retransmitted BYEs).
