@@ -174,17 +174,8 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
   st.local_tag = to && to->tag() ? std::string{*to->tag()} : std::string{};
   st.router = st.s.call.invite.router;
   st.ssrc = static_cast<std::uint32_t>(std::hash<std::string>{}(st.call_id));
-  self->send(st.router, atoms::dialog_atom::value, st.call_id,
-             caf::actor_cast<caf::actor>(self));
-  self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
-             st.s.answer);
-  if (auto d = st.ok_again.next())
-    self->delayed_send(self, *d, atoms::sipresp_atom::value);
-  st.s.socket->start([me = caf::actor_cast<caf::actor>(self)](
-                         std::string payload, net::endpoint from) {
-    caf::anon_send(me, atoms::recv_atom::value,
-                   datagram{std::move(payload), std::move(from)});
-  });
+  start_own_dialog(self, st.router, st.call_id, st.s.call.invite.key,
+                   st.s.answer, st.ok_again, *st.s.socket);
   st.log->info("{} listens to {} voice message(s)", st.s.call.user,
                st.s.items.size());
   load(self, 0);

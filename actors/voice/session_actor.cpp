@@ -103,17 +103,8 @@ caf::behavior session_impl(pointer self, session_setup setup) {
   if (st.s.recorder.codec != voice::audio_codec::opus)
     st.tone = voice::tone_frames(st.s.recorder.codec, 300, 440.0);
   // In-dialog requests (BYE) come here; then answer the INVITE.
-  self->send(st.router, atoms::dialog_atom::value, st.call_id,
-             caf::actor_cast<caf::actor>(self));
-  self->send(st.router, atoms::sipresp_atom::value, st.s.call.invite.key,
-             st.s.answer);
-  if (auto d = st.ok_again.next())
-    self->delayed_send(self, *d, atoms::sipresp_atom::value);
-  st.s.socket->start([me = caf::actor_cast<caf::actor>(self)](
-                         std::string payload, net::endpoint from) {
-    caf::anon_send(me, atoms::recv_atom::value,
-                   datagram{std::move(payload), std::move(from)});
-  });
+  start_own_dialog(self, st.router, st.call_id, st.s.call.invite.key,
+                   st.s.answer, st.ok_again, *st.s.socket);
   self->send(self, atoms::retry_atom::value, std::uint64_t{1}); // the tone
   self->delayed_send(self, std::chrono::milliseconds{250},
                      atoms::timer_atom::value, std::uint64_t{0});
@@ -189,6 +180,22 @@ void answer_in_dialog(caf::event_based_actor* self, const sip_task& t,
   self->send(t.router, atoms::sipresp_atom::value, t.key,
              make_answer(t, code, code == 200 ? "OK" : "Not Acceptable Here",
                          {}, server));
+}
+
+void start_own_dialog(caf::event_based_actor* self,
+                      const sip_router_actor& router,
+                      const std::string& call_id, const std::string& key,
+                      const sip::message& answer, resend_2xx& r,
+                      net::udp_socket& socket) {
+  auto me = caf::actor_cast<caf::actor>(self);
+  self->send(router, atoms::dialog_atom::value, call_id, me);
+  self->send(router, atoms::sipresp_atom::value, key, answer);
+  if (auto d = r.next())
+    self->delayed_send(self, *d, atoms::sipresp_atom::value);
+  socket.start([me](std::string payload, net::endpoint from) {
+    caf::anon_send(me, atoms::recv_atom::value,
+                   datagram{std::move(payload), std::move(from)});
+  });
 }
 
 void end_own_dialog(caf::event_based_actor* self,

@@ -80,6 +80,15 @@ void resend_answer(caf::event_based_actor* self, const sip_router_actor& router,
 void answer_in_dialog(caf::event_based_actor* self, const sip_task& t,
                       resend_2xx& r, const std::string& server);
 
+/// Starts a dialog the box answers: its in-dialog requests come to `self`,
+/// `answer` goes out (and again until the ACK), and the RTP of `socket`
+/// comes to `self` as (recv_atom, datagram).
+void start_own_dialog(caf::event_based_actor* self,
+                      const sip_router_actor& router,
+                      const std::string& call_id, const std::string& key,
+                      const sip::message& answer, resend_2xx& r,
+                      net::udp_socket& socket);
+
 /// Ends a dialog the box answered: in-dialog requests no longer come to
 /// `self`, the RTP socket closes, and `self` stops 5 s later (after the
 /// BYE's answer and retransmitted BYEs).
