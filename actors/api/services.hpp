@@ -55,6 +55,13 @@ using directory_actor = caf::typed_actor<
     // Voice messages of a user: (extension, new, old).
     caf::reacts_to<atoms::mwi_atom, std::string, std::uint32_t, std::uint32_t>>;
 
+/// Where a live intercom reaches a user now (issue 6): every registered
+/// device, or none and why (`absent`: offline, busy, dnd, signed out).
+struct intercom_reach {
+  std::vector<proxy_target> targets;
+  std::string absent;
+};
+
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<
     caf::reacts_to<atoms::register_atom, sip_task>,
@@ -77,11 +84,13 @@ using client_actor = caf::typed_actor<
     caf::replies_to<atoms::contacts_atom>::with<std::string>,
     caf::reacts_to<atoms::expire_atom, std::uint64_t>,
     // Voice messages waiting: new (unheard) and old (RFC 3842).
-    caf::reacts_to<atoms::mwi_atom, std::uint32_t, std::uint32_t>>;
+    caf::reacts_to<atoms::mwi_atom, std::uint32_t, std::uint32_t>,
+    caf::replies_to<atoms::intercom_atom>::with<intercom_reach>>;
 
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::intercom_reach)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::enqueue_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::storage::records::queued_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::sip::proxy::dialog_view)

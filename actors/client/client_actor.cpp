@@ -489,6 +489,36 @@ void on_command(pointer self, sip_task& t, const std::string& text) {
   run(self, std::move(out), &t);
 }
 
+// Every registered device, where to reach it.
+std::vector<proxy_target> device_targets(const client_state& st) {
+  std::vector<proxy_target> out;
+  auto now = now_s();
+  for (auto& d : st.devices) {
+    if (d.binding.expires_s <= now)
+      continue;
+    auto where = reach(d.binding.contact, d.transport, d.source, d.flow);
+    if (!where)
+      continue;
+    out.push_back(proxy_target{d.binding.contact, where->first, where->second});
+  }
+  return out;
+}
+
+// Whether a live intercom may reach this user now, and on which devices.
+intercom_reach intercom_targets(const client_state& st) {
+  intercom_reach r;
+  auto status = st.book_ ? st.book_->status() : presence::user_status::none;
+  if (status == presence::user_status::dnd)
+    r.absent = "dnd";
+  else if (status == presence::user_status::signed_out)
+    r.absent = "signed out";
+  else if (st.book_ && st.book_->in_call())
+    r.absent = "busy";
+  else if (r.targets = device_targets(st); r.targets.empty())
+    r.absent = "offline";
+  return r;
+}
+
 // A new INVITE to this user: ring every registered device (RFC 3261
 // §16.5-16.6), unless the user is in do-not-disturb.
 void on_call(pointer self, sip_task& t, const std::string& caller) {
@@ -500,16 +530,7 @@ void on_call(pointer self, sip_task& t, const std::string& caller) {
   proxy_plan plan;
   plan.caller = caller;
   plan.callee = st.user.extension;
-  auto now = now_s();
-  for (auto& d : st.devices) {
-    if (d.binding.expires_s <= now)
-      continue;
-    auto where = reach(d.binding.contact, d.transport, d.source, d.flow);
-    if (!where)
-      continue;
-    plan.targets.push_back(
-        proxy_target{d.binding.contact, where->first, where->second});
-  }
+  plan.targets = device_targets(st);
   if (plan.targets.empty()) {
     answer(self, t, 480, "Temporarily Unavailable");
     return;
@@ -796,6 +817,7 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
       [self](atoms::contacts_atom) -> std::string {
         return contacts_text(self->state);
       },
+      [self](atoms::intercom_atom) { return intercom_targets(self->state); },
       [self](atoms::mwi_atom, std::uint32_t fresh, std::uint32_t old) {
         run(self, book(self).set_voice_messages(fresh, old, now_s()));
       },

@@ -602,4 +602,11 @@ const book_sub* presence_book::find(const std::string& id) const {
   return it == subs_.end() ? nullptr : &it->second;
 }
 
+bool presence_book::in_call() const {
+  for (auto& [id, d] : dialogs_)
+    if (d.state == sip::proxy::dialog_state::confirmed)
+      return true;
+  return false;
+}
+
 } // namespace ivm::actors

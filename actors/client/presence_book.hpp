@@ -124,6 +124,9 @@ public:
   presence::user_status status() const noexcept {
     return status_;
   }
+  /// On the phone: a call through the box is answered (a live intercom
+  /// would cut into it).
+  bool in_call() const;
   std::size_t subscriptions() const noexcept {
     return subs_.size();
   }

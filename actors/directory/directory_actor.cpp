@@ -296,8 +296,9 @@ void on_message(pointer self, sip_task& t) {
 
 // A new INVITE to a user (RFC 3261 §16): the caller authenticates (407),
 // the callee's client actor picks the devices to ring.
-// A call to a service code: *7 (or *9, intercom, recorded for everybody
-// until live intercom exists) followed by extensions separated by '*'.
+// A call to a service code: *7 (record) or *9 (intercom: live to those
+// online, recorded for the others) followed by extensions separated by
+// '*'; *8 listens.
 void on_service_call(pointer self, sip_task& t, const std::string& code) {
   auto& st = self->state;
   bool listen = code == "*8";
@@ -312,7 +313,8 @@ void on_service_call(pointer self, sip_task& t, const std::string& code) {
   if (listen) {
     caf::anon_send(
         st.cfg.voice, atoms::start_atom::value,
-        voice_call{t, caller->extension, caller->display_name, {}, self});
+        voice_call{
+            t, caller->extension, caller->display_name, {}, self, false, {}});
     return;
   }
   std::vector<std::string> recipients;
@@ -344,9 +346,44 @@ void on_service_call(pointer self, sip_task& t, const std::string& code) {
     answer(self, t, 484, "Address Incomplete");
     return;
   }
-  caf::anon_send(st.cfg.voice, atoms::start_atom::value,
-                 voice_call{t, caller->extension, caller->display_name,
-                            std::move(recipients), self});
+  voice_call call{t,
+                  caller->extension,
+                  caller->display_name,
+                  std::move(recipients),
+                  self,
+                  false,
+                  {}};
+  if (code[1] == '7') {
+    caf::anon_send(st.cfg.voice, atoms::start_atom::value, std::move(call));
+    return;
+  }
+  // Intercom: who can hear it live now (the others get the recording).
+  call.intercom = true;
+  auto shared = std::make_shared<voice_call>(std::move(call));
+  auto left = std::make_shared<std::size_t>(shared->recipients.size());
+  auto voice = st.cfg.voice;
+  auto done = [shared, left, voice] {
+    if (--*left == 0)
+      caf::anon_send(voice, atoms::start_atom::value, std::move(*shared));
+  };
+  for (auto& ext : shared->recipients) {
+    if (ext == shared->user) { // the caller's phone is on this very call
+      done();
+      continue;
+    }
+    with_client(self, ext, [self, ext, shared, done](const client_actor& c) {
+      self->request(c, std::chrono::seconds{2}, atoms::intercom_atom::value)
+          .then(
+              [self, ext, shared, done](intercom_reach& r) {
+                if (r.targets.empty())
+                  self->state.log->info("intercom to {}: {}", ext, r.absent);
+                else
+                  shared->live.emplace_back(ext, std::move(r.targets));
+                done();
+              },
+              [done](const caf::error&) { done(); });
+    });
+  }
 }
 
 void on_invite(pointer self, sip_task& t) {

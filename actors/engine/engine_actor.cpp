@@ -111,6 +111,7 @@ void start_sip(pointer self) {
       vc.rtp_port_max = st.res.rtp_port_max;
       vc.max_length = st.res.voice_max_length;
       vc.silence_timeout = st.res.voice_silence_timeout;
+      vc.intercom_answer = st.res.voice_intercom_answer;
       vc.clients = clients;
       dcfg.voice = spawn_voice(self->system(), std::move(vc));
     }

@@ -55,6 +55,7 @@ struct engine_resources {
   std::uint16_t rtp_port_max = 20999;
   std::chrono::seconds voice_max_length{120};
   std::chrono::seconds voice_silence_timeout{10};
+  std::chrono::seconds voice_intercom_answer{8};
   /// Bearer token of the admin API.
   std::string admin_token;
 };

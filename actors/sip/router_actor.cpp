@@ -61,6 +61,10 @@ struct client_tx {
   bool reported = false;
   std::string proxy_key;
   std::size_t branch = 0;
+  /// The box's own INVITE (intercom): kept for the ACK of a failure answer;
+  /// its 1xx and every 2xx go to the requester too.
+  sip::message invite;
+  bool own_invite = false;
 };
 
 /// One target of a proxied request (RFC 3261 §16.6).
@@ -445,16 +449,26 @@ void apply_client(pointer self, const std::string& key,
     } else if (auto p = std::get_if<sip::effects::pass_to_tu>(&eff)) {
       if (!st.current_response)
         continue;
-      if (proxied)
+      if (proxied) {
         on_branch_response(self, key, *st.current_response);
-      else if (p->status_code >= 200)
+      } else if (c.own_invite && p->status_code < 300) {
+        // Ringing, the answer and its retransmissions (RFC 6026: the UAC
+        // core ACKs every 2xx).
+        c.reported = c.reported || p->status_code >= 200;
+        caf::anon_send(c.requester, atoms::sipresult_atom::value, c.id,
+                       p->status_code, *st.current_response);
+      } else if (p->status_code >= 200) {
         report(self, c, p->status_code, *st.current_response);
+      }
     } else if (std::holds_alternative<sip::effects::build_ack>(eff)) {
       // The ACK of a failure answer to a proxied INVITE (§17.1.1.3).
       std::string ack;
       auto pit = st.proxies.find(c.proxy_key);
-      if (pit != st.proxies.end() && c.branch < pit->second.branches.size() &&
-          st.current_response)
+      if (c.own_invite && st.current_response)
+        ack = sip::serialize(
+            sip::proxy::make_ack(c.invite, *st.current_response));
+      else if (pit != st.proxies.end() &&
+               c.branch < pit->second.branches.size() && st.current_response)
         ack = sip::serialize(sip::proxy::make_ack(
             pit->second.branches[c.branch].request, *st.current_response));
       step_client(self, key, sip::events::ack_built{std::move(ack)});
@@ -502,15 +516,31 @@ bool start_client(pointer self, const sip::message& request, client_tx c) {
 
 void on_send(pointer self, sip_request_task& task) {
   auto& st = self->state;
+  if (task.request.method == "ACK") {
+    // The ACK for a 2xx is no transaction (RFC 3261 §17.1.1.3): sent as is,
+    // and again by the requester for each retransmitted 2xx.
+    st.cfg.out->send(task.flow, task.dest, sip::serialize(task.request));
+    return;
+  }
   bool reliable = task.flow.kind != sip_transport_kind::udp;
-  client_tx c{sip::non_invite_client_transaction{st.cfg.timers, reliable},
+  bool invite = task.request.method == "INVITE";
+  client_tx c{invite ? client_machine{sip::invite_client_transaction{
+                           st.cfg.timers, reliable}}
+                     : client_machine{sip::non_invite_client_transaction{
+                           st.cfg.timers, reliable}},
               task.id,
               task.requester,
               task.flow,
               task.dest,
               false,
               {},
-              0};
+              0,
+              {},
+              false};
+  if (invite) {
+    c.invite = task.request;
+    c.own_invite = true;
+  }
   if (!start_client(self, task.request, std::move(c)))
     caf::anon_send(task.requester, atoms::sipresult_atom::value, task.id, 500,
                    sip::message{}); // a branch collision: never sent
@@ -614,7 +644,9 @@ void send_cancel(pointer self, proxy_branch& b) {
               cit->second.dest,
               true,
               {},
-              0};
+              0,
+              {},
+              false};
   start_client(self, cancel, std::move(c));
 }
 
@@ -786,7 +818,9 @@ void proxy_to(pointer self, const std::string& key,
                 t.dest,
                 true,
                 key,
-                idx};
+                idx,
+                {},
+                false};
     p.branches.push_back(
         proxy_branch{"c\n" + sip::client_transaction_key_of_request(*fwd), *fwd,
                      t.flow.kind, false, false, false});

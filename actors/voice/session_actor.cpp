@@ -7,18 +7,40 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/client/outgoing.hpp"
+#include "actors/voice/intercom_leg.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
 #include "appliance/net/udp_socket.hpp"
 #include "appliance/rtp/header.hpp"
+#include "appliance/sdp/parser.hpp"
 #include "appliance/sip/name_addr.hpp"
 #include "appliance/sip/response.hpp"
+#include "appliance/voice/relay.hpp"
 
 namespace ivm::actors {
 
 namespace {
 
 using steady = std::chrono::steady_clock;
+
+/// Result ids: an intercom leg's INVITE is its index + 1; BYE and CANCEL
+/// results (not needed) come with this one.
+constexpr std::uint64_t other_result = 0;
+
+/// One device an intercom calls.
+struct leg_state {
+  enum class phase { calling, ringing, answered, gone };
+  intercom_leg_setup s;
+  leg_dialog d;
+  sip_router_actor router; ///< the shard of the leg's Call-ID
+  phase at = phase::calling;
+  bool cancel_wanted = false;
+  bool late = false; ///< answered after the caller was told to speak
+  bool left = false; ///< hung up before the end
+  bool heard = false;
+  std::size_t relay_leg = 0;
+  net::endpoint media;
+};
 
 struct session_state {
   session_setup s;
@@ -34,6 +56,11 @@ struct session_state {
   bool done = false;
   bool closing = false; ///< the caller hung up; trailing RTP still counts
   resend_2xx ok_again;  ///< the 200 again until the caller's ACK
+  std::vector<leg_state> legs;
+  std::unique_ptr<voice::relay> relay;
+  /// Relay leg id -> index in `legs`.
+  std::vector<std::size_t> leg_of;
+  bool go_ahead = false; ///< the tone started: speak now
   metrics::counter* rtp_in = nullptr;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
   static inline const char* name = "voice_session";
@@ -49,6 +76,140 @@ void send_bye(pointer self) {
     self->send(st.router, atoms::sipsend_atom::value, std::move(*bye));
 }
 
+void send_leg(pointer self, leg_state& l, sip::message m,
+              std::uint64_t id = other_result) {
+  self->send(l.router, atoms::sipsend_atom::value,
+             sip_request_task{id, caf::actor_cast<caf::actor>(self),
+                              std::move(m), l.s.target.flow, l.s.target.dest});
+}
+
+// Relays sink: an RTP packet for relay leg `leg`.
+void to_leg(pointer self, std::size_t leg, const std::uint8_t* p,
+            std::size_t n) {
+  auto& st = self->state;
+  if (leg >= st.leg_of.size())
+    return;
+  auto& l = st.legs[st.leg_of[leg]];
+  l.s.socket->send_to(std::string{reinterpret_cast<const char*>(p), n},
+                      l.media);
+}
+
+void start_tone(pointer self) {
+  auto& st = self->state;
+  if (st.go_ahead)
+    return;
+  st.go_ahead = true;
+  st.rec->restart_silence(steady::now());
+  self->send(self, atoms::retry_atom::value, std::uint64_t{1});
+}
+
+// The tone waits until every leg answered or failed (or for go_ahead_wait).
+void maybe_go_ahead(pointer self) {
+  auto& st = self->state;
+  for (auto& l : st.legs)
+    if (l.at == leg_state::phase::calling || l.at == leg_state::phase::ringing)
+      return;
+  start_tone(self);
+}
+
+void cancel_leg(pointer self, leg_state& l) {
+  l.cancel_wanted = true;
+  // No CANCEL before a provisional response (RFC 3261 §9.1): it goes when
+  // one comes, else the INVITE times out.
+  if (l.at == leg_state::phase::ringing)
+    send_leg(self, l, make_leg_cancel(l.d));
+}
+
+// The message is over: answered legs get a BYE, the others a CANCEL.
+void end_legs(pointer self) {
+  auto& st = self->state;
+  if (st.relay && st.rec)
+    st.relay->flush([self](std::size_t leg, const std::uint8_t* p,
+                           std::size_t n) { to_leg(self, leg, p, n); });
+  for (auto& l : st.legs) {
+    if (l.at == leg_state::phase::answered) {
+      l.heard = !l.late && !l.left;
+      send_leg(self, l, make_leg_bye(*st.s.clients, l.d));
+      l.at = leg_state::phase::gone;
+    } else if (l.at != leg_state::phase::gone) {
+      cancel_leg(self, l);
+    }
+  }
+}
+
+// The answer of leg `i`'s INVITE (1xx, every 2xx, or the final failure).
+void on_leg_result(pointer self, std::size_t i, int status,
+                   const sip::message& resp) {
+  auto& st = self->state;
+  auto& l = st.legs[i];
+  using phase = leg_state::phase;
+  if (status < 200) {
+    if (l.at == phase::calling) {
+      l.at = phase::ringing;
+      if (l.cancel_wanted)
+        send_leg(self, l, make_leg_cancel(l.d));
+    }
+    return;
+  }
+  if (status >= 300) {
+    if (l.at != phase::gone)
+      st.log->info("intercom to {} ({}): {}", l.s.user, l.s.target.uri, status);
+    l.at = phase::gone;
+    maybe_go_ahead(self);
+    return;
+  }
+  // A 2xx (again, when our ACK was lost): ACK each (RFC 3261 §13.2.2.4).
+  send_leg(self, l, make_leg_ack(*st.s.clients, l.d, resp));
+  if (l.at == phase::answered || (l.at == phase::gone && !l.cancel_wanted))
+    return;
+  auto answer = sdp::parse(resp.body);
+  auto media = answer ? sdp::read_answer(*answer, sdp::box_codecs())
+                      : expected<sdp::negotiated_audio, std::string>{
+                            unexpected(std::string{"no SDP answer"})};
+  if (st.done || l.cancel_wanted || !media || !st.relay) {
+    if (!media)
+      st.log->warn("intercom to {}: {}", l.s.user, media.error());
+    send_leg(self, l, make_leg_bye(*st.s.clients, l.d));
+    l.at = phase::gone;
+    l.cancel_wanted = false;
+    maybe_go_ahead(self);
+    return;
+  }
+  l.media = net::endpoint{media->remote.address, media->remote_port};
+  auto ssrc = static_cast<std::uint32_t>(std::hash<std::string>{}(l.d.call_id));
+  l.relay_leg = st.relay->add_leg(
+      voice::stream_format{codec_of(*media), media->payload_type}, ssrc,
+      static_cast<std::uint16_t>(ssrc >> 8), ssrc ^ 0x5a5a5a5au);
+  if (st.leg_of.size() <= l.relay_leg)
+    st.leg_of.resize(l.relay_leg + 1);
+  st.leg_of[l.relay_leg] = i;
+  l.late = st.go_ahead;
+  l.at = phase::answered;
+  st.log->info("intercom to {} ({}) answered, {}{}", l.s.user, l.s.target.uri,
+               media->audio.encoding,
+               l.late ? " (late: gets the recording too)" : "");
+  maybe_go_ahead(self);
+}
+
+// A request in a leg's dialog (the recipient hung up).
+void on_leg_request(pointer self, leg_state& l, const sip_task& t) {
+  auto& st = self->state;
+  const auto& m = t.in.msg.method;
+  if (m == "ACK")
+    return;
+  int code = m == "INVITE" ? 488 : 200;
+  self->send(t.router, atoms::sipresp_atom::value, t.key,
+             make_answer(t, code, code == 200 ? "OK" : "Not Acceptable Here",
+                         {}, st.s.clients->server));
+  if (m == "BYE" && l.at == leg_state::phase::answered) {
+    l.left = true;
+    l.at = leg_state::phase::gone;
+    if (st.relay)
+      st.relay->remove_leg(l.relay_leg);
+    st.log->info("intercom: {} hung up", l.s.user);
+  }
+}
+
 void finish(pointer self, const char* why, bool hang_up) {
   auto& st = self->state;
   if (st.done)
@@ -57,12 +218,32 @@ void finish(pointer self, const char* why, bool hang_up) {
   if (hang_up)
     send_bye(self);
   end_own_dialog(self, st.router, st.call_id, *st.s.socket);
+  end_legs(self);
   st.rec->flush();
   st.log->info("recording from {} ended ({}): {:.1f} s, {} packets, {} ignored",
                st.s.call.user, why,
                static_cast<double>(st.rec->pcm().size()) / st.rec->rate(),
                st.rec->packets(), st.rec->ignored());
-  voice_recording r{st.s.call.user, st.s.call.user_name, st.s.call.recipients,
+  // Intercom: whoever heard it live from the tone to the end is served;
+  // everybody else (offline, busy, no answer, late, hung up) gets it
+  // recorded.
+  std::vector<std::string> recipients;
+  for (auto& to : st.s.call.recipients) {
+    bool heard =
+        std::any_of(st.legs.begin(), st.legs.end(), [&](const leg_state& l) {
+          return l.heard && l.s.user == to;
+        });
+    if (!heard)
+      recipients.push_back(to);
+  }
+  if (!st.legs.empty())
+    st.log->info("intercom from {}: heard live by {} of {} recipient(s)",
+                 st.s.call.user,
+                 st.s.call.recipients.size() - recipients.size(),
+                 st.s.call.recipients.size());
+  if (recipients.empty())
+    return;
+  voice_recording r{st.s.call.user, st.s.call.user_name, std::move(recipients),
                     st.rec->pcm(),  st.rec->rate(),      st.s.call.directory};
   caf::anon_send(st.s.voice, atoms::deliver_atom::value, std::move(r));
 }
@@ -105,19 +286,52 @@ caf::behavior session_impl(pointer self, session_setup setup) {
   // In-dialog requests (BYE) come here; then answer the INVITE.
   start_own_dialog(self, st.router, st.call_id, st.s.call.invite.key,
                    st.s.answer, st.ok_again, *st.s.socket);
-  self->send(self, atoms::retry_atom::value, std::uint64_t{1}); // the tone
+  if (st.s.legs.empty()) {
+    start_tone(self);
+  } else {
+    // Intercom: call every device now; the tone when they answered.
+    st.relay = std::make_unique<voice::relay>(
+        voice::stream_format{st.s.recorder.codec, st.s.recorder.payload_type});
+    auto me = caf::actor_cast<caf::actor>(self);
+    const auto& routers = st.s.clients->routers;
+    for (auto& ls : st.s.legs) {
+      leg_state l;
+      l.d = make_intercom_invite(
+          *st.s.clients,
+          intercom_call{st.s.call.user, st.s.call.user_name, ls.user, ls.offer},
+          ls.target);
+      l.s = std::move(ls);
+      l.router = routers[shard_of(l.d.call_id, routers.size())];
+      self->send(l.router, atoms::dialog_atom::value, l.d.call_id, me);
+      st.legs.push_back(std::move(l));
+      send_leg(self, st.legs.back(), st.legs.back().d.invite, st.legs.size());
+    }
+    st.s.legs.clear();
+    self->delayed_send(self, st.s.go_ahead_wait, atoms::start_atom::value);
+    self->delayed_send(self, st.s.answer_timeout, atoms::expire_atom::value);
+  }
   self->delayed_send(self, std::chrono::milliseconds{250},
                      atoms::timer_atom::value, std::uint64_t{0});
-  st.log->info("recording from {} for {} on port {}", st.s.call.user,
+  st.log->info("{} from {} for {} on port {}",
+               st.legs.empty() ? "recording" : "intercom", st.s.call.user,
                st.s.call.recipients.size(), st.s.socket->local_endpoint().port);
   return {
       [self](atoms::recv_atom, const datagram& d) {
         auto& st = self->state;
         if (st.done)
           return;
-        if (st.rec->on_packet(d.payload, d.from.host, steady::now()) &&
-            st.rtp_in)
-          st.rtp_in->inc();
+        if (st.rec->on_packet(d.payload, d.from.host, steady::now())) {
+          if (st.rtp_in)
+            st.rtp_in->inc();
+          // Intercom: on to the recipients at once, packet by packet.
+          if (st.relay && st.relay->legs() > 0)
+            st.relay->on_packet(
+                reinterpret_cast<const std::uint8_t*>(d.payload.data()),
+                d.payload.size(),
+                [self](std::size_t leg, const std::uint8_t* p, std::size_t n) {
+                  to_leg(self, leg, p, n);
+                });
+        }
         auto why = st.rec->check(steady::now());
         if (why != voice::stop_reason::none && !st.closing)
           finish(self, voice::to_string(why), true);
@@ -142,6 +356,12 @@ caf::behavior session_impl(pointer self, session_setup setup) {
       },
       [self](atoms::sipreq_atom, const sip_task& t) {
         auto& st = self->state;
+        auto call_id = t.in.msg.value_of("Call-ID");
+        for (auto& l : st.legs)
+          if (l.d.call_id == call_id) {
+            on_leg_request(self, l, t);
+            return;
+          }
         answer_in_dialog(self, t, st.ok_again, st.s.clients->server);
         if (t.in.msg.method == "BYE" && !st.closing) {
           // RTP sent just before the BYE may still be on its way (another
@@ -151,9 +371,31 @@ caf::behavior session_impl(pointer self, session_setup setup) {
                              atoms::commit_atom::value);
         }
       },
-      [](atoms::sipresult_atom, std::uint64_t, int, const sip::message&) {},
+      [self](atoms::sipresult_atom, std::uint64_t id, int status,
+             const sip::message& resp) {
+        if (id != other_result && id <= self->state.legs.size())
+          on_leg_result(self, id - 1, status, resp);
+      },
+      [self](atoms::start_atom) { start_tone(self); },
+      [self](atoms::expire_atom) {
+        auto& st = self->state;
+        for (auto& l : st.legs)
+          if (!l.cancel_wanted && (l.at == leg_state::phase::calling ||
+                                   l.at == leg_state::phase::ringing)) {
+            st.log->info("intercom to {} ({}): no answer", l.s.user,
+                         l.s.target.uri);
+            cancel_leg(self, l);
+          }
+      },
       [self](atoms::commit_atom) { finish(self, "hung up", false); },
-      [self](atoms::stop_atom) { self->quit(); },
+      [self](atoms::stop_atom) {
+        for (auto& l : self->state.legs) {
+          self->send(l.router, atoms::dialog_atom::value, l.d.call_id,
+                     caf::actor{});
+          l.s.socket->close();
+        }
+        self->quit();
+      },
   };
 }
 
@@ -233,6 +475,15 @@ std::optional<sip_request_task> bye_to_caller(const client_config& cfg,
   bye.add("User-Agent", cfg.server);
   return sip_request_task{0, requester, std::move(bye), where->first,
                           where->second};
+}
+
+voice::audio_codec codec_of(const sdp::negotiated_audio& a) {
+  auto enc = a.audio.encoding;
+  for (auto& ch : enc)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return enc == "pcma"   ? voice::audio_codec::pcma
+         : enc == "opus" ? voice::audio_codec::opus
+                         : voice::audio_codec::pcmu;
 }
 
 caf::actor spawn_session(caf::actor_system& sys, session_setup setup) {

@@ -13,6 +13,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/voice/voice_actor.hpp"
+#include "appliance/sdp/offer_answer.hpp"
 #include "appliance/sip/message.hpp"
 #include "appliance/voice/audio.hpp"
 #include "appliance/voice/recorder.hpp"
@@ -39,6 +40,15 @@ struct encoded_recording {
   voice::ogg_audio audio;
 };
 
+/// One device an intercom calls (issue 6): the recipient, how to reach the
+/// device, the box's RTP socket for it and the SDP offer naming that port.
+struct intercom_leg_setup {
+  std::string user;
+  proxy_target target;
+  std::shared_ptr<net::udp_socket> socket;
+  std::string offer;
+};
+
 struct session_setup {
   voice_call call;
   voice::recorder_config recorder;
@@ -47,7 +57,17 @@ struct session_setup {
   sip::message answer;        ///< the 200 OK with the SDP answer
   caf::actor voice;           ///< the voice actor (gets the recording)
   std::shared_ptr<const client_config> clients;
+  /// Intercom (*9): the devices of the recipients online, called with
+  /// auto-answer while the caller speaks; `answer_timeout` for each to
+  /// answer. Empty in record mode.
+  std::vector<intercom_leg_setup> legs;
+  std::chrono::milliseconds answer_timeout{8000};
+  /// How long the caller's "speak now" tone waits for the legs to answer.
+  std::chrono::milliseconds go_ahead_wait{2000};
 };
+
+/// The codec of a negotiated stream (PCMU, PCMA or Opus).
+voice::audio_codec codec_of(const sdp::negotiated_audio& a);
 
 caf::actor spawn_session(caf::actor_system& sys, session_setup setup);
 

@@ -201,6 +201,26 @@ void answer_call(pointer self, const sip_task& t, int code, std::string reason,
                              : std::string{"ivm-appliance"}));
 }
 
+// An even port from the range, starting after the last one given out;
+// null when all are taken.
+std::shared_ptr<net::udp_socket> open_rtp_port(pointer self,
+                                               std::size_t rcvbuf = 1 << 20) {
+  auto& st = self->state;
+  auto lo = st.cfg.rtp_port_min + (st.cfg.rtp_port_min & 1);
+  auto span = (st.cfg.rtp_port_max - lo) / 2 + 1;
+  for (int i = 0; i < span; ++i) {
+    auto port =
+        static_cast<std::uint16_t>(lo + 2 * ((st.next_port + i) % span));
+    auto opened =
+        net::udp_socket::open(*st.cfg.io, {st.cfg.media_host, port}, rcvbuf);
+    if (opened) {
+      st.next_port = static_cast<std::uint16_t>((st.next_port + i + 1) % span);
+      return std::shared_ptr<net::udp_socket>(std::move(*opened));
+    }
+  }
+  return nullptr;
+}
+
 struct opened_call {
   std::shared_ptr<net::udp_socket> sock;
   sdp::negotiated_audio audio;
@@ -222,20 +242,7 @@ std::optional<opened_call> open_call(pointer self, const sip_task& t,
                 {{"Warning", "399 ivm \"an SDP offer is required\""}});
     return std::nullopt;
   }
-  // An even port from the range, starting after the last one given out.
-  std::shared_ptr<net::udp_socket> sock;
-  auto lo = st.cfg.rtp_port_min + (st.cfg.rtp_port_min & 1);
-  auto span = (st.cfg.rtp_port_max - lo) / 2 + 1;
-  for (int i = 0; i < span && !sock; ++i) {
-    auto port =
-        static_cast<std::uint16_t>(lo + 2 * ((st.next_port + i) % span));
-    auto opened =
-        net::udp_socket::open(*st.cfg.io, {st.cfg.media_host, port}, 1 << 20);
-    if (opened) {
-      sock = std::shared_ptr<net::udp_socket>(std::move(*opened));
-      st.next_port = static_cast<std::uint16_t>((st.next_port + i + 1) % span);
-    }
-  }
+  auto sock = open_rtp_port(self);
   if (!sock) {
     st.log->warn("no free RTP port in {}-{}", st.cfg.rtp_port_min,
                  st.cfg.rtp_port_max);
@@ -276,15 +283,6 @@ std::optional<opened_call> open_call(pointer self, const sip_task& t,
   return out;
 }
 
-voice::audio_codec codec_of(const sdp::negotiated_audio& a) {
-  auto enc = a.audio.encoding;
-  for (auto& ch : enc)
-    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return enc == "pcma"   ? voice::audio_codec::pcma
-         : enc == "opus" ? voice::audio_codec::opus
-                         : voice::audio_codec::pcmu;
-}
-
 // *7...: record a message for the recipients.
 void start_recording(pointer self, voice_call& c) {
   auto& st = self->state;
@@ -305,7 +303,35 @@ void start_recording(pointer self, voice_call& c) {
                       net::endpoint{a.remote.address, a.remote_port},
                       std::move(call->answer),
                       caf::actor_cast<caf::actor>(self),
-                      st.cfg.clients};
+                      st.cfg.clients,
+                      {},
+                      std::chrono::seconds{8},
+                      std::chrono::seconds{2}};
+  if (c.intercom) {
+    // Each device gets an offer with the caller's codec first (passed
+    // through untouched when the phone takes it), then the others.
+    std::vector<sdp::codec> codecs{a.audio};
+    for (auto& k : sdp::box_codecs())
+      if (k.encoding != a.audio.encoding && !k.is_telephone_event())
+        codecs.push_back(k);
+    for (auto& [user, targets] : c.live)
+      for (auto& t : targets) {
+        auto sock = open_rtp_port(self, 64 << 10);
+        if (!sock) {
+          st.log->warn("intercom to {}: no free RTP port", user);
+          continue;
+        }
+        sdp::local_endpoint local;
+        local.address = st.cfg.media_host;
+        local.port = sock->local_endpoint().port;
+        local.session_id = directory::unix_now();
+        local.session_version = 1;
+        local.dir = sdp::direction::sendrecv;
+        setup.legs.push_back(intercom_leg_setup{
+            user, t, sock, sdp::to_string(sdp::make_offer(codecs, local))});
+      }
+    setup.answer_timeout = st.cfg.intercom_answer;
+  }
   spawn_session(self->system(), std::move(setup));
 }
 

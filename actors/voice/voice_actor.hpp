@@ -36,6 +36,10 @@ struct voice_call {
   std::string user_name;
   std::vector<std::string> recipients;
   directory_actor directory;
+  /// *9: recipients online hear it live (`live`: their devices); the
+  /// others get the recording.
+  bool intercom = false;
+  std::vector<std::pair<std::string, std::vector<proxy_target>>> live;
 };
 
 struct voice_config {
@@ -50,6 +54,9 @@ struct voice_config {
   std::uint16_t rtp_port_max = 20999;
   std::chrono::seconds max_length{120};
   std::chrono::seconds silence_timeout{10};
+  /// Intercom: a recipient's phone that has not answered by then is
+  /// cancelled (the recipient gets the recording).
+  std::chrono::seconds intercom_answer{8};
   /// Shared with the client actors: routers, the box's SIP addresses and
   /// Server value (filled in by the engine before traffic flows).
   std::shared_ptr<const client_config> clients;

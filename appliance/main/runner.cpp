@@ -130,6 +130,7 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   res.rtp_port_max = cfg.voice.rtp_port_max;
   res.voice_max_length = cfg.voice.max_length;
   res.voice_silence_timeout = cfg.voice.silence_timeout;
+  res.voice_intercom_answer = cfg.voice.intercom_answer;
   auto token = ensure_admin_token(cfg.data_dir);
   if (!token)
     return fail("data_dir: " + token.error());

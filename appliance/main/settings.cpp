@@ -125,6 +125,11 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (auto e = to_int<long long>(key, v, 1, 600, n))
       return e;
     s.voice.silence_timeout = std::chrono::seconds{n};
+  } else if (key == "voice.intercom_answer_s") {
+    long long n = 0;
+    if (auto e = to_int<long long>(key, v, 1, 120, n))
+      return e;
+    s.voice.intercom_answer = std::chrono::seconds{n};
   } else if (key == "voice.rtp_port_min") {
     return to_int<std::uint16_t>(key, v, 1024, 65534, s.voice.rtp_port_min);
   } else if (key == "voice.rtp_port_max") {
@@ -300,6 +305,7 @@ std::string to_toml(const settings& s) {
      << "[voice]\n"
      << "max_length_s = " << s.voice.max_length.count() << "\n"
      << "silence_timeout_s = " << s.voice.silence_timeout.count() << "\n"
+     << "intercom_answer_s = " << s.voice.intercom_answer.count() << "\n"
      << "rtp_port_min = " << s.voice.rtp_port_min << "\n"
      << "rtp_port_max = " << s.voice.rtp_port_max << "\n\n"
      << "[auth]\n"

@@ -69,6 +69,9 @@ struct settings {
     std::chrono::seconds max_length{120};
     /// A recording ends after this much silence (no RTP, or only silence).
     std::chrono::seconds silence_timeout{10};
+    /// An intercom recipient whose phone has not answered by then gets the
+    /// recording instead.
+    std::chrono::seconds intercom_answer{8};
     /// RTP ports of the box (even ports; RTCP on the next odd one).
     std::uint16_t rtp_port_min = 20000;
     std::uint16_t rtp_port_max = 20999;

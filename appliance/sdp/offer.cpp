@@ -1,5 +1,7 @@
 #include "appliance/sdp/offer_answer.hpp"
 
+#include "appliance/sdp/text.hpp"
+
 namespace ivm::sdp {
 
 session_description make_offer(const std::vector<codec>& codecs,
@@ -32,6 +34,53 @@ session_description make_offer(const std::vector<codec>& codecs,
   m.dir = local.dir;
   s.media.push_back(std::move(m));
   return s;
+}
+
+expected<negotiated_audio, std::string>
+read_answer(const session_description& answer,
+            const std::vector<codec>& codecs) {
+  for (std::size_t i = 0; i < answer.media.size(); ++i) {
+    const auto& m = answer.media[i];
+    if (!detail::iequals(m.media, "audio") || m.port == 0 ||
+        m.kind != transport::rtp_avp)
+      continue;
+    negotiated_audio n;
+    bool found = false;
+    for (const auto& f : m.formats) {
+      auto v = detail::parse_uint(f, 127, 3);
+      if (!v)
+        continue;
+      auto pt = static_cast<int>(*v);
+      auto r = resolve_rtpmap(m, pt);
+      if (!r)
+        continue;
+      for (const auto& c : codecs) {
+        if (!matches(c, *r))
+          continue;
+        if (c.is_telephone_event()) {
+          if (!n.telephone_event)
+            n.telephone_event = pt;
+        } else if (!found) {
+          n.audio = c;
+          n.payload_type = pt;
+          found = true;
+        }
+        break;
+      }
+    }
+    if (!found)
+      return unexpected(std::string{"no offered codec in the answer"});
+    const auto* c = effective_connection(answer, m);
+    if (c == nullptr)
+      return unexpected(std::string{"no connection address in the answer"});
+    n.index = i;
+    n.remote = *c;
+    n.remote_port = m.port;
+    n.remote_ptime = m.ptime;
+    n.dir = effective_direction(answer, m);
+    return n;
+  }
+  return unexpected(std::string{"no audio stream accepted"});
 }
 
 } // namespace ivm::sdp

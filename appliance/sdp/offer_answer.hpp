@@ -75,4 +75,13 @@ make_answer(const session_description& offer, const std::vector<codec>& codecs,
 session_description make_offer(const std::vector<codec>& codecs,
                                const local_endpoint& local);
 
+/// Reads the answer to an offer the box made with `codecs` (RFC 3264 §6.1,
+/// §7): the first RTP/AVP audio stream the answerer accepted (port not 0),
+/// its first format among `codecs` (the answerer's preference) with the
+/// answerer's payload type, telephone-event if also accepted, and where the
+/// answerer receives RTP. An error text when nothing usable was accepted.
+expected<negotiated_audio, std::string>
+read_answer(const session_description& answer,
+            const std::vector<codec>& codecs);
+
 } // namespace ivm::sdp

@@ -53,6 +53,11 @@ public:
   /// Whether to stop now (silence, maximum length, '#').
   stop_reason check(clock::time_point now) const;
 
+  /// Silence counts from `now` (the caller was just told to speak).
+  void restart_silence(clock::time_point now) {
+    last_sound_ = now;
+  }
+
   /// Releases what the jitter buffer still holds.
   void flush();
 

@@ -251,3 +251,60 @@ TEST(sdp_offer, the_box_can_answer_its_own_offer) {
   EXPECT_EQ(a->audio.telephone_event, 97);
   EXPECT_EQ(a->audio.dir, sdp::direction::recvonly);
 }
+
+TEST(sdp_read_answer, a_phone_answering_the_intercom_offer_with_pcma) {
+  auto a = sdp::parse("v=0\r\n"
+                      "o=phone 1 1 IN IP4 127.0.0.5\r\n"
+                      "s=-\r\n"
+                      "c=IN IP4 127.0.0.5\r\n"
+                      "t=0 0\r\n"
+                      "m=audio 30000 RTP/AVP 8 101\r\n"
+                      "a=rtpmap:101 telephone-event/8000\r\n"
+                      "a=recvonly\r\n");
+  ASSERT_TRUE(a);
+  auto n = sdp::read_answer(*a, sdp::box_codecs());
+  ASSERT_TRUE(n) << n.error();
+  EXPECT_EQ(n->audio.encoding, "PCMA");
+  EXPECT_EQ(n->payload_type, 8);
+  EXPECT_EQ(n->telephone_event, 101);
+  EXPECT_EQ(n->remote.address, "127.0.0.5");
+  EXPECT_EQ(n->remote_port, 30000);
+  EXPECT_EQ(n->dir, sdp::direction::recvonly);
+}
+
+TEST(sdp_read_answer, the_answerers_first_format_wins) {
+  auto a = sdp::parse("v=0\r\n"
+                      "o=phone 1 1 IN IP4 127.0.0.5\r\n"
+                      "s=-\r\n"
+                      "t=0 0\r\n"
+                      "m=video 0 RTP/AVP 31\r\n"
+                      "c=IN IP4 127.0.0.5\r\n"
+                      "m=audio 30002 RTP/AVP 96 0\r\n"
+                      "c=IN IP4 127.0.0.6\r\n"
+                      "a=rtpmap:96 opus/48000/2\r\n");
+  ASSERT_TRUE(a);
+  auto n = sdp::read_answer(*a, sdp::box_codecs());
+  ASSERT_TRUE(n) << n.error();
+  EXPECT_EQ(n->audio.encoding, "opus");
+  EXPECT_EQ(n->payload_type, 96);
+  EXPECT_EQ(n->index, 1u);
+  EXPECT_EQ(n->remote.address, "127.0.0.6");
+  EXPECT_FALSE(n->telephone_event);
+}
+
+TEST(sdp_read_answer, nothing_usable_is_an_error) {
+  for (const char* body : {"v=0\r\no=- 1 1 IN IP4 127.0.0.5\r\ns=-\r\n"
+                           "c=IN IP4 127.0.0.5\r\nt=0 0\r\n"
+                           "m=audio 0 RTP/AVP 0\r\n",
+                           "v=0\r\no=- 1 1 IN IP4 127.0.0.5\r\ns=-\r\n"
+                           "c=IN IP4 127.0.0.5\r\nt=0 0\r\n"
+                           "m=audio 4000 RTP/AVP 18\r\n",
+                           "v=0\r\no=- 1 1 IN IP4 127.0.0.5\r\ns=-\r\n"
+                           "c=IN IP4 127.0.0.5\r\nt=0 0\r\n"
+                           "m=audio 4000 RTP/AVP 101\r\n"
+                           "a=rtpmap:101 telephone-event/8000\r\n"}) {
+    auto a = sdp::parse(body);
+    ASSERT_TRUE(a) << body;
+    EXPECT_FALSE(sdp::read_answer(*a, sdp::box_codecs())) << body;
+  }
+}

@@ -147,13 +147,17 @@ class Caller:
         return got
 
 
-@unittest.skipUnless(TOOLS, "curl, espeak-ng, sox or opusdec missing")
-class RecordMode(unittest.TestCase):
+class VoiceBox:
+    """A box with Alice, Bob and Carol, short voice timeouts, and Alice's
+    speech (espeak-ng) as WAVE and mu-law; HTTP access to the messages."""
+
+    CONFIG = "[voice]\nsilence_timeout_s = 2\nmax_length_s = 30\n"
+
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="ivm-record-")
+        self.tmp = tempfile.mkdtemp(prefix="ivm-voice-")
         conf = os.path.join(self.tmp, "box.toml")
         with open(conf, "w") as f:
-            f.write("[voice]\nsilence_timeout_s = 2\nmax_length_s = 30\n")
+            f.write(self.CONFIG)
         self.box = Appliance(extra_args=["--config", conf]).start()
         provision(self.box)
         speech = os.path.join(self.tmp, "speech.wav")
@@ -173,10 +177,13 @@ class RecordMode(unittest.TestCase):
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.assertEqual(code, 0)
 
+    def password(self, user):
+        return USERS[user][1]
+
     def curl(self, user, path, out):
         r = subprocess.run(
             ["curl", "-s", "-o", out, "-w", "%{http_code}", "--digest", "-u",
-             "%s:%s" % (user, USERS[user][1]),
+             "%s:%s" % (user, self.password(user)),
              "http://127.0.0.1:%d%s" % (self.box.admin_port, path)],
             capture_output=True, check=True)
         return int(r.stdout)
@@ -200,6 +207,9 @@ class RecordMode(unittest.TestCase):
         subprocess.run(["opusdec", "--quiet", ogg, wav], check=True)
         return msgs[0], wav
 
+
+@unittest.skipUnless(TOOLS, "curl, espeak-ng, sox or opusdec missing")
+class RecordMode(VoiceBox, unittest.TestCase):
     def test_record_until_hang_up(self):
         bob = UA(self.box.sip_port, "202", USERS["202"][1])
         caller = Caller(self.box)
