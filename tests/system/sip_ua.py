@@ -170,13 +170,15 @@ class UA:
     # -- answering ------------------------------------------------------------
 
     def receive_request(self, method="MESSAGE", answer=200, timeout=10.0):
-        """Waits for a request of `method`; answers it; returns it."""
+        """Waits for a request of `method`; answers it (unless `answer` is
+        None); returns it."""
         while True:
             r = self.recv(timeout)
             if r is None:
                 return None
             if r.startswith(method.encode() + b" "):
-                self.answer(r, answer)
+                if answer is not None:
+                    self.answer(r, answer)
                 return r
 
     def answer(self, req, code, reason="OK"):

@@ -12,7 +12,9 @@ import random
 import re
 import shutil
 import socket
+import subprocess
 import threading
+import time
 import unittest
 
 from harness import wait_until
@@ -58,6 +60,32 @@ class RtpSink:
 
     def sequences(self):
         return [int.from_bytes(p[2:4], "big") for p in self.packets]
+
+
+def respond(ua, req, code, reason, tag, body=b""):
+    """A response of phone `ua` to `req`, with our To tag and, with a body,
+    a Contact and SDP."""
+    head = req.split(b"\r\n\r\n")[0].split(b"\r\n")
+    keep = [l for l in head[1:] if re.match(
+        rb"(?i)(via|v|from|f|to|t|call-id|i|cseq)\s*:", l)]
+    keep = [l + b";tag=" + tag.encode()
+            if re.match(rb"(?i)(to|t)\s*:", l) and b"tag=" not in l else l
+            for l in keep]
+    extra = []
+    if body:
+        extra = [b"Contact: <sip:%s@127.0.0.1:%d>" % (ua.user.encode(),
+                                                       ua.port),
+                 b"Content-Type: application/sdp"]
+    ua.send(b"SIP/2.0 %d %s\r\n" % (code, reason.encode()) +
+            b"\r\n".join(keep + extra) +
+            b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+
+def sdp_answer(port, pt=0, codec="PCMU"):
+    return ("v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+            "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            "m=audio %d RTP/AVP %d\r\na=rtpmap:%d %s/8000\r\n"
+            % (port, pt, pt, codec)).encode()
 
 
 def correlation(x, y):
@@ -190,3 +218,152 @@ class Intercom(VoiceBox, unittest.TestCase):
         # Bob and Carol heard it live: no recording for them.
         self.assertEqual(self.messages("202"), [])
         self.assertEqual(self.messages("203"), [])
+
+    def test_no_answer_busy_and_hang_up_get_the_recording(self):
+        # Bob's phone rings but does not answer (the box cancels it after
+        # intercom_answer_s), Carol's is busy (486), Dave's answers and
+        # hangs up in the middle: all three get the recording.
+        phones = {u: UA(self.box.sip_port, u, self.password(u))
+                  for u in ("202", "203", "204")}
+        dave_rtp = RtpSink()
+        caller = Caller(self.box)
+        seen = {}
+
+        def run_phone(user, ua):
+            invite = ua.receive_request("INVITE", answer=None)
+            seen[user] = [invite]
+            if invite is None:
+                return
+            tag = "ph%s" % user
+            if user == "202":
+                respond(ua, invite, 180, "Ringing", tag)
+                cancel = ua.receive_request("CANCEL", timeout=30)
+                seen[user].append(cancel)
+                respond(ua, invite, 487, "Request Terminated", tag)
+                seen[user].append(ua.receive_request("ACK", answer=None))
+            elif user == "203":
+                respond(ua, invite, 486, "Busy Here", tag)
+                seen[user].append(ua.receive_request("ACK", answer=None))
+            else:
+                respond(ua, invite, 200, "OK", tag, sdp_answer(dave_rtp.port))
+                seen[user].append(ua.receive_request("ACK", answer=None))
+
+        try:
+            for ua in phones.values():
+                self.assertEqual(status_of(ua.register()), 200)
+            threads = [threading.Thread(target=run_phone, args=(u, ua))
+                       for u, ua in phones.items()]
+            for t in threads:
+                t.start()
+            ok = caller.call("*9202*203*204")
+            self.assertEqual(status_of(ok), 200, ok)
+            caller.in_dialog("ACK")
+            self.assertGreater(len(caller.tone_packets()), 5, "no tone")
+            for t in threads:
+                t.join(timeout=60)
+            self.assertIn(b"answer-after=0", seen["202"][0])
+            self.assertIsNotNone(seen["202"][1], "no CANCEL for Bob")
+            self.assertIsNotNone(seen["202"][2], "no ACK for the 487")
+            self.assertIsNotNone(seen["203"][1], "no ACK for the 486")
+            self.assertIsNotNone(seen["204"][1], "no ACK for the 200")
+            pkts = rtp_packets(self.ulaw)
+            half = len(pkts) // 2
+            caller.send_rtp(pkts[:half])
+            wait_until(lambda: len(dave_rtp.packets) >= half,
+                       "Dave to hear the first half")
+            # Dave hangs up.
+            dave, invite = phones["204"], seen["204"][0]
+            box_contact = re.search(rb"(?im)^contact:\s*<([^>]+)>",
+                                    invite).group(1).decode()
+            dave.send(("BYE %s SIP/2.0\r\n"
+                       "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK-by%x;"
+                       "rport\r\nMax-Forwards: 70\r\n"
+                       "From: %s;tag=ph204\r\nTo: %s\r\nCall-ID: %s\r\n"
+                       "CSeq: 1 BYE\r\nContent-Length: 0\r\n\r\n" % (
+                           box_contact, dave.port, random.getrandbits(40),
+                           header(invite, "To"), header(invite, "From"),
+                           header(invite, "Call-ID"))).encode())
+            self.assertEqual(status_of(dave.final()), 200)
+            heard = len(dave_rtp.packets)
+            caller.send_rtp(pkts[half:])
+            wait_until(lambda: rtp_recorded(self.box) >= len(pkts),
+                       "the box to receive the speech")
+            caller.in_dialog("BYE")
+            self.assertEqual(status_of(caller.ua.final()), 200)
+            # Nothing more for Dave after his BYE.
+            self.assertEqual(len(dave_rtp.packets), heard)
+        finally:
+            caller.close()
+            dave_rtp.close()
+            for ua in phones.values():
+                ua.close()
+        for user in ("202", "203", "204"):
+            msg, wav = self.fetch_only_message(user)
+            self.assertEqual(msg["from"], "201")
+            a, b = envelope(self.speech8k), envelope(wav)
+            self.assertGreater(similarity(a, b), 0.9)
+
+    @unittest.skipUnless(shutil.which("baresip"), "baresip is not installed")
+    def test_baresip_answers_by_itself_and_hears_it(self):
+        # A real softphone with auto-answer (baresip, answermode=auto); its
+        # sndfile module writes what it decoded to a WAVE file.
+        from test_softphone import CONFIG, free_port_pair
+        home = os.path.join(self.tmp, "baresip")
+        dump = os.path.join(self.tmp, "dump")
+        os.makedirs(home)
+        os.makedirs(dump)
+        silence = os.path.join(self.tmp, "silence.wav")
+        subprocess.run(["sox", "-n", "-r", "8000", "-c", "1", "-b", "16",
+                        silence, "trim", "0", "60"], check=True)
+        conf = CONFIG.format(port=free_port_pair()).replace(
+            "audio_player\t\taufile,/dev/null",
+            "audio_player\t\taubridge,bob").replace(
+            "audio_source\t\taufile,/dev/null",
+            "audio_source\t\taufile," + silence)
+        conf += ("module\t\t\taubridge.so\nmodule\t\t\tsndfile.so\n"
+                 "snd_path\t\t%s\n" % dump)
+        with open(os.path.join(home, "config"), "w") as f:
+            f.write(conf)
+        with open(os.path.join(home, "accounts"), "w") as f:
+            f.write("<sip:202@127.0.0.1:%d>;auth_pass=%s;regint=600;"
+                    "answermode=auto\n" % (self.box.sip_port,
+                                            USERS["202"][1]))
+        log = open(os.path.join(home, "log"), "wb")
+        phone = subprocess.Popen(["baresip", "-f", home],
+                                 stdin=subprocess.DEVNULL, stdout=log,
+                                 stderr=subprocess.STDOUT)
+        caller = Caller(self.box)
+        try:
+            wait_until(lambda: re.search(r"\b202 registered",
+                                         self.box.log_text()),
+                       "baresip to register")
+            ok = caller.call("*9202")
+            self.assertEqual(status_of(ok), 200, ok)
+            caller.in_dialog("ACK")
+            self.assertGreater(len(caller.tone_packets()), 5, "no tone")
+            # A phone sends a packet every 20 ms.
+            start = time.monotonic()
+            for i, p in enumerate(rtp_packets(self.ulaw)):
+                delay = start + i * 0.02 - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                caller.rtp.sendto(p, caller.media_target())
+            caller.in_dialog("BYE")
+            self.assertEqual(status_of(caller.ua.final()), 200)
+            wait_until(lambda: "intercom from 201: heard live by 1"
+                       in self.box.log_text(), "the end of the intercom")
+        finally:
+            caller.close()
+            phone.terminate()
+            phone.wait(timeout=30)
+            log.close()
+        with open(os.path.join(home, "log"), "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+        wavs = [f for f in os.listdir(dump) if f.endswith("-dec.wav")]
+        self.assertEqual(len(wavs), 1, text[-3000:])
+        a = envelope(self.speech8k)
+        b = envelope(os.path.join(dump, wavs[0]))
+        self.assertLess(abs(len(a) - len(b)), 15, (len(a), len(b)))
+        self.assertGreater(similarity(a, b), 0.95)
+        # Heard live: no recording for Bob.
+        self.assertEqual(self.messages("202"), [])
