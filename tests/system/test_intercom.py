@@ -21,7 +21,8 @@ from harness import wait_until
 from sip_ua import UA, body_of
 from sip_util import header, sipp, sipp_background, status_of
 from test_messaging import USERS, csv
-from test_record import (TOOLS, Caller, VoiceBox, rtp_packets, rtp_recorded)
+from test_record import (TOOLS, Caller, VoiceBox, rtp_packets, rtp_recorded,
+                         write_pcap)
 from test_voice import envelope, similarity
 
 DAVE = ("204", "Dave", "d4vepass")
@@ -218,6 +219,96 @@ class Intercom(VoiceBox, unittest.TestCase):
         # Bob and Carol heard it live: no recording for them.
         self.assertEqual(self.messages("202"), [])
         self.assertEqual(self.messages("203"), [])
+
+    def sipp_phone(self, user, sink):
+        """A SIPp phone of `user` that answers the intercom (PCMU, RTP to
+        `sink`), registered; returns the process."""
+        phone, port = sipp_background(
+            "intercom_uas.xml", extra=["-set", "rtpport", str(sink.port),
+                                       "-set", "pt", "0",
+                                       "-set", "codec", "PCMU"])
+        self.register_sipp(user, port)
+        return phone
+
+    def heard(self, sink):
+        """What a PCMU phone heard, as a WAVE file."""
+        raw = os.path.join(self.tmp, "heard.ulaw")
+        with open(raw, "wb") as f:
+            f.write(b"".join(sink.payloads()))
+        wav = os.path.join(self.tmp, "heard.wav")
+        subprocess.run(["sox", "-t", "raw", "-r", "8000", "-c", "1", "-e",
+                        "mu-law", raw, wav], check=True)
+        return wav
+
+    def end_phone(self, phone):
+        out, _ = phone.communicate(timeout=120)
+        self.assertEqual(phone.returncode, 0, out[-3000:])
+
+    def test_sipp_caller(self):
+        # SIPp dials *9202*203 and plays the speech from a pcap; Bob's
+        # phone hears exactly those payloads, Carol (offline) gets it later.
+        write_pcap(os.path.join(self.tmp, "speech.pcap"), self.ulaw)
+        sink = RtpSink()
+        phone = self.sipp_phone("202", sink)
+        try:
+            cwd = os.getcwd()
+            os.chdir(self.tmp)  # SIPp finds speech.pcap here
+            try:
+                code, err = sipp("record_uac.xml", self.box.sip_port, "u1",
+                                 calls=1, rate=1,
+                                 extra=["-inf", csv(("201", USERS["201"][1],
+                                                     "*9202*203"))])
+            finally:
+                os.chdir(cwd)
+            self.assertEqual(code, 0, err)
+            self.end_phone(phone)
+        finally:
+            if phone.poll() is None:
+                phone.kill()
+                phone.communicate()
+            sink.close()
+        self.assertEqual(sink.payloads(), [p[12:] for p in
+                                           rtp_packets(self.ulaw)])
+        msg, wav = self.fetch_only_message("203")
+        self.assertGreater(similarity(envelope(self.speech8k),
+                                      envelope(wav)), 0.9)
+        self.assertEqual(self.messages("202"), [])
+
+    @unittest.skipUnless(shutil.which("baresip"), "baresip is not installed")
+    def test_baresip_caller(self):
+        # A real softphone dials *9202 and plays the speech (aufile); Bob's
+        # phone hears it; baresip goes silent and the box hangs up.
+        from test_softphone import CONFIG, free_port_pair
+        home = os.path.join(self.tmp, "baresip")
+        os.makedirs(home)
+        conf = CONFIG.format(port=free_port_pair()).replace(
+            "audio_source\t\taufile,/dev/null",
+            "audio_source\t\taufile," + self.speech8k)
+        with open(os.path.join(home, "config"), "w") as f:
+            f.write(conf)
+        with open(os.path.join(home, "accounts"), "w") as f:
+            f.write("<sip:201@127.0.0.1:%d>;auth_pass=%s;regint=0\n"
+                    % (self.box.sip_port, USERS["201"][1]))
+        sink = RtpSink()
+        phone = self.sipp_phone("202", sink)
+        log = open(os.path.join(home, "log"), "wb")
+        caller = subprocess.Popen(
+            ["baresip", "-f", home, "-e",
+             "/dial sip:*9202@127.0.0.1:%d" % self.box.sip_port],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            self.end_phone(phone)  # the box's BYE ended Bob's call
+        finally:
+            caller.terminate()
+            caller.wait(timeout=30)
+            log.close()
+            if phone.poll() is None:
+                phone.kill()
+                phone.communicate()
+            sink.close()
+        a, b = envelope(self.speech8k), envelope(self.heard(sink))
+        self.assertGreater(similarity(a, b[:len(a) + 25]), 0.8)
+        self.assertEqual(self.messages("202"), [])
 
     def test_no_answer_busy_and_hang_up_get_the_recording(self):
         # Bob's phone rings but does not answer (the box cancels it after
