@@ -12,10 +12,10 @@
 #include "actors/client/outgoing.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/net/udp_socket.hpp"
-#include "appliance/rtp/g711.hpp"
 #include "appliance/rtp/header.hpp"
 #include "appliance/rtp/telephone_event.hpp"
 #include "appliance/sip/name_addr.hpp"
+#include "appliance/voice/frame_encoder.hpp"
 
 namespace ivm::actors {
 
@@ -35,6 +35,7 @@ namespace {
 
 struct playback_state {
   playback_setup s;
+  voice::frame_encoder enc{voice::audio_codec::pcmu};
   std::vector<std::int16_t> current; ///< what is playing (beeps included)
   std::size_t pos = 0;               ///< next sample of `current`
   std::size_t item = 0;              ///< message being played
@@ -122,20 +123,19 @@ void tick(pointer self) {
   auto n = std::min<std::size_t>(160, st.current.size() - st.pos);
   std::copy_n(st.current.data() + st.pos, n, frame);
   st.pos += n;
-  std::uint8_t payload[160];
-  if (st.s.codec == voice::audio_codec::pcma)
-    rtp::g711::encode_alaw(frame, 160, payload);
-  else
-    rtp::g711::encode_ulaw(frame, 160, payload);
+  std::uint8_t payload[voice::frame_encoder::max_payload];
+  auto size = st.enc.encode(frame, payload);
   rtp::header h;
   h.payload_type = static_cast<std::uint8_t>(st.s.payload_type);
   h.sequence = st.seq++;
   h.timestamp = st.ts;
-  st.ts += 160;
+  st.ts += st.enc.ticks();
   h.ssrc = st.ssrc;
-  auto bytes = rtp::serialize(h, payload, 160);
-  st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
-                       st.s.remote_media);
+  if (size > 0) {
+    auto bytes = rtp::serialize(h, payload, size);
+    st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
+                         st.s.remote_media);
+  }
   self->delayed_send(self, std::chrono::milliseconds{20},
                      atoms::retry_atom::value, std::uint64_t{0});
 }
@@ -169,6 +169,7 @@ void on_key(pointer self, const rtp::packet_view& p) {
 caf::behavior playback_impl(pointer self, playback_setup setup) {
   auto& st = self->state;
   st.s = std::move(setup);
+  st.enc = voice::frame_encoder{st.s.codec};
   st.call_id = std::string{st.s.call.invite.in.msg.value_of("Call-ID")};
   auto to = sip::parse_name_addr(st.s.answer.value_of("To"));
   st.local_tag = to && to->tag() ? std::string{*to->tag()} : std::string{};

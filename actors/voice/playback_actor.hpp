@@ -1,7 +1,8 @@
 #pragma once
 
 // Listening to voice messages from a phone (*8, issue 6): the box plays the
-// caller's new messages, oldest first, as G.711 RTP paced at 20 ms, with
+// caller's new messages, oldest first, as RTP in the codec the phone chose
+// (PCMU, PCMA or Opus, paced at 20 ms), with
 // keys (RFC 4733): '#' next, '*' repeat, '7' delete. A beep before each
 // message; two at the end, then the box hangs up.
 

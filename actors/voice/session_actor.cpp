@@ -256,7 +256,7 @@ void send_tone(pointer self) {
   h.payload_type = static_cast<std::uint8_t>(st.s.recorder.payload_type);
   h.sequence = st.seq++;
   h.timestamp = st.ts;
-  st.ts += 160;
+  st.ts += st.s.recorder.codec == voice::audio_codec::opus ? 960 : 160;
   h.ssrc = st.ssrc;
   h.marker = st.tone_next == 0;
   const auto& p = st.tone[st.tone_next++];
@@ -281,8 +281,7 @@ caf::behavior session_impl(pointer self, session_setup setup) {
     st.rtp_in = &st.s.clients->metrics->make_counter(
         "ivm_voice_rtp_packets_total",
         "RTP packets recorded (record mode), from the expected source.");
-  if (st.s.recorder.codec != voice::audio_codec::opus)
-    st.tone = voice::tone_frames(st.s.recorder.codec, 300, 440.0);
+  st.tone = voice::tone_frames(st.s.recorder.codec, 300, 440.0);
   // In-dialog requests (BYE) come here; then answer the INVITE.
   start_own_dialog(self, st.router, st.call_id, st.s.call.invite.key,
                    st.s.answer, st.ok_again, *st.s.socket);

@@ -336,7 +336,7 @@ void start_recording(pointer self, voice_call& c) {
 }
 
 // *8: play the caller's new messages, oldest first. Their audio is read,
-// opened and decoded first (G.711 only: the box sends what it decoded).
+// opened and decoded first, then sent in the codec the phone chose.
 void start_listening(pointer self, voice_call& c) {
   auto& st = self->state;
   auto user = c.user;
@@ -357,11 +357,7 @@ void start_listening(pointer self, voice_call& c) {
                 std::make_shared<std::vector<playback_item>>(fresh.size());
             auto left = std::make_shared<std::size_t>(fresh.size());
             auto play = [self, c, items]() mutable {
-              std::vector<sdp::codec> g711;
-              for (auto& k : sdp::box_codecs())
-                if (k.encoding != "opus")
-                  g711.push_back(k);
-              auto call = open_call(self, c.invite, g711);
+              auto call = open_call(self, c.invite, sdp::box_codecs());
               if (!call)
                 return;
               std::vector<playback_item> list;

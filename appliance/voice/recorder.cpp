@@ -1,5 +1,7 @@
 #include "appliance/voice/recorder.hpp"
 
+#include "appliance/voice/frame_encoder.hpp"
+
 #include <cmath>
 
 #include <opus/opus.h>
@@ -181,19 +183,17 @@ void recorder::flush() {
 
 std::vector<std::string> tone_frames(audio_codec codec, int ms, double hz) {
   std::vector<std::string> out;
+  frame_encoder enc{codec};
+  std::uint8_t payload[frame_encoder::max_payload];
   int frames = ms / 20;
   for (int f = 0; f < frames; ++f) {
     std::int16_t pcm[160];
     for (int i = 0; i < 160; ++i)
       pcm[i] = static_cast<std::int16_t>(
           6000 * std::sin(2 * M_PI * hz * (f * 160 + i) / 8000.0));
-    std::string payload(160, '\0');
-    auto* dst = reinterpret_cast<std::uint8_t*>(payload.data());
-    if (codec == audio_codec::pcma)
-      rtp::g711::encode_alaw(pcm, 160, dst);
-    else
-      rtp::g711::encode_ulaw(pcm, 160, dst);
-    out.push_back(std::move(payload));
+    auto n = enc.encode(pcm, payload);
+    if (n > 0)
+      out.emplace_back(reinterpret_cast<const char*>(payload), n);
   }
   return out;
 }

@@ -93,8 +93,8 @@ private:
   bool full_ = false;
 };
 
-/// `ms` of a sine tone at `hz` for the caller ("speak now"), as G.711
-/// payloads of 20 ms (160 samples) for PCMU or PCMA.
+/// `ms` of a sine tone at `hz` for the caller ("speak now"), as payloads of
+/// 20 ms in `codec`.
 std::vector<std::string> tone_frames(audio_codec codec, int ms, double hz);
 
 } // namespace ivm::voice

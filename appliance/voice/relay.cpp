@@ -3,25 +3,21 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include <opus/opus.h>
 
 #include "appliance/rtp/g711.hpp"
 #include "appliance/rtp/header.hpp"
+#include "appliance/voice/frame_encoder.hpp"
 
 namespace ivm::voice {
 
 namespace {
 
 /// 20 ms at 8 kHz: the frame of every transcoded leg.
-constexpr std::size_t frame_samples = 160;
-
-/// RTP clock ticks per 20 ms output frame: G.711 runs at 8 kHz, Opus at
-/// 48 kHz whatever the audio bandwidth (RFC 7587 §4.1).
-constexpr std::uint32_t frame_ticks(audio_codec c) {
-  return c == audio_codec::opus ? 960 : 160;
-}
+constexpr std::size_t frame_samples = frame_encoder::frame_samples;
 
 /// Input RTP ticks per PCM sample at 8 kHz.
 constexpr std::uint32_t ticks_per_sample(audio_codec c) {
@@ -35,20 +31,12 @@ constexpr std::size_t max_fill_samples = 960;
 /// Longest Opus packet we decode: 120 ms at 8 kHz.
 constexpr std::size_t max_opus_samples = 960;
 
-/// Room for one encoded Opus frame (RFC 6716 §3.4 R5 caps a frame at 1275).
-constexpr std::size_t max_opus_bytes = 1276;
+/// Room for one encoded frame.
+constexpr std::size_t max_opus_bytes = frame_encoder::max_payload;
 
 /// How far back a packet may be and still count as late (dropped for
 /// transcoded legs); further back is a new stream (resynchronise).
 constexpr int late_window = 100;
-
-constexpr int opus_complexity = 5;
-
-struct encoder_deleter {
-  void operator()(OpusEncoder* p) const {
-    opus_encoder_destroy(p);
-  }
-};
 
 struct decoder_deleter {
   void operator()(OpusDecoder* p) const {
@@ -91,7 +79,7 @@ struct relay::impl {
   struct output {
     std::vector<std::size_t> members;
     std::vector<std::int16_t> pcm;
-    std::unique_ptr<OpusEncoder, encoder_deleter> enc;
+    std::optional<frame_encoder> enc;
   };
 
   explicit impl(stream_format f) : in(f) {
@@ -150,7 +138,7 @@ void relay::impl::compact() {
     if (o.members.empty()) {
       o.pcm.clear();
       if (o.enc)
-        opus_encoder_ctl(o.enc.get(), OPUS_RESET_STATE);
+        o.enc->reset();
     }
   }
   dirty = false;
@@ -272,26 +260,11 @@ void relay::impl::pass_through(const rtp::packet_view& pkt, const sink& out) {
 void relay::impl::encode_and_send(audio_codec c, const std::int16_t* frame,
                                   const sink& out) {
   auto& o = outputs[static_cast<std::size_t>(c)];
-  auto* payload = buf.data() + rtp::fixed_header_size;
-  std::size_t n = frame_samples;
-  switch (c) {
-    case audio_codec::pcmu:
-      rtp::g711::encode_ulaw(frame, frame_samples, payload);
-      break;
-    case audio_codec::pcma:
-      rtp::g711::encode_alaw(frame, frame_samples, payload);
-      break;
-    case audio_codec::opus: {
-      if (!o.enc)
-        return;
-      auto got = opus_encode(o.enc.get(), frame, frame_samples, payload,
-                             static_cast<opus_int32>(max_opus_bytes));
-      if (got < 0)
-        return;
-      n = static_cast<std::size_t>(got);
-      break;
-    }
-  }
+  if (!o.enc)
+    o.enc.emplace(c);
+  auto n = o.enc->encode(frame, buf.data() + rtp::fixed_header_size);
+  if (n == 0)
+    return;
   ++stats.encoded;
   auto size = rtp::fixed_header_size + n;
   for (std::size_t i = 0, m = o.members.size(); i < m; ++i) {
@@ -302,7 +275,7 @@ void relay::impl::encode_and_send(audio_codec c, const std::int16_t* frame,
     write_header(buf.data(), !l.started, l.payload_type, l.seq, l.ts, l.ssrc);
     l.started = true;
     ++l.seq;
-    l.ts += frame_ticks(c);
+    l.ts += o.enc->ticks();
     ++stats.sent;
     out(id, buf.data(), size);
   }
@@ -341,15 +314,6 @@ std::size_t relay::add_leg(stream_format out, std::uint32_t ssrc,
                              static_cast<std::uint8_t>(out.payload_type & 0x7f),
                              ssrc, seq, ts});
   auto& o = d.outputs[static_cast<std::size_t>(out.codec)];
-  if (out.codec == audio_codec::opus && d.in.codec != audio_codec::opus &&
-      !o.enc) {
-    int err = 0;
-    o.enc.reset(opus_encoder_create(8000, 1, OPUS_APPLICATION_VOIP, &err));
-    if (err != OPUS_OK)
-      o.enc.reset();
-    else
-      opus_encoder_ctl(o.enc.get(), OPUS_SET_COMPLEXITY(opus_complexity));
-  }
   o.members.push_back(id);
   ++d.live;
   return id;

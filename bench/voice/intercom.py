@@ -23,7 +23,8 @@ time.monotonic_ns() right after recvmsg in Python is given as "py".
 Prints one JSON line per (N, mode): recipients invited/answered, setup time
 (dial to the first tone packet), packets sent, received per recipient
 (min/total/expected), loss, latency p50/p99/max, the box's CPU seconds while
-the caller speaks and its CPU % of one core. Progress goes to stderr.
+the caller speaks and its CPU % of one core, messages stored after the
+hang-up (0 when every recipient heard it live). Progress goes to stderr.
 Everything on 127.0.0.1; every wait is bounded.
 """
 import json
@@ -37,6 +38,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ next to the bench scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import recordings  # noqa: E402  (admin API, digest, PCMU tone, CPU, Call)
 
@@ -420,6 +422,7 @@ def step(box, admin_json, pid, recipients, n, mode, seconds, dial):
                      else "*".join(exts))
     caller = Caller(box, CALLER, target)
     result = {"recipients": n, "mode": mode, "dial": dial, "seconds": seconds}
+    stored0 = recordings.metric(admin_json, "ivm_voice_messages_stored_total")
     t_dial = time.monotonic()
     caller.invite()
     wait(lambda: caller.state not in ("new", "auth"), 10, caller)
@@ -476,9 +479,12 @@ def step(box, admin_json, pid, recipients, n, mode, seconds, dial):
     caller.in_dialog("BYE")
     wait(lambda: caller.state == "ended", 5, caller)
     wait(lambda: all(r.bye_at for r in answered), 5, caller)
-    time.sleep(0.3)
+    time.sleep(1)
+    # Recordings stored for those who did not hear it live (0 when all did).
     result.update(caller_bye=caller.state == "ended",
-                  legs_bye=sum(1 for r in answered if r.bye_at))
+                  legs_bye=sum(1 for r in answered if r.bye_at),
+                  stored=recordings.metric(
+                      admin_json, "ivm_voice_messages_stored_total") - stored0)
     caller.sip.close()
     caller.rtp.close()
 

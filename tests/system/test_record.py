@@ -345,6 +345,40 @@ class RecordMode(VoiceBox, unittest.TestCase):
         wait_until(lambda: all(m["heard"] for m in self.messages("202")),
                    "the messages to be marked heard")
 
+    @unittest.skipUnless(shutil.which("baresip"), "baresip is not installed")
+    def test_baresip_with_opus_only_listens_with_star_8(self):
+        # A softphone without G.711 dials *8: the box plays in Opus.
+        from test_softphone import decoded_wav, write_baresip
+        first = self.upload("A message for Bob, played in Opus.")
+        home = os.path.join(self.tmp, "baresip")
+        dump = os.path.join(self.tmp, "dump")
+        os.makedirs(dump)
+        write_baresip(home, "<sip:202@127.0.0.1:%d>;auth_pass=%s;regint=0"
+                      % (self.box.sip_port, USERS["202"][1]), opus=True,
+                      dump=dump)
+        log = open(os.path.join(home, "log"), "wb")
+        phone = subprocess.Popen(
+            ["baresip", "-f", home, "-e",
+             "/dial sip:*8@127.0.0.1:%d" % self.box.sip_port],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            # The box hangs up after the closing beeps; the message is heard.
+            wait_until(lambda: all(m["heard"] for m in self.messages("202")),
+                       "the message to be played")
+        finally:
+            phone.terminate()
+            phone.wait(timeout=30)
+            log.close()
+        with open(os.path.join(home, "log"), "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+        self.assertIn("opus", text)
+        wav = decoded_wav(dump)
+        self.assertIsNotNone(wav, text[-3000:])
+        a, played = envelope(first), envelope(wav)
+        # A beep (0.4 s), the message, the closing beeps.
+        best = max(similarity(a, played[k:k + len(a)]) for k in range(15, 30))
+        self.assertGreater(best, 0.8)
+
     def test_listen_keys_delete_and_skip(self):
         self.upload("A message to delete.")
         self.upload("A message to keep, long enough to be skipped with the "

@@ -31,6 +31,39 @@ audio_alert\t\taufile,/dev/null
 """
 
 
+def write_baresip(home, account, source=None, opus=False, dump=None):
+    """A baresip home directory `home` with one account line. `source`: a
+    WAVE file it plays into calls (silence when None; baresip needs its
+    codec's rate and channels); `opus`: Opus instead of G.711; `dump`: a
+    directory where the sndfile module writes what it sent and decoded (a
+    headless audio bridge plays it)."""
+    os.makedirs(home, exist_ok=True)
+    if source is None:
+        source = os.path.join(home, "silence.wav")
+        subprocess.run(["sox", "-n", "-r", "48000" if opus else "8000",
+                        "-c", "2" if opus else "1", "-b", "16", source,
+                        "trim", "0", "120"], check=True)
+    conf = CONFIG.format(port=free_port_pair()).replace(
+        "audio_source\t\taufile,/dev/null", "audio_source\t\taufile," + source)
+    if dump:
+        conf = conf.replace("audio_player\t\taufile,/dev/null",
+                            "audio_player\t\taubridge,%x" % id(home))
+        conf += ("module\t\t\taubridge.so\nmodule\t\t\tsndfile.so\n"
+                 "snd_path\t\t%s\n" % dump)
+    if opus:
+        conf = conf.replace("module\t\t\tg711.so", "module\t\t\topus.so")
+    with open(os.path.join(home, "config"), "w") as f:
+        f.write(conf)
+    with open(os.path.join(home, "accounts"), "w") as f:
+        f.write(account + "\n")
+
+
+def decoded_wav(dump):
+    """The file where baresip's sndfile module wrote what it decoded."""
+    wavs = [f for f in os.listdir(dump) if f.endswith("-dec.wav")]
+    return os.path.join(dump, wavs[0]) if len(wavs) == 1 else None
+
+
 def free_port_pair():
     """A port p with p and p + 1 free: baresip binds sip_listen's port for
     UDP/TCP and the next one for TLS."""
