@@ -36,6 +36,7 @@ namespace {
 struct playback_state {
   playback_setup s;
   voice::frame_encoder enc{voice::audio_codec::pcmu};
+  std::optional<rtcp_link> rtcp;
   std::vector<std::int16_t> current; ///< what is playing (beeps included)
   std::size_t pos = 0;               ///< next sample of `current`
   std::size_t item = 0;              ///< message being played
@@ -104,6 +105,8 @@ void finish(pointer self, bool hang_up) {
   if (hang_up)
     send_bye(self);
   end_own_dialog(self, st.router, st.call_id, *st.s.socket);
+  if (st.rtcp)
+    st.rtcp->report(true);
 }
 
 // One 20 ms frame; the next one 20 ms later.
@@ -135,6 +138,8 @@ void tick(pointer self) {
     auto bytes = rtp::serialize(h, payload, size);
     st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
                          st.s.remote_media);
+    if (st.rtcp)
+      st.rtcp->sent(bytes.data(), bytes.size());
   }
   self->delayed_send(self, std::chrono::milliseconds{20},
                      atoms::retry_atom::value, std::uint64_t{0});
@@ -177,6 +182,11 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
   st.ssrc = static_cast<std::uint32_t>(std::hash<std::string>{}(st.call_id));
   start_own_dialog(self, st.router, st.call_id, st.s.call.invite.key,
                    st.s.answer, st.ok_again, *st.s.socket);
+  if (st.s.rtcp) {
+    st.rtcp.emplace(st.s.rtcp, st.s.remote_rtcp, st.ssrc,
+                    st.s.codec == voice::audio_codec::opus ? 48000 : 8000);
+    start_rtcp(self, *st.rtcp, 0);
+  }
   st.log->info("{} listens to {} voice message(s)", st.s.call.user,
                st.s.items.size());
   load(self, 0);
@@ -193,6 +203,17 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
         if (p && p->hdr.payload_type == *st.s.telephone_event)
           on_key(self, *p);
       },
+      [self](atoms::rtcp_atom, std::uint64_t id) {
+        if (auto& link = self->state.rtcp)
+          rtcp_due(self, *link, id);
+      },
+      [self](atoms::rtcp_atom, std::uint64_t, const datagram& d) {
+        auto& link = self->state.rtcp;
+        if (link && d.from.host == link->remote.host)
+          link->session.on_rtcp(
+              reinterpret_cast<const std::uint8_t*>(d.payload.data()),
+              d.payload.size(), std::chrono::steady_clock::now());
+      },
       [self](atoms::retry_atom, std::uint64_t) { tick(self); },
       [self](atoms::sipresp_atom) {
         auto& st = self->state;
@@ -206,7 +227,11 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
           finish(self, false);
       },
       [](atoms::sipresult_atom, std::uint64_t, int, const sip::message&) {},
-      [self](atoms::stop_atom) { self->quit(); },
+      [self](atoms::stop_atom) {
+        if (self->state.s.rtcp)
+          self->state.s.rtcp->close();
+        self->quit();
+      },
   };
 }
 

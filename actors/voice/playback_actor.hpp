@@ -33,7 +33,9 @@ struct playback_setup {
   int payload_type = 0;
   std::optional<int> telephone_event;
   std::shared_ptr<net::udp_socket> socket;
+  std::shared_ptr<net::udp_socket> rtcp; ///< socket's port + 1
   net::endpoint remote_media;
+  net::endpoint remote_rtcp;
   sip::message answer; ///< the 200 OK with the SDP answer
   std::vector<playback_item> items;
   caf::actor voice; ///< told which messages were heard or deleted

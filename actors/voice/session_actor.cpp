@@ -40,6 +40,7 @@ struct leg_state {
   bool heard = false;
   std::size_t relay_leg = 0;
   net::endpoint media;
+  std::optional<rtcp_link> rtcp; ///< once answered
 };
 
 struct session_state {
@@ -60,7 +61,8 @@ struct session_state {
   std::unique_ptr<voice::relay> relay;
   /// Relay leg id -> index in `legs`.
   std::vector<std::size_t> leg_of;
-  bool go_ahead = false; ///< the tone started: speak now
+  bool go_ahead = false;         ///< the tone started: speak now
+  std::optional<rtcp_link> rtcp; ///< with the caller
   metrics::counter* rtp_in = nullptr;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
   static inline const char* name = "voice_session";
@@ -92,6 +94,8 @@ void to_leg(pointer self, std::size_t leg, const std::uint8_t* p,
   auto& l = st.legs[st.leg_of[leg]];
   l.s.socket->send_to(std::string{reinterpret_cast<const char*>(p), n},
                       l.media);
+  if (l.rtcp)
+    l.rtcp->sent(p, n);
 }
 
 void start_tone(pointer self) {
@@ -129,6 +133,8 @@ void end_legs(pointer self) {
   for (auto& l : st.legs) {
     if (l.at == leg_state::phase::answered) {
       l.heard = !l.late && !l.left;
+      if (l.rtcp)
+        l.rtcp->report(true);
       send_leg(self, l, make_leg_bye(*st.s.clients, l.d));
       l.at = leg_state::phase::gone;
     } else if (l.at != leg_state::phase::gone) {
@@ -185,6 +191,12 @@ void on_leg_result(pointer self, std::size_t i, int status,
   st.leg_of[l.relay_leg] = i;
   l.late = st.go_ahead;
   l.at = phase::answered;
+  if (l.s.rtcp) {
+    l.rtcp.emplace(
+        l.s.rtcp, net::endpoint{media->remote.address, media->remote_rtcp_port},
+        ssrc, media->audio.clock_rate);
+    start_rtcp(self, *l.rtcp, i + 1);
+  }
   st.log->info("intercom to {} ({}) answered, {}{}", l.s.user, l.s.target.uri,
                media->audio.encoding,
                l.late ? " (late: gets the recording too)" : "");
@@ -204,10 +216,22 @@ void on_leg_request(pointer self, leg_state& l, const sip_task& t) {
   if (m == "BYE" && l.at == leg_state::phase::answered) {
     l.left = true;
     l.at = leg_state::phase::gone;
+    if (l.rtcp)
+      l.rtcp->report(true);
     if (st.relay)
       st.relay->remove_leg(l.relay_leg);
     st.log->info("intercom: {} hung up", l.s.user);
   }
+}
+
+// The RTCP link `id`: 0 the caller's, i + 1 leg i's.
+rtcp_link* rtcp_of(pointer self, std::uint64_t id) {
+  auto& st = self->state;
+  if (id == 0)
+    return st.rtcp ? &*st.rtcp : nullptr;
+  if (id <= st.legs.size() && st.legs[id - 1].rtcp)
+    return &*st.legs[id - 1].rtcp;
+  return nullptr;
 }
 
 void finish(pointer self, const char* why, bool hang_up) {
@@ -218,6 +242,8 @@ void finish(pointer self, const char* why, bool hang_up) {
   if (hang_up)
     send_bye(self);
   end_own_dialog(self, st.router, st.call_id, *st.s.socket);
+  if (st.rtcp)
+    st.rtcp->report(true);
   end_legs(self);
   st.rec->flush();
   st.log->info("recording from {} ended ({}): {:.1f} s, {} packets, {} ignored",
@@ -262,6 +288,8 @@ void send_tone(pointer self) {
   const auto& p = st.tone[st.tone_next++];
   auto bytes = rtp::serialize(
       h, reinterpret_cast<const std::uint8_t*>(p.data()), p.size());
+  if (st.rtcp)
+    st.rtcp->sent(bytes.data(), bytes.size());
   st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
                        st.s.remote_media);
   self->delayed_send(self, std::chrono::milliseconds{20},
@@ -285,6 +313,12 @@ caf::behavior session_impl(pointer self, session_setup setup) {
   // In-dialog requests (BYE) come here; then answer the INVITE.
   start_own_dialog(self, st.router, st.call_id, st.s.call.invite.key,
                    st.s.answer, st.ok_again, *st.s.socket);
+  if (st.s.rtcp) {
+    st.rtcp.emplace(st.s.rtcp, st.s.remote_rtcp, st.ssrc,
+                    st.s.recorder.codec == voice::audio_codec::opus ? 48000
+                                                                    : 8000);
+    start_rtcp(self, *st.rtcp, 0);
+  }
   if (st.s.legs.empty()) {
     start_tone(self);
   } else {
@@ -322,6 +356,10 @@ caf::behavior session_impl(pointer self, session_setup setup) {
         if (st.rec->on_packet(d.payload, d.from.host, steady::now())) {
           if (st.rtp_in)
             st.rtp_in->inc();
+          if (st.rtcp)
+            st.rtcp->session.on_received(
+                reinterpret_cast<const std::uint8_t*>(d.payload.data()),
+                d.payload.size(), steady::now());
           // Intercom: on to the recipients at once, packet by packet.
           if (st.relay && st.relay->legs() > 0)
             st.relay->on_packet(
@@ -376,6 +414,17 @@ caf::behavior session_impl(pointer self, session_setup setup) {
           on_leg_result(self, id - 1, status, resp);
       },
       [self](atoms::start_atom) { start_tone(self); },
+      [self](atoms::rtcp_atom, std::uint64_t id) {
+        if (auto* link = rtcp_of(self, id))
+          rtcp_due(self, *link, id);
+      },
+      [self](atoms::rtcp_atom, std::uint64_t id, const datagram& d) {
+        auto* link = rtcp_of(self, id);
+        if (link && d.from.host == link->remote.host)
+          link->session.on_rtcp(
+              reinterpret_cast<const std::uint8_t*>(d.payload.data()),
+              d.payload.size(), steady::now());
+      },
       [self](atoms::expire_atom) {
         auto& st = self->state;
         for (auto& l : st.legs)
@@ -392,7 +441,11 @@ caf::behavior session_impl(pointer self, session_setup setup) {
           self->send(l.router, atoms::dialog_atom::value, l.d.call_id,
                      caf::actor{});
           l.s.socket->close();
+          if (l.s.rtcp)
+            l.s.rtcp->close();
         }
+        if (self->state.s.rtcp)
+          self->state.s.rtcp->close();
         self->quit();
       },
   };
@@ -474,6 +527,57 @@ std::optional<sip_request_task> bye_to_caller(const client_config& cfg,
   bye.add("User-Agent", cfg.server);
   return sip_request_task{0, requester, std::move(bye), where->first,
                           where->second};
+}
+
+rtcp_link::rtcp_link(std::shared_ptr<net::udp_socket> s, net::endpoint peer,
+                     std::uint32_t ssrc, std::uint32_t clock_rate)
+  : sock(std::move(s)), remote(std::move(peer)),
+    session(ssrc, "ivm@" + (sock ? sock->local_endpoint().host : ""),
+            clock_rate) {
+  // nop
+}
+
+void rtcp_link::report(bool leaving) {
+  if (closed || !sock)
+    return;
+  auto bytes = session.report(std::chrono::system_clock::now(),
+                              std::chrono::steady_clock::now(), leaving);
+  sock->send_to(std::string{bytes.begin(), bytes.end()}, remote);
+  if (leaving) {
+    closed = true;
+    sock->close();
+  }
+}
+
+void rtcp_link::sent(const std::uint8_t* p, std::size_t n) {
+  if (n < rtp::fixed_header_size)
+    return;
+  auto ts = static_cast<std::uint32_t>(p[4]) << 24 |
+            static_cast<std::uint32_t>(p[5]) << 16 |
+            static_cast<std::uint32_t>(p[6]) << 8 | p[7];
+  session.on_sent(ts, n - rtp::fixed_header_size,
+                  std::chrono::steady_clock::now());
+}
+
+void start_rtcp(caf::event_based_actor* self, rtcp_link& link,
+                std::uint64_t id) {
+  if (!link.sock)
+    return;
+  auto me = caf::actor_cast<caf::actor>(self);
+  link.sock->start([me, id](std::string payload, net::endpoint from) {
+    caf::anon_send(me, atoms::rtcp_atom::value, id,
+                   datagram{std::move(payload), std::move(from)});
+  });
+  self->delayed_send(self, link.session.next_interval(),
+                     atoms::rtcp_atom::value, id);
+}
+
+void rtcp_due(caf::event_based_actor* self, rtcp_link& link, std::uint64_t id) {
+  if (link.closed)
+    return;
+  link.report(false);
+  self->delayed_send(self, link.session.next_interval(),
+                     atoms::rtcp_atom::value, id);
 }
 
 voice::audio_codec codec_of(const sdp::negotiated_audio& a) {

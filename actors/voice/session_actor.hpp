@@ -13,6 +13,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/voice/voice_actor.hpp"
+#include "appliance/rtp/rtcp_session.hpp"
 #include "appliance/sdp/offer_answer.hpp"
 #include "appliance/sip/message.hpp"
 #include "appliance/voice/audio.hpp"
@@ -46,6 +47,7 @@ struct intercom_leg_setup {
   std::string user;
   proxy_target target;
   std::shared_ptr<net::udp_socket> socket;
+  std::shared_ptr<net::udp_socket> rtcp; ///< socket's port + 1
   std::string offer;
 };
 
@@ -53,9 +55,11 @@ struct session_setup {
   voice_call call;
   voice::recorder_config recorder;
   std::shared_ptr<net::udp_socket> socket;
-  net::endpoint remote_media; ///< where the caller receives RTP
-  sip::message answer;        ///< the 200 OK with the SDP answer
-  caf::actor voice;           ///< the voice actor (gets the recording)
+  std::shared_ptr<net::udp_socket> rtcp; ///< socket's port + 1
+  net::endpoint remote_media;            ///< where the caller receives RTP
+  net::endpoint remote_rtcp;             ///< and RTCP
+  sip::message answer;                   ///< the 200 OK with the SDP answer
+  caf::actor voice; ///< the voice actor (gets the recording)
   std::shared_ptr<const client_config> clients;
   /// Intercom (*9): the devices of the recipients online, called with
   /// auto-answer while the caller speaks; `answer_timeout` for each to
@@ -65,6 +69,31 @@ struct session_setup {
   /// How long the caller's "speak now" tone waits for the legs to answer.
   std::chrono::milliseconds go_ahead_wait{2000};
 };
+
+/// The RTCP of one RTP stream of the box (RFC 3550 §6): compound reports
+/// from the RTP port + 1 to the peer's RTCP address on a timer, the peer's
+/// reports and BYE taken in.
+struct rtcp_link {
+  rtcp_link(std::shared_ptr<net::udp_socket> s, net::endpoint peer,
+            std::uint32_t ssrc, std::uint32_t clock_rate);
+  std::shared_ptr<net::udp_socket> sock;
+  net::endpoint remote;
+  rtp::rtcp_session session;
+  bool closed = false;
+
+  /// Sends a report now (with BYE when `leaving`, which closes the link).
+  void report(bool leaving);
+  /// An RTP packet the box sent on this stream (header and payload).
+  void sent(const std::uint8_t* packet, std::size_t size);
+};
+
+/// Starts `link`: its datagrams come to `self` as (rtcp_atom, id,
+/// datagram) and its report timer as (rtcp_atom, id).
+void start_rtcp(caf::event_based_actor* self, rtcp_link& link,
+                std::uint64_t id);
+
+/// The report timer of `link` fired: report and schedule the next one.
+void rtcp_due(caf::event_based_actor* self, rtcp_link& link, std::uint64_t id);
 
 /// The codec of a negotiated stream (PCMU, PCMA or Opus).
 voice::audio_codec codec_of(const sdp::negotiated_audio& a);

@@ -201,28 +201,44 @@ void answer_call(pointer self, const sip_task& t, int code, std::string reason,
                              : std::string{"ivm-appliance"}));
 }
 
-// An even port from the range, starting after the last one given out;
-// null when all are taken.
-std::shared_ptr<net::udp_socket> open_rtp_port(pointer self,
-                                               std::size_t rcvbuf = 1 << 20) {
+/// An RTP port and the RTCP port above it (RFC 3550 §11).
+struct media_ports {
+  std::shared_ptr<net::udp_socket> rtp;
+  std::shared_ptr<net::udp_socket> rtcp;
+};
+
+// An even port from the range and the odd one above it, starting after
+// the last pair given out; nulls when all are taken.
+media_ports open_rtp_port(pointer self, std::size_t rcvbuf = 1 << 20) {
   auto& st = self->state;
   auto lo = st.cfg.rtp_port_min + (st.cfg.rtp_port_min & 1);
-  auto span = (st.cfg.rtp_port_max - lo) / 2 + 1;
+  if (lo + 1 > st.cfg.rtp_port_max)
+    return {};
+  auto span = (st.cfg.rtp_port_max - 1 - lo) / 2 + 1;
   for (int i = 0; i < span; ++i) {
     auto port =
         static_cast<std::uint16_t>(lo + 2 * ((st.next_port + i) % span));
-    auto opened =
+    auto rtp =
         net::udp_socket::open(*st.cfg.io, {st.cfg.media_host, port}, rcvbuf);
-    if (opened) {
-      st.next_port = static_cast<std::uint16_t>((st.next_port + i + 1) % span);
-      return std::shared_ptr<net::udp_socket>(std::move(*opened));
+    if (!rtp)
+      continue;
+    auto rtcp = net::udp_socket::open(
+        *st.cfg.io, {st.cfg.media_host, static_cast<std::uint16_t>(port + 1)},
+        64 << 10);
+    if (!rtcp) {
+      (*rtp)->close();
+      continue;
     }
+    st.next_port = static_cast<std::uint16_t>((st.next_port + i + 1) % span);
+    return {std::shared_ptr<net::udp_socket>(std::move(*rtp)),
+            std::shared_ptr<net::udp_socket>(std::move(*rtcp))};
   }
-  return nullptr;
+  return {};
 }
 
 struct opened_call {
   std::shared_ptr<net::udp_socket> sock;
+  std::shared_ptr<net::udp_socket> rtcp;
   sdp::negotiated_audio audio;
   sip::message answer; ///< 200 OK with the SDP answer
 };
@@ -242,7 +258,8 @@ std::optional<opened_call> open_call(pointer self, const sip_task& t,
                 {{"Warning", "399 ivm \"an SDP offer is required\""}});
     return std::nullopt;
   }
-  auto sock = open_rtp_port(self);
+  auto ports = open_rtp_port(self);
+  auto& sock = ports.rtp;
   if (!sock) {
     st.log->warn("no free RTP port in {}-{}", st.cfg.rtp_port_min,
                  st.cfg.rtp_port_max);
@@ -260,6 +277,7 @@ std::optional<opened_call> open_call(pointer self, const sip_task& t,
     answer_call(self, t, result.error().status, "Not Acceptable Here",
                 {{"Warning", "304 ivm \"" + result.error().reason + "\""}});
     sock->close();
+    ports.rtcp->close();
     return std::nullopt;
   }
   auto ruri = sip::parse_uri(t.in.msg.request_uri);
@@ -277,7 +295,7 @@ std::optional<opened_call> open_call(pointer self, const sip_task& t,
       {"Contact", contact},
       {"Content-Type", "application/sdp"},
       {"Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS"}};
-  opened_call out{sock, result->audio,
+  opened_call out{sock, ports.rtcp, result->audio,
                   make_answer(t, 200, "OK", hdrs, st.cfg.clients->server)};
   out.answer.body = sdp::to_string(result->answer);
   return out;
@@ -300,7 +318,9 @@ void start_recording(pointer self, voice_call& c) {
   session_setup setup{c,
                       rc,
                       call->sock,
+                      call->rtcp,
                       net::endpoint{a.remote.address, a.remote_port},
+                      net::endpoint{a.remote.address, a.remote_rtcp_port},
                       std::move(call->answer),
                       caf::actor_cast<caf::actor>(self),
                       st.cfg.clients,
@@ -316,7 +336,8 @@ void start_recording(pointer self, voice_call& c) {
         codecs.push_back(k);
     for (auto& [user, targets] : c.live)
       for (auto& t : targets) {
-        auto sock = open_rtp_port(self, 64 << 10);
+        auto ports = open_rtp_port(self, 64 << 10);
+        auto& sock = ports.rtp;
         if (!sock) {
           st.log->warn("intercom to {}: no free RTP port", user);
           continue;
@@ -327,8 +348,9 @@ void start_recording(pointer self, voice_call& c) {
         local.session_id = directory::unix_now();
         local.session_version = 1;
         local.dir = sdp::direction::sendrecv;
-        setup.legs.push_back(intercom_leg_setup{
-            user, t, sock, sdp::to_string(sdp::make_offer(codecs, local))});
+        setup.legs.push_back(
+            intercom_leg_setup{user, t, sock, ports.rtcp,
+                               sdp::to_string(sdp::make_offer(codecs, local))});
       }
     setup.answer_timeout = st.cfg.intercom_answer;
   }
@@ -371,7 +393,9 @@ void start_listening(pointer self, voice_call& c) {
                   a.payload_type,
                   a.telephone_event,
                   call->sock,
+                  call->rtcp,
                   net::endpoint{a.remote.address, a.remote_port},
+                  net::endpoint{a.remote.address, a.remote_rtcp_port},
                   std::move(call->answer),
                   std::move(list),
                   caf::actor_cast<caf::actor>(self),

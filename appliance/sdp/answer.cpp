@@ -157,6 +157,7 @@ make_answer(const session_description& offer, const std::vector<codec>& codecs,
       n.remote = *c;
     n.remote_port = om.port;
     n.remote_ptime = om.ptime;
+    n.remote_rtcp_port = rtcp_port_of(om);
     n.dir = dir;
   }
   if (!accepted) {

@@ -36,6 +36,16 @@ session_description make_offer(const std::vector<codec>& codecs,
   return s;
 }
 
+std::uint16_t rtcp_port_of(const media_description& m) {
+  for (const auto& a : m.attributes)
+    if (a.has_value && detail::iequals(a.name, "rtcp")) {
+      auto v = a.value.substr(0, a.value.find(' '));
+      if (auto port = detail::parse_uint(v, 65535, 5); port && *port > 0)
+        return static_cast<std::uint16_t>(*port);
+    }
+  return static_cast<std::uint16_t>(m.port + 1);
+}
+
 expected<negotiated_audio, std::string>
 read_answer(const session_description& answer,
             const std::vector<codec>& codecs) {
@@ -77,6 +87,7 @@ read_answer(const session_description& answer,
     n.remote = *c;
     n.remote_port = m.port;
     n.remote_ptime = m.ptime;
+    n.remote_rtcp_port = rtcp_port_of(m);
     n.dir = effective_direction(answer, m);
     return n;
   }

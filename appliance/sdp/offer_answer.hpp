@@ -43,6 +43,9 @@ struct negotiated_audio {
   connection remote;
   std::uint16_t remote_port = 0;
   std::optional<std::uint32_t> remote_ptime;
+  /// Where the peer receives RTCP: `a=rtcp` (RFC 3605) if given, else the
+  /// RTP port + 1 (RFC 3550 §11).
+  std::uint16_t remote_rtcp_port = 0;
   /// The direction from the box's point of view (as written in the answer).
   direction dir = direction::sendrecv;
 };
@@ -74,6 +77,10 @@ make_answer(const session_description& offer, const std::vector<codec>& codecs,
 /// get 96, 97, ... Every format gets an rtpmap.
 session_description make_offer(const std::vector<codec>& codecs,
                                const local_endpoint& local);
+
+/// Where the peer of `m` receives RTCP: the port of `a=rtcp:PORT ...`
+/// (RFC 3605 §2.1), else the RTP port + 1 (RFC 3550 §11).
+std::uint16_t rtcp_port_of(const media_description& m);
 
 /// Reads the answer to an offer the box made with `codecs` (RFC 3264 §6.1,
 /// §7): the first RTP/AVP audio stream the answerer accepted (port not 0),

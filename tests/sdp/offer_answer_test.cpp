@@ -308,3 +308,17 @@ TEST(sdp_read_answer, nothing_usable_is_an_error) {
     EXPECT_FALSE(sdp::read_answer(*a, sdp::box_codecs())) << body;
   }
 }
+
+TEST(sdp_rtcp_port, rfc_3605_attribute_or_the_next_port) {
+  auto a = sdp::parse("v=0\r\no=- 1 1 IN IP4 127.0.0.5\r\ns=-\r\n"
+                      "c=IN IP4 127.0.0.5\r\nt=0 0\r\n"
+                      "m=audio 4000 RTP/AVP 0\r\n"
+                      "m=audio 5000 RTP/AVP 0\r\n"
+                      "a=rtcp:5003 IN IP4 127.0.0.5\r\n");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(sdp::rtcp_port_of(a->media[0]), 4001);
+  EXPECT_EQ(sdp::rtcp_port_of(a->media[1]), 5003);
+  auto n = sdp::read_answer(*a, sdp::box_codecs());
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->remote_rtcp_port, 4001);
+}

@@ -21,8 +21,8 @@ from harness import wait_until
 from sip_ua import UA, body_of
 from sip_util import header, sipp, sipp_background, status_of
 from test_messaging import USERS, csv
-from test_record import (TOOLS, Caller, VoiceBox, rtp_packets, rtp_recorded,
-                         write_pcap)
+from test_record import (TOOLS, Caller, VoiceBox, rtcp_packets, rtp_packets,
+                         rtp_recorded, write_pcap)
 from test_voice import envelope, similarity
 
 DAVE = ("204", "Dave", "d4vepass")
@@ -82,11 +82,12 @@ def respond(ua, req, code, reason, tag, body=b""):
             b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
 
 
-def sdp_answer(port, pt=0, codec="PCMU"):
+def sdp_answer(port, pt=0, codec="PCMU", rtcp=None):
     return ("v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
             "c=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-            "m=audio %d RTP/AVP %d\r\na=rtpmap:%d %s/8000\r\n"
-            % (port, pt, pt, codec)).encode()
+            "m=audio %d RTP/AVP %d\r\na=rtpmap:%d %s/8000\r\n%s"
+            % (port, pt, pt, codec,
+               "a=rtcp:%d\r\n" % rtcp if rtcp else "")).encode()
 
 
 def correlation(x, y):
@@ -315,7 +316,7 @@ class Intercom(VoiceBox, unittest.TestCase):
         # hangs up in the middle: all three get the recording.
         phones = {u: UA(self.box.sip_port, u, self.password(u))
                   for u in ("202", "203", "204")}
-        dave_rtp = RtpSink()
+        dave_rtp, dave_rtcp = RtpSink(), RtpSink()
         caller = Caller(self.box)
         seen = {}
 
@@ -335,7 +336,8 @@ class Intercom(VoiceBox, unittest.TestCase):
                 respond(ua, invite, 486, "Busy Here", tag)
                 seen[user].append(ua.receive_request("ACK", answer=None))
             else:
-                respond(ua, invite, 200, "OK", tag, sdp_answer(dave_rtp.port))
+                respond(ua, invite, 200, "OK", tag,
+                        sdp_answer(dave_rtp.port, rtcp=dave_rtcp.port))
                 seen[user].append(ua.receive_request("ACK", answer=None))
 
         try:
@@ -380,11 +382,19 @@ class Intercom(VoiceBox, unittest.TestCase):
                        "the box to receive the speech")
             caller.in_dialog("BYE")
             self.assertEqual(status_of(caller.ua.final()), 200)
-            # Nothing more for Dave after his BYE.
+            # Nothing more for Dave after his BYE; the box's RTCP to his
+            # port (RFC 3605) ends with a sender report of what he got
+            # and a BYE.
             self.assertEqual(len(dave_rtp.packets), heard)
+            wait_until(lambda: dave_rtcp.packets, "RTCP for Dave")
+            last = rtcp_packets(dave_rtcp.packets[-1])
+            self.assertEqual([k for k, _, _ in last], [200, 202, 203])
+            sent_count = int.from_bytes(last[0][2][16:20], "big")
+            self.assertEqual(sent_count, heard)
         finally:
             caller.close()
             dave_rtp.close()
+            dave_rtcp.close()
             for ua in phones.values():
                 ua.close()
         for user in ("202", "203", "204"):

@@ -55,6 +55,20 @@ def write_pcap(path, ulaw, sport=4000, dport=6000):
                                 len(frame), len(frame)) + frame)
 
 
+def rtcp_packets(data):
+    """The packets of an RTCP compound (RFC 3550 §6): [(type, count,
+    body)]."""
+    out = []
+    while len(data) >= 4:
+        first, kind, length = struct.unpack("!BBH", data[:4])
+        assert first >> 6 == 2, "not RTCP version 2"
+        size = 4 * (length + 1)
+        out.append((kind, first & 0x1f, data[4:size]))
+        data = data[size:]
+    assert not data, "trailing bytes"
+    return out
+
+
 def rtp_recorded(box):
     _, text = box.http("GET", "/metrics")
     m = re.search(rb"(?m)^ivm_voice_rtp_packets_total (\d+)", text)
@@ -76,11 +90,14 @@ class Caller:
         self.rtp.close()
 
     def offer(self, codecs="0 101", rtpmaps=("0 PCMU/8000",
-                                              "101 telephone-event/8000")):
+                                              "101 telephone-event/8000"),
+              rtcp_port=None):
         lines = ["v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-",
                  "c=IN IP4 %s" % self.sdp_host, "t=0 0",
                  "m=audio %d RTP/AVP %s" % (self.rtp_port, codecs)]
         lines += ["a=rtpmap:" + r for r in rtpmaps] + ["a=sendrecv"]
+        if rtcp_port:
+            lines.append("a=rtcp:%d" % rtcp_port)  # RFC 3605
         return ("\r\n".join(lines) + "\r\n").encode()
 
     def call(self, code, sdp=None):
@@ -251,6 +268,47 @@ class RecordMode(VoiceBox, unittest.TestCase):
         self.assertGreater(similarity(a, b), 0.9)
         # Carol was offline: hers is there too.
         self.fetch_only_message("203")
+
+    def test_rtcp_reports_and_bye(self):
+        # The caller's SDP names its RTCP port (RFC 3605); the box reports
+        # what it received (RR with a block about the caller's stream, SDES
+        # CNAME) and says BYE when the recording ends (RFC 3550 §6).
+        rtcp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        rtcp.bind(("127.0.0.1", 0))
+        caller = Caller(self.box)
+        try:
+            ok = caller.call("*7202", caller.offer(
+                rtcp_port=rtcp.getsockname()[1]))
+            self.assertEqual(status_of(ok), 200, ok)
+            caller.in_dialog("ACK")
+            caller.tone_packets()
+            pkts = rtp_packets(self.ulaw)
+            # One lost on the way.
+            caller.send_rtp(pkts[:10] + pkts[11:])
+            wait_until(lambda: rtp_recorded(self.box) >= len(pkts) - 1,
+                       "the box to receive the speech")
+            caller.in_dialog("BYE")
+            self.assertEqual(status_of(caller.ua.final()), 200)
+            rtcp.settimeout(10)
+            while True:
+                got = rtcp_packets(rtcp.recv(2048))
+                if any(kind == 203 for kind, _, _ in got):
+                    break
+        finally:
+            rtcp.close()
+            caller.close()
+        kinds = [kind for kind, _, _ in got]
+        # The box sent the tone: a sender report; then SDES and BYE.
+        self.assertEqual(kinds, [200, 202, 203])
+        kind, count, body = got[0]
+        self.assertEqual(count, 1)  # one report block: about the caller
+        ssrc, = struct.unpack("!I", body[24:28])
+        self.assertEqual(ssrc, 0x1234)
+        lost = int.from_bytes(body[29:32], "big")
+        highest, = struct.unpack("!I", body[32:36])
+        self.assertEqual(lost, 1)
+        self.assertEqual(highest, 1000 + len(pkts) - 1)
+        self.assertIn(b"ivm@127.0.0.1", got[1][2])
 
     def test_hash_key_and_silence_end_the_recording(self):
         caller = Caller(self.box)
