@@ -15,16 +15,6 @@ const net::endpoint& self_of(const client_config& cfg, sip_transport_kind k) {
                                         : cfg.tls_self;
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 sip::message in_dialog(const client_config& cfg, const leg_dialog& d,
                        const char* method, int cseq) {
   auto m = sip::message::make_request(method, d.remote_uri);
@@ -50,8 +40,9 @@ leg_dialog make_intercom_invite(const client_config& cfg,
               self_of(cfg, kind).host;
   d.local_tag = sip::core::random_tag();
   auto name = call.caller_name.empty() ? call.caller_ext : call.caller_name;
-  d.from = quoted(name + " (intercom)") + " <sip:" + call.caller_ext + "@" +
-           cfg.domain + ">;tag=" + d.local_tag;
+  d.from = sip::quoted_string(name + " (intercom)") +
+           " <sip:" + call.caller_ext + "@" + cfg.domain +
+           ">;tag=" + d.local_tag;
   d.to = "<sip:" + call.recipient_ext + "@" + cfg.domain + ">";
   d.remote_uri = target.uri;
   d.target = target;

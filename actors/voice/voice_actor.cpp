@@ -236,6 +236,18 @@ media_ports open_rtp_port(pointer self, std::size_t rcvbuf = 1 << 20) {
   return {};
 }
 
+// The box's side of a stream on `sock` (sendrecv: intercom legs are
+// offered sendrecv so that phones do not show "held").
+sdp::local_endpoint local_media(pointer self, const net::udp_socket& sock) {
+  sdp::local_endpoint local;
+  local.address = self->state.cfg.media_host;
+  local.port = sock.local_endpoint().port;
+  local.session_id = directory::unix_now();
+  local.session_version = 1;
+  local.dir = sdp::direction::sendrecv;
+  return local;
+}
+
 struct opened_call {
   std::shared_ptr<net::udp_socket> sock;
   std::shared_ptr<net::udp_socket> rtcp;
@@ -266,13 +278,7 @@ std::optional<opened_call> open_call(pointer self, const sip_task& t,
     answer_call(self, t, 503, "Service Unavailable", {{"Retry-After", "10"}});
     return std::nullopt;
   }
-  sdp::local_endpoint local;
-  local.address = st.cfg.media_host;
-  local.port = sock->local_endpoint().port;
-  local.session_id = directory::unix_now();
-  local.session_version = 1;
-  local.dir = sdp::direction::sendrecv;
-  auto result = sdp::make_answer(*offer, codecs, local);
+  auto result = sdp::make_answer(*offer, codecs, local_media(self, *sock));
   if (!result) {
     answer_call(self, t, result.error().status, "Not Acceptable Here",
                 {{"Warning", "304 ivm \"" + result.error().reason + "\""}});
@@ -342,15 +348,9 @@ void start_recording(pointer self, voice_call& c) {
           st.log->warn("intercom to {}: no free RTP port", user);
           continue;
         }
-        sdp::local_endpoint local;
-        local.address = st.cfg.media_host;
-        local.port = sock->local_endpoint().port;
-        local.session_id = directory::unix_now();
-        local.session_version = 1;
-        local.dir = sdp::direction::sendrecv;
-        setup.legs.push_back(
-            intercom_leg_setup{user, t, sock, ports.rtcp,
-                               sdp::to_string(sdp::make_offer(codecs, local))});
+        setup.legs.push_back(intercom_leg_setup{
+            user, t, sock, ports.rtcp,
+            sdp::to_string(sdp::make_offer(codecs, local_media(self, *sock)))});
       }
     setup.answer_timeout = st.cfg.intercom_answer;
   }

@@ -25,16 +25,6 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
          lower(s.substr(s.size() - suffix.size())) == lower(suffix);
 }
 
-std::string quote(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // Reads the CPIM message headers (RFC 3862 §3: up to the first empty line)
 // for the IMDN ones (RFC 5438 §6), whatever the namespace prefix.
 void read_cpim(std::string_view body, storage::records::queued_message& out) {
@@ -110,8 +100,9 @@ intake make_intake(const sip::message& req,
   }
   auto& m = out.msg;
   m.id = sip::core::random_tag() + sip::core::random_tag();
-  m.from = (sender.display_name.empty() ? std::string{}
-                                        : quote(sender.display_name) + " ") +
+  m.from = (sender.display_name.empty()
+                ? std::string{}
+                : sip::quoted_string(sender.display_name) + " ") +
            "<sip:" + sender.username + "@" + realm + ">";
   m.from_ext = sender.extension;
   m.content_type = type;

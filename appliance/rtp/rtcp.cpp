@@ -1,5 +1,6 @@
 #include "appliance/rtp/rtcp.hpp"
 
+#include "appliance/rtp/bytes.hpp"
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
@@ -11,25 +12,10 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-std::uint16_t read16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-
-std::uint32_t read32(const std::uint8_t* p) {
-  return (static_cast<std::uint32_t>(p[0]) << 24) |
-         (static_cast<std::uint32_t>(p[1]) << 16) |
-         (static_cast<std::uint32_t>(p[2]) << 8) | p[3];
-}
-
-void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-
-void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  put16(out, static_cast<std::uint16_t>(v >> 16));
-  put16(out, static_cast<std::uint16_t>(v));
-}
+using detail::put16;
+using detail::put32;
+using detail::read16;
+using detail::read32;
 
 /// `d` in units of 1/`rate` s, without overflowing for long durations.
 std::int64_t scale(std::chrono::nanoseconds d, std::int64_t rate) {

@@ -150,4 +150,14 @@ expected<contact_list, parse_error> parse_contact(std::string_view value) {
   return result;
 }
 
+std::string quoted_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 } // namespace ivm::sip

@@ -69,4 +69,8 @@ std::optional<uint32_t> contact_expires(const name_addr& contact);
 /// Parses a qvalue ("0", "0.5", "1.000") into thousandths.
 std::optional<int> parse_qvalue(std::string_view text);
 
+/// `s` as an RFC 3261 §25.1 quoted-string (for a display name): in double
+/// quotes, with `"` and `\` escaped.
+std::string quoted_string(std::string_view s);
+
 } // namespace ivm::sip

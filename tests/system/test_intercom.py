@@ -19,10 +19,10 @@ import unittest
 
 from harness import wait_until
 from sip_ua import UA, body_of
-from sip_util import header, sipp, sipp_background, status_of
-from test_messaging import USERS, csv
+from sip_util import header, sipp_background, status_of
+from test_messaging import USERS
 from test_record import (TOOLS, Caller, VoiceBox, rtcp_packets, rtp_packets,
-                         rtp_recorded, write_pcap)
+                         rtp_recorded)
 from test_voice import envelope, similarity
 
 DAVE = ("204", "Dave", "d4vepass")
@@ -139,13 +139,6 @@ class Intercom(VoiceBox, unittest.TestCase):
     def password(self, user):
         return DAVE[2] if user == DAVE[0] else USERS[user][1]
 
-    def register_sipp(self, user, port):
-        code, err = sipp("register_contact_uac.xml", self.box.sip_port, "u1",
-                         calls=1, rate=1,
-                         extra=["-inf", csv((user, self.password(user),
-                                             str(port)))])
-        self.assertEqual(code, 0, err)
-
     def speak(self, caller, code):
         """Alice calls `code`, waits for the tone, speaks, hangs up."""
         ok = caller.call(code)
@@ -248,20 +241,10 @@ class Intercom(VoiceBox, unittest.TestCase):
     def test_sipp_caller(self):
         # SIPp dials *9202*203 and plays the speech from a pcap; Bob's
         # phone hears exactly those payloads, Carol (offline) gets it later.
-        write_pcap(os.path.join(self.tmp, "speech.pcap"), self.ulaw)
         sink = RtpSink()
         phone = self.sipp_phone("202", sink)
         try:
-            cwd = os.getcwd()
-            os.chdir(self.tmp)  # SIPp finds speech.pcap here
-            try:
-                code, err = sipp("record_uac.xml", self.box.sip_port, "u1",
-                                 calls=1, rate=1,
-                                 extra=["-inf", csv(("201", USERS["201"][1],
-                                                     "*9202*203"))])
-            finally:
-                os.chdir(cwd)
-            self.assertEqual(code, 0, err)
+            self.sipp_speaks("*9202*203")
             self.end_phone(phone)
         finally:
             if phone.poll() is None:

@@ -197,6 +197,33 @@ class VoiceBox:
     def password(self, user):
         return USERS[user][1]
 
+    def register_sipp(self, user, port):
+        """Registers `user` with a contact on `port` (a SIPp phone)."""
+        from sip_util import sipp
+        from test_messaging import csv
+        code, err = sipp("register_contact_uac.xml", self.box.sip_port, "u1",
+                         calls=1, rate=1,
+                         extra=["-inf", csv((user, self.password(user),
+                                             str(port)))])
+        self.assertEqual(code, 0, err)
+
+    def sipp_speaks(self, code):
+        """SIPp as Alice's phone dials `code` and plays the speech (RTP from
+        a pcap), then hangs up (record_uac.xml)."""
+        from sip_util import sipp
+        from test_messaging import csv
+        write_pcap(os.path.join(self.tmp, "speech.pcap"), self.ulaw)
+        cwd = os.getcwd()
+        os.chdir(self.tmp)  # SIPp finds speech.pcap here
+        try:
+            code, err = sipp("record_uac.xml", self.box.sip_port, "u1",
+                             calls=1, rate=1,
+                             extra=["-inf", csv(("201", USERS["201"][1],
+                                                 code))])
+        finally:
+            os.chdir(cwd)
+        self.assertEqual(code, 0, err)
+
     def curl(self, user, path, out):
         r = subprocess.run(
             ["curl", "-s", "-o", out, "-w", "%{http_code}", "--digest", "-u",
@@ -451,26 +478,11 @@ class RecordMode(VoiceBox, unittest.TestCase):
     def test_sipp_records_for_online_and_offline(self):
         # SIPp as the caller (RTP from a pcap of the speech), a SIPp UAS as
         # the online recipient's phone; Carol is offline.
-        from sip_util import sipp, sipp_background
-        from test_messaging import csv
-        write_pcap(os.path.join(self.tmp, "speech.pcap"), self.ulaw)
+        from sip_util import sipp_background
         phone, port = sipp_background("voice_notice_uas.xml")
         try:
-            code, err = sipp("register_contact_uac.xml", self.box.sip_port,
-                             "u1", calls=1, rate=1,
-                             extra=["-inf", csv(("202", USERS["202"][1],
-                                                 str(port)))])
-            self.assertEqual(code, 0, err)
-            cwd = os.getcwd()
-            os.chdir(self.tmp)  # SIPp finds speech.pcap here
-            try:
-                code, err = sipp("record_uac.xml", self.box.sip_port, "u1",
-                                 calls=1, rate=1,
-                                 extra=["-inf", csv(("201", USERS["201"][1],
-                                                     "*7202*203"))])
-            finally:
-                os.chdir(cwd)
-            self.assertEqual(code, 0, err)
+            self.register_sipp("202", port)
+            self.sipp_speaks("*7202*203")
             out, _ = phone.communicate(timeout=400)
             self.assertEqual(phone.returncode, 0, out[-3000:])
         finally:
