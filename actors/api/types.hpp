@@ -81,6 +81,7 @@ CAF_ADD_ATOM(ivm, ivm::atoms, expire_atom, "expire")
 CAF_ADD_ATOM(ivm, ivm::atoms, mwi_atom, "mwi")
 CAF_ADD_ATOM(ivm, ivm::atoms, intercom_atom, "intercom")
 CAF_ADD_ATOM(ivm, ivm::atoms, rtcp_atom, "rtcp")
+CAF_ADD_ATOM(ivm, ivm::atoms, resume_atom, "resume")
 CAF_END_TYPE_ID_BLOCK(ivm)
 
 // Local-only payloads: they never cross the network, so they need no

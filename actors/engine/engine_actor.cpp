@@ -85,6 +85,7 @@ void start_sip(pointer self) {
   // its (shared, still empty) router list, then fill it in before any
   // socket delivers traffic.
   std::shared_ptr<client_config> clients;
+  caf::actor voice;
   if (st.res.users) {
     auto dcfg = st.res.directory_settings;
     clients = dcfg.clients ? dcfg.clients : std::make_shared<client_config>();
@@ -114,6 +115,7 @@ void start_sip(pointer self) {
       vc.intercom_answer = st.res.voice_intercom_answer;
       vc.clients = clients;
       dcfg.voice = spawn_voice(self->system(), std::move(vc));
+      voice = dcfg.voice;
     }
     st.directory = spawn_directory(self->system(), std::move(dcfg),
                                    std::move(*st.res.users));
@@ -143,6 +145,10 @@ void start_sip(pointer self) {
     st.sip_routers.push_back(spawn_sip_router(self->system(), rc));
   if (clients)
     clients->routers = st.sip_routers;
+  // Recordings a stop interrupted are stored now that SIP can tell the
+  // recipients.
+  if (voice)
+    caf::anon_send(voice, atoms::resume_atom::value);
   if (st.res.sip_udp) {
     sip_transport_config tc{sip_transport_kind::udp, st.res.sip_limits,
                             st.sip_routers,          out,

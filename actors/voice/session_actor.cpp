@@ -61,7 +61,9 @@ struct session_state {
   std::unique_ptr<voice::relay> relay;
   /// Relay leg id -> index in `legs`.
   std::vector<std::size_t> leg_of;
-  bool go_ahead = false;         ///< the tone started: speak now
+  bool go_ahead = false; ///< the tone started: speak now
+  /// The caller's BYE, answered once the recording is saved.
+  std::optional<sip_task> bye;
   std::optional<rtcp_link> rtcp; ///< with the caller
   metrics::counter* rtp_in = nullptr;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
@@ -234,13 +236,22 @@ rtcp_link* rtcp_of(pointer self, std::uint64_t id) {
   return nullptr;
 }
 
+// The caller learns that the message is over (our BYE, or the 200 to
+// theirs) once it is safe on disk.
+void tell_caller(pointer self, bool hang_up) {
+  auto& st = self->state;
+  if (hang_up)
+    send_bye(self);
+  else if (st.bye)
+    answer_in_dialog(self, *st.bye, st.ok_again, st.s.clients->server);
+  st.bye.reset();
+}
+
 void finish(pointer self, const char* why, bool hang_up) {
   auto& st = self->state;
   if (st.done)
     return;
   st.done = true;
-  if (hang_up)
-    send_bye(self);
   end_own_dialog(self, st.router, st.call_id, *st.s.socket);
   if (st.rtcp)
     st.rtcp->report(true);
@@ -267,11 +278,21 @@ void finish(pointer self, const char* why, bool hang_up) {
                  st.s.call.user,
                  st.s.call.recipients.size() - recipients.size(),
                  st.s.call.recipients.size());
-  if (recipients.empty())
+  if (recipients.empty()) {
+    tell_caller(self, hang_up);
     return;
-  voice_recording r{st.s.call.user, st.s.call.user_name, std::move(recipients),
-                    st.rec->pcm(),  st.rec->rate(),      st.s.call.directory};
-  caf::anon_send(st.s.voice, atoms::deliver_atom::value, std::move(r));
+  }
+  voice_recording r{st.s.call.user,
+                    st.s.call.user_name,
+                    std::move(recipients),
+                    st.rec->pcm(),
+                    st.rec->rate(),
+                    st.s.call.directory,
+                    {}};
+  self->request(st.s.voice, caf::infinite, atoms::deliver_atom::value,
+                std::move(r))
+      .then([self, hang_up](bool) { tell_caller(self, hang_up); },
+            [self, hang_up](const caf::error&) { tell_caller(self, hang_up); });
 }
 
 void send_tone(pointer self) {
@@ -399,14 +420,19 @@ caf::behavior session_impl(pointer self, session_setup setup) {
             on_leg_request(self, l, t);
             return;
           }
-        answer_in_dialog(self, t, st.ok_again, st.s.clients->server);
-        if (t.in.msg.method == "BYE" && !st.closing) {
-          // RTP sent just before the BYE may still be on its way (another
-          // socket, the jitter of the network): take it for a moment.
-          st.closing = true;
-          self->delayed_send(self, std::chrono::milliseconds{300},
-                             atoms::commit_atom::value);
+        if (t.in.msg.method == "BYE" && !st.done) {
+          // Answered once the recording is on disk. RTP sent just before
+          // the BYE may still be on its way (another socket, the jitter of
+          // the network): take it for a moment.
+          st.bye = t;
+          if (!st.closing) {
+            st.closing = true;
+            self->delayed_send(self, std::chrono::milliseconds{300},
+                               atoms::commit_atom::value);
+          }
+          return;
         }
+        answer_in_dialog(self, t, st.ok_again, st.s.clients->server);
       },
       [self](atoms::sipresult_atom, std::uint64_t id, int status,
              const sip::message& resp) {

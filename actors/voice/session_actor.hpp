@@ -33,6 +33,8 @@ struct voice_recording {
   std::vector<std::int16_t> pcm;
   int rate = 8000;
   directory_actor directory;
+  /// Its message id, once saved as pending (see the voice actor).
+  std::string id;
 };
 
 /// A recording encoded to Ogg Opus by an encoder thread.

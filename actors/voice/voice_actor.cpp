@@ -24,6 +24,7 @@
 #include "appliance/sip/uri.hpp"
 #include "appliance/voice/audio.hpp"
 #include "appliance/voice/crypto.hpp"
+#include "storage/codec.hpp"
 #include "storage/records/records.hpp"
 
 namespace ivm::actors {
@@ -84,29 +85,34 @@ void recount(pointer self, const std::string& user,
           [](const caf::error&) {});
 }
 
-// Seals and stores `audio` for `recipients`, then tells them; `done(id)`
-// (or `failed()`) once it is on disk.
+// A new message id: time-ordered (milliseconds, then random), so listings
+// and *8 keep the order in which messages came, even within one second.
+std::string new_id() {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  char head[17];
+  std::snprintf(head, sizeof(head), "%012llx",
+                static_cast<unsigned long long>(ms));
+  return std::string{head} + sip::core::random_tag();
+}
+
+// Seals and stores `audio` for `recipients` as message `id` (a new one when
+// empty; a recording's pending record goes in the same write), then tells
+// them; `done(entry)` (or `failed()`) once it is on disk.
 template <class Done, class Failed>
 void store_message(pointer self, const voice::ogg_audio& audio,
                    const std::string& from, const std::string& from_name,
                    const std::vector<std::string>& recipients,
-                   const directory_actor& dir, Done done, Failed failed) {
+                   const directory_actor& dir, Done done, Failed failed,
+                   std::string id = {}) {
   auto& st = self->state;
-  auto sealed_id = [] {
-    // Time-ordered ids (milliseconds, then random): listings and *8 keep
-    // the order in which messages came, even within one second.
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-    char head[17];
-    std::snprintf(head, sizeof(head), "%012llx",
-                  static_cast<unsigned long long>(ms));
-    return std::string{head} + sip::core::random_tag();
-  };
-  auto id = sealed_id();
+  if (id.empty())
+    id = new_id();
   auto sealed = voice::seal(audio.ogg, st.cfg.master_key, id);
   auto now = directory::unix_now();
   storage::write_batch b;
+  b.del(storage::family::voice, records::voice_pending_key(id));
   b.put(storage::family::voice, records::voice_blob_key(id), sealed);
   b.put(storage::family::voice, records::voice_meta_key(id),
         records::encode(records::voice_meta{
@@ -173,23 +179,101 @@ void on_upload(pointer self, voice_request& r) {
       });
 }
 
-// A recording from a phone has ended: encode and store it.
-void on_recording(pointer self, voice_recording& r) {
+void encode_later(pointer self, voice_recording r) {
   auto& st = self->state;
-  if (r.pcm.size() < static_cast<std::size_t>(r.rate) / 2) {
-    st.log->info("recording from {} under half a second: dropped", r.user);
-    return;
-  }
   auto& enc = st.encoders[st.next_encoder++ % st.encoders.size()];
   self->send(enc, atoms::deliver_atom::value, std::move(r),
              caf::actor_cast<caf::actor>(self));
+}
+
+// A recording from a phone has ended: it goes to disk as it is (sealed)
+// before the caller is told it is over (`rp`), then it is encoded and
+// stored as a message, which replaces the pending record.
+void on_recording(pointer self, voice_recording& r, caf::response_promise rp) {
+  auto& st = self->state;
+  if (r.pcm.size() < static_cast<std::size_t>(r.rate) / 2) {
+    st.log->info("recording from {} under half a second: dropped", r.user);
+    rp.deliver(true);
+    return;
+  }
+  r.id = new_id();
+  records::voice_pending p{r.user, r.user_name, r.recipients,
+                           static_cast<std::uint32_t>(r.rate),
+                           std::string(r.pcm.size() * 2, '\0')};
+  for (std::size_t i = 0; i < r.pcm.size(); ++i) {
+    auto v = static_cast<std::uint16_t>(r.pcm[i]);
+    p.pcm[2 * i] = static_cast<char>(v & 0xff);
+    p.pcm[2 * i + 1] = static_cast<char>(v >> 8);
+  }
+  storage::write_batch b;
+  b.put(storage::family::voice, records::voice_pending_key(r.id),
+        voice::seal(records::encode(p), st.cfg.master_key, r.id));
+  self->request(st.cfg.storage, caf::infinite, caf::put_atom::value, b)
+      .then(
+          [self, r, rp](caf::ok_atom) mutable {
+            rp.deliver(true);
+            encode_later(self, std::move(r));
+          },
+          [self, r, rp](const caf::error& err) mutable {
+            self->state.log->error("recording from {} not saved: {}", r.user,
+                                   self->system().render(err));
+            rp.deliver(false);
+            encode_later(self, std::move(r)); // try to store it anyway
+          });
+}
+
+// At start: recordings that ended but were not stored as messages yet (the
+// box stopped in between) are encoded and stored now.
+void resume_pending(pointer self) {
+  auto& st = self->state;
+  self->request(st.cfg.storage, caf::infinite, atoms::scan_atom::value,
+                storage::family::voice, records::voice_pending_prefix(),
+                std::string{}, std::uint64_t{100000})
+      .then(
+          [self](const key_values& rows) {
+            auto& st = self->state;
+            for (auto& [key, sealed] : rows) {
+              auto parts = storage::key_split(key);
+              if (!parts || parts->size() != 2)
+                continue;
+              const auto& id = (*parts)[1];
+              auto plain = voice::open(sealed, st.cfg.master_key, id);
+              auto p = plain ? records::decode_voice_pending(*plain)
+                             : expected<records::voice_pending, storage::error>{
+                                   unexpected(storage::error{})};
+              if (!p) {
+                st.log->error("pending recording {} unreadable: kept", id);
+                continue;
+              }
+              voice_recording r;
+              r.user = p->from_ext;
+              r.user_name = p->from_name;
+              r.recipients = p->recipients;
+              r.rate = static_cast<int>(p->rate);
+              r.pcm.resize(p->pcm.size() / 2);
+              for (std::size_t i = 0; i < r.pcm.size(); ++i)
+                r.pcm[i] = static_cast<std::int16_t>(
+                    static_cast<std::uint8_t>(p->pcm[2 * i]) |
+                    static_cast<std::uint8_t>(p->pcm[2 * i + 1]) << 8);
+              if (st.cfg.clients)
+                r.directory = st.cfg.clients->directory;
+              r.id = id;
+              st.log->info("recording {} from {} finished after a restart", id,
+                           r.user);
+              encode_later(self, std::move(r));
+            }
+          },
+          [self](const caf::error& err) {
+            self->state.log->error("pending recordings not read: {}",
+                                   self->system().render(err));
+          });
 }
 
 void on_encoded(pointer self, encoded_recording& e) {
   auto& r = e.meta;
   store_message(
       self, e.audio, r.user, r.user_name, r.recipients, r.directory,
-      [](const records::voice_entry&) {}, [] {});
+      [](const records::voice_entry&) {}, [] {}, r.id);
 }
 
 void answer_call(pointer self, const sip_task& t, int code, std::string reason,
@@ -622,9 +706,12 @@ caf::behavior voice_impl(pointer self, voice_config cfg) {
             },
             [] {});
       },
-      [self](atoms::deliver_atom, voice_recording& r) {
-        on_recording(self, r);
+      [self](atoms::deliver_atom, voice_recording& r) -> caf::result<bool> {
+        auto rp = self->make_response_promise<bool>();
+        on_recording(self, r, rp);
+        return rp;
       },
+      [self](atoms::resume_atom) { resume_pending(self); },
       [self](atoms::mwi_atom, const std::string& user, const caf::actor& dir) {
         recount(self, user, caf::actor_cast<directory_actor>(dir));
       },

@@ -361,6 +361,45 @@ std::string voice_meta_key(std::string_view id) {
   return key_join({"meta", id});
 }
 
+std::string voice_pending_key(std::string_view id) {
+  return key_join({"pend", id});
+}
+
+std::string voice_pending_prefix() {
+  return key_prefix({"pend"});
+}
+
+std::string encode(const voice_pending& x) {
+  record_writer w{1};
+  w.put_string(x.from_ext).put_string(x.from_name);
+  w.put_varint(x.recipients.size());
+  for (const auto& r : x.recipients)
+    w.put_string(r);
+  w.put_u32(x.rate).put_string(x.pcm);
+  return std::move(w).take();
+}
+
+expected<voice_pending, error> decode_voice_pending(std::string_view bytes) {
+  record_reader in{bytes};
+  if (auto v = in.version(1); !v)
+    return unexpected(v.error());
+  voice_pending x;
+  std::uint64_t n = 0;
+  IVM_READ(x.from_ext, in.get_string());
+  IVM_READ(x.from_name, in.get_string());
+  IVM_READ(n, in.get_varint());
+  if (n > 10000)
+    return unexpected(error{errc::corruption, "too many recipients"});
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string r;
+    IVM_READ(r, in.get_string());
+    x.recipients.push_back(std::move(r));
+  }
+  IVM_READ(x.rate, in.get_u32());
+  IVM_READ(x.pcm, in.get_string());
+  return finish(in, std::move(x));
+}
+
 std::string encode(const voice_entry& x) {
   record_writer w{1};
   w.put_string(x.id)

@@ -192,10 +192,26 @@ struct voice_meta {
   std::uint64_t size = 0;
 };
 
+/// A recording that ended but is not stored as a message yet (key
+/// `voice_pending_key(id)`, sealed like the audio): written before the box
+/// tells the caller it is over, so a crash before the message is encoded
+/// and stored loses nothing; finished (and removed) at the next start.
+struct voice_pending {
+  std::string from_ext;
+  std::string from_name;
+  std::vector<std::string> recipients;
+  std::uint32_t rate = 8000;
+  std::string pcm; ///< 16-bit little-endian mono samples
+};
+
 std::string voice_box_key(std::string_view recipient, std::string_view id);
 std::string voice_box_prefix(std::string_view recipient);
 std::string voice_blob_key(std::string_view id);
 std::string voice_meta_key(std::string_view id);
+std::string voice_pending_key(std::string_view id);
+std::string voice_pending_prefix();
+std::string encode(const voice_pending& x);
+expected<voice_pending, error> decode_voice_pending(std::string_view bytes);
 std::string encode(const voice_entry& x);
 std::string encode(const voice_meta& x);
 expected<voice_entry, error> decode_voice_entry(std::string_view bytes);

@@ -71,6 +71,8 @@ class Appliance:
                 ] + self.extra_args
 
     def start(self, wait=True):
+        if getattr(self, "log", None):
+            self.log.close()
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(self.args(), stdout=self.log,
                                      stderr=subprocess.STDOUT,

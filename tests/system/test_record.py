@@ -337,6 +337,41 @@ class RecordMode(VoiceBox, unittest.TestCase):
         self.assertEqual(highest, 1000 + len(pkts) - 1)
         self.assertIn(b"ivm@127.0.0.1", got[1][2])
 
+    def test_hang_up_then_kill_loses_nothing(self):
+        # The 200 to the caller's BYE says the message is sent: it comes
+        # once the recording is on disk (sealed), so killing the box right
+        # after it loses nothing; the message is finished at the next start.
+        caller = Caller(self.box)
+        long_speech = self.ulaw * 8  # ~25 s: encoding takes a while
+        try:
+            ok = caller.call("*7202")
+            self.assertEqual(status_of(ok), 200, ok)
+            caller.in_dialog("ACK")
+            caller.tone_packets()
+            pkts = rtp_packets(long_speech)
+            caller.send_rtp(pkts)
+            wait_until(lambda: rtp_recorded(self.box) >= len(pkts),
+                       "the box to receive the speech")
+            caller.in_dialog("BYE")
+            self.assertEqual(status_of(caller.ua.final()), 200)
+            self.box.kill()
+        finally:
+            caller.close()
+        self.box.start()
+        msg, wav = self.fetch_only_message("202")
+        self.assertEqual(msg["from"], "201")
+        self.assertGreater(msg["duration_ms"], 20000)
+        self.assertIn("finished after a restart", self.box.log_text())
+        # Nothing readable was left on disk on the way.
+        self.box.stop()
+        for root, _, files in os.walk(self.box.data_dir):
+            for name in files:
+                with open(os.path.join(root, name), "rb") as f:
+                    data = f.read()
+                self.assertNotIn(long_speech[4000:4200], data, name)
+                self.assertNotIn(b"OggS", data, name)
+        self.box.start()
+
     def test_hash_key_and_silence_end_the_recording(self):
         caller = Caller(self.box)
         try:

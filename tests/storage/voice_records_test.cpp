@@ -1,0 +1,37 @@
+#include <gtest/gtest.h>
+
+#include "storage/records/records.hpp"
+
+namespace records = ivm::storage::records;
+
+namespace {
+
+TEST(voice_records, pending_recording_round_trip) {
+  records::voice_pending p{"201", "Alice \"A\"", {"202", "203"}, 8000,
+                           std::string("\x01\x00\xff\x7f\x00\x80", 6)};
+  auto back = records::decode_voice_pending(records::encode(p));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->from_ext, "201");
+  EXPECT_EQ(back->from_name, "Alice \"A\"");
+  EXPECT_EQ(back->recipients, (std::vector<std::string>{"202", "203"}));
+  EXPECT_EQ(back->rate, 8000u);
+  EXPECT_EQ(back->pcm, p.pcm);
+}
+
+TEST(voice_records, pending_recording_truncated_or_garbage_is_an_error) {
+  auto bytes = records::encode(records::voice_pending{
+      "201", "Alice", {"202"}, 8000, std::string(320, '\x11')});
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    EXPECT_FALSE(records::decode_voice_pending(bytes.substr(0, n))) << n;
+  EXPECT_FALSE(records::decode_voice_pending(bytes + "x"));
+}
+
+TEST(voice_records, pending_keys_have_their_own_prefix) {
+  auto key = records::voice_pending_key("0123abc");
+  EXPECT_EQ(key.rfind(records::voice_pending_prefix(), 0), 0u);
+  EXPECT_NE(records::voice_blob_key("0123abc").rfind(
+                records::voice_pending_prefix(), 0),
+            0u);
+}
+
+} // namespace
