@@ -604,3 +604,28 @@ class RecordMode(VoiceBox, unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(TOOLS, "curl, espeak-ng, sox or opusdec missing")
+class MaximumLength(VoiceBox, unittest.TestCase):
+    CONFIG = "[voice]\nsilence_timeout_s = 5\nmax_length_s = 2\n"
+
+    def test_an_over_long_recording_is_cut_and_kept(self):
+        caller = Caller(self.box)
+        try:
+            ok = caller.call("*7202")
+            self.assertEqual(status_of(ok), 200, ok)
+            caller.in_dialog("ACK")
+            caller.tone_packets()
+            caller.send_rtp(rtp_packets(self.ulaw))  # ~3 s of speech
+            # The box hangs up at the maximum.
+            bye = caller.ua.receive_request("BYE", timeout=30)
+            self.assertIsNotNone(bye, "the box did not hang up")
+        finally:
+            caller.close()
+        msg, wav = self.fetch_only_message("202")
+        self.assertGreaterEqual(msg["duration_ms"], 1900)
+        self.assertLessEqual(msg["duration_ms"], 2100)
+        # The first two seconds of what was said.
+        a, b = envelope(self.speech8k), envelope(wav)
+        self.assertGreater(similarity(a[:len(b)], b), 0.9)
