@@ -386,6 +386,38 @@ class Intercom(VoiceBox, unittest.TestCase):
             a, b = envelope(self.speech8k), envelope(wav)
             self.assertGreater(similarity(a, b), 0.9)
 
+    def test_phone_on_tcp(self):
+        # Bob's phone registered over TCP: the INVITE, ACK and BYE of the
+        # intercom come over the connection it registered on, as calls and
+        # messages do.
+        bob = UA(self.box.sip_port, "202", USERS["202"][1], transport="tcp")
+        sink = RtpSink()
+        caller = Caller(self.box)
+        try:
+            self.assertEqual(status_of(bob.register()), 200)
+            ok = caller.call("*9202")
+            self.assertEqual(status_of(ok), 200, ok)
+            caller.in_dialog("ACK")
+            invite = bob.receive_request("INVITE", answer=None)
+            self.assertIsNotNone(invite)
+            self.assertIn(b"SIP/2.0/TCP", invite)
+            self.assertIn(b"transport=tcp", header(invite, "Contact").encode())
+            respond(bob, invite, 200, "OK", "bobtcp", sdp_answer(sink.port))
+            self.assertIsNotNone(bob.receive_request("ACK", answer=None))
+            self.assertGreater(len(caller.tone_packets()), 5, "no tone")
+            pkts = rtp_packets(self.ulaw)
+            caller.send_rtp(pkts)
+            wait_until(lambda: len(sink.packets) >= len(pkts),
+                       "Bob to hear it")
+            caller.in_dialog("BYE")
+            self.assertEqual(status_of(caller.ua.final()), 200)
+            self.assertIsNotNone(bob.receive_request("BYE"), "no BYE")
+        finally:
+            caller.close()
+            bob.close()
+            sink.close()
+        self.assertEqual(sink.payloads(), [p[12:] for p in pkts])
+
     @unittest.skipUnless(shutil.which("baresip"), "baresip is not installed")
     def test_baresip_answers_by_itself_and_hears_it(self):
         # A real softphone with auto-answer (baresip, answermode=auto); its
