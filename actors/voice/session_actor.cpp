@@ -80,6 +80,50 @@ void send_bye(pointer self) {
     self->send(st.router, atoms::sipsend_atom::value, std::move(*bye));
 }
 
+// Busy lamps and "on the phone" (RFC 4235 via the user's client actor):
+// the caller is in a call with the service, each answered recipient with
+// the caller.
+void publish(pointer self, const std::string& user, const std::string& call_id,
+             const std::string& tag, const std::string& peer_tag,
+             sip::proxy::dialog_direction direction,
+             sip::proxy::dialog_state state, std::string peer_uri,
+             std::string peer_display) {
+  auto& dir = self->state.s.call.directory;
+  if (!dir)
+    return;
+  sip::proxy::dialog_view v;
+  v.id = call_id + "\n" + tag + "\n" + peer_tag;
+  v.call_id = call_id;
+  v.local_tag = tag;
+  v.remote_tag = peer_tag;
+  v.direction = direction;
+  v.state = state;
+  v.peer_uri = std::move(peer_uri);
+  v.peer_display = std::move(peer_display);
+  self->send(dir, atoms::dialog_atom::value, user, std::move(v));
+}
+
+void publish_leg(pointer self, const leg_state& l,
+                 sip::proxy::dialog_state state) {
+  auto& st = self->state;
+  auto to = sip::parse_name_addr(l.d.to);
+  publish(self, l.s.user, l.d.call_id,
+          to && to->tag() ? std::string{*to->tag()} : std::string{},
+          l.d.local_tag, sip::proxy::dialog_direction::recipient, state,
+          "sip:" + st.s.call.user + "@" + st.s.clients->domain,
+          st.s.call.user_name);
+}
+
+void publish_caller(pointer self, sip::proxy::dialog_state state) {
+  auto& st = self->state;
+  auto from = sip::parse_name_addr(st.s.call.invite.in.msg.value_of("From"));
+  publish(self, st.s.call.user, st.call_id,
+          from && from->tag() ? std::string{*from->tag()} : std::string{},
+          st.local_tag, sip::proxy::dialog_direction::initiator, state,
+          st.s.call.invite.in.msg.request_uri,
+          st.s.call.intercom ? "Intercom" : "Voice message");
+}
+
 void send_leg(pointer self, leg_state& l, sip::message m,
               std::uint64_t id = other_result) {
   self->send(l.router, atoms::sipsend_atom::value,
@@ -137,6 +181,7 @@ void end_legs(pointer self) {
       l.heard = !l.late && !l.left;
       if (l.rtcp)
         l.rtcp->report(true);
+      publish_leg(self, l, sip::proxy::dialog_state::terminated);
       send_leg(self, l, make_leg_bye(*st.s.clients, l.d));
       l.at = leg_state::phase::gone;
     } else if (l.at != leg_state::phase::gone) {
@@ -193,6 +238,7 @@ void on_leg_result(pointer self, std::size_t i, int status,
   st.leg_of[l.relay_leg] = i;
   l.late = st.go_ahead;
   l.at = phase::answered;
+  publish_leg(self, l, sip::proxy::dialog_state::confirmed);
   if (l.s.rtcp) {
     l.rtcp.emplace(
         l.s.rtcp, net::endpoint{media->remote.address, media->remote_rtcp_port},
@@ -218,6 +264,7 @@ void on_leg_request(pointer self, leg_state& l, const sip_task& t) {
   if (m == "BYE" && l.at == leg_state::phase::answered) {
     l.left = true;
     l.at = leg_state::phase::gone;
+    publish_leg(self, l, sip::proxy::dialog_state::terminated);
     if (l.rtcp)
       l.rtcp->report(true);
     if (st.relay)
@@ -252,6 +299,7 @@ void finish(pointer self, const char* why, bool hang_up) {
   if (st.done)
     return;
   st.done = true;
+  publish_caller(self, sip::proxy::dialog_state::terminated);
   end_own_dialog(self, st.router, st.call_id, *st.s.socket);
   if (st.rtcp)
     st.rtcp->report(true);
@@ -340,6 +388,7 @@ caf::behavior session_impl(pointer self, session_setup setup) {
                                                                     : 8000);
     start_rtcp(self, *st.rtcp, 0);
   }
+  publish_caller(self, sip::proxy::dialog_state::confirmed);
   if (st.s.legs.empty()) {
     start_tone(self);
   } else {

@@ -386,14 +386,30 @@ class Intercom(VoiceBox, unittest.TestCase):
             a, b = envelope(self.speech8k), envelope(wav)
             self.assertGreater(similarity(a, b), 0.9)
 
-    def test_phone_on_tcp(self):
+    def lamp_states(self, watcher, until):
+        """Dialog states in the NOTIFYs to `watcher` until `until` shows."""
+        from test_presence import next_request
+        states = []
+        while until not in states:
+            n = next_request(watcher, "NOTIFY")
+            self.assertIsNotNone(n, "no NOTIFY with " + until)
+            states += [x.decode() for x in
+                       re.findall(rb"<state>(\w+)</state>", body_of(n))]
+        return states
+
+    def test_phone_on_tcp_with_busy_lamp(self):
         # Bob's phone registered over TCP: the INVITE, ACK and BYE of the
         # intercom come over the connection it registered on, as calls and
-        # messages do.
+        # messages do. Carol's busy lamp for Bob (RFC 4235) is lit while he
+        # listens.
+        from test_presence import next_request, subscribe
         bob = UA(self.box.sip_port, "202", USERS["202"][1], transport="tcp")
+        carol = UA(self.box.sip_port, "203", USERS["203"][1])
         sink = RtpSink()
         caller = Caller(self.box)
         try:
+            self.assertEqual(status_of(subscribe(carol, "202", "dialog")), 200)
+            self.assertIsNotNone(next_request(carol, "NOTIFY"))  # idle
             self.assertEqual(status_of(bob.register()), 200)
             ok = caller.call("*9202")
             self.assertEqual(status_of(ok), 200, ok)
@@ -404,6 +420,7 @@ class Intercom(VoiceBox, unittest.TestCase):
             self.assertIn(b"transport=tcp", header(invite, "Contact").encode())
             respond(bob, invite, 200, "OK", "bobtcp", sdp_answer(sink.port))
             self.assertIsNotNone(bob.receive_request("ACK", answer=None))
+            self.lamp_states(carol, "confirmed")
             self.assertGreater(len(caller.tone_packets()), 5, "no tone")
             pkts = rtp_packets(self.ulaw)
             caller.send_rtp(pkts)
@@ -412,8 +429,10 @@ class Intercom(VoiceBox, unittest.TestCase):
             caller.in_dialog("BYE")
             self.assertEqual(status_of(caller.ua.final()), 200)
             self.assertIsNotNone(bob.receive_request("BYE"), "no BYE")
+            self.lamp_states(carol, "terminated")
         finally:
             caller.close()
+            carol.close()
             bob.close()
             sink.close()
         self.assertEqual(sink.payloads(), [p[12:] for p in pkts])
