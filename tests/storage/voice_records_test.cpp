@@ -7,7 +7,10 @@ namespace records = ivm::storage::records;
 namespace {
 
 TEST(voice_records, pending_recording_round_trip) {
-  records::voice_pending p{"201", "Alice \"A\"", {"202", "203"}, 8000,
+  records::voice_pending p{"201",
+                           "Alice \"A\"",
+                           {"202", "203"},
+                           8000,
                            std::string("\x01\x00\xff\x7f\x00\x80", 6)};
   auto back = records::decode_voice_pending(records::encode(p));
   ASSERT_TRUE(back);

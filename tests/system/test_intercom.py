@@ -267,24 +267,13 @@ class Intercom(VoiceBox, unittest.TestCase):
     def test_baresip_caller(self):
         # A real softphone dials *9202 and plays the speech (aufile); Bob's
         # phone hears it; baresip goes silent and the box hangs up.
-        from test_softphone import write_baresip
-        home = os.path.join(self.tmp, "baresip")
-        write_baresip(home, "<sip:201@127.0.0.1:%d>;auth_pass=%s;regint=0"
-                      % (self.box.sip_port, USERS["201"][1]),
-                      source=self.speech8k)
         sink = RtpSink()
         phone = self.sipp_phone("202", sink)
-        log = open(os.path.join(home, "log"), "wb")
-        caller = subprocess.Popen(
-            ["baresip", "-f", home, "-e",
-             "/dial sip:*9202@127.0.0.1:%d" % self.box.sip_port],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        stop = self.baresip("201", dial="*9202", source=self.speech8k)
         try:
             self.end_phone(phone)  # the box's BYE ended Bob's call
         finally:
-            caller.terminate()
-            caller.wait(timeout=30)
-            log.close()
+            stop()
             if phone.poll() is None:
                 phone.kill()
                 phone.communicate()
@@ -450,17 +439,11 @@ class Intercom(VoiceBox, unittest.TestCase):
         self.baresip_recipient(opus=True)
 
     def baresip_recipient(self, opus):
-        from test_softphone import decoded_wav, write_baresip
-        home = os.path.join(self.tmp, "baresip")
+        from test_softphone import decoded_wav
         dump = os.path.join(self.tmp, "dump")
         os.makedirs(dump)
-        write_baresip(home, "<sip:202@127.0.0.1:%d>;auth_pass=%s;regint=600;"
-                      "answermode=auto" % (self.box.sip_port, USERS["202"][1]),
-                      opus=opus, dump=dump)
-        log = open(os.path.join(home, "log"), "wb")
-        phone = subprocess.Popen(["baresip", "-f", home],
-                                 stdin=subprocess.DEVNULL, stdout=log,
-                                 stderr=subprocess.STDOUT)
+        stop = self.baresip("202", params="regint=600;answermode=auto",
+                            opus=opus, dump=dump)
         caller = Caller(self.box)
         try:
             wait_until(lambda: re.search(r"\b202 registered",
@@ -485,11 +468,8 @@ class Intercom(VoiceBox, unittest.TestCase):
                           self.box.log_text())
         finally:
             caller.close()
-            phone.terminate()
-            phone.wait(timeout=30)
-            log.close()
-        with open(os.path.join(home, "log"), "rb") as f:
-            text = f.read().decode("utf-8", "replace")
+            stop()
+        text = self.baresip_log()
         wav = decoded_wav(dump)
         self.assertIsNotNone(wav, text[-3000:])
         a, b = envelope(self.speech8k), envelope(wav)

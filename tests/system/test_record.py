@@ -207,6 +207,35 @@ class VoiceBox:
                                              str(port)))])
         self.assertEqual(code, 0, err)
 
+    def baresip(self, user, dial=None, params="regint=0", **kw):
+        """Starts baresip as `user`'s softphone (options of write_baresip),
+        dialing `dial` if given; returns a function that stops it (also
+        called at the end of the test). Its log: baresip_log()."""
+        from test_softphone import write_baresip
+        self.baresip_home = os.path.join(self.tmp, "baresip")
+        write_baresip(self.baresip_home, "<sip:%s@127.0.0.1:%d>;auth_pass=%s;%s"
+                      % (user, self.box.sip_port, self.password(user), params),
+                      **kw)
+        log = open(os.path.join(self.baresip_home, "log"), "wb")
+        args = ["baresip", "-f", self.baresip_home]
+        if dial:
+            args += ["-e", "/dial sip:%s@127.0.0.1:%d" % (dial,
+                                                          self.box.sip_port)]
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT)
+
+        def stop():
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=30)
+            log.close()
+        self.addCleanup(stop)
+        return stop
+
+    def baresip_log(self):
+        with open(os.path.join(self.baresip_home, "log"), "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
     def sipp_speaks(self, code):
         """SIPp as Alice's phone dials `code` and plays the speech (RTP from
         a pcap), then hangs up (record_uac.xml)."""
@@ -468,29 +497,18 @@ class RecordMode(VoiceBox, unittest.TestCase):
     @unittest.skipUnless(shutil.which("baresip"), "baresip is not installed")
     def test_baresip_with_opus_only_listens_with_star_8(self):
         # A softphone without G.711 dials *8: the box plays in Opus.
-        from test_softphone import decoded_wav, write_baresip
+        from test_softphone import decoded_wav
         first = self.upload("A message for Bob, played in Opus.")
-        home = os.path.join(self.tmp, "baresip")
         dump = os.path.join(self.tmp, "dump")
         os.makedirs(dump)
-        write_baresip(home, "<sip:202@127.0.0.1:%d>;auth_pass=%s;regint=0"
-                      % (self.box.sip_port, USERS["202"][1]), opus=True,
-                      dump=dump)
-        log = open(os.path.join(home, "log"), "wb")
-        phone = subprocess.Popen(
-            ["baresip", "-f", home, "-e",
-             "/dial sip:*8@127.0.0.1:%d" % self.box.sip_port],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        stop = self.baresip("202", dial="*8", opus=True, dump=dump)
         try:
             # The box hangs up after the closing beeps; the message is heard.
             wait_until(lambda: all(m["heard"] for m in self.messages("202")),
                        "the message to be played")
         finally:
-            phone.terminate()
-            phone.wait(timeout=30)
-            log.close()
-        with open(os.path.join(home, "log"), "rb") as f:
-            text = f.read().decode("utf-8", "replace")
+            stop()
+        text = self.baresip_log()
         self.assertIn("opus", text)
         wav = decoded_wav(dump)
         self.assertIsNotNone(wav, text[-3000:])
@@ -534,32 +552,13 @@ class RecordMode(VoiceBox, unittest.TestCase):
     def test_baresip_records(self):
         # A real softphone dials *7202 and plays the speech (aufile); it
         # goes silent at the end of the file and the box hangs up.
-        from test_softphone import CONFIG, free_port_pair
-        home = os.path.join(self.tmp, "baresip")
-        os.makedirs(home)
-        conf = CONFIG.format(port=free_port_pair()).replace(
-            "audio_source\t\taufile,/dev/null",
-            "audio_source\t\taufile," + self.speech8k)
-        with open(os.path.join(home, "config"), "w") as f:
-            f.write(conf)
-        with open(os.path.join(home, "accounts"), "w") as f:
-            f.write("<sip:201@127.0.0.1:%d>;auth_pass=%s;regint=0\n"
-                    % (self.box.sip_port, USERS["201"][1]))
-        log = open(os.path.join(home, "log"), "wb")
-        phone = subprocess.Popen(
-            ["baresip", "-f", home, "-e",
-             "/dial sip:*7202@127.0.0.1:%d" % self.box.sip_port],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+        stop = self.baresip("201", dial="*7202", source=self.speech8k)
         try:
             msg, wav = self.fetch_only_message("202")
         except AssertionError:
-            log.flush()
-            with open(os.path.join(home, "log"), "rb") as f:
-                self.fail(f.read().decode("utf-8", "replace")[-3000:])
+            self.fail(self.baresip_log()[-3000:])
         finally:
-            phone.terminate()
-            phone.wait(timeout=30)
-            log.close()
+            stop()
         a, b = envelope(self.speech8k), envelope(wav)
         self.assertGreater(similarity(a, b[:len(a) + 25]), 0.8)
 
