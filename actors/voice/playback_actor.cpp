@@ -208,11 +208,8 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
           rtcp_due(self, *link, id);
       },
       [self](atoms::rtcp_atom, std::uint64_t, const datagram& d) {
-        auto& link = self->state.rtcp;
-        if (link && d.from.host == link->remote.host)
-          link->session.on_rtcp(
-              reinterpret_cast<const std::uint8_t*>(d.payload.data()),
-              d.payload.size(), std::chrono::steady_clock::now());
+        if (auto& link = self->state.rtcp)
+          link->received(d);
       },
       [self](atoms::retry_atom, std::uint64_t) { tick(self); },
       [self](atoms::sipresp_atom) {

@@ -494,11 +494,8 @@ caf::behavior session_impl(pointer self, session_setup setup) {
           rtcp_due(self, *link, id);
       },
       [self](atoms::rtcp_atom, std::uint64_t id, const datagram& d) {
-        auto* link = rtcp_of(self, id);
-        if (link && d.from.host == link->remote.host)
-          link->session.on_rtcp(
-              reinterpret_cast<const std::uint8_t*>(d.payload.data()),
-              d.payload.size(), steady::now());
+        if (auto* link = rtcp_of(self, id))
+          link->received(d);
       },
       [self](atoms::expire_atom) {
         auto& st = self->state;
@@ -632,6 +629,12 @@ void rtcp_link::sent(const std::uint8_t* p, std::size_t n) {
             static_cast<std::uint32_t>(p[6]) << 8 | p[7];
   session.on_sent(ts, n - rtp::fixed_header_size,
                   std::chrono::steady_clock::now());
+}
+
+void rtcp_link::received(const datagram& d) {
+  if (d.from.host == remote.host)
+    session.on_rtcp(reinterpret_cast<const std::uint8_t*>(d.payload.data()),
+                    d.payload.size(), std::chrono::steady_clock::now());
 }
 
 void start_rtcp(caf::event_based_actor* self, rtcp_link& link,

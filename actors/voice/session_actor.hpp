@@ -87,6 +87,8 @@ struct rtcp_link {
   void report(bool leaving);
   /// An RTP packet the box sent on this stream (header and payload).
   void sent(const std::uint8_t* packet, std::size_t size);
+  /// A datagram on the RTCP port: taken from the peer's host only.
+  void received(const datagram& d);
 };
 
 /// Starts `link`: its datagrams come to `self` as (rtcp_atom, id,
