@@ -1,4 +1,5 @@
 #include "actors/directory/directory_actor.hpp"
+#include "actors/directory/directory_state.hpp"
 #include "actors/voice/voice_actor.hpp"
 
 #include <functional>
@@ -14,45 +15,23 @@
 
 #include "appliance/common/log.hpp"
 #include "appliance/directory/intake.hpp"
-#include "appliance/sip/core/uas_policy.hpp"
 #include "appliance/sip/header_name.hpp"
 #include "appliance/sip/header_values.hpp"
 #include "appliance/sip/name_addr.hpp"
 #include "appliance/sip/response.hpp"
 #include "appliance/sip/uri.hpp"
-
 namespace ivm::actors {
 
-namespace {
+namespace dir {
 
-using client_fn = std::function<void(const client_actor&)>;
-
-struct directory_state {
-  directory_config cfg;
-  directory::directory dir;
-  std::unique_ptr<directory::authenticator> auth;
-  std::unordered_map<std::string, client_actor> clients;
-  std::unordered_map<std::string, std::vector<client_fn>> loading;
-  /// Admin requests waiting while a change is being written.
-  std::deque<http_exchange> admin_queue;
-  bool admin_busy = false;
-  /// TCP/TLS connections a user registered on: MESSAGEs over them are
-  /// trusted as that user's, keyed by `flow_key` ("trusted when it comes over a
-  /// connection the sender registered on").
-  std::unordered_map<std::uint64_t, std::string> trusted;
-  std::shared_ptr<spdlog::logger> log = log::get("directory");
-  static inline const char* name = "directory";
-};
-
-using pointer = directory_actor::stateful_pointer<directory_state>;
-
-void answer(
-    pointer self, const sip_task& t, int code, std::string reason,
-    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+void answer(pointer self, const sip_task& t, int code, std::string reason,
+            const std::vector<std::pair<std::string, std::string>>& headers) {
   self->send(
       t.router, atoms::sipresp_atom::value, t.key,
       make_answer(t, code, reason, headers, self->state.cfg.clients->server));
 }
+
+namespace {
 
 // The last two reads of a client's state, then the spawn.
 template <class Fail>
@@ -92,6 +71,8 @@ void load_presence(pointer self, const std::string& ext,
           fail);
 }
 
+} // namespace
+
 // Runs `fn` with the client actor of `ext`, loading it first when needed.
 void with_client(pointer self, const std::string& ext, client_fn fn) {
   auto& st = self->state;
@@ -129,313 +110,7 @@ void with_client(pointer self, const std::string& ext, client_fn fn) {
           fail);
 }
 
-// TCP and TLS number their connections independently: key by both.
-std::uint64_t flow_key(const sip_flow& flow) {
-  return (static_cast<std::uint64_t>(flow.kind) << 56) ^ flow.conn;
-}
-
-std::string source_host(const sip_task& t) {
-  return t.in.flow.remote.host;
-}
-
-// The user part of a URI, unescaped (RFC 3261 §19.1.4 compares unescaped).
-std::string user_of(const sip::uri& u) {
-  return sip::unescape(u.user);
-}
-
-void on_register(pointer self, sip_task& t) {
-  auto& st = self->state;
-  auto to = sip::parse_name_addr(t.in.msg.value_of("To"));
-  if (!to || !to->uri.is_sip()) {
-    answer(self, t, 400, "To must be a SIP URI"); // RFC 4475 §3.3.4
-    return;
-  }
-  auto out = st.auth->check(t.in.msg, false, st.dir, source_host(t),
-                            std::chrono::system_clock::now());
-  if (!out.user) {
-    if (out.code == 403)
-      st.log->info("REGISTER from {} refused: {}",
-                   net::to_string(t.in.flow.remote), out.why);
-    if (out.banned_now)
-      st.log->warn("blocking {} after repeated authentication failures",
-                   t.in.flow.remote.host);
-    answer(self, t, out.code, out.reason, out.headers);
-    return;
-  }
-  auto aor = st.dir.resolve(user_of(to->uri));
-  if (aor.user != out.user) {
-    st.log->info("REGISTER from {}: {} may not register {}",
-                 net::to_string(t.in.flow.remote), out.user->extension,
-                 to->uri_text);
-    answer(self, t, 403, "Forbidden");
-    return;
-  }
-  if (t.in.flow.kind != sip_transport_kind::udp) {
-    if (st.trusted.size() > 100000)
-      st.trusted.clear();
-    st.trusted[flow_key(t.in.flow)] = out.user->extension;
-  }
-  with_client(self, out.user->extension, [self, t](const client_actor& c) {
-    self->send(c, atoms::register_atom::value, t);
-  });
-}
-
-// Who sent `t`: the From user, trusted over a connection that user
-// registered on, else checked by digest (`proxy`: 407, else 401). Null after
-// answering the request.
-const directory::account* identify(pointer self, const sip_task& t,
-                                   bool proxy) {
-  auto& st = self->state;
-  const auto& req = t.in.msg;
-  auto from = sip::parse_name_addr(req.value_of("From"));
-  if (!from || !from->uri.is_sip()) {
-    answer(self, t, 400, "From must be a SIP URI");
-    return nullptr;
-  }
-  auto claimed = st.dir.resolve(user_of(from->uri)).user;
-  if (t.in.flow.kind != sip_transport_kind::udp) {
-    auto it = st.trusted.find(flow_key(t.in.flow));
-    if (it != st.trusted.end() && claimed && claimed->extension == it->second)
-      return claimed;
-  }
-  auto out = st.auth->check(req, proxy, st.dir, source_host(t),
-                            std::chrono::system_clock::now());
-  if (!out.user) {
-    if (out.banned_now)
-      st.log->warn("blocking {} after repeated authentication failures",
-                   t.in.flow.remote.host);
-    answer(self, t, out.code, out.reason, out.headers);
-    return nullptr;
-  }
-  if (out.user != claimed) {
-    answer(self, t, 403, "Forbidden"); // From is not who authenticated
-    return nullptr;
-  }
-  return out.user;
-}
-
-/// The box's service address: text commands ("status away", "accept 202").
-constexpr std::string_view service_user = "ivm";
-
-void on_command(pointer self, sip_task& t, const directory::account& sender) {
-  auto& st = self->state;
-  auto intake = directory::make_intake(t.in.msg, sender, st.dir.realm(),
-                                       st.cfg.max_message_body);
-  if (intake.code != 0) {
-    answer(self, t, intake.code, intake.reason, intake.headers);
-    return;
-  }
-  auto text = intake.msg.body;
-  with_client(self, sender.extension, [self, t, text](const client_actor& c) {
-    self->send(c, atoms::command_atom::value, t, text);
-  });
-}
-
-void on_message(pointer self, sip_task& t) {
-  auto& st = self->state;
-  const auto& req = t.in.msg;
-  const auto* sender = identify(self, t, true);
-  if (!sender)
-    return;
-  auto ruri = sip::parse_uri(req.request_uri);
-  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
-  if (!target.user && !target.grp && ruri && user_of(*ruri) == service_user) {
-    on_command(self, t, *sender);
-    return;
-  }
-  if ((!target.user || !target.user->enabled) && !target.grp) {
-    answer(self, t, 404, "Not Found");
-    return;
-  }
-  auto intake = directory::make_intake(req, *sender, st.dir.realm(),
-                                       st.cfg.max_message_body);
-  if (intake.code != 0) {
-    answer(self, t, intake.code, intake.reason, intake.headers);
-    return;
-  }
-  if (target.user) {
-    intake.msg.to = "sip:" + target.user->extension + "@" + st.dir.realm();
-    enqueue_task task{intake.msg, intake.dedup, t};
-    with_client(self, target.user->extension,
-                [self, task](const client_actor& c) {
-                  self->send(c, atoms::enqueue_atom::value, task);
-                });
-    return;
-  }
-  // A group: store for every member except the sender, then 202.
-  std::vector<std::string> members;
-  for (auto& m : target.grp->members)
-    if (m != sender->extension && st.dir.by_extension(m))
-      members.push_back(m);
-  if (members.empty()) {
-    answer(self, t, 480, "Temporarily Unavailable"); // nobody to reach
-    return;
-  }
-  auto left = std::make_shared<std::size_t>(members.size());
-  auto failed = std::make_shared<bool>(false);
-  for (auto& m : members) {
-    auto msg = intake.msg;
-    msg.to = "sip:" + m + "@" + st.dir.realm();
-    enqueue_task task{std::move(msg), intake.dedup, std::nullopt};
-    with_client(self, m, [self, t, task, left, failed](const client_actor& c) {
-      self->request(c, caf::infinite, atoms::enqueue_atom::value, task, true)
-          .then(
-              [self, t, left, failed](bool) {
-                if (--*left == 0)
-                  answer(self, t, *failed ? 500 : 202,
-                         *failed ? "Server Internal Error" : "Accepted");
-              },
-              [self, t, left, failed](const caf::error&) {
-                *failed = true;
-                if (--*left == 0)
-                  answer(self, t, 500, "Server Internal Error");
-              });
-    });
-  }
-}
-
-// A new INVITE to a user (RFC 3261 §16): the caller authenticates (407),
-// the callee's client actor picks the devices to ring.
-// A call to a service code: *7 (record) or *9 (intercom: live to those
-// online, recorded for the others) followed by extensions separated by
-// '*'; *8 listens.
-void on_service_call(pointer self, sip_task& t, const std::string& code) {
-  auto& st = self->state;
-  bool listen = code == "*8";
-  if (!st.cfg.voice ||
-      (!listen && (code.size() < 3 || (code[1] != '7' && code[1] != '9')))) {
-    answer(self, t, 404, "Not Found");
-    return;
-  }
-  const auto* caller = identify(self, t, true);
-  if (!caller)
-    return;
-  if (listen) {
-    caf::anon_send(
-        st.cfg.voice, atoms::start_atom::value,
-        voice_call{
-            t, caller->extension, caller->display_name, {}, self, false, {}});
-    return;
-  }
-  std::vector<std::string> recipients;
-  std::size_t pos = 2;
-  while (pos <= code.size()) {
-    auto star = code.find('*', pos);
-    auto item = code.substr(pos, star - pos);
-    pos = star == std::string::npos ? code.size() + 1 : star + 1;
-    if (item.empty())
-      continue;
-    auto target = st.dir.resolve(item);
-    std::vector<std::string> exts;
-    if (target.user && target.user->enabled)
-      exts.push_back(target.user->extension);
-    else if (target.grp)
-      for (auto& m : target.grp->members)
-        if (m != caller->extension && st.dir.by_extension(m))
-          exts.push_back(m);
-    if (exts.empty()) {
-      answer(self, t, 404, "Not Found"); // an unknown recipient
-      return;
-    }
-    for (auto& e : exts)
-      if (std::find(recipients.begin(), recipients.end(), e) ==
-          recipients.end())
-        recipients.push_back(e);
-  }
-  if (recipients.empty()) {
-    answer(self, t, 484, "Address Incomplete");
-    return;
-  }
-  voice_call call{t,
-                  caller->extension,
-                  caller->display_name,
-                  std::move(recipients),
-                  self,
-                  false,
-                  {}};
-  if (code[1] == '7') {
-    caf::anon_send(st.cfg.voice, atoms::start_atom::value, std::move(call));
-    return;
-  }
-  // Intercom: who can hear it live now (the others get the recording).
-  call.intercom = true;
-  auto shared = std::make_shared<voice_call>(std::move(call));
-  auto left = std::make_shared<std::size_t>(shared->recipients.size());
-  auto voice = st.cfg.voice;
-  auto done = [shared, left, voice] {
-    if (--*left == 0)
-      caf::anon_send(voice, atoms::start_atom::value, std::move(*shared));
-  };
-  for (auto& ext : shared->recipients) {
-    if (ext == shared->user) { // the caller's phone is on this very call
-      done();
-      continue;
-    }
-    with_client(self, ext, [self, ext, shared, done](const client_actor& c) {
-      self->request(c, std::chrono::seconds{2}, atoms::intercom_atom::value)
-          .then(
-              [self, ext, shared, done](intercom_reach& r) {
-                if (r.targets.empty())
-                  self->state.log->info("intercom to {}: {}", ext, r.absent);
-                else
-                  shared->live.emplace_back(ext, std::move(r.targets));
-                done();
-              },
-              [done](const caf::error&) { done(); });
-    });
-  }
-}
-
-void on_invite(pointer self, sip_task& t) {
-  auto& st = self->state;
-  // Unknown numbers get 404 before any challenge, as from a PBX (and as
-  // for every other request to a user the box does not have).
-  auto ruri = sip::parse_uri(t.in.msg.request_uri);
-  if (ruri) {
-    auto user = user_of(*ruri);
-    if (!user.empty() && user[0] == '*' && !st.dir.resolve(user).user) {
-      on_service_call(self, t, user);
-      return;
-    }
-  }
-  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
-  if (!target.user || !target.user->enabled) {
-    answer(self, t, 404, "Not Found");
-    return;
-  }
-  const auto* caller = identify(self, t, true);
-  if (!caller)
-    return;
-  auto caller_ext = caller->extension;
-  with_client(self, target.user->extension,
-              [self, t, caller_ext](const client_actor& c) {
-                self->send(c, atoms::proxy_atom::value, t, caller_ext);
-              });
-}
-
-// SUBSCRIBE and PUBLISH to a user: the presentity's client actor decides.
-void on_presence(pointer self, sip_task& t) {
-  auto& st = self->state;
-  const auto* who = identify(self, t, false);
-  if (!who)
-    return;
-  auto ruri = sip::parse_uri(t.in.msg.request_uri);
-  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
-  if (!target.user || !target.user->enabled) {
-    answer(self, t, 404, "Not Found");
-    return;
-  }
-  auto ext = who->extension;
-  auto display = who->display_name;
-  auto ev = sip::parse_event(t.in.msg.value_of("Event"));
-  if (st.cfg.voice && ev && ev->package == "message-summary")
-    caf::anon_send(st.cfg.voice, atoms::mwi_atom::value, target.user->extension,
-                   caf::actor_cast<caf::actor>(self)); // current counts
-  with_client(self, target.user->extension,
-              [self, t, ext, display](const client_actor& c) {
-                self->send(c, atoms::presence_atom::value, t, ext, display);
-              });
-}
+namespace {
 
 void next_admin(pointer self);
 
@@ -779,18 +454,7 @@ directory_actor::behavior_type directory_impl(pointer self,
       [self](atoms::http_atom, http_exchange& ex) {
         on_admin(self, std::move(ex));
       },
-      [self](atoms::sipreq_atom, sip_task& t) {
-        if (t.in.msg.method == "REGISTER")
-          on_register(self, t);
-        else if (t.in.msg.method == "MESSAGE")
-          on_message(self, t);
-        else if (t.in.msg.method == "INVITE")
-          on_invite(self, t);
-        else if (t.in.msg.method == "SUBSCRIBE" || t.in.msg.method == "PUBLISH")
-          on_presence(self, t);
-        else
-          answer(self, t, 501, "Not Implemented");
-      },
+      [self](atoms::sipreq_atom, sip_task& t) { on_sip_request(self, t); },
       [self](atoms::mwi_atom, const std::string& ext, std::uint32_t fresh,
              std::uint32_t old) {
         if (!self->state.dir.by_extension(ext))
@@ -822,9 +486,11 @@ directory_actor::behavior_type directory_impl(pointer self,
 
 } // namespace
 
+} // namespace dir
+
 directory_actor spawn_directory(caf::actor_system& sys, directory_config cfg,
                                 directory::directory initial) {
-  return sys.spawn(directory_impl, std::move(cfg), std::move(initial));
+  return sys.spawn(dir::directory_impl, std::move(cfg), std::move(initial));
 }
 
 std::vector<std::string> users_with_messages(storage::store& db,

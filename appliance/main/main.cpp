@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   std::string domain;
   std::string log_level;
   bool check_config = false;
+  bool allow_shared = false;
   bool version = false;
   app.add_option("--config", config_file, "TOML configuration file");
   app.add_option("--data-dir", data_dir, "Data directory (default ./var)");
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
   app.add_option("--domain", domain, "SIP domain (default 127.0.0.1)");
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error, critical or off");
+  app.add_flag("--allow-shared-data-dir", allow_shared,
+               "Start even if other local accounts can read the data dir");
   app.add_flag("--check-config", check_config,
                "Check the configuration, print it and exit");
   app.add_flag("--version", version, "Print the version and exit");
@@ -82,6 +85,8 @@ int main(int argc, char** argv) {
     if (!value->empty())
       if (auto e = ivm::app::apply(cfg, key, *value))
         return fail(e->what);
+  if (allow_shared)
+    cfg.allow_shared_data_dir = true;
   if (auto e = ivm::app::validate(cfg))
     return fail(e->what);
   if (check_config) {

@@ -1,4 +1,5 @@
 #include "appliance/main/runner.hpp"
+#include <sys/stat.h>
 #include "appliance/voice/crypto.hpp"
 
 #include <caf/actor_system.hpp>
@@ -55,6 +56,18 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
     if (!loaded)
       return fail("sip.tls_certificate: " + loaded.error());
     tls = *loaded;
+  }
+  // Everything the box writes is private to its account: the database (its
+  // WAL holds queued message texts, its accounts the digest HA1s, which
+  // log in as the user), secrets, recordings. A new data dir is made 0700.
+  ::umask(077);
+  {
+    std::error_code ec;
+    if (std::filesystem::create_directories(cfg.data_dir, ec))
+      std::filesystem::permissions(cfg.data_dir,
+                                   std::filesystem::perms::owner_all, ec);
+    if (ec)
+      return fail("data_dir: " + ec.message());
   }
   // Open the database.
   auto db = storage::open_rocksdb(cfg.data_dir);

@@ -1,8 +1,10 @@
 #include "appliance/main/settings.hpp"
 
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <toml++/toml.h>
@@ -56,6 +58,10 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (v.empty())
       return err(key, "must not be empty");
     s.data_dir = std::string{v};
+  } else if (key == "allow_shared_data_dir") {
+    if (v != "true" && v != "false")
+      return err(key, "must be true or false");
+    s.allow_shared_data_dir = v == "true";
   } else if (key == "domain") {
     if (v.empty() || v.find_first_of(" \t;,<>\"") != std::string_view::npos)
       return err(key, "'" + std::string{v} + "' is not a host name");
@@ -238,6 +244,21 @@ expected<settings, config_error> load_file(const std::filesystem::path& file,
   return base;
 }
 
+std::optional<std::string> shared_data_dir(const std::filesystem::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return std::nullopt; // made by the box, mode 0700
+  auto others = st.st_mode & (S_IRWXG | S_IRWXO);
+  if (others == 0)
+    return std::nullopt;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
+  auto path = std::filesystem::absolute(dir).string();
+  return "'" + path + "' can be read or written by other local accounts (mode " +
+         mode + "; it holds password hashes and messages): run chmod -R go-rwx '" +
+         path + "', or set allow_shared_data_dir = true";
+}
+
 std::optional<config_error> validate(const settings& s) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -253,6 +274,8 @@ std::optional<config_error> validate(const settings& s) {
     return err("data_dir", "'" + probe.string() + "' is not a directory");
   if (::access(probe.c_str(), W_OK | X_OK) != 0)
     return err("data_dir", "'" + probe.string() + "' is not writable");
+  if (auto open = shared_data_dir(s.data_dir); open && !s.allow_shared_data_dir)
+    return err("data_dir", *open);
   if (s.sip.tls_listen.port != 0 && s.sip.tls_listen == s.sip.listen)
     return err("sip.tls_listen", "same address as sip.listen");
   if (s.admin.listen.port != 0 && s.admin.listen == s.sip.listen)
@@ -275,6 +298,8 @@ std::optional<config_error> validate(const settings& s) {
 std::string to_toml(const settings& s) {
   std::ostringstream os;
   os << "data_dir = \"" << s.data_dir.string() << "\"\n"
+     << "allow_shared_data_dir = "
+     << (s.allow_shared_data_dir ? "true" : "false") << "\n"
      << "domain = \"" << s.domain << "\"\n"
      << "log_level = \"" << s.log_level << "\"\n\n"
      << "[sip]\n"

@@ -18,6 +18,10 @@ namespace ivm::app {
 /// configuration: `ivm-appliance` runs with no file at all.
 struct settings {
   std::filesystem::path data_dir = "./var";
+  /// Start even when other local accounts can read or write the data dir
+  /// (it holds the users' digest hashes and queued messages). Off: the box
+  /// refuses such a data dir with one line saying how to fix it.
+  bool allow_shared_data_dir = false;
   std::string domain = "127.0.0.1";
   std::string log_level = "info";
 
@@ -114,6 +118,11 @@ std::optional<config_error> apply(settings& s, std::string_view key,
 /// Checks what can be checked without side effects: the data dir is a
 /// directory we may write to (or can be created), ports differ.
 std::optional<config_error> validate(const settings& s);
+
+/// Why `dir` must not be used as the data dir: group or other permission
+/// bits set. Nullopt when private, or when it does not exist yet (the box
+/// creates it 0700).
+std::optional<std::string> shared_data_dir(const std::filesystem::path& dir);
 
 /// The settings as TOML (for `--check-config` and the docs).
 std::string to_toml(const settings& s);

@@ -83,6 +83,36 @@ TEST(settings, unwritable_data_dir) {
   EXPECT_EQ(e->what.rfind("data_dir: ", 0), 0u) << e->what;
 }
 
+// The data dir holds digest hashes and message texts: one other accounts
+// can enter is refused, unless the admin says so.
+TEST(settings, shared_data_dir_is_refused) {
+  namespace fs = std::filesystem;
+  auto dir = fs::temp_directory_path() /
+             ("ivm-settings-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  app::settings s;
+  s.data_dir = dir;
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read |
+                           fs::perms::group_exec | fs::perms::others_read |
+                           fs::perms::others_exec);
+  auto e = app::validate(s);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->what.rfind("data_dir: ", 0), 0u) << e->what;
+  EXPECT_NE(e->what.find("0755"), std::string::npos) << e->what;
+  EXPECT_NE(e->what.find("chmod"), std::string::npos) << e->what;
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::others_write);
+  EXPECT_TRUE(app::validate(s)); // writable by others: worse
+  EXPECT_FALSE(app::apply(s, "allow_shared_data_dir", "true"));
+  EXPECT_FALSE(app::validate(s));
+  EXPECT_TRUE(app::apply(s, "allow_shared_data_dir", "maybe"));
+  s.allow_shared_data_dir = false;
+  fs::permissions(dir, fs::perms::owner_all);
+  EXPECT_FALSE(app::validate(s));
+  s.data_dir = dir / "new" / "var"; // made by the box, 0700
+  EXPECT_FALSE(app::validate(s));
+  fs::remove_all(dir);
+}
+
 TEST(settings, to_toml_round_trips) {
   app::settings s;
   s.domain = "box.example";

@@ -48,13 +48,14 @@ class UA:
     """One UDP (or TCP) socket: a phone or softphone of user `user`."""
 
     def __init__(self, box_port, user, password, transport="udp",
-                 domain="127.0.0.1"):
+                 domain="127.0.0.1", host="127.0.0.1"):
         self.box = ("127.0.0.1", box_port)
+        self.host = host  # the phone's own address
         self.user, self.password, self.domain = user, password, domain
         self.transport = transport
         if transport == "udp":
             self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            self.sock.bind(("127.0.0.1", 0))
+            self.sock.bind((host, 0))
         else:
             self.sock = socket.create_connection(self.box, timeout=10)
             if transport == "tls":
@@ -116,14 +117,15 @@ class UA:
         tp = self.transport.upper()
         from_user = from_user or self.user
         head = ("%s %s SIP/2.0\r\n"
-                "Via: SIP/2.0/%s 127.0.0.1:%d;branch=z9hG4bK-%x;rport\r\n"
+                "Via: SIP/2.0/%s %s:%d;branch=z9hG4bK-%x;rport\r\n"
                 "Max-Forwards: 70\r\n"
                 "From: <sip:%s@%s>;tag=%s\r\n"
                 "To: <%s>\r\n"
                 "Call-ID: %s\r\n"
                 "CSeq: %d %s\r\n%s"
                 "Content-Length: %d\r\n\r\n"
-                % (method, ruri, tp, self.port, random.getrandbits(48),
+                % (method, ruri, tp, self.host, self.port,
+                   random.getrandbits(48),
                    from_user, self.domain, self.tag, to_uri or ruri,
                    call_id or self.call_id, self.cseq, method, extra,
                    len(body)))
@@ -150,8 +152,8 @@ class UA:
         return self.final()
 
     def register(self, expires=3600, algorithm="MD5", password=None):
-        contact = "<sip:%s@127.0.0.1:%d%s>" % (
-            self.user, self.port,
+        contact = "<sip:%s@%s:%d%s>" % (
+            self.user, self.host, self.port,
             "" if self.transport == "udp" else ";transport=" + self.transport)
         return self.with_auth(
             "REGISTER", "sip:%s" % self.domain,

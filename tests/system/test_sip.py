@@ -273,7 +273,7 @@ class SharedBox(Base):
         u.send(invite)
         first = u.final()
         second = u.final()
-        self.assertEqual(status_of(first), 404)
+        self.assertEqual(status_of(first), 407)  # a stranger: challenged
         self.assertEqual(first, second)
         u.send(ack_for(invite, first))
         self.assertIsNone(u.recv(timeout=2.5))

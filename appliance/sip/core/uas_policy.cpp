@@ -6,6 +6,7 @@
 
 #include "appliance/sip/header_name.hpp"
 #include "appliance/sip/header_values.hpp"
+#include "appliance/sip/name_addr.hpp"
 #include "appliance/sip/response.hpp"
 #include "appliance/sip/uri.hpp"
 
@@ -152,6 +153,13 @@ std::optional<uas_answer> decide(const message& req, const uas_config& cfg) {
     return uas_answer{0, {}, {}, service::presence};
   if (proxied)
     return uas_answer{0, {}, {}, service::proxy};
+  if (to_local_user) {
+    // A stray in-dialog request (no dialog of the box or through it matched
+    // before this): RFC 3261 §12.2.2, whoever the target.
+    if (auto to = parse_name_addr(req.value_of("To")); to && to->tag())
+      return uas_answer{481, "Call/Transaction Does Not Exist", {}};
+    return uas_answer{0, {}, {}, service::user};
+  }
   if (!for_box)
     return uas_answer{404, "Not Found", {}};
   if (!implemented(req.method, cfg))

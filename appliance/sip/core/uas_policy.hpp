@@ -30,6 +30,8 @@ enum class service : std::uint8_t {
   messaging, ///< MESSAGE to a user of the box (RFC 3428)
   presence,  ///< SUBSCRIBE/PUBLISH to a user of the box (RFC 6665, 3903)
   proxy,     ///< a new INVITE to a user of the box (RFC 3261 §16)
+  user,      ///< any other request to a user of the box, out of a dialog:
+             ///< answered once the sender has authenticated
 };
 
 /// What the box answers to a request it handles itself.
@@ -60,7 +62,11 @@ bool is_known_method(const std::string& method);
 /// user at the box's domain are delegated (`uas_answer::delegate`) after the
 /// checks, and so are SUBSCRIBE/PUBLISH to a user (presence) and a new
 /// INVITE to a user (proxy; only Proxy-Require is checked for it, RFC 3261
-/// §16.3). Returns nullopt for ACK (never answered).
+/// §16.3). Other requests to a user at the box's domain are delegated too
+/// (`service::user`) when out of a dialog, and answered 481 when they carry
+/// a To tag of a dialog nobody has: nothing about the user is revealed
+/// before the sender authenticates. Returns nullopt for ACK (never
+/// answered).
 std::optional<uas_answer> decide(const message& request, const uas_config& cfg);
 
 /// Builds the response message for `answer` (RFC 3261 §8.2.6), adding a To

@@ -134,6 +134,69 @@ TEST(uas_policy_response, options_200_lists_allow_accept_supported) {
   EXPECT_EQ(resp.value_of("CSeq"), "1 OPTIONS");
 }
 
+// With users (a directory), every request to a user at the box's domain
+// goes to the directory, which authenticates the sender before it looks the
+// target up: no answer here may depend on whether the user exists.
+TEST(uas_policy_directory, requests_to_users_are_delegated_whatever_the_user) {
+  core::uas_config cfg;
+  cfg.domain = "box.example";
+  cfg.local_hosts = {"127.0.0.1"};
+  cfg.directory = true;
+  struct expect {
+    const char* method;
+    core::service svc;
+  };
+  for (auto e : {expect{"MESSAGE", core::service::messaging},
+                 expect{"INVITE", core::service::proxy},
+                 expect{"SUBSCRIBE", core::service::presence},
+                 expect{"PUBLISH", core::service::presence},
+                 expect{"OPTIONS", core::service::user},
+                 expect{"REFER", core::service::user},
+                 expect{"INFO", core::service::user},
+                 expect{"NOTIFY", core::service::user}}) {
+    for (auto user : {"201", "999", "*7201", "ivm"}) {
+      auto ruri = std::string{"sip:"} + user + "@box.example";
+      auto extra = std::string{e.method} == "SUBSCRIBE" ||
+                           std::string{e.method} == "PUBLISH"
+                       ? "Event: presence\r\n"
+                       : "";
+      auto msg = parse(req(e.method, ruri, extra));
+      ASSERT_TRUE(msg) << e.method << " " << user;
+      auto answer = core::decide(*msg, cfg);
+      ASSERT_TRUE(answer);
+      EXPECT_EQ(answer->delegate, e.svc) << e.method << " " << user;
+    }
+  }
+}
+
+TEST(uas_policy_directory, stray_in_dialog_requests_get_481_whatever_the_user) {
+  core::uas_config cfg;
+  cfg.domain = "box.example";
+  cfg.directory = true;
+  for (auto user : {"201", "999"}) {
+    auto text = req("BYE", std::string{"sip:"} + user + "@box.example");
+    text.replace(text.find("@box.example>"), 13, "@box.example>;tag=x");
+    auto msg = parse(text);
+    ASSERT_TRUE(msg);
+    auto answer = core::decide(*msg, cfg);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->code, 481) << user;
+    EXPECT_EQ(answer->delegate, core::service::none);
+  }
+}
+
+TEST(uas_policy_directory, options_to_the_box_stays_open) {
+  core::uas_config cfg;
+  cfg.domain = "box.example";
+  cfg.directory = true;
+  auto msg = parse(req("OPTIONS", "sip:box.example"));
+  ASSERT_TRUE(msg);
+  auto answer = core::decide(*msg, cfg);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->code, 200);
+  EXPECT_EQ(answer->delegate, core::service::none);
+}
+
 TEST(uas_policy_response, bad_extension_lists_the_tags) {
   auto msg = parse(
       req("OPTIONS", "sip:127.0.0.1", "Require: a, b\r\nProxy-Require: c\r\n"));

@@ -1,0 +1,56 @@
+#pragma once
+
+// The directory actor's state and the helpers its two halves share: the
+// admin API (directory_actor.cpp) and SIP requests (sip_requests.cpp).
+// Private to actors/directory.
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/directory/directory_actor.hpp"
+#include "appliance/common/log.hpp"
+
+namespace ivm::actors::dir {
+
+using client_fn = std::function<void(const client_actor&)>;
+
+struct directory_state {
+  directory_config cfg;
+  directory::directory dir;
+  std::unique_ptr<directory::authenticator> auth;
+  std::unordered_map<std::string, client_actor> clients;
+  std::unordered_map<std::string, std::vector<client_fn>> loading;
+  /// Admin requests waiting while a change is being written.
+  std::deque<http_exchange> admin_queue;
+  bool admin_busy = false;
+  /// TCP/TLS connections a user registered on: MESSAGEs over them are
+  /// trusted as that user's, keyed by `flow_key` ("trusted when it comes over a
+  /// connection the sender registered on").
+  std::unordered_map<std::uint64_t, std::string> trusted;
+  std::shared_ptr<spdlog::logger> log = log::get("directory");
+  static inline const char* name = "directory";
+};
+
+using pointer = directory_actor::stateful_pointer<directory_state>;
+
+/// Answers the SIP request of `t` through its router.
+void answer(pointer self, const sip_task& t, int code, std::string reason,
+            const std::vector<std::pair<std::string, std::string>>& headers =
+                {});
+
+/// Runs `fn` with the client actor of `ext`, loading it first when needed.
+void with_client(pointer self, const std::string& ext, client_fn fn);
+
+/// A SIP request delegated by a router (REGISTER, MESSAGE, INVITE,
+/// SUBSCRIBE, PUBLISH, and other requests to users): the sender
+/// authenticates before the target is looked up.
+void on_sip_request(pointer self, sip_task& t);
+
+} // namespace ivm::actors::dir
