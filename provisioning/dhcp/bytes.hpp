@@ -1,30 +1,14 @@
 #pragma once
 
-// Network byte order reads and writes. Internal to provisioning/dhcp.
+// Network byte order for the codecs of provisioning/dhcp (appliance/common/byte_order.hpp).
 
-#include <cstdint>
-#include <vector>
+#include "appliance/common/byte_order.hpp"
 
 namespace ivm::provisioning::dhcp::detail {
 
-inline std::uint16_t read16(const std::uint8_t* p) {
-  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
-}
-
-inline std::uint32_t read32(const std::uint8_t* p) {
-  return (static_cast<std::uint32_t>(p[0]) << 24) |
-         (static_cast<std::uint32_t>(p[1]) << 16) |
-         (static_cast<std::uint32_t>(p[2]) << 8) | p[3];
-}
-
-inline void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
-  out.push_back(static_cast<std::uint8_t>(v));
-}
-
-inline void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
-  put16(out, static_cast<std::uint16_t>(v >> 16));
-  put16(out, static_cast<std::uint16_t>(v));
-}
+using byte_order::put16;
+using byte_order::put32;
+using byte_order::read16;
+using byte_order::read32;
 
 } // namespace ivm::provisioning::dhcp::detail
