@@ -41,9 +41,9 @@ struct directory_state {
 using pointer = directory_actor::stateful_pointer<directory_state>;
 
 /// Answers the SIP request of `t` through its router.
-void answer(pointer self, const sip_task& t, int code, std::string reason,
-            const std::vector<std::pair<std::string, std::string>>& headers =
-                {});
+void answer(
+    pointer self, const sip_task& t, int code, std::string reason,
+    const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 /// Runs `fn` with the client actor of `ext`, loading it first when needed.
 void with_client(pointer self, const std::string& ext, client_fn fn);

@@ -125,8 +125,7 @@ void on_command(pointer self, sip_task& t, const directory::account& sender) {
   });
 }
 
-void on_message(pointer self, sip_task& t,
-                const directory::account* sender) {
+void on_message(pointer self, sip_task& t, const directory::account* sender) {
   auto& st = self->state;
   const auto& req = t.in.msg;
   auto ruri = sip::parse_uri(req.request_uri);

@@ -1,6 +1,6 @@
 #include "appliance/main/runner.hpp"
-#include <sys/stat.h>
 #include "appliance/voice/crypto.hpp"
+#include <sys/stat.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>

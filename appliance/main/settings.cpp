@@ -254,8 +254,9 @@ std::optional<std::string> shared_data_dir(const std::filesystem::path& dir) {
   char mode[8];
   std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
   auto path = std::filesystem::absolute(dir).string();
-  return "'" + path + "' can be read or written by other local accounts (mode " +
-         mode + "; it holds password hashes and messages): run chmod -R go-rwx '" +
+  return "'" + path +
+         "' can be read or written by other local accounts (mode " + mode +
+         "; it holds password hashes and messages): run chmod -R go-rwx '" +
          path + "', or set allow_shared_data_dir = true";
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
-// Network byte order for the codecs of appliance/rtp (appliance/common/byte_order.hpp).
+// Network byte order for the codecs of appliance/rtp
+// (appliance/common/byte_order.hpp).
 
 #include "appliance/common/byte_order.hpp"
 

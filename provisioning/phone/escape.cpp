@@ -1,5 +1,7 @@
 #include "provisioning/phone/escape.hpp"
 
+#include "appliance/presence/xml_escape.hpp"
+
 #include <cstdint>
 
 namespace ivm::provisioning::phone {
@@ -65,38 +67,10 @@ bool is_control(char c) {
 
 } // namespace
 
+// The same escaping as the box's presence documents (invalid UTF-8 becomes
+// U+FFFD there): one implementation for every XML the box writes.
 std::string escape_xml(std::string_view value) {
-  return transform(value, [](char c, std::string& out) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\t':
-        out += "&#9;";
-        break;
-      case '\n':
-        out += "&#10;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        if (!is_control(c))
-          out += c;
-    }
-  });
+  return presence::xml_escape(value);
 }
 
 std::string escape_key_value(std::string_view value) {

@@ -109,13 +109,16 @@ TEST(text_template, escapes_values_for_the_format) {
             "k = a<b>&\"c\"'d'efg\n");
 }
 
-TEST(text_template, bytes_that_are_not_utf8_become_question_marks) {
+// XML values: U+FFFD, as in the presence documents; key=value files: '?'.
+TEST(text_template, bytes_that_are_not_utf8_are_replaced) {
   EXPECT_EQ(escape_xml("caf\xc3\xa9"), "caf\xc3\xa9");
   EXPECT_EQ(escape_xml("\xe2\x82\xac 5"), "\xe2\x82\xac 5");
   EXPECT_EQ(escape_xml("a\xff"
                        "b"),
-            "a?b");
-  EXPECT_EQ(escape_xml("\xc0\xaf"), "??");              // overlong '/'
+            "a\xef\xbf\xbd"
+            "b");
+  EXPECT_EQ(escape_xml("\xc0\xaf"),
+            "\xef\xbf\xbd\xef\xbf\xbd"); // overlong '/'
   EXPECT_EQ(escape_key_value("\xed\xa0\x80x"), "???x"); // surrogate
   EXPECT_EQ(escape_key_value("\xe2\x82"), "??");        // truncated
 }
