@@ -53,4 +53,11 @@ void with_client(pointer self, const std::string& ext, client_fn fn);
 /// authenticates before the target is looked up.
 void on_sip_request(pointer self, sip_task& t);
 
+/// /api/v1/users/{owner}/contacts[/{other}] (docs/admin-api.md, Contacts).
+void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
+                       const std::string& other);
+
+/// /api/v1/voice-messages: HTTP Digest against the stored HA1, as for SIP.
+void on_voice(pointer self, http_exchange ex);
+
 } // namespace ivm::actors::dir
