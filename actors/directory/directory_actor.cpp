@@ -11,7 +11,6 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-
 #include "appliance/common/log.hpp"
 #include "appliance/directory/intake.hpp"
 #include "appliance/sip/header_name.hpp"
