@@ -12,6 +12,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "actors/api/provisioning.hpp"
 #include "actors/api/sip.hpp"
 #include "appliance/sip/proxy/dialog_tracker.hpp"
 #include "storage/records/records.hpp"
@@ -53,7 +54,10 @@ using directory_actor = caf::typed_actor<
                    storage::records::queued_message>,
     caf::reacts_to<atoms::dialog_atom, std::string, sip::proxy::dialog_view>,
     // Voice messages of a user: (extension, new, old).
-    caf::reacts_to<atoms::mwi_atom, std::string, std::uint32_t, std::uint32_t>>;
+    caf::reacts_to<atoms::mwi_atom, std::string, std::uint32_t, std::uint32_t>,
+    // Phones (issue 11): one was heard of; the device record of a MAC.
+    caf::reacts_to<atoms::seen_atom, device_sighting>,
+    caf::replies_to<atoms::provision_atom, std::string>::with<device_lookup>>;
 
 /// Where a live intercom reaches a user now (issue 6): every registered
 /// device, or none and why (`absent`: offline, busy, dnd, signed out).

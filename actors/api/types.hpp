@@ -82,6 +82,12 @@ CAF_ADD_ATOM(ivm, ivm::atoms, mwi_atom, "mwi")
 CAF_ADD_ATOM(ivm, ivm::atoms, intercom_atom, "intercom")
 CAF_ADD_ATOM(ivm, ivm::atoms, rtcp_atom, "rtcp")
 CAF_ADD_ATOM(ivm, ivm::atoms, resume_atom, "resume")
+CAF_ADD_ATOM(ivm, ivm::atoms, seen_atom, "seen")
+CAF_ADD_ATOM(ivm, ivm::atoms, provision_atom, "provision")
+CAF_ADD_ATOM(ivm, ivm::atoms, checksync_atom, "checksync")
+CAF_ADD_ATOM(ivm, ivm::atoms, lease_atom, "lease")
+CAF_ADD_ATOM(ivm, ivm::atoms, tftp_atom, "tftp")
+CAF_ADD_ATOM(ivm, ivm::atoms, dhcp_atom, "dhcp")
 CAF_END_TYPE_ID_BLOCK(ivm)
 
 // Local-only payloads: they never cross the network, so they need no

@@ -230,6 +230,12 @@ directory_actor::behavior_type directory_impl(pointer self,
           self->send(c, atoms::dialog_atom::value, v);
         });
       },
+      [self](atoms::seen_atom, device_sighting& s) {
+        on_sighting(self, std::move(s));
+      },
+      [self](atoms::provision_atom, const std::string& mac) {
+        return lookup_device(self, mac);
+      },
       [self](atoms::notify_atom, const std::string& ext,
              const storage::records::queued_message& msg) {
         // A message from the box itself (delivery notice, IMDN).
