@@ -60,4 +60,10 @@ void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
 /// /api/v1/voice-messages: HTTP Digest against the stored HA1, as for SIP.
 void on_voice(pointer self, http_exchange ex);
 
+/// A phone the provisioning actor heard of (listed while unassigned).
+void on_sighting(pointer self, device_sighting s);
+
+/// The device record of `mac` with its line and credentials.
+device_lookup lookup_device(pointer self, const std::string& mac);
+
 } // namespace ivm::actors::dir
