@@ -25,6 +25,9 @@ struct sip_task {
   std::string key;
   sip_router_actor router;
   sip_inbound in;
+  /// REGISTER: the MAC of the provisioned phone whose own credentials it
+  /// carried (issue 11), else empty.
+  std::string device;
 };
 
 /// A message to store for one recipient, with the request that brought it
@@ -89,7 +92,11 @@ using client_actor = caf::typed_actor<
     caf::reacts_to<atoms::expire_atom, std::uint64_t>,
     // Voice messages waiting: new (unheard) and old (RFC 3842).
     caf::reacts_to<atoms::mwi_atom, std::uint32_t, std::uint32_t>,
-    caf::replies_to<atoms::intercom_atom>::with<intercom_reach>>;
+    caf::replies_to<atoms::intercom_atom>::with<intercom_reach>,
+    // The phone `mac` registered with its own credentials: send it a NOTIFY
+    // with Event `event` (empty: none), then drop its registrations if
+    // `revoke` (its credentials ended).
+    caf::reacts_to<atoms::checksync_atom, std::string, std::string, bool>>;
 
 } // namespace ivm::actors
 

@@ -35,6 +35,8 @@ struct device {
   std::string user_agent;
   /// The TCP/TLS connection it registered on (this process only).
   std::optional<sip_flow> flow;
+  /// The provisioned phone (MAC) whose own credentials registered it.
+  std::string phone;
 };
 
 struct queued {
@@ -574,6 +576,7 @@ void on_register(pointer self, sip_task& t) {
       d.transport = static_cast<std::uint8_t>(t.in.flow.kind);
       d.source = t.in.flow.remote;
       d.user_agent = std::string{t.in.msg.value_of("User-Agent")};
+      d.phone = t.device;
       if (t.in.flow.kind != sip_transport_kind::udp)
         d.flow = t.in.flow;
       storage::records::binding rec{bd.contact,
@@ -583,7 +586,8 @@ void on_register(pointer self, sip_task& t) {
                                     bd.cseq,
                                     d.transport,
                                     net::to_string(d.source),
-                                    d.user_agent};
+                                    d.user_agent,
+                                    d.phone};
       b.put(storage::family::bindings,
             storage::records::binding_key(st.user.extension, bd.contact),
             storage::records::encode(rec));
@@ -713,6 +717,48 @@ void on_enqueue(pointer self, enqueue_task& task) {
   });
 }
 
+// Tells the phone `mac` (registered with its own credentials) to fetch its
+// configuration, then forgets its registrations when they were revoked.
+void on_check_sync(pointer self, const std::string& mac,
+                   const std::string& event, bool revoke) {
+  auto& st = self->state;
+  auto now = now_s();
+  storage::write_batch b;
+  std::size_t sent = 0;
+  for (auto& d : st.devices) {
+    if (d.phone != mac || d.binding.expires_s <= now)
+      continue;
+    if (!event.empty()) {
+      auto out = make_check_sync(*st.cfg, st.user, event, d.binding.contact,
+                                 d.transport, d.source, d.flow);
+      if (out) {
+        auto shard =
+            shard_of(out->request.value_of("Call-ID"), st.cfg->routers.size());
+        self->send(st.cfg->routers[shard], atoms::sipsend_atom::value,
+                   sip_request_task{st.next_token++,
+                                    caf::actor_cast<caf::actor>(self),
+                                    std::move(out->request), out->flow,
+                                    out->dest});
+        ++sent;
+      }
+    }
+    if (revoke)
+      b.del(storage::family::bindings,
+            storage::records::binding_key(st.user.extension, d.binding.contact));
+  }
+  if (sent > 0)
+    st.log->info("{}: {} sent to phone {}", st.user.extension, event, mac);
+  if (!revoke || b.empty())
+    return;
+  st.devices.erase(std::remove_if(st.devices.begin(), st.devices.end(),
+                                  [&](const device& d) { return d.phone == mac; }),
+                   st.devices.end());
+  st.log->info("{}: registrations of phone {} revoked", st.user.extension, mac);
+  save_batch(self, std::move(b));
+  if (st.book_)
+    run(self, st.book_->set_devices(online_devices(st), now));
+}
+
 client_actor::behavior_type
 client_impl(pointer self, std::shared_ptr<const client_config> cfg,
             storage::records::account user, key_values bindings,
@@ -740,6 +786,7 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
     if (auto ep = net::parse_endpoint(rec->source))
       d.source = *ep;
     d.user_agent = rec->user_agent;
+    d.phone = rec->device;
     st.devices.push_back(std::move(d));
   }
   for (auto& [key, value] : queue) {
@@ -818,6 +865,10 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
         return contacts_text(self->state);
       },
       [self](atoms::intercom_atom) { return intercom_targets(self->state); },
+      [self](atoms::checksync_atom, const std::string& mac,
+             const std::string& event, bool revoke) {
+        on_check_sync(self, mac, event, revoke);
+      },
       [self](atoms::mwi_atom, std::uint32_t fresh, std::uint32_t old) {
         run(self, book(self).set_voice_messages(fresh, old, now_s()));
       },

@@ -89,4 +89,31 @@ make_outgoing(const client_config& cfg, const storage::records::account& user,
   return out;
 }
 
+std::optional<outgoing>
+make_check_sync(const client_config& cfg, const storage::records::account& user,
+                const std::string& event, const std::string& contact,
+                std::uint8_t transport, const net::endpoint& source,
+                const std::optional<sip_flow>& flow) {
+  auto where = reach(contact, transport, source, flow);
+  if (!where)
+    return std::nullopt;
+  outgoing out;
+  out.flow = where->first;
+  out.dest = where->second;
+  auto& r = out.request;
+  auto aor = "sip:" + user.extension + "@" + cfg.domain;
+  r.method = "NOTIFY";
+  r.request_uri = contact;
+  r.add("Via", make_via(cfg, static_cast<sip_transport_kind>(transport)));
+  r.add("Max-Forwards", "70");
+  r.add("From", "<" + aor + ">;tag=" + sip::core::random_tag());
+  r.add("To", "<" + aor + ">");
+  r.add("Call-ID", sip::core::random_tag() + "@" + cfg.domain);
+  r.add("CSeq", "1 NOTIFY");
+  r.add("Event", event);
+  r.add("Subscription-State", "terminated;reason=timeout");
+  r.add("User-Agent", cfg.server);
+  return out;
+}
+
 } // namespace ivm::actors

@@ -40,4 +40,13 @@ make_outgoing(const client_config& cfg, const storage::records::account& user,
               const std::string& contact, std::uint8_t transport,
               const net::endpoint& source, const std::optional<sip_flow>& flow);
 
+/// A NOTIFY with `Event: event` ("check-sync") to the phone registered as
+/// `contact`: the phone fetches its configuration again (an unsolicited
+/// NOTIFY, as Asterisk, FreeSWITCH and the phone makers use it).
+std::optional<outgoing>
+make_check_sync(const client_config& cfg, const storage::records::account& user,
+                const std::string& event, const std::string& contact,
+                std::uint8_t transport, const net::endpoint& source,
+                const std::optional<sip_flow>& flow);
+
 } // namespace ivm::actors

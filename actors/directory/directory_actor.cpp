@@ -110,8 +110,6 @@ void with_client(pointer self, const std::string& ext, client_fn fn) {
 
 namespace {
 
-void next_admin(pointer self);
-
 void on_admin(pointer self, http_exchange ex) {
   auto& st = self->state;
   {
@@ -127,6 +125,10 @@ void on_admin(pointer self, http_exchange ex) {
     return;
   }
   auto path = ex.request.target.substr(0, ex.request.target.find('?'));
+  if (path == "/api/v1/devices" || path.rfind("/api/v1/devices/", 0) == 0) {
+    on_devices_admin(self, std::move(ex));
+    return;
+  }
   {
     static const std::string users = "/api/v1/users/";
     auto pos = path.find("/contacts");
@@ -154,6 +156,7 @@ void on_admin(pointer self, http_exchange ex) {
   };
   if (out.batch.empty()) {
     send(ex.respond, out.status, out.body);
+    next_admin(self); // a request dequeued by next_admin: go on
     return;
   }
   st.admin_busy = true;
@@ -171,8 +174,10 @@ void on_admin(pointer self, http_exchange ex) {
                 st.clients.erase(it);
               }
             }
-            for (auto& a : out.put_accounts)
+            for (auto& a : out.put_accounts) {
               st.log->info("user {} saved", a.extension);
+              check_sync_user(self, a.extension); // name shown on phones
+            }
             send(respond, out.status, out.body);
             next_admin(self);
           },
@@ -185,6 +190,9 @@ void on_admin(pointer self, http_exchange ex) {
           });
 }
 
+
+} // namespace
+
 void next_admin(pointer self) {
   auto& st = self->state;
   st.admin_busy = false;
@@ -194,6 +202,8 @@ void next_admin(pointer self) {
   st.admin_queue.pop_front();
   on_admin(self, std::move(ex));
 }
+
+namespace {
 
 directory_actor::behavior_type directory_impl(pointer self,
                                               directory_config cfg,
@@ -273,7 +283,8 @@ std::vector<std::string> users_with_messages(storage::store& db,
 }
 
 directory::directory load_directory(storage::store& db,
-                                    const std::string& realm) {
+                                    const std::string& realm,
+                                    const std::string& box_key) {
   directory::directory dir{realm};
   auto log = log::get("directory");
   for (auto [prefix, is_group] :
@@ -307,6 +318,7 @@ directory::directory load_directory(storage::store& db,
       start = rows->back().first + '\0';
     }
   }
+  dir::load_devices(db, dir, box_key);
   return dir;
 }
 

@@ -23,15 +23,19 @@ struct directory_config {
   std::size_t max_message_body = 16 * 1024;
   /// The voice message store (`spawn_voice`), for /api/v1/voice-messages.
   caf::actor voice;
+  /// The box key (data_dir/voice.key): seals the devices' SIP passwords.
+  std::string box_key;
 };
 
 /// Spawns the directory with the accounts and groups read at start.
 directory_actor spawn_directory(caf::actor_system& sys, directory_config cfg,
                                 directory::directory initial);
 
-/// Reads every account and group from `db` (at start, before actors run).
+/// Reads every account and group from `db` (at start, before actors run),
+/// and the devices, whose passwords `box_key` opens.
 directory::directory load_directory(storage::store& db,
-                                    const std::string& realm);
+                                    const std::string& realm,
+                                    const std::string& box_key = {});
 
 /// The users of `dir` with at least one queued message or subscription
 /// (their client actors start at once: delivery and NOTIFYs resume).

@@ -60,10 +60,25 @@ void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
 /// /api/v1/voice-messages: HTTP Digest against the stored HA1, as for SIP.
 void on_voice(pointer self, http_exchange ex);
 
+/// Starts the next queued admin request, if any.
+void next_admin(pointer self);
+
+/// /api/v1/devices... (docs/admin-api.md, Devices).
+void on_devices_admin(pointer self, http_exchange ex);
+
+/// Sends `check-sync` to the phones carrying `extension`'s line (its name
+/// or its line changed).
+void check_sync_user(pointer self, const std::string& extension);
+
 /// A phone the provisioning actor heard of (listed while unassigned).
 void on_sighting(pointer self, device_sighting s);
 
 /// The device record of `mac` with its line and credentials.
 device_lookup lookup_device(pointer self, const std::string& mac);
+
+/// Reads the devices and sightings into `into` (at start), opening each
+/// device's password with `box_key`.
+void load_devices(storage::store& db, directory::directory& into,
+                  const std::string& box_key);
 
 } // namespace ivm::actors::dir

@@ -69,6 +69,7 @@ void on_register(pointer self, sip_task& t) {
       st.trusted.clear();
     st.trusted[flow_key(t.in.flow)] = out.user->extension;
   }
+  t.device = out.device;
   with_client(self, out.user->extension, [self, t](const client_actor& c) {
     self->send(c, atoms::register_atom::value, t);
   });

@@ -387,7 +387,7 @@ void on_request(pointer self, const std::string& key) {
       // An in-dialog request of a dialog the box answered itself.
       st.pending.insert(key);
       caf::anon_send(o->second, atoms::sipreq_atom::value,
-                     sip_task{key, self, sip_inbound{req, entry.flow}});
+                     sip_task{key, self, sip_inbound{req, entry.flow}, {}});
       return;
     }
   }
@@ -408,7 +408,7 @@ void on_request(pointer self, const std::string& key) {
     // The directory answers later with (sipresp_atom, key, response).
     st.pending.insert(key);
     self->send(st.cfg.directory, atoms::sipreq_atom::value,
-               sip_task{key, self, sip_inbound{req, entry.flow}});
+               sip_task{key, self, sip_inbound{req, entry.flow}, {}});
     return;
   }
   respond(self, key,
@@ -1021,7 +1021,7 @@ void on_inbound(pointer self, sip_inbound& in) {
       // The ACK for the 2xx of a dialog the box answered: it stops the 2xx
       // retransmissions (RFC 3261 §13.3.1.4). Never answered.
       caf::anon_send(o->second, atoms::sipreq_atom::value,
-                     sip_task{std::string{}, self, in});
+                     sip_task{std::string{}, self, in, {}});
     else if (st.cfg.directory)
       forward_ack(self, msg); // an ACK for a 2xx of a call through us
     return;                   // other ACKs without a transaction are absorbed

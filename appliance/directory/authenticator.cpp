@@ -108,20 +108,35 @@ authenticator::outcome authenticator::check(const sip::message& req, bool proxy,
   const account* user = dir.by_username(creds->username);
   if (!user)
     user = dir.by_extension(creds->username);
+  // A provisioned phone's own credentials register as its user.
+  const device_credential* phone = nullptr;
+  if (!user) {
+    phone = dir.devices().by_auth_user(creds->username);
+    if (phone)
+      user = dir.by_extension(phone->extension);
+  }
   if (!user) {
     // Same work and same answer as a wrong password (no enumeration).
     digest::verify(*creds, req.method, std::string(64, '0'));
     return forbidden(source, now, "unknown user");
   }
-  const auto& ha1 =
-      creds->alg == digest::algorithm::md5 ? user->ha1_md5 : user->ha1_sha256;
+  const auto& ha1 = phone ? (creds->alg == digest::algorithm::md5
+                                 ? phone->ha1_md5
+                                 : phone->ha1_sha256)
+                          : (creds->alg == digest::algorithm::md5
+                                 ? user->ha1_md5
+                                 : user->ha1_sha256);
   if (!digest::verify(*creds, req.method, ha1))
-    return forbidden(source, now, "wrong password for " + user->extension);
+    return forbidden(source, now,
+                     "wrong password for " + user->extension +
+                         (phone ? " (device " + phone->mac + ")" : ""));
   if (!user->enabled)
     return forbidden(source, now, "user " + user->extension + " disabled");
   limiter_.succeeded(source);
   outcome out;
   out.user = user;
+  if (phone)
+    out.device = phone->mac;
   return out;
 }
 

@@ -46,6 +46,9 @@ public:
   struct outcome {
     /// The authenticated user, or null with a response to send.
     const account* user = nullptr;
+    /// The MAC of the phone whose own credentials were used (issue 11),
+    /// empty for the user's password.
+    std::string device;
     int code = 0;
     std::string reason;
     std::vector<std::pair<std::string, std::string>> headers;

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "appliance/directory/devices.hpp"
 #include "storage/records/records.hpp"
 #include "storage/store.hpp"
 
@@ -64,6 +65,14 @@ public:
   /// Applies an outcome once its batch is durable.
   void commit(const admin_outcome& out);
 
+  /// The phones of the box and their own credentials (issue 11).
+  device_book& devices() noexcept {
+    return devices_;
+  }
+  const device_book& devices() const noexcept {
+    return devices_;
+  }
+
 private:
   admin_outcome users(std::string_view method, std::string_view ext,
                       std::string_view body, std::uint64_t now_s) const;
@@ -77,6 +86,7 @@ private:
   std::map<std::string, std::string, std::less<>> names_; // username -> ext
   std::map<std::string, group, std::less<>> groups_;      // by name
   std::map<std::string, std::string, std::less<>> group_numbers_; // -> name
+  device_book devices_;
 };
 
 /// The user as the admin API shows it (never a secret).

@@ -108,10 +108,18 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   res.store = std::shared_ptr<storage::store>(std::move(*db));
   res.storage_max_batch = cfg.storage.max_batch;
   // Users and groups, read before the store goes to the storage actor.
-  res.users = actors::load_directory(*res.store, cfg.domain);
+  // The box key: seals voice messages and the phones' SIP passwords.
+  auto voice_key =
+      voice::load_or_create_master_key((cfg.data_dir / "voice.key").string());
+  if (!voice_key)
+    return fail("data_dir: " + voice_key.error());
+  res.voice_master_key = std::move(*voice_key);
+  res.users =
+      actors::load_directory(*res.store, cfg.domain, res.voice_master_key);
   res.directory_settings.waiting =
       actors::users_with_messages(*res.store, *res.users);
   auto& dcfg = res.directory_settings;
+  dcfg.box_key = res.voice_master_key;
   dcfg.max_message_body = cfg.messaging.max_body;
   dcfg.auth.algorithms.clear();
   for (auto& a : cfg.auth.algorithms)
@@ -133,11 +141,6 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
     return fail("data_dir: " + nonce_secret.error());
   dcfg.auth.nonce_secret = nonce_secret->token;
   // The admin API's bearer token, and where ivmctl finds it.
-  auto voice_key =
-      voice::load_or_create_master_key((cfg.data_dir / "voice.key").string());
-  if (!voice_key)
-    return fail("data_dir: " + voice_key.error());
-  res.voice_master_key = std::move(*voice_key);
   res.io = &io;
   res.rtp_port_min = cfg.voice.rtp_port_min;
   res.rtp_port_max = cfg.voice.rtp_port_max;

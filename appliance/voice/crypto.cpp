@@ -162,4 +162,20 @@ open(std::string_view sealed, const master_key& master, std::string_view aad) {
   return *plain;
 }
 
+std::string random_password(std::size_t length) {
+  static constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out;
+  out.reserve(length);
+  while (out.size() < length) {
+    for (unsigned char c : random_bytes(length)) {
+      // 248 = 4 * 62: rejecting the rest keeps every character equally
+      // likely.
+      if (c < 248 && out.size() < length)
+        out.push_back(alphabet[c % alphabet.size()]);
+    }
+  }
+  return out;
+}
+
 } // namespace ivm::voice

@@ -33,4 +33,8 @@ std::string seal(std::string_view plain, const master_key& master,
 expected<std::string, std::string>
 open(std::string_view sealed, const master_key& master, std::string_view aad);
 
+/// `length` characters from A-Z a-z 0-9, uniformly random (a device's SIP
+/// password: 20 characters carry 119 bits).
+std::string random_password(std::size_t length);
+
 } // namespace ivm::voice

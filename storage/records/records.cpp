@@ -1,29 +1,9 @@
 #include "storage/records/records.hpp"
 
 #include "storage/codec.hpp"
+#include "storage/records/read_util.hpp"
 
 namespace ivm::storage::records {
-
-namespace {
-
-// Reads one field into `out`, or returns the error from the enclosing
-// function.
-#define IVM_READ(out, expr)                                                    \
-  do {                                                                         \
-    auto ivm_read_result = (expr);                                             \
-    if (!ivm_read_result)                                                      \
-      return unexpected(ivm_read_result.error());                              \
-    out = std::move(*ivm_read_result);                                         \
-  } while (false)
-
-template <class T>
-expected<T, error> finish(record_reader& in, T value) {
-  if (auto st = in.finish())
-    return unexpected(*st);
-  return value;
-}
-
-} // namespace
 
 // -- account ------------------------------------------------------------------
 
@@ -112,7 +92,7 @@ std::string binding_prefix(std::string_view extension) {
 }
 
 std::string encode(const binding& x) {
-  record_writer w{1};
+  record_writer w{x.device.empty() ? std::uint8_t{1} : std::uint8_t{2}};
   w.put_string(x.contact)
       .put_u32(x.q)
       .put_u64(x.expires_s)
@@ -121,12 +101,15 @@ std::string encode(const binding& x) {
       .put_u8(x.transport)
       .put_string(x.source)
       .put_string(x.user_agent);
+  if (!x.device.empty())
+    w.put_string(x.device);
   return std::move(w).take();
 }
 
 expected<binding, error> decode_binding(std::string_view bytes) {
   record_reader in{bytes};
-  if (auto v = in.version(1); !v)
+  auto v = in.version(2);
+  if (!v)
     return unexpected(v.error());
   binding x;
   std::uint32_t q = 0;
@@ -139,6 +122,8 @@ expected<binding, error> decode_binding(std::string_view bytes) {
   IVM_READ(x.transport, in.get_u8());
   IVM_READ(x.source, in.get_string());
   IVM_READ(x.user_agent, in.get_string());
+  if (*v >= 2)
+    IVM_READ(x.device, in.get_string());
   return finish(in, std::move(x));
 }
 

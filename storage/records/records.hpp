@@ -57,6 +57,9 @@ struct binding {
   std::uint8_t transport = 0; ///< 0 UDP, 1 TCP, 2 TLS
   std::string source;         ///< "ip:port" the REGISTER came from
   std::string user_agent;
+  /// The MAC of the provisioned phone whose own credentials registered it
+  /// (issue 11); empty for the user's password.
+  std::string device;
 };
 
 std::string binding_key(std::string_view extension, std::string_view contact);
