@@ -150,6 +150,19 @@ void route(pointer self, http_exchange& ex) {
       ex.respond(std::move(resp));
       return;
     }
+    auto under = [&](std::string_view base) {
+      return path == base || (path.size() > base.size() &&
+                              path.compare(0, base.size(), base) == 0 &&
+                              path[base.size()] == '/');
+    };
+    if (under("/api/v1/firmware") || under("/api/v1/dhcp")) {
+      if (ctx.provisioning) {
+        ctx.provisioning(std::move(ex));
+        return;
+      }
+      ex.respond(error_response(404, "provisioning is off"));
+      return;
+    }
     if (ctx.directory) {
       self->send(ctx.directory, atoms::http_atom::value, std::move(ex));
       return;

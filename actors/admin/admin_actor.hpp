@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include <caf/fwd.hpp>
@@ -19,6 +20,9 @@ struct admin_context {
   storage_actor storage;
   /// Users and groups (`/api/v1/...`).
   directory_actor directory;
+  /// Phone provisioning's admin resources (/api/v1/dhcp, /api/v1/firmware):
+  /// hands the request on; empty when provisioning is off.
+  std::function<void(http_exchange)> provisioning;
   /// Bearer token of `/api/v1/...` (`/health` and `/metrics` stay open).
   std::string token;
   std::shared_ptr<metrics::registry> metrics;

@@ -29,6 +29,7 @@ struct engine_state {
   storage_actor storage;
   admin_actor admin;
   directory_actor directory;
+  provisioning_actor provisioning;
   std::vector<sip_router_actor> sip_routers;
   std::vector<sip_transport_actor> sip_transports;
   bool started = false;
@@ -200,12 +201,27 @@ void start(pointer self) {
   st.log->info("storage started ({})", st.res.store->describe());
   // 2. SIP: router shards, then one transport per listening socket.
   start_sip(self);
-  // 3. admin API, then its HTTP listener.
+  // 3. phone provisioning (DHCP, TFTP, HTTP files): after the directory,
+  // which owns the device records.
+  if (st.res.provisioning) {
+    auto& pc = *st.res.provisioning;
+    pc.storage = st.storage;
+    pc.directory = st.directory;
+    pc.metrics = st.res.metrics;
+    st.provisioning = spawn_provisioning(self->system(), pc);
+    pc.leases.clear();
+  }
+  // 4. admin API, then its HTTP listener.
   admin_context ctx;
   ctx.storage = st.storage;
   ctx.metrics = st.res.metrics;
   ctx.directory = st.directory;
   ctx.token = st.res.admin_token;
+  if (auto prov = st.provisioning)
+    ctx.provisioning = [prov](http_exchange ex) {
+      caf::anon_send(prov, atoms::http_atom::value,
+                     provisioning_admin_request{std::move(ex)});
+    };
   st.admin = spawn_admin(self->system(), std::move(ctx));
   if (st.res.admin_http) {
     auto admin = st.admin;
@@ -227,6 +243,12 @@ void stop(pointer self, caf::typed_response_promise<caf::ok_atom> rp) {
     st.res.admin_http->close();
   self->send_exit(st.admin, caf::exit_reason::user_shutdown);
   st.log->info("admin stopped");
+  if (st.res.provisioning)
+    close_provisioning_sockets(*st.res.provisioning);
+  if (st.provisioning) {
+    self->send_exit(st.provisioning, caf::exit_reason::user_shutdown);
+    st.log->info("provisioning stopped");
+  }
   if (st.res.sip_udp)
     st.res.sip_udp->close();
   if (st.res.sip_tcp)

@@ -7,6 +7,7 @@
 
 #include "actors/api/engine_actor.hpp"
 #include "actors/directory/directory_actor.hpp"
+#include "actors/provisioning/provisioning_actor.hpp"
 #include "appliance/directory/directory.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
 #include "appliance/sip/parser.hpp"
@@ -58,6 +59,9 @@ struct engine_resources {
   std::chrono::seconds voice_intercom_answer{8};
   /// Bearer token of the admin API.
   std::string admin_token;
+  /// Phone provisioning (issue 11): sockets bound, leases loaded; storage,
+  /// directory and metrics are filled in by the engine.
+  std::optional<provisioning_config> provisioning;
 };
 
 engine_actor spawn_engine(caf::actor_system& sys, engine_resources res);

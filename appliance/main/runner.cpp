@@ -10,6 +10,7 @@
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
 #include "appliance/main/admin_token.hpp"
+#include "appliance/main/runner_provisioning.hpp"
 #include "appliance/net/http_server.hpp"
 #include "appliance/net/io_pool.hpp"
 #include "appliance/net/tcp_server.hpp"
@@ -45,9 +46,16 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
       return fail("sip.tls_listen: " + opened.error());
     sip_tls = std::move(*opened);
   }
-  auto http = net::http_server::open(io, cfg.admin.listen);
+  // Firmware uploads (PUT /api/v1/firmware/NAME) are the largest bodies.
+  net::http_limits admin_limits;
+  admin_limits.body_limit = std::size_t{128} << 20;
+  auto http = net::http_server::open(io, cfg.admin.listen, admin_limits);
   if (!http)
     return fail("admin.listen: " + http.error());
+  // Phone provisioning: DHCP, TFTP and HTTP sockets, template overrides.
+  auto prov = open_provisioning(io, cfg);
+  if (!prov)
+    return fail(prov.error());
   // A configured certificate must load before anything is written.
   std::shared_ptr<net::tls_context> tls;
   if (sip_tls && !cfg.sip.tls_certificate.empty()) {
@@ -140,6 +148,10 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   if (!nonce_secret)
     return fail("data_dir: " + nonce_secret.error());
   dcfg.auth.nonce_secret = nonce_secret->token;
+  if (*prov) {
+    (*prov)->nonce_secret = nonce_secret->token;
+    res.provisioning = std::move(*prov);
+  }
   // The admin API's bearer token, and where ivmctl finds it.
   res.io = &io;
   res.rtp_port_min = cfg.voice.rtp_port_min;

@@ -52,8 +52,13 @@ std::optional<config_error> to_ms(std::string_view key, std::string_view v,
 
 } // namespace
 
+/// A TOML array as `apply` text (settings_provisioning.cpp).
+std::string flatten(const toml::array& arr);
+
 std::optional<config_error> apply(settings& s, std::string_view key,
                                   std::string_view v) {
+  if (key.rfind("dhcp.", 0) == 0 || key.rfind("provisioning.", 0) == 0)
+    return apply_provisioning(s, key, v);
   if (key == "data_dir") {
     if (v.empty())
       return err(key, "must not be empty");
@@ -218,6 +223,8 @@ expected<settings, config_error> load_file(const std::filesystem::path& file,
       text = std::to_string(i->get());
     else if (auto b = node.as_boolean())
       text = b->get() ? "true" : "false";
+    else if (auto arr = node.as_array())
+      text = flatten(*arr); // lists: "a, b"; tables: "k=v k=v"
     else {
       failure = config_error{key + ": unsupported value type"};
       return;
@@ -293,7 +300,7 @@ std::optional<config_error> validate(const settings& s) {
   if (s.voice.rtp_port_min + 1 > s.voice.rtp_port_max)
     return err("voice.rtp_port_min",
                "voice.rtp_port_max must be above voice.rtp_port_min");
-  return std::nullopt;
+  return validate_provisioning(s);
 }
 
 std::string to_toml(const settings& s) {
@@ -355,7 +362,8 @@ std::string to_toml(const settings& s) {
      << "window_s = " << s.auth.window.count() << "\n"
      << "ban_s = " << s.auth.ban.count() << "\n\n"
      << "[storage]\n"
-     << "max_batch = " << s.storage.max_batch << "\n";
+     << "max_batch = " << s.storage.max_batch << "\n\n"
+     << provisioning_to_toml(s);
   return os.str();
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "appliance/common/expected.hpp"
+#include "appliance/main/settings_provisioning.hpp"
 #include "appliance/net/endpoint.hpp"
 
 namespace ivm::app {
@@ -97,6 +98,11 @@ struct settings {
     /// Most records merged into one synced write (group commit).
     std::size_t max_batch = 1024;
   } storage;
+
+  /// DHCP for phones (off unless enabled) and their files over TFTP/HTTP
+  /// (issue 11; settings_provisioning.hpp).
+  dhcp_settings dhcp;
+  provisioning_settings provisioning;
 };
 
 /// A configuration problem: `what` names the key or resource and the problem

@@ -1,0 +1,277 @@
+#include "actors/provisioning/provisioning_state.hpp"
+
+#include <random>
+
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "appliance/net/http_server.hpp"
+#include "appliance/sip/digest/algorithm.hpp"
+#include "provisioning/dhcp/rogue.hpp"
+#include "storage/records/leases.hpp"
+
+namespace ivm::actors {
+
+namespace prov {
+
+namespace dhcp = provisioning::dhcp;
+
+namespace {
+
+constexpr auto sighting_interval = std::chrono::minutes{1};
+
+void init_counters(pointer self) {
+  auto& st = self->state;
+  auto& reg = *st.cfg.metrics;
+  auto& c = st.counters;
+  c.received = &reg.make_counter("ivm_dhcp_received_total",
+                                 "DHCP datagrams received on port 67.");
+  c.malformed = &reg.make_counter(
+      "ivm_dhcp_malformed_total", "DHCP datagrams that did not parse (dropped).");
+  c.replies = &reg.make_counter("ivm_dhcp_replies_total", "DHCP replies sent.");
+  c.send_errors = &reg.make_counter("ivm_dhcp_send_errors_total",
+                                    "DHCP replies the kernel refused.");
+  c.write_errors = &reg.make_counter(
+      "ivm_dhcp_lease_write_errors_total",
+      "Lease writes that failed (the reply was not sent).");
+  c.rogue = &reg.make_counter("ivm_dhcp_rogue_replies_total",
+                              "Replies of other DHCP servers seen.");
+  for (auto what : {dhcp::outcome::offered, dhcp::outcome::acked,
+                    dhcp::outcome::naked, dhcp::outcome::informed,
+                    dhcp::outcome::released, dhcp::outcome::declined,
+                    dhcp::outcome::forgot_offer, dhcp::outcome::no_address,
+                    dhcp::outcome::silent, dhcp::outcome::ignored}) {
+    auto name = std::string{dhcp::to_string(what)};
+    c.outcomes[name] =
+        &reg.make_counter("ivm_dhcp_" + name + "_total",
+                          "DHCP requests with outcome '" + name + "'.");
+  }
+}
+
+void send_reply(pointer self, const dhcp::outgoing& out) {
+  auto& st = self->state;
+  auto wire = out.wire();
+  std::string payload(wire.begin(), wire.end());
+  auto kind = net::dhcp_send_kind::to_address;
+  switch (out.to.kind) {
+    case dhcp::destination_kind::relay:
+    case dhcp::destination_kind::unicast:
+      break;
+    case dhcp::destination_kind::broadcast:
+      kind = net::dhcp_send_kind::broadcast;
+      break;
+    case dhcp::destination_kind::link_unicast:
+      kind = net::dhcp_send_kind::link_unicast;
+      break;
+  }
+  auto problem = st.cfg.dhcp_socket->send(payload, kind, out.to.address.value(),
+                                          out.to.port, out.to.mac.bytes());
+  if (problem && problem->rfind("sent by broadcast", 0) != 0) {
+    st.counters.send_errors->inc();
+    st.log->warn("DHCP reply to {} not sent: {}", out.to.address.to_string(),
+                 *problem);
+    return;
+  }
+  st.counters.replies->inc();
+}
+
+void note_rogue(pointer self, dhcp::ipv4_address server) {
+  auto& st = self->state;
+  st.counters.rogue->inc();
+  if (st.rogue_servers.insert(server.to_string()).second)
+    st.log->warn("another DHCP server answers on {}: {} (phones may get "
+                 "their address and files from it)",
+                 st.cfg.dhcp_interface, server.to_string());
+}
+
+void on_dhcp(pointer self, dhcp_input& in) {
+  auto& st = self->state;
+  if (!st.dhcp)
+    return;
+  auto& d = in.datagram;
+  auto* data = reinterpret_cast<const std::uint8_t*>(d.payload.data());
+  if (in.probe) {
+    // Port 68: offers to our probe (or to real clients) from other servers.
+    if (auto pkt = dhcp::parse(d.payload))
+      if (auto rogue = dhcp::rogue_server(*pkt, st.dhcp->config().server_address,
+                                          dhcp::ipv4_address{d.source}))
+        note_rogue(self, *rogue);
+    return;
+  }
+  st.counters.received->inc();
+  // Our own probe, looped back by the kernel: not a client.
+  if (d.payload.size() >= 34 &&
+      std::equal(st.probe_mac.bytes().begin(), st.probe_mac.bytes().end(),
+                 data + 28))
+    return;
+  auto r = st.dhcp->handle(data, d.payload.size(),
+                           dhcp::net_info{dhcp::ipv4_address{d.source},
+                                          d.broadcast},
+                           dhcp::clock_type::now());
+  if (r.what == dhcp::outcome::malformed) {
+    st.counters.malformed->inc();
+    return;
+  }
+  if (auto i = st.counters.outcomes.find(std::string{dhcp::to_string(r.what)});
+      i != st.counters.outcomes.end())
+    i->second->inc();
+  if (r.rogue_server)
+    note_rogue(self, *r.rogue_server);
+  if (r.seen) {
+    auto mac = r.seen->mac.to_compact_upper();
+    std::transform(mac.begin(), mac.end(), mac.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    auto now = std::chrono::steady_clock::now();
+    auto [it, fresh] = st.sighted.emplace(mac, now);
+    if (fresh || now - it->second >= sighting_interval) {
+      it->second = now;
+      device_sighting s;
+      s.mac = mac;
+      s.source = "dhcp";
+      s.vendor_class = r.seen->vendor_class;
+      s.host_name = r.seen->host_name;
+      auto addr = !r.seen->ciaddr.is_zero() ? r.seen->ciaddr
+                                            : r.seen->requested;
+      if (r.reply && !r.reply->message.yiaddr.is_zero())
+        addr = r.reply->message.yiaddr;
+      if (!addr.is_zero())
+        s.address = addr.to_string();
+      sighting(self, std::move(s));
+    }
+    if (st.sighted.size() > 4096) // bounded: forget the old ones
+      for (auto i = st.sighted.begin(); i != st.sighted.end();)
+        i = now - i->second >= sighting_interval ? st.sighted.erase(i)
+                                                 : std::next(i);
+  }
+  if (!r.reply)
+    return;
+  if (r.changes.empty()) {
+    send_reply(self, *r.reply);
+    return;
+  }
+  // The lease is on disk before the reply announces it (group commit:
+  // one synced write covers the leases of many clients).
+  storage::write_batch batch;
+  storage::records::put_leases(batch, r.changes);
+  self->request(st.cfg.storage, std::chrono::seconds{10},
+                caf::put_atom::value, std::move(batch))
+      .then([self, reply = std::move(*r.reply)](
+                caf::ok_atom) { send_reply(self, reply); },
+            [self](const caf::error& err) {
+              self->state.counters.write_errors->inc();
+              self->state.log->error("lease not stored, no DHCP reply: {}",
+                                     self->system().render(err));
+            });
+}
+
+/// The probe DISCOVER (rogue.hpp): every server on the segment answers it.
+void send_probe(pointer self) {
+  auto& st = self->state;
+  if (!st.cfg.probe_socket)
+    return;
+  std::random_device rd;
+  auto pkt = dhcp::probe_discover(st.probe_mac, rd());
+  auto wire = dhcp::serialize(pkt, dhcp::default_max_message_size);
+  std::string payload(wire.begin(), wire.end());
+  if (auto problem = st.cfg.probe_socket->send(
+          payload, net::dhcp_send_kind::broadcast, 0xFFFFFFFFu,
+          dhcp::server_port))
+    st.log->warn("rogue DHCP probe not sent: {}", *problem);
+}
+
+void start(pointer self) {
+  auto& st = self->state;
+  auto handle = caf::actor_cast<provisioning_actor>(self);
+  if (st.cfg.dhcp && st.cfg.dhcp_socket) {
+    init_counters(self);
+    auto made = dhcp::server::make(*st.cfg.dhcp);
+    if (!made) {
+      st.log->error("DHCP off: {}", made.error());
+    } else {
+      st.dhcp.emplace(std::move(*made));
+      auto kept = st.dhcp->load(st.cfg.leases);
+      st.cfg.leases.clear();
+      std::random_device rd;
+      provisioning::mac_address::bytes_type b{};
+      for (auto& x : b)
+        x = static_cast<std::uint8_t>(rd());
+      b[0] = static_cast<std::uint8_t>((b[0] | 0x02) & 0xFE); // local, unicast
+      st.probe_mac = provisioning::mac_address{b};
+      st.cfg.dhcp_socket->start([handle](net::dhcp_datagram d) {
+        caf::anon_send(handle, atoms::dhcp_atom::value,
+                       dhcp_input{std::move(d), false});
+      });
+      if (st.cfg.probe_socket)
+        st.cfg.probe_socket->start([handle](net::dhcp_datagram d) {
+          caf::anon_send(handle, atoms::dhcp_atom::value,
+                         dhcp_input{std::move(d), true});
+        });
+      st.log->info("DHCP serving on {} as {} ({} stored leases)",
+                   st.cfg.dhcp_interface,
+                   st.dhcp->config().server_address.to_string(), kept);
+      send_probe(self);
+    }
+  }
+  if (st.cfg.tftp) {
+    st.cfg.tftp->start([handle](net::tftp_request_info info,
+                                net::tftp_answer answer) {
+      caf::anon_send(handle, atoms::tftp_atom::value,
+                     tftp_lookup{std::move(info), std::move(answer)});
+    });
+    st.log->info("TFTP listening on {}",
+                 net::to_string(st.cfg.tftp->local_endpoint()));
+  }
+  if (st.cfg.http) {
+    st.cfg.http->start([handle](net::http_request req,
+                                net::http_responder respond) {
+      caf::anon_send(handle, atoms::http_atom::value,
+                     http_exchange{std::move(req), std::move(respond)});
+    });
+    st.log->info("provisioning HTTP listening on {}",
+                 net::to_string(st.cfg.http->local_endpoint()));
+  }
+}
+
+provisioning_actor::behavior_type impl(pointer self, provisioning_config cfg) {
+  self->state.cfg = std::move(cfg);
+  self->state.nonces = std::make_unique<sip::digest::nonce_issuer>(
+      self->state.cfg.nonce_secret.empty() ? sip::digest::random_bytes(32)
+                                           : self->state.cfg.nonce_secret);
+  start(self);
+  return {
+      [self](atoms::dhcp_atom, dhcp_input& in) { on_dhcp(self, in); },
+      [self](atoms::tftp_atom, tftp_lookup& req) { on_tftp(self, req); },
+      [self](atoms::http_atom, http_exchange& ex) { on_http_file(self, ex); },
+      [self](atoms::http_atom, provisioning_admin_request& req) {
+        on_admin(self, req.ex);
+      },
+  };
+}
+
+} // namespace
+
+void sighting(pointer self, device_sighting s) {
+  if (self->state.cfg.directory)
+    self->send(self->state.cfg.directory, atoms::seen_atom::value,
+               std::move(s));
+}
+
+} // namespace prov
+
+provisioning_actor spawn_provisioning(caf::actor_system& sys,
+                                      provisioning_config cfg) {
+  return sys.spawn(prov::impl, std::move(cfg));
+}
+
+void close_provisioning_sockets(provisioning_config& cfg) {
+  if (cfg.dhcp_socket)
+    cfg.dhcp_socket->close();
+  if (cfg.probe_socket)
+    cfg.probe_socket->close();
+  if (cfg.tftp)
+    cfg.tftp->close();
+  if (cfg.http)
+    cfg.http->close();
+}
+
+} // namespace ivm::actors

@@ -1,0 +1,63 @@
+#pragma once
+
+// Internal to the provisioning actor's units.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/provisioning/provisioning_actor.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
+#include "appliance/sip/digest/nonce_issuer.hpp"
+#include "provisioning/dhcp/server.hpp"
+#include "provisioning/phone/file_request.hpp"
+
+namespace ivm::actors::prov {
+
+struct dhcp_counters {
+  metrics::counter* received = nullptr;
+  metrics::counter* malformed = nullptr;
+  metrics::counter* replies = nullptr;
+  metrics::counter* send_errors = nullptr;
+  metrics::counter* write_errors = nullptr;
+  metrics::counter* rogue = nullptr;
+  std::map<std::string, metrics::counter*> outcomes;
+};
+
+struct state {
+  provisioning_config cfg;
+  std::optional<provisioning::dhcp::server> dhcp;
+  provisioning::mac_address probe_mac;
+  /// MAC -> when its last DHCP sighting went to the directory.
+  std::map<std::string, std::chrono::steady_clock::time_point> sighted;
+  std::set<std::string> rogue_servers;
+  dhcp_counters counters;
+  std::unique_ptr<sip::digest::nonce_issuer> nonces;
+  std::shared_ptr<spdlog::logger> log = log::get("provisioning");
+  static inline const char* name = "provisioning";
+};
+
+using pointer = provisioning_actor::stateful_pointer<state>;
+
+// -- provisioning_actor.cpp ---------------------------------------------------
+
+/// Tells the directory about a phone.
+void sighting(pointer self, device_sighting s);
+
+// -- files.cpp ----------------------------------------------------------------
+
+void on_tftp(pointer self, tftp_lookup& req);
+
+void on_http_file(pointer self, http_exchange& ex);
+
+// -- admin_api.cpp ------------------------------------------------------------
+
+void on_admin(pointer self, http_exchange& ex);
+
+} // namespace ivm::actors::prov

@@ -1,0 +1,78 @@
+#pragma once
+
+// The DHCP server's socket (issue 11): UDP 0.0.0.0:67 bound to one
+// interface, so that it sees the clients' broadcasts, and the four ways a
+// reply leaves (RFC 2131 §4.1). No DHCP knowledge: bytes and addresses.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "appliance/common/expected.hpp"
+
+namespace ivm::net {
+
+class io_pool;
+
+/// An interface's first IPv4 address and its netmask, host byte order.
+struct interface_ipv4 {
+  std::uint32_t address = 0;
+  std::uint32_t netmask = 0;
+};
+
+/// The first IPv4 address of interface `name`, or why there is none.
+expected<interface_ipv4, std::string>
+find_interface_ipv4(const std::string& name);
+
+/// One datagram received on the DHCP port.
+struct dhcp_datagram {
+  std::string payload;
+  std::uint32_t source = 0; ///< IP source, host byte order
+  std::uint16_t source_port = 0;
+  bool broadcast = true; ///< sent to a broadcast address (IP_PKTINFO)
+};
+
+/// How to send one reply.
+enum class dhcp_send_kind : std::uint8_t {
+  to_address,   ///< plain unicast to `address:port` (relay, ciaddr)
+  broadcast,    ///< 255.255.255.255:port out of the interface
+  link_unicast, ///< ARP entry address -> mac (SIOCSARP), then unicast;
+                ///< broadcast if the entry cannot be made
+};
+
+/// A UDP socket on 0.0.0.0:`port` with SO_BINDTODEVICE(interface),
+/// SO_BROADCAST, SO_REUSEADDR and IP_PKTINFO. Thread-safe sends.
+class dhcp_socket {
+public:
+  struct impl;
+
+  /// Opens and binds; fails naming the interface and the error (EACCES
+  /// without root / CAP_NET_BIND_SERVICE + CAP_NET_RAW).
+  static expected<std::unique_ptr<dhcp_socket>, std::string>
+  open(io_pool& pool, const std::string& interface, std::uint16_t port = 67);
+
+  ~dhcp_socket();
+
+  /// Starts delivering datagrams (on the I/O thread) to `handler`.
+  void start(std::function<void(dhcp_datagram)> handler);
+
+  /// Sends `payload`. Returns an error text when the kernel refused it.
+  std::optional<std::string> send(const std::string& payload,
+                                  dhcp_send_kind kind, std::uint32_t address,
+                                  std::uint16_t port,
+                                  const std::array<std::uint8_t, 6>& mac = {});
+
+  /// Stops receiving and closes the socket.
+  void close();
+
+  const std::string& interface() const noexcept;
+
+private:
+  explicit dhcp_socket(std::shared_ptr<impl> ptr);
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace ivm::net
