@@ -126,6 +126,11 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
       actors::load_directory(*res.store, cfg.domain, res.voice_master_key);
   res.directory_settings.waiting =
       actors::users_with_messages(*res.store, *res.users);
+  // DHCP leases, read before the store goes to the storage actor.
+  if (*prov) {
+    if (auto err = load_stored_leases(*res.store, **prov))
+      return fail(*err);
+  }
   auto& dcfg = res.directory_settings;
   dcfg.box_key = res.voice_master_key;
   dcfg.max_message_body = cfg.messaging.max_body;

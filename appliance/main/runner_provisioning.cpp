@@ -106,7 +106,7 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
   auto url_host = p.http_listen.port != 0 ? p.http_listen.host
                                           : p.tftp_listen.host;
   if (url_host == "0.0.0.0")
-    url_host = box_host;
+    url_host = pc.dhcp ? pc.dhcp->server_address.to_string() : box_host;
   box.provisioning_url = provisioning_url(cfg, url_host);
   pc.firmware_dir = cfg.data_dir / "firmware";
   return std::optional<actors::provisioning_config>{std::move(pc)};
