@@ -74,7 +74,8 @@ expected<std::vector<dhcp::lease>, error> load_leases(store& db,
   std::vector<dhcp::lease> out;
   std::string start;
   for (;;) {
-    auto page = db.scan(family::leases, {}, start, 1024);
+    // A literal, not {}: RocksDB slices must not hold a null pointer.
+    auto page = db.scan(family::leases, std::string_view{"", 0}, start, 1024);
     if (!page)
       return unexpected(page.error());
     for (auto& [k, v] : *page) {
