@@ -7,6 +7,7 @@ blocks), atftp (blksize, windowsize), curl (tftp:// and http://). A small
 Python client plays the phone that loses packets: it leaves ACKs and DATA
 unanswered and still has to end with the very same bytes."""
 
+import base64
 import hashlib
 import json
 import os
@@ -355,7 +356,8 @@ class Files(unittest.TestCase):
         s, raw = self.api("POST", "/api/v1/devices", json.dumps(
             {"mac": "00:15:65:12:34:99", "user": "251", "vendor": "yealink",
              "model": "T46S"}).encode(), "application/json")
-        self.assertIn(s, (201, 409), raw)
+        self.assertEqual(s, 201, raw)
+        dev = json.loads(raw)
         ua = "Yealink SIP-T46S 66.86.0.15 00:15:65:12:34:99"
         for name in ("001565123499.cfg", "001565aabbcc.cfg",
                      "001565aabbcc-ivm.cfg", "SEP001565AABBCC.cnf.xml"):
@@ -365,6 +367,17 @@ class Files(unittest.TestCase):
             self.assertNotIn(b"password", body.lower())
             status, _ = self.http_get(name, auth="Basic d3Jvbmc6d3Jvbmc=")
             self.assertEqual(status, 401, name)
+        # The device's own credentials open its file (HTTP Basic here).
+        basic = "Basic " + base64.b64encode(("%s:%s" % (
+            dev["sip_auth_user"], dev["sip_password"])).encode()).decode()
+        status, body = self.http_get("001565123499.cfg", ua=ua, auth=basic)
+        self.assertEqual(status, 200, body)
+        self.assertIn(dev["sip_password"].encode(), body)
+        # TFTP has no credentials: outside `allow` the file does not exist.
+        for name in ("001565123499.cfg", "001565aabbcc.cfg"):
+            with self.assertRaises(TftpError) as e:
+                tftp_get(self.tftp_port, name)
+            self.assertEqual(e.exception.code, 1, name)
         # The vendor-wide files carry no secret: served to anyone.
         self.assertEqual(self.http_get(YEALINK_COMMON)[0], 200)
 
