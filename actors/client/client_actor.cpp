@@ -734,25 +734,26 @@ void on_check_sync(pointer self, const std::string& mac,
       if (out) {
         auto shard =
             shard_of(out->request.value_of("Call-ID"), st.cfg->routers.size());
-        self->send(st.cfg->routers[shard], atoms::sipsend_atom::value,
-                   sip_request_task{st.next_token++,
-                                    caf::actor_cast<caf::actor>(self),
-                                    std::move(out->request), out->flow,
-                                    out->dest});
+        self->send(
+            st.cfg->routers[shard], atoms::sipsend_atom::value,
+            sip_request_task{st.next_token++, caf::actor_cast<caf::actor>(self),
+                             std::move(out->request), out->flow, out->dest});
         ++sent;
       }
     }
     if (revoke)
-      b.del(storage::family::bindings,
-            storage::records::binding_key(st.user.extension, d.binding.contact));
+      b.del(
+          storage::family::bindings,
+          storage::records::binding_key(st.user.extension, d.binding.contact));
   }
   if (sent > 0)
     st.log->info("{}: {} sent to phone {}", st.user.extension, event, mac);
   if (!revoke || b.empty())
     return;
-  st.devices.erase(std::remove_if(st.devices.begin(), st.devices.end(),
-                                  [&](const device& d) { return d.phone == mac; }),
-                   st.devices.end());
+  st.devices.erase(
+      std::remove_if(st.devices.begin(), st.devices.end(),
+                     [&](const device& d) { return d.phone == mac; }),
+      st.devices.end());
   st.log->info("{}: registrations of phone {} revoked", st.user.extension, mac);
   save_batch(self, std::move(b));
   if (st.book_)
@@ -866,9 +867,8 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
       },
       [self](atoms::intercom_atom) { return intercom_targets(self->state); },
       [self](atoms::checksync_atom, const std::string& mac,
-             const std::string& event, bool revoke) {
-        on_check_sync(self, mac, event, revoke);
-      },
+             const std::string& event,
+             bool revoke) { on_check_sync(self, mac, event, revoke); },
       [self](atoms::mwi_atom, std::uint32_t fresh, std::uint32_t old) {
         run(self, book(self).set_voice_messages(fresh, old, now_s()));
       },

@@ -46,7 +46,8 @@ std::string event_for(const directory::directory& d, const std::string& mac) {
   namespace phone = provisioning::phone;
   auto dev = d.devices().by_mac(mac);
   auto v = dev ? phone::parse_vendor(dev->vendor) : std::nullopt;
-  return std::string{phone::check_sync_event(v.value_or(phone::vendor::unknown))};
+  return std::string{
+      phone::check_sync_event(v.value_or(phone::vendor::unknown))};
 }
 
 } // namespace
@@ -54,7 +55,8 @@ std::string event_for(const directory::directory& d, const std::string& mac) {
 void on_devices_admin(pointer self, http_exchange ex) {
   auto& st = self->state;
   auto path = ex.request.target.substr(0, ex.request.target.find('?'));
-  auto rest = std::string_view{path}.substr(std::string_view{"/api/v1/devices"}.size());
+  auto rest =
+      std::string_view{path}.substr(std::string_view{"/api/v1/devices"}.size());
   directory::device_crypto crypto;
   crypto.new_password = [] { return voice::random_password(password_length); };
   auto key = st.cfg.box_key;
@@ -180,7 +182,8 @@ void load_devices(storage::store& db, directory::directory& into,
           log->error("bad device record: {}", d.error().message);
           continue;
         }
-        auto password = voice::open(d->sealed_password, box_key, aad_of(d->mac));
+        auto password =
+            voice::open(d->sealed_password, box_key, aad_of(d->mac));
         if (!password) {
           // Another box key (a data dir moved without voice.key): the phone
           // needs new credentials (PATCH rotate_credentials).

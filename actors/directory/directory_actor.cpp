@@ -190,7 +190,6 @@ void on_admin(pointer self, http_exchange ex) {
           });
 }
 
-
 } // namespace
 
 void next_admin(pointer self) {

@@ -74,9 +74,8 @@ auth_result check_credentials(std::string_view authorization,
     return auth_result::missing;
   if (user.empty() || password.empty())
     return auth_result::wrong; // a device without credentials: allow list only
-  if (authorization.size() > 6 &&
-      (authorization.substr(0, 6) == "Basic " ||
-       authorization.substr(0, 6) == "basic ")) {
+  if (authorization.size() > 6 && (authorization.substr(0, 6) == "Basic " ||
+                                   authorization.substr(0, 6) == "basic ")) {
     auto decoded = base64_decode(authorization.substr(6));
     auto colon = decoded.find(':');
     if (colon == std::string::npos)

@@ -50,8 +50,8 @@ json dhcp_view(const state& st) {
   out["always_send"] = always;
   auto res = json::array();
   for (auto& r : c.reservations)
-    res.push_back({{"mac", r.mac.to_string()},
-                   {"address", r.address.to_string()}});
+    res.push_back(
+        {{"mac", r.mac.to_string()}, {"address", r.address.to_string()}});
   out["reservations"] = res;
   out["authoritative"] = c.authoritative;
   auto now = dhcp::clock_type::now();
@@ -79,8 +79,8 @@ void on_firmware(pointer self, http_exchange& ex, std::string_view rest) {
   auto& dir = st.cfg.firmware_dir;
   if (rest.empty()) {
     if (req.method != "GET") {
-      auto resp = net::http_response{405, "application/json",
-                                     R"({"error":"method not allowed"})", {}};
+      auto resp = net::http_response{
+          405, "application/json", R"({"error":"method not allowed"})", {}};
       resp.headers.emplace_back("Allow", "GET");
       ex.respond(std::move(resp));
       return;
@@ -125,8 +125,8 @@ void on_firmware(pointer self, http_exchange& ex, std::string_view rest) {
       }
     reply(ex.respond, 404, {{"error", "no such firmware: " + name}});
   } else {
-    auto resp = net::http_response{405, "application/json",
-                                   R"({"error":"method not allowed"})", {}};
+    auto resp = net::http_response{
+        405, "application/json", R"({"error":"method not allowed"})", {}};
     resp.headers.emplace_back("Allow", "GET, PUT, DELETE");
     ex.respond(std::move(resp));
   }
@@ -156,8 +156,8 @@ void on_admin(pointer self, http_exchange& ex) {
                        "the configuration file, then restart"}});
       return;
     }
-    auto resp = net::http_response{405, "application/json",
-                                   R"({"error":"method not allowed"})", {}};
+    auto resp = net::http_response{
+        405, "application/json", R"({"error":"method not allowed"})", {}};
     resp.headers.emplace_back("Allow", "GET");
     ex.respond(std::move(resp));
     return;

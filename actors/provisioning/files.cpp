@@ -208,8 +208,9 @@ void on_http_file(pointer self, http_exchange& ex) {
   auto name = path.substr(path.rfind('/') + 1);
   auto user_agent = req.header("User-Agent");
   auto fr = phone::classify(name, user_agent);
-  if (name.empty() || (fr.name.empty() && fr.kind == phone::file_kind::unknown &&
-                       bad_firmware_name(name))) {
+  if (name.empty() ||
+      (fr.name.empty() && fr.kind == phone::file_kind::unknown &&
+       bad_firmware_name(name))) {
     ex.respond(status(404, "not found"));
     return;
   }
@@ -232,9 +233,8 @@ void on_http_file(pointer self, http_exchange& ex) {
   auto challenge401 = [self](bool stale) {
     auto resp = status(401, "authentication required");
     resp.headers.emplace_back(
-        "WWW-Authenticate",
-        challenge(*self->state.nonces, std::chrono::system_clock::now(),
-                  stale));
+        "WWW-Authenticate", challenge(*self->state.nonces,
+                                      std::chrono::system_clock::now(), stale));
     return resp;
   };
   if (authorization.empty()) {
@@ -245,10 +245,10 @@ void on_http_file(pointer self, http_exchange& ex) {
       self, fr, name, user_agent,
       [self, respond, head, challenge401, authorization, method = req.method,
        uri = req.target](resolved r, device_lookup dev) {
-        auto result = check_credentials(
-            authorization, method, uri, dev.cfg.auth_user,
-            dev.cfg.auth_password, *self->state.nonces,
-            std::chrono::system_clock::now());
+        auto result =
+            check_credentials(authorization, method, uri, dev.cfg.auth_user,
+                              dev.cfg.auth_password, *self->state.nonces,
+                              std::chrono::system_clock::now());
         if (!dev.found || result != auth_result::ok) {
           respond(challenge401(dev.found && result == auth_result::stale));
           return;

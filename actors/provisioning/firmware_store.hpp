@@ -26,16 +26,15 @@ struct firmware_info {
 std::optional<std::string> bad_firmware_name(std::string_view name);
 
 /// Stores `data` as `dir`/`name` atomically (temp file, fsync, rename).
-expected<firmware_info, std::string> put_firmware(
-    const std::filesystem::path& dir, const std::string& name,
-    std::string_view data);
+expected<firmware_info, std::string>
+put_firmware(const std::filesystem::path& dir, const std::string& name,
+             std::string_view data);
 
 /// Every file in `dir` with size and SHA-256, by name.
 std::vector<firmware_info> list_firmware(const std::filesystem::path& dir);
 
 /// Removes `dir`/`name`; false if there was no such file.
-bool remove_firmware(const std::filesystem::path& dir,
-                     const std::string& name);
+bool remove_firmware(const std::filesystem::path& dir, const std::string& name);
 
 /// The file a phone asks for: exact name, else the same name in another
 /// letter case (phones and TFTP keys differ in case).

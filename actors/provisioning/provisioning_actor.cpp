@@ -26,14 +26,15 @@ void init_counters(pointer self) {
   auto& c = st.counters;
   c.received = &reg.make_counter("ivm_dhcp_received_total",
                                  "DHCP datagrams received on port 67.");
-  c.malformed = &reg.make_counter(
-      "ivm_dhcp_malformed_total", "DHCP datagrams that did not parse (dropped).");
+  c.malformed =
+      &reg.make_counter("ivm_dhcp_malformed_total",
+                        "DHCP datagrams that did not parse (dropped).");
   c.replies = &reg.make_counter("ivm_dhcp_replies_total", "DHCP replies sent.");
   c.send_errors = &reg.make_counter("ivm_dhcp_send_errors_total",
                                     "DHCP replies the kernel refused.");
-  c.write_errors = &reg.make_counter(
-      "ivm_dhcp_lease_write_errors_total",
-      "Lease writes that failed (the reply was not sent).");
+  c.write_errors =
+      &reg.make_counter("ivm_dhcp_lease_write_errors_total",
+                        "Lease writes that failed (the reply was not sent).");
   c.rogue = &reg.make_counter("ivm_dhcp_rogue_replies_total",
                               "Replies of other DHCP servers seen.");
   for (auto what : {dhcp::outcome::offered, dhcp::outcome::acked,
@@ -93,8 +94,9 @@ void on_dhcp(pointer self, dhcp_input& in) {
   if (in.probe) {
     // Port 68: offers to our probe (or to real clients) from other servers.
     if (auto pkt = dhcp::parse(d.payload))
-      if (auto rogue = dhcp::rogue_server(*pkt, st.dhcp->config().server_address,
-                                          dhcp::ipv4_address{d.source}))
+      if (auto rogue =
+              dhcp::rogue_server(*pkt, st.dhcp->config().server_address,
+                                 dhcp::ipv4_address{d.source}))
         note_rogue(self, *rogue);
     return;
   }
@@ -104,10 +106,10 @@ void on_dhcp(pointer self, dhcp_input& in) {
       std::equal(st.probe_mac.bytes().begin(), st.probe_mac.bytes().end(),
                  data + 28))
     return;
-  auto r = st.dhcp->handle(data, d.payload.size(),
-                           dhcp::net_info{dhcp::ipv4_address{d.source},
-                                          d.broadcast},
-                           dhcp::clock_type::now());
+  auto r =
+      st.dhcp->handle(data, d.payload.size(),
+                      dhcp::net_info{dhcp::ipv4_address{d.source}, d.broadcast},
+                      dhcp::clock_type::now());
   if (r.what == dhcp::outcome::malformed) {
     st.counters.malformed->inc();
     return;
@@ -130,8 +132,8 @@ void on_dhcp(pointer self, dhcp_input& in) {
       s.source = "dhcp";
       s.vendor_class = r.seen->vendor_class;
       s.host_name = r.seen->host_name;
-      auto addr = !r.seen->ciaddr.is_zero() ? r.seen->ciaddr
-                                            : r.seen->requested;
+      auto addr =
+          !r.seen->ciaddr.is_zero() ? r.seen->ciaddr : r.seen->requested;
       if (r.reply && !r.reply->message.yiaddr.is_zero())
         addr = r.reply->message.yiaddr;
       if (!addr.is_zero())
@@ -153,8 +155,8 @@ void on_dhcp(pointer self, dhcp_input& in) {
   // one synced write covers the leases of many clients).
   storage::write_batch batch;
   storage::records::put_leases(batch, r.changes);
-  self->request(st.cfg.storage, std::chrono::seconds{10},
-                caf::put_atom::value, std::move(batch))
+  self->request(st.cfg.storage, std::chrono::seconds{10}, caf::put_atom::value,
+                std::move(batch))
       .then([self, reply = std::move(*r.reply)](
                 caf::ok_atom) { send_reply(self, reply); },
             [self](const caf::error& err) {
@@ -173,9 +175,9 @@ void send_probe(pointer self) {
   auto pkt = dhcp::probe_discover(st.probe_mac, rd());
   auto wire = dhcp::serialize(pkt, dhcp::default_max_message_size);
   std::string payload(wire.begin(), wire.end());
-  if (auto problem = st.cfg.probe_socket->send(
-          payload, net::dhcp_send_kind::broadcast, 0xFFFFFFFFu,
-          dhcp::server_port))
+  if (auto problem =
+          st.cfg.probe_socket->send(payload, net::dhcp_send_kind::broadcast,
+                                    0xFFFFFFFFu, dhcp::server_port))
     st.log->warn("rogue DHCP probe not sent: {}", *problem);
 }
 
@@ -213,20 +215,20 @@ void start(pointer self) {
     }
   }
   if (st.cfg.tftp) {
-    st.cfg.tftp->start([handle](net::tftp_request_info info,
-                                net::tftp_answer answer) {
-      caf::anon_send(handle, atoms::tftp_atom::value,
-                     tftp_lookup{std::move(info), std::move(answer)});
-    });
+    st.cfg.tftp->start(
+        [handle](net::tftp_request_info info, net::tftp_answer answer) {
+          caf::anon_send(handle, atoms::tftp_atom::value,
+                         tftp_lookup{std::move(info), std::move(answer)});
+        });
     st.log->info("TFTP listening on {}",
                  net::to_string(st.cfg.tftp->local_endpoint()));
   }
   if (st.cfg.http) {
-    st.cfg.http->start([handle](net::http_request req,
-                                net::http_responder respond) {
-      caf::anon_send(handle, atoms::http_atom::value,
-                     http_exchange{std::move(req), std::move(respond)});
-    });
+    st.cfg.http->start(
+        [handle](net::http_request req, net::http_responder respond) {
+          caf::anon_send(handle, atoms::http_atom::value,
+                         http_exchange{std::move(req), std::move(respond)});
+        });
     st.log->info("provisioning HTTP listening on {}",
                  net::to_string(st.cfg.http->local_endpoint()));
   }

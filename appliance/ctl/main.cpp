@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "appliance/ctl/contact_commands.hpp"
+#include "appliance/ctl/device_commands.hpp"
 #include "appliance/ctl/exit_code.hpp"
 #include "appliance/ctl/format.hpp"
 #include "appliance/ctl/group_commands.hpp"
@@ -216,11 +217,84 @@ void add_contacts_commands(CLI::App& app, action& chosen) {
   });
 }
 
+/// The options `device add` and `device set` share.
+void add_device_options(CLI::App* cmd, device_fields& f, bool set) {
+  cmd->add_option("--user", f.user,
+                  set ? "Give the phone to this user (new credentials)"
+                      : "Extension whose line the phone carries");
+  cmd->add_option("--vendor", f.vendor,
+                  "cisco, polycom, yealink, grandstream or snom (default: "
+                  "what the phone told, or its MAC's maker)");
+  cmd->add_option("--model", f.model, "Model, e.g. T46S, VVX_411, snom370");
+  cmd->add_option("--label", f.label, "Where it is, e.g. \"reception\"");
+  cmd->add_option("--firmware", f.firmware,
+                  "Firmware file the phone should run (uploaded before)");
+  cmd->add_option("--line-key", f.line_keys,
+                  "Extension shown on a busy lamp key (repeat, in order)");
+  if (set) {
+    cmd->add_flag("--clear-line-keys", f.clear_line_keys,
+                  "Remove every busy lamp key");
+    cmd->add_flag("--rotate-credentials", f.rotate_credentials,
+                  "Give the phone a new SIP password");
+  }
+}
+
+/// Declares `ivmctl device ...`; the chosen subcommand stores its action.
+void add_device_commands(CLI::App& app, action& chosen) {
+  auto* device =
+      app.add_subcommand("device", "Manage desk phones provisioned by the box");
+  auto add_mac = std::make_shared<std::string>();
+  auto add = std::make_shared<device_fields>();
+  auto* cmd = device->add_subcommand(
+      "add", "Assign a phone (by MAC) to a user; prints its SIP credentials");
+  cmd->add_option("mac", *add_mac, "MAC address, e.g. 00:15:65:12:34:56")
+      ->required();
+  add_device_options(cmd, *add, false);
+  cmd->callback([&chosen, add_mac, add] {
+    chosen = [add_mac, add](const context& ctx) {
+      return device_add(ctx, *add_mac, *add);
+    };
+  });
+  device->add_subcommand("list", "List devices and unassigned phones")
+      ->callback([&chosen] {
+        chosen = [](const context& ctx) { return device_list(ctx); };
+      });
+  auto show_mac = std::make_shared<std::string>();
+  cmd = device->add_subcommand("show", "Show one device");
+  cmd->add_option("mac", *show_mac, "MAC address")->required();
+  cmd->callback([&chosen, show_mac] {
+    chosen = [show_mac](const context& ctx) {
+      return device_show(ctx, *show_mac);
+    };
+  });
+  auto set_mac = std::make_shared<std::string>();
+  auto set = std::make_shared<device_fields>();
+  cmd = device->add_subcommand(
+      "set", "Change a device (the phone is told to fetch its files again)");
+  cmd->add_option("mac", *set_mac, "MAC address")->required();
+  add_device_options(cmd, *set, true);
+  cmd->callback([&chosen, set_mac, set] {
+    chosen = [set_mac, set](const context& ctx) {
+      return device_set(ctx, *set_mac, *set);
+    };
+  });
+  auto del_mac = std::make_shared<std::string>();
+  cmd = device->add_subcommand(
+      "del", "Delete a device (its SIP credentials stop working)");
+  cmd->add_option("mac", *del_mac, "MAC address")->required();
+  cmd->callback([&chosen, del_mac] {
+    chosen = [del_mac](const context& ctx) {
+      return device_del(ctx, *del_mac);
+    };
+  });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "ivmctl: administer users, groups and contacts of an IVM appliance",
+      "ivmctl: administer users, groups, contacts and devices of an IVM "
+      "appliance",
       "ivmctl"};
   app.set_version_flag("--version", "ivmctl " IVM_VERSION_STRING);
   app.fallthrough();
@@ -242,6 +316,7 @@ int main(int argc, char** argv) {
   add_user_commands(app, chosen);
   add_group_commands(app, chosen);
   add_contacts_commands(app, chosen);
+  add_device_commands(app, chosen);
 
   try {
     app.parse(argc, argv);
@@ -257,11 +332,15 @@ int main(int argc, char** argv) {
     else if (app.got_subcommand("group"))
       std::cerr << "ivmctl: group needs a command: add, list, show, set or "
                    "del (see ivmctl group --help)\n";
+    else if (app.got_subcommand("device"))
+      std::cerr << "ivmctl: device needs a command: add, list, show, set or "
+                   "del (see ivmctl device --help)\n";
     else if (app.got_subcommand("contacts"))
       std::cerr << "ivmctl: contacts needs a command: list, add or remove "
                    "(see ivmctl contacts --help)\n";
     else
-      std::cerr << "ivmctl: a command is required: user, group or contacts "
+      std::cerr << "ivmctl: a command is required: user, group, contacts or "
+                   "device "
                    "(see ivmctl --help)\n";
     return usage_or_unreachable;
   }

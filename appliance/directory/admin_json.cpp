@@ -81,5 +81,4 @@ std::optional<admin_outcome> get_bool(const json& j, const char* field,
   return std::nullopt;
 }
 
-
 } // namespace ivm::directory::detail

@@ -120,12 +120,11 @@ authenticator::outcome authenticator::check(const sip::message& req, bool proxy,
     digest::verify(*creds, req.method, std::string(64, '0'));
     return forbidden(source, now, "unknown user");
   }
-  const auto& ha1 = phone ? (creds->alg == digest::algorithm::md5
-                                 ? phone->ha1_md5
-                                 : phone->ha1_sha256)
-                          : (creds->alg == digest::algorithm::md5
-                                 ? user->ha1_md5
-                                 : user->ha1_sha256);
+  const auto& ha1 =
+      phone ? (creds->alg == digest::algorithm::md5 ? phone->ha1_md5
+                                                    : phone->ha1_sha256)
+            : (creds->alg == digest::algorithm::md5 ? user->ha1_md5
+                                                    : user->ha1_sha256);
   if (!digest::verify(*creds, req.method, ha1))
     return forbidden(source, now,
                      "wrong password for " + user->extension +

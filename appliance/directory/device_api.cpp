@@ -163,8 +163,7 @@ std::string new_credentials(device& d, const device_crypto& crypto) {
 }
 
 void save(device_outcome& out, const device& d, std::string password) {
-  out.batch.put(storage::family::devices,
-                storage::records::device_key(d.mac),
+  out.batch.put(storage::family::devices, storage::records::device_key(d.mac),
                 storage::records::encode(d));
   out.put.emplace_back(d, std::move(password));
 }
@@ -176,9 +175,8 @@ std::string to_json(const device& d) {
 }
 
 device_outcome device_book::handle(std::string_view method,
-                                   std::string_view rest,
-                                   std::string_view body, std::uint64_t now_s,
-                                   const directory& users,
+                                   std::string_view rest, std::string_view body,
+                                   std::uint64_t now_s, const directory& users,
                                    const device_crypto& crypto) const {
   if (rest == "/unassigned" || rest.rfind("/unassigned/", 0) == 0) {
     auto mac_text = rest.substr(std::min(rest.size(), std::size_t{12}));
@@ -240,8 +238,8 @@ device_outcome device_book::handle(std::string_view method,
     if (auto bad = apply_fields(j, d, users))
       return std::move(*bad);
     if (d.vendor.empty())
-      if (auto v = phone::vendor_from_oui(*provisioning::mac_address::parse(
-              d.mac)))
+      if (auto v =
+              phone::vendor_from_oui(*provisioning::mac_address::parse(d.mac)))
         d.vendor = std::string{phone::to_string(*v)};
     if (d.vendor.empty())
       return fail(400, "vendor is required: the MAC does not tell it",

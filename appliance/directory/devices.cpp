@@ -69,8 +69,7 @@ void device_book::drop(std::string_view mac) {
   devices_.erase(it);
 }
 
-void device_book::load(device d, std::string password,
-                       std::string_view realm) {
+void device_book::load(device d, std::string password, std::string_view realm) {
   put(std::move(d), std::move(password), realm);
 }
 
@@ -123,10 +122,10 @@ std::optional<seen_device> device_book::sighted(seen_device s,
   auto it = seen_.find(s.mac);
   if (it == seen_.end()) {
     if (seen_.size() >= max_seen) {
-      auto oldest = std::min_element(
-          seen_.begin(), seen_.end(), [](const auto& x, const auto& y) {
-            return x.second.last_s < y.second.last_s;
-          });
+      auto oldest = std::min_element(seen_.begin(), seen_.end(),
+                                     [](const auto& x, const auto& y) {
+                                       return x.second.last_s < y.second.last_s;
+                                     });
       seen_.erase(oldest);
     }
     s.first_s = now_s;
@@ -151,7 +150,8 @@ device_book::config_of(std::string_view mac, const directory& users) const {
     return std::nullopt;
   phone::device_config cfg;
   cfg.mac = *parsed;
-  cfg.vendor_id = phone::parse_vendor(d->vendor).value_or(phone::vendor::unknown);
+  cfg.vendor_id =
+      phone::parse_vendor(d->vendor).value_or(phone::vendor::unknown);
   cfg.model = d->model;
   cfg.firmware = d->firmware;
   cfg.extension = d->extension;

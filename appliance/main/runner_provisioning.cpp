@@ -51,8 +51,8 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
     return std::optional<actors::provisioning_config>{};
   actors::provisioning_config pc;
   pc.allow = p.allow;
-  std::string box_host = p.registrar_host.empty() ? cfg.sip.listen.host
-                                                  : p.registrar_host;
+  std::string box_host =
+      p.registrar_host.empty() ? cfg.sip.listen.host : p.registrar_host;
   if (cfg.dhcp.enabled) {
     auto dc = make_dhcp_config(cfg);
     if (!dc)
@@ -69,10 +69,10 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
       log::get("main")->warn("no rogue DHCP probe: {}", probe.error());
     pc.dhcp_interface = cfg.dhcp.interface;
     // Phones on the DHCP subnet fetch their files without credentials.
-    pc.allow.push_back(ipv4_network{
-        provisioning::dhcp::ipv4_address{dc->server_address.value() &
-                                         dc->subnet_mask.value()},
-        dc->subnet_mask});
+    pc.allow.push_back(
+        ipv4_network{provisioning::dhcp::ipv4_address{
+                         dc->server_address.value() & dc->subnet_mask.value()},
+                     dc->subnet_mask});
     if (box_host == "0.0.0.0" || box_host.empty())
       box_host = dc->server_address.to_string();
     pc.dhcp = std::move(*dc);
@@ -103,8 +103,8 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
     box.ntp_server = cfg.dhcp.ntp.front().to_string();
   box.timezone = p.timezone;
   box.utc_offset_minutes = p.utc_offset_minutes;
-  auto url_host = p.http_listen.port != 0 ? p.http_listen.host
-                                          : p.tftp_listen.host;
+  auto url_host =
+      p.http_listen.port != 0 ? p.http_listen.host : p.tftp_listen.host;
   if (url_host == "0.0.0.0")
     url_host = pc.dhcp ? pc.dhcp->server_address.to_string() : box_host;
   box.provisioning_url = provisioning_url(cfg, url_host);

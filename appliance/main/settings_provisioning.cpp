@@ -61,8 +61,8 @@ std::optional<config_error> to_bool(std::string_view key, std::string_view v,
   return std::nullopt;
 }
 
-std::optional<config_error> to_address(std::string_view key,
-                                       std::string_view v, ipv4_address& out) {
+std::optional<config_error> to_address(std::string_view key, std::string_view v,
+                                       ipv4_address& out) {
   auto a = ipv4_address::parse(trim(v));
   if (!a)
     return err(key, "'" + std::string{v} + "' is not an IPv4 address");
@@ -84,9 +84,8 @@ std::optional<config_error> to_addresses(std::string_view key,
   return std::nullopt;
 }
 
-std::optional<config_error> to_endpoint(std::string_view key,
-                                        std::string_view v,
-                                        net::endpoint& out) {
+std::optional<config_error>
+to_endpoint(std::string_view key, std::string_view v, net::endpoint& out) {
   auto ep = net::parse_endpoint(v);
   if (!ep)
     return err(key, "'" + std::string{v} + "': " + ep.error());
@@ -209,9 +208,8 @@ std::optional<config_error> apply_dhcp(dhcp_settings& d, std::string_view key,
   return std::nullopt;
 }
 
-std::optional<config_error> apply_prov(provisioning_settings& p,
-                                       std::string_view key,
-                                       std::string_view v) {
+std::optional<config_error>
+apply_prov(provisioning_settings& p, std::string_view key, std::string_view v) {
   auto name = key.substr(13);
   if (name == "tftp_listen")
     return to_endpoint(key, v, p.tftp_listen);
@@ -273,8 +271,8 @@ std::string flatten(const toml::array& arr) {
     if (auto t = item.as_table()) {
       std::string parts;
       for (auto& [k, v] : *t)
-        parts += (parts.empty() ? "" : " ") + std::string{k.str()} + "=" +
-                 scalar(v);
+        parts +=
+            (parts.empty() ? "" : " ") + std::string{k.str()} + "=" + scalar(v);
       out += parts;
     } else {
       out += scalar(item);
@@ -338,7 +336,8 @@ make_dhcp_config(const settings& s) {
       return unexpected(*err("dhcp.interface", found.error()));
     ifa = *found;
   }
-  c.server_address = d.server_address.value_or(ipv4_address{ifa ? ifa->address : 0});
+  c.server_address =
+      d.server_address.value_or(ipv4_address{ifa ? ifa->address : 0});
   c.subnet_mask = d.subnet_mask.value_or(ipv4_address{ifa ? ifa->netmask : 0});
   c.pool_first = d.pool_first;
   c.pool_last = d.pool_last;
@@ -401,8 +400,8 @@ std::string provisioning_to_toml(const settings& s) {
      << (d.server_address ? d.server_address->to_string() : "") << "\"\n"
      << "pool = \"" << d.pool_first.to_string() << "-"
      << d.pool_last.to_string() << "\"\n"
-     << "subnet_mask = \""
-     << (d.subnet_mask ? d.subnet_mask->to_string() : "") << "\"\n"
+     << "subnet_mask = \"" << (d.subnet_mask ? d.subnet_mask->to_string() : "")
+     << "\"\n"
      << "router = " << list(d.router) << "\n"
      << "dns = " << list(d.dns) << "\n"
      << "ntp = " << list(d.ntp) << "\n"

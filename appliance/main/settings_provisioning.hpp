@@ -69,8 +69,7 @@ struct provisioning_settings {
   net::endpoint http_listen{"127.0.0.1", 8082};
   /// Sources that may fetch per-device files (they carry secrets) without
   /// credentials; the DHCP subnet is added when DHCP is on.
-  std::vector<ipv4_network> allow{
-      *parse_ipv4_network("127.0.0.0/8")};
+  std::vector<ipv4_network> allow{*parse_ipv4_network("127.0.0.0/8")};
   /// Empty: sip.listen's host (the DHCP server address when that is
   /// 0.0.0.0).
   std::string registrar_host;

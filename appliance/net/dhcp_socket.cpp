@@ -2,13 +2,13 @@
 
 #include <array>
 #include <atomic>
-#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <netinet/in.h>
+#include <optional>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -59,14 +59,14 @@ struct dhcp_socket::impl : std::enable_shared_from_this<dhcp_socket::impl> {
   }
 
   void wait() {
-    socket.async_wait(udp::socket::wait_read,
-                      [self = shared_from_this()](boost::system::error_code ec) {
-                        if (ec == asio::error::operation_aborted ||
-                            !self->socket.is_open())
-                          return;
-                        self->drain();
-                        self->wait();
-                      });
+    socket.async_wait(
+        udp::socket::wait_read,
+        [self = shared_from_this()](boost::system::error_code ec) {
+          if (ec == asio::error::operation_aborted || !self->socket.is_open())
+            return;
+          self->drain();
+          self->wait();
+        });
   }
 
   /// Reads every queued datagram (non-blocking recvmsg with IP_PKTINFO).
@@ -181,8 +181,7 @@ dhcp_socket::send(const std::string& payload, dhcp_send_kind kind,
     req.arp_ha.sa_family = ARPHRD_ETHER;
     std::memcpy(req.arp_ha.sa_data, mac.data(), mac.size());
     req.arp_flags = ATF_COM;
-    std::strncpy(req.arp_dev, impl_->interface.c_str(),
-                 sizeof req.arp_dev - 1);
+    std::strncpy(req.arp_dev, impl_->interface.c_str(), sizeof req.arp_dev - 1);
     if (::ioctl(fd, SIOCSARP, &req) != 0) {
       kind = dhcp_send_kind::broadcast; // as a client expects without ARP
       note = std::string{"SIOCSARP: "} + std::strerror(errno);
@@ -194,9 +193,9 @@ dhcp_socket::send(const std::string& payload, dhcp_send_kind kind,
   to.sin_family = AF_INET;
   to.sin_addr.s_addr = htonl(address);
   to.sin_port = htons(port);
-  auto n = ::sendto(fd, payload.data(), payload.size(),
-                    MSG_DONTWAIT | MSG_NOSIGNAL,
-                    reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  auto n =
+      ::sendto(fd, payload.data(), payload.size(), MSG_DONTWAIT | MSG_NOSIGNAL,
+               reinterpret_cast<const sockaddr*>(&to), sizeof to);
   if (n != static_cast<ssize_t>(payload.size()))
     return std::string{"sendto: "} + std::strerror(errno);
   return note ? std::optional<std::string>{"sent by broadcast (" + *note + ")"}

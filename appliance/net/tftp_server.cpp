@@ -62,12 +62,8 @@ public:
   session(std::shared_ptr<tftp_server::impl> owner, udp::endpoint client,
           const std::vector<tftp::option>& options, tftp_content content,
           int fd, std::uint64_t size)
-    : owner_(std::move(owner)),
-      socket_(owner_->strand),
-      timer_(owner_->strand),
-      client_(client),
-      content_(std::move(content)),
-      fd_(fd),
+    : owner_(std::move(owner)), socket_(owner_->strand), timer_(owner_->strand),
+      client_(client), content_(std::move(content)), fd_(fd),
       machine_(owner_->limits.transfer, options, size) {
     // nop
   }
@@ -165,13 +161,13 @@ private:
       } else if (auto* t = std::get_if<tftp::effects::set_timer>(&e)) {
         auto gen = t->generation;
         timer_.expires_after(t->after);
-        timer_.async_wait([self = shared_from_this(),
-                           gen](boost::system::error_code ec) {
-          if (ec || self->finished_)
-            return;
-          self->apply(
-              self->machine_.step(tftp::events::timer_fired{gen}, now()));
-        });
+        timer_.async_wait(
+            [self = shared_from_this(), gen](boost::system::error_code ec) {
+              if (ec || self->finished_)
+                return;
+              self->apply(
+                  self->machine_.step(tftp::events::timer_fired{gen}, now()));
+            });
       } else if (std::get_if<tftp::effects::cancel_timer>(&e)) {
         timer_.cancel();
       } else if (auto* done = std::get_if<tftp::effects::done>(&e)) {

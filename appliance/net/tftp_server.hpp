@@ -49,11 +49,11 @@ struct tftp_limits {
 /// Counters, read by the metrics gauges.
 struct tftp_counters {
   std::atomic<std::uint64_t> requests{0};
-  std::atomic<std::uint64_t> refused{0};   ///< WRQ, bad names, garbage
+  std::atomic<std::uint64_t> refused{0}; ///< WRQ, bad names, garbage
   std::atomic<std::uint64_t> not_found{0};
-  std::atomic<std::uint64_t> busy{0};      ///< over `max_transfers`
+  std::atomic<std::uint64_t> busy{0}; ///< over `max_transfers`
   std::atomic<std::uint64_t> completed{0};
-  std::atomic<std::uint64_t> failed{0};    ///< client error or timed out
+  std::atomic<std::uint64_t> failed{0}; ///< client error or timed out
   std::atomic<std::uint64_t> bytes_sent{0};
   std::atomic<std::uint64_t> active{0};
 };

@@ -17,8 +17,8 @@ std::string lease_key(dhcp::ipv4_address address) {
 std::string encode_lease(const dhcp::lease& x) {
   record_writer w{1};
   auto& m = x.mac.bytes();
-  w.put_string(std::string_view{reinterpret_cast<const char*>(m.data()),
-                                m.size()});
+  w.put_string(
+      std::string_view{reinterpret_cast<const char*>(m.data()), m.size()});
   w.put_u8(static_cast<std::uint8_t>(x.state));
   auto secs = std::chrono::duration_cast<std::chrono::seconds>(
                   x.expiry.time_since_epoch())
@@ -59,8 +59,8 @@ expected<dhcp::lease, error> decode_lease(std::string_view key,
     b[i] = static_cast<std::uint8_t>((*mac)[i]);
   x.mac = provisioning::mac_address{b};
   x.state = static_cast<dhcp::lease_state>(*state);
-  x.expiry = dhcp::time_point{std::chrono::seconds{
-      static_cast<std::chrono::seconds::rep>(*expiry)}};
+  x.expiry = dhcp::time_point{
+      std::chrono::seconds{static_cast<std::chrono::seconds::rep>(*expiry)}};
   return x;
 }
 

@@ -28,9 +28,7 @@ protected:
       directory::set_password(a, "user-pw", "box.example");
       dir.load(a);
     }
-    crypto.new_password = [this] {
-      return "pw" + std::to_string(++passwords);
-    };
+    crypto.new_password = [this] { return "pw" + std::to_string(++passwords); };
     crypto.seal = [](std::string_view pw, std::string_view mac) {
       return "sealed(" + std::string{pw} + "," + std::string{mac} + ")";
     };
@@ -54,29 +52,29 @@ protected:
   directory::authenticator::outcome register_as(const std::string& ext,
                                                 const std::string& user,
                                                 const std::string& pw) {
-    auto first = sip::parse(
-        "REGISTER sip:box.example SIP/2.0\r\nVia: SIP/2.0/UDP "
-        "h;branch=z9hG4bK-0\r\nFrom: <sip:" +
-        ext + "@box.example>;tag=1\r\nTo: <sip:" + ext +
-        "@box.example>\r\nCall-ID: a\r\nCSeq: 1 REGISTER\r\n"
-        "Content-Length: 0\r\n\r\n");
+    auto first =
+        sip::parse("REGISTER sip:box.example SIP/2.0\r\nVia: SIP/2.0/UDP "
+                   "h;branch=z9hG4bK-0\r\nFrom: <sip:" +
+                   ext + "@box.example>;tag=1\r\nTo: <sip:" + ext +
+                   "@box.example>\r\nCall-ID: a\r\nCSeq: 1 REGISTER\r\n"
+                   "Content-Length: 0\r\n\r\n");
     auto ch = auth.check(*first, false, dir, "127.0.0.9", now);
     auto& v = ch.headers.at(0).second;
     auto pos = v.find("nonce=\"") + 7;
     auto nonce = v.substr(pos, v.find('"', pos) - pos);
     auto ha1 = md5(user + ":box.example:" + pw);
-    auto resp = md5(ha1 + ":" + nonce + ":00000001:c0:auth:" +
-                    md5("REGISTER:sip:box.example"));
-    auto m = sip::parse(
-        "REGISTER sip:box.example SIP/2.0\r\nVia: SIP/2.0/UDP "
-        "h;branch=z9hG4bK-1\r\nFrom: <sip:" +
-        ext + "@box.example>;tag=1\r\nTo: <sip:" + ext +
-        "@box.example>\r\nCall-ID: a\r\nCSeq: 2 REGISTER\r\n"
-        "Authorization: Digest username=\"" +
-        user + "\", realm=\"box.example\", nonce=\"" + nonce +
-        "\", uri=\"sip:box.example\", response=\"" + resp +
-        "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0\"\r\n"
-        "Content-Length: 0\r\n\r\n");
+    auto resp = md5(ha1 + ":" + nonce +
+                    ":00000001:c0:auth:" + md5("REGISTER:sip:box.example"));
+    auto m =
+        sip::parse("REGISTER sip:box.example SIP/2.0\r\nVia: SIP/2.0/UDP "
+                   "h;branch=z9hG4bK-1\r\nFrom: <sip:" +
+                   ext + "@box.example>;tag=1\r\nTo: <sip:" + ext +
+                   "@box.example>\r\nCall-ID: a\r\nCSeq: 2 REGISTER\r\n"
+                   "Authorization: Digest username=\"" +
+                   user + "\", realm=\"box.example\", nonce=\"" + nonce +
+                   "\", uri=\"sip:box.example\", response=\"" + resp +
+                   "\", algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0\"\r\n"
+                   "Content-Length: 0\r\n\r\n");
     return auth.check(*m, false, dir, "127.0.0.9", now);
   }
 
@@ -160,21 +158,22 @@ TEST_F(devices_test, bad_input_is_refused_and_changes_nothing) {
     int status;
     const char* field;
   };
-  for (auto& c : {
-           bad{R"({"user":"201"})", 400, "mac"},
-           bad{R"({"mac":"zz:15:65:12:34:56","user":"201"})", 400, "mac"},
-           bad{R"({"mac":"001565123456"})", 400, "user"},
-           bad{R"({"mac":"001565123456","user":"999"})", 400, "user"},
-           bad{R"({"mac":"001565123456","user":"201","vendor":"acme"})", 400,
-               "vendor"},
-           bad{R"({"mac":"0a0b0c0d0e0f","user":"201"})", 400, "vendor"},
-           bad{R"({"mac":"001565123456","user":"201","line_keys":[{"extension":"7"}]})",
-               400, "line_keys"},
-           bad{R"({"mac":"001565123456","user":"201","firmware":"../x"})", 400,
-               "firmware"},
-           bad{R"({"mac":"001565123456","user":"201","pin":"1"})", 400, "pin"},
-           bad{R"(["x"])", 400, ""},
-       }) {
+  for (
+      auto& c : {
+          bad{R"({"user":"201"})", 400, "mac"},
+          bad{R"({"mac":"zz:15:65:12:34:56","user":"201"})", 400, "mac"},
+          bad{R"({"mac":"001565123456"})", 400, "user"},
+          bad{R"({"mac":"001565123456","user":"999"})", 400, "user"},
+          bad{R"({"mac":"001565123456","user":"201","vendor":"acme"})", 400,
+              "vendor"},
+          bad{R"({"mac":"0a0b0c0d0e0f","user":"201"})", 400, "vendor"},
+          bad{R"({"mac":"001565123456","user":"201","line_keys":[{"extension":"7"}]})",
+              400, "line_keys"},
+          bad{R"({"mac":"001565123456","user":"201","firmware":"../x"})", 400,
+              "firmware"},
+          bad{R"({"mac":"001565123456","user":"201","pin":"1"})", 400, "pin"},
+          bad{R"(["x"])", 400, ""},
+      }) {
     auto out = call("POST", "", c.body);
     EXPECT_EQ(out.status, c.status) << c.body;
     EXPECT_TRUE(out.batch.empty()) << c.body;
@@ -184,9 +183,9 @@ TEST_F(devices_test, bad_input_is_refused_and_changes_nothing) {
   }
   EXPECT_TRUE(dir.devices().devices().empty());
   call("POST", "", R"({"mac":"001565123456","user":"201"})");
-  EXPECT_EQ(call("POST", "", R"({"mac":"00:15:65:12:34:56","user":"202"})")
-                .status,
-            409);
+  EXPECT_EQ(
+      call("POST", "", R"({"mac":"00:15:65:12:34:56","user":"202"})").status,
+      409);
   EXPECT_EQ(call("PUT", "/001565123456", "{}").status, 405);
   EXPECT_EQ(call("GET", "/001565123457").status, 404);
   EXPECT_EQ(call("GET", "/garbage").status, 404);

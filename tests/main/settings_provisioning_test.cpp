@@ -35,8 +35,7 @@ TEST(settings_provisioning, embedded_defaults) {
   EXPECT_EQ(net::to_string(s.provisioning.http_listen), "127.0.0.1:8082");
   ASSERT_EQ(s.provisioning.allow.size(), 1u);
   EXPECT_EQ(app::to_string(s.provisioning.allow[0]), "127.0.0.0/8");
-  EXPECT_EQ(s.dhcp.always_send,
-            (std::vector<std::uint8_t>{1, 3, 6, 66, 150}));
+  EXPECT_EQ(s.dhcp.always_send, (std::vector<std::uint8_t>{1, 3, 6, 66, 150}));
   EXPECT_EQ(s.dhcp.lease_time_s, 3600u);
   EXPECT_FALSE(app::validate_provisioning(s)) << "DHCP off needs nothing";
 }
@@ -97,8 +96,7 @@ TEST(settings_provisioning, errors_name_the_key) {
       {"dhcp.subnet_mask", "255.0.255.0", "dhcp.subnet_mask: "},
       {"dhcp.lease_time_s", "10", "dhcp.lease_time_s: "},
       {"dhcp.always_send", "1, 300", "dhcp.always_send: "},
-      {"dhcp.reservations", "mac=zz address=192.0.2.5",
-       "dhcp.reservations: "},
+      {"dhcp.reservations", "mac=zz address=192.0.2.5", "dhcp.reservations: "},
       {"dhcp.reservations", "mac=02:00:00:00:00:01",
        "dhcp.reservations: a reservation needs mac and address"},
       {"dhcp.enabled", "yes", "dhcp.enabled: must be true or false"},
@@ -133,8 +131,7 @@ TEST(settings_provisioning, dhcp_needs_an_interface_and_a_valid_scope) {
   ASSERT_FALSE(app::apply(s, "dhcp.pool", "192.0.2.100-192.0.2.255"));
   e = app::validate_provisioning(s);
   ASSERT_TRUE(e);
-  EXPECT_EQ(e->what,
-            "dhcp: pool includes the network or broadcast address");
+  EXPECT_EQ(e->what, "dhcp: pool includes the network or broadcast address");
 }
 
 TEST(settings_provisioning, ports_must_differ) {

@@ -30,9 +30,9 @@ TEST(lease_records, round_trip) {
                      dhcp::lease_state::bound, dhcp::lease_state::released,
                      dhcp::lease_state::declined}) {
     auto x = make(100, 7, state, 1'900'000'000);
-    auto back = storage::records::decode_lease(
-        storage::records::lease_key(x.address),
-        storage::records::encode_lease(x));
+    auto back =
+        storage::records::decode_lease(storage::records::lease_key(x.address),
+                                       storage::records::encode_lease(x));
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(*back, x);
   }
@@ -66,10 +66,10 @@ TEST(lease_records, stored_leases_come_back_after_reopen) {
   auto dir = std::filesystem::temp_directory_path() /
              ("ivm-leases-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  auto later = std::chrono::duration_cast<std::chrono::seconds>(
-                   (dhcp::clock_type::now() + std::chrono::hours{1})
-                       .time_since_epoch())
-                   .count();
+  auto later =
+      std::chrono::duration_cast<std::chrono::seconds>(
+          (dhcp::clock_type::now() + std::chrono::hours{1}).time_since_epoch())
+          .count();
   std::vector<dhcp::lease> written{
       make(100, 1, dhcp::lease_state::bound, later),
       make(101, 2, dhcp::lease_state::bound, later)};
@@ -96,8 +96,8 @@ TEST(lease_records, stored_leases_come_back_after_reopen) {
   auto srv = dhcp::server::make(cfg);
   ASSERT_TRUE(srv) << srv.error();
   EXPECT_EQ(srv->load(*loaded), 2u);
-  auto mine = srv->pool().choose(written[1].mac, std::nullopt,
-                                 dhcp::clock_type::now());
+  auto mine =
+      srv->pool().choose(written[1].mac, std::nullopt, dhcp::clock_type::now());
   ASSERT_TRUE(mine);
   EXPECT_EQ(*mine, written[1].address);
   db->reset();
