@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   std::string sip_listen;
   std::string sip_tls_listen;
   std::string admin_listen;
+  std::string tftp_listen;
+  std::string provisioning_http_listen;
   std::string domain;
   std::string log_level;
   bool check_config = false;
@@ -46,6 +48,12 @@ int main(int argc, char** argv) {
                  "SIP over TLS address (default 127.0.0.1:5061; port 0: off)");
   app.add_option("--admin-listen", admin_listen,
                  "Admin HTTP address (default 127.0.0.1:8080)");
+  app.add_option("--tftp-listen", tftp_listen,
+                 "TFTP provisioning address (default 127.0.0.1:6969; port 0: "
+                 "off)");
+  app.add_option("--provisioning-http-listen", provisioning_http_listen,
+                 "HTTP provisioning address (default 127.0.0.1:8082; port 0: "
+                 "off)");
   app.add_option("--domain", domain, "SIP domain (default 127.0.0.1)");
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error, critical or off");
@@ -78,6 +86,8 @@ int main(int argc, char** argv) {
       {"sip.listen", &sip_listen},
       {"sip.tls_listen", &sip_tls_listen},
       {"admin.listen", &admin_listen},
+      {"provisioning.tftp_listen", &tftp_listen},
+      {"provisioning.http_listen", &provisioning_http_listen},
       {"domain", &domain},
       {"log_level", &log_level},
   };

@@ -59,16 +59,34 @@ class Appliance:
         self.sip_port = sip_port or free_port()
         self.admin_port = admin_port or free_port()
         self.tls_port = free_port()
+        # Provisioning listens too (TFTP, HTTP): ports of its own, so boxes
+        # of tests run in parallel never meet on the defaults.
+        self.tftp_port = free_port()
+        self.prov_http_port = free_port()
         self.extra_args = list(extra_args)
         self.proc = None
         self.log_path = os.path.join(self.tmp, "appliance.log")
 
     def args(self):
-        return [BINARY, "--data-dir", self.data_dir,
+        args = [BINARY, "--data-dir", self.data_dir,
                 "--sip-listen", "127.0.0.1:%d" % self.sip_port,
                 "--sip-tls-listen", "127.0.0.1:%d" % self.tls_port,
-                "--admin-listen", "127.0.0.1:%d" % self.admin_port,
-                ] + self.extra_args
+                "--admin-listen", "127.0.0.1:%d" % self.admin_port]
+        # A test's own [provisioning] section chooses its ports itself.
+        conf = None
+        if "--config" in self.extra_args:
+            i = self.extra_args.index("--config")
+            conf = self.extra_args[i + 1] if i + 1 < len(self.extra_args) \
+                else None
+        own = False
+        if conf and os.path.exists(conf):
+            with open(conf) as f:
+                own = "[provisioning]" in f.read()
+        if not own:
+            args += ["--tftp-listen", "127.0.0.1:%d" % self.tftp_port,
+                     "--provisioning-http-listen",
+                     "127.0.0.1:%d" % self.prov_http_port]
+        return args + self.extra_args
 
     def start(self, wait=True):
         if getattr(self, "log", None):

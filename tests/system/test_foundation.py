@@ -90,7 +90,10 @@ class BadConfiguration(unittest.TestCase):
         r = run_binary(["--data-dir", self.data,
                         "--sip-listen", "127.0.0.1:%d" % free_port(),
                         "--sip-tls-listen", "127.0.0.1:%d" % free_port(),
-                        "--admin-listen", "127.0.0.1:%d" % free_port()]
+                        "--admin-listen", "127.0.0.1:%d" % free_port(),
+                        "--tftp-listen", "127.0.0.1:%d" % free_port(),
+                        "--provisioning-http-listen",
+                        "127.0.0.1:%d" % free_port()]
                        + args)
         self.assertNotEqual(r.returncode, 0, r.stderr)
         lines = [l for l in r.stderr.splitlines() if l.strip()]
