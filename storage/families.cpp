@@ -37,4 +37,23 @@ const std::vector<family>& all_families() {
 
 store::~store() = default;
 
+status scan_all(store& db, family f, std::string_view prefix,
+                const std::function<void(const std::string& key,
+                                         const std::string& value)>& fn,
+                std::size_t page) {
+  // Not {}: RocksDB slices must not hold a null pointer.
+  std::string_view from = prefix.data() ? prefix : std::string_view{"", 0};
+  std::string start;
+  for (;;) {
+    auto rows = db.scan(f, from, start, page);
+    if (!rows)
+      return rows.error();
+    for (auto& [key, value] : *rows)
+      fn(key, value);
+    if (rows->size() < page)
+      return std::nullopt;
+    start = rows->back().first + '\0';
+  }
+}
+
 } // namespace ivm::storage

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,6 +133,14 @@ struct rocksdb_options {
 /// checking the schema version record.
 expected<std::unique_ptr<store>, error>
 open_rocksdb(const std::filesystem::path& dir, rocksdb_options opts = {});
+
+/// Calls `fn(key, value)` for every record of `f` whose key starts with
+/// `prefix`, in key order, reading `page` records at a time (loading at
+/// start). Stops at the first read error and returns it.
+status scan_all(store& db, family f, std::string_view prefix,
+                const std::function<void(const std::string& key,
+                                         const std::string& value)>& fn,
+                std::size_t page = 1000);
 
 /// A store in memory, for tests and benchmarks of the layers above.
 std::unique_ptr<store> make_memory_store();

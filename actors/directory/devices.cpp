@@ -161,44 +161,34 @@ void load_devices(storage::store& db, directory::directory& into,
                   const std::string& box_key) {
   auto log = log::get("directory");
   auto& book = into.devices();
-  for (auto [prefix, is_device] :
-       {std::pair{storage::records::device_prefix(), true},
-        std::pair{storage::records::seen_prefix(), false}}) {
-    std::string start;
-    for (;;) {
-      auto rows = db.scan(storage::family::devices, prefix, start, 1000);
-      if (!rows) {
-        log->error("cannot read devices: {}", rows.error().message);
-        return;
-      }
-      for (auto& [key, value] : *rows) {
-        if (!is_device) {
-          if (auto s = storage::records::decode_seen(value))
-            book.load(std::move(*s));
-          continue;
-        }
-        auto d = storage::records::decode_device(value);
-        if (!d) {
-          log->error("bad device record: {}", d.error().message);
-          continue;
-        }
-        auto password =
-            voice::open(d->sealed_password, box_key, aad_of(d->mac));
-        if (!password) {
-          // Another box key (a data dir moved without voice.key): the phone
-          // needs new credentials (PATCH rotate_credentials).
-          log->error("device {}: its password does not open with this box's "
-                     "key; set rotate_credentials",
-                     d->mac);
-          password = std::string{};
-        }
-        book.load(std::move(*d), std::move(*password), into.realm());
-      }
-      if (rows->size() < 1000)
-        break;
-      start = rows->back().first + '\0';
+  auto read_device = [&](const std::string&, const std::string& value) {
+    auto d = storage::records::decode_device(value);
+    if (!d) {
+      log->error("bad device record: {}", d.error().message);
+      return;
     }
-  }
+    auto password = voice::open(d->sealed_password, box_key, aad_of(d->mac));
+    if (!password) {
+      // Another box key (a data dir moved without voice.key): the phone
+      // needs new credentials (PATCH rotate_credentials).
+      log->error("device {}: its password does not open with this box's "
+                 "key; set rotate_credentials",
+                 d->mac);
+      password = std::string{};
+    }
+    book.load(std::move(*d), std::move(*password), into.realm());
+  };
+  auto read_seen = [&](const std::string&, const std::string& value) {
+    if (auto s = storage::records::decode_seen(value))
+      book.load(std::move(*s));
+  };
+  for (auto st :
+       {storage::scan_all(db, storage::family::devices,
+                          storage::records::device_prefix(), read_device),
+        storage::scan_all(db, storage::family::devices,
+                          storage::records::seen_prefix(), read_seen)})
+    if (st)
+      log->error("cannot read devices: {}", st->message);
 }
 
 } // namespace ivm::actors::dir

@@ -286,37 +286,31 @@ directory::directory load_directory(storage::store& db,
                                     const std::string& box_key) {
   directory::directory dir{realm};
   auto log = log::get("directory");
-  for (auto [prefix, is_group] :
-       {std::pair{storage::records::account_prefix(), false},
-        std::pair{storage::records::group_prefix(), true}}) {
-    std::string start;
-    for (;;) {
-      auto rows = db.scan(storage::family::accounts, prefix, start, 1000);
-      if (!rows) {
-        log->error("cannot read accounts: {}", rows.error().message);
-        break;
-      }
-      for (auto& [key, value] : *rows) {
-        if (is_group) {
-          if (auto g = storage::records::decode_group(value))
-            dir.load(std::move(*g));
-          else
-            log->error("bad group record: {}", g.error().message);
-        } else if (auto a = storage::records::decode_account(value)) {
-          if (a->realm != realm)
-            log->warn("user {}: password set for realm {}, the domain is now "
-                      "{}: set the password again",
-                      a->extension, a->realm, realm);
-          dir.load(std::move(*a));
-        } else {
-          log->error("bad account record: {}", a.error().message);
-        }
-      }
-      if (rows->size() < 1000)
-        break;
-      start = rows->back().first + '\0';
+  auto read_user = [&](const std::string&, const std::string& value) {
+    auto a = storage::records::decode_account(value);
+    if (!a) {
+      log->error("bad account record: {}", a.error().message);
+      return;
     }
-  }
+    if (a->realm != realm)
+      log->warn("user {}: password set for realm {}, the domain is now "
+                "{}: set the password again",
+                a->extension, a->realm, realm);
+    dir.load(std::move(*a));
+  };
+  auto read_group = [&](const std::string&, const std::string& value) {
+    if (auto g = storage::records::decode_group(value))
+      dir.load(std::move(*g));
+    else
+      log->error("bad group record: {}", g.error().message);
+  };
+  for (auto st :
+       {storage::scan_all(db, storage::family::accounts,
+                          storage::records::account_prefix(), read_user),
+        storage::scan_all(db, storage::family::accounts,
+                          storage::records::group_prefix(), read_group)})
+    if (st)
+      log->error("cannot read accounts: {}", st->message);
   dir::load_devices(db, dir, box_key);
   return dir;
 }

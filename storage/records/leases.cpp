@@ -72,22 +72,14 @@ void put_leases(write_batch& batch, const std::vector<dhcp::lease>& xs) {
 expected<std::vector<dhcp::lease>, error> load_leases(store& db,
                                                       std::size_t* skipped) {
   std::vector<dhcp::lease> out;
-  std::string start;
-  for (;;) {
-    // A literal, not {}: RocksDB slices must not hold a null pointer.
-    auto page = db.scan(family::leases, std::string_view{"", 0}, start, 1024);
-    if (!page)
-      return unexpected(page.error());
-    for (auto& [k, v] : *page) {
-      if (auto x = decode_lease(k, v))
-        out.push_back(*x);
-      else if (skipped)
-        ++*skipped;
-    }
-    if (page->size() < 1024)
-      break;
-    start = page->back().first + std::string(1, '\0');
-  }
+  auto st = scan_all(db, family::leases, {}, [&](auto& k, auto& v) {
+    if (auto x = decode_lease(k, v))
+      out.push_back(*x);
+    else if (skipped)
+      ++*skipped;
+  });
+  if (st)
+    return unexpected(*st);
   return out;
 }
 
