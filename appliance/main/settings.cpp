@@ -1,4 +1,5 @@
 #include "appliance/main/settings.hpp"
+#include "appliance/main/settings_parse.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -15,22 +16,8 @@ namespace ivm::app {
 
 namespace {
 
-std::optional<config_error> err(std::string_view key, std::string text) {
-  return config_error{std::string{key} + ": " + std::move(text)};
-}
-
-template <class Int>
-std::optional<config_error> to_int(std::string_view key, std::string_view v,
-                                   Int lo, Int hi, Int& out) {
-  Int x{};
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || x < lo ||
-      x > hi)
-    return err(key, "'" + std::string{v} + "' is not a number in " +
-                        std::to_string(lo) + ".." + std::to_string(hi));
-  out = x;
-  return std::nullopt;
-}
+using detail::err;
+using detail::to_int;
 
 std::optional<config_error>
 to_endpoint(std::string_view key, std::string_view v, net::endpoint& out) {

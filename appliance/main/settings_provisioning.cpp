@@ -6,17 +6,17 @@
 #include <toml++/toml.h>
 
 #include "appliance/main/settings.hpp"
+#include "appliance/main/settings_parse.hpp"
 #include "appliance/net/dhcp_socket.hpp"
 
 namespace ivm::app {
 
 namespace {
 
-using provisioning::dhcp::ipv4_address;
+using detail::err;
+using detail::to_int;
 
-std::optional<config_error> err(std::string_view key, std::string text) {
-  return config_error{std::string{key} + ": " + std::move(text)};
-}
+using provisioning::dhcp::ipv4_address;
 
 std::string_view trim(std::string_view x) {
   while (!x.empty() && (x.front() == ' ' || x.front() == '\t'))
@@ -38,19 +38,6 @@ std::vector<std::string_view> items(std::string_view v) {
                                         : v.substr(comma + 1);
   }
   return out;
-}
-
-template <class Int>
-std::optional<config_error> to_int(std::string_view key, std::string_view v,
-                                   Int lo, Int hi, Int& out) {
-  Int x{};
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (v.empty() || ec != std::errc{} || p != v.data() + v.size() || x < lo ||
-      x > hi)
-    return err(key, "'" + std::string{v} + "' is not a number in " +
-                        std::to_string(lo) + ".." + std::to_string(hi));
-  out = x;
-  return std::nullopt;
 }
 
 std::optional<config_error> to_bool(std::string_view key, std::string_view v,

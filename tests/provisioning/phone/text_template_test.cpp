@@ -118,7 +118,7 @@ TEST(text_template, bytes_that_are_not_utf8_are_replaced) {
             "a\xef\xbf\xbd"
             "b");
   EXPECT_EQ(escape_xml("\xc0\xaf"),
-            "\xef\xbf\xbd\xef\xbf\xbd"); // overlong '/'
+            "\xef\xbf\xbd\xef\xbf\xbd");                // overlong '/'
   EXPECT_EQ(escape_key_value("\xed\xa0\x80x"), "???x"); // surrogate
   EXPECT_EQ(escape_key_value("\xe2\x82"), "??");        // truncated
 }
