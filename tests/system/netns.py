@@ -160,7 +160,22 @@ class Segment:
         if address:
             h.ip("addr", "add", address, "dev", "eth0")
         h.ip("link", "set", "eth0", "up")
+        self._wait_forwarding(h, port)
         return h
+
+    def _wait_forwarding(self, host, port):
+        """Until both ends have carrier and the bridge forwards on `port`:
+        the kernel notices carrier asynchronously (linkwatch), and a frame
+        sent before that is dropped by the bridge."""
+        while True:
+            up = all("LOWER_UP" in ns.ip("-o", "link", "show", dev).stdout
+                     for ns, dev in ((host, "eth0"), (self.bridge, port)))
+            st = self.bridge.cmd(["bridge", "link", "show", "dev", port])
+            st = subprocess.run(st, capture_output=True, text=True,
+                                timeout=30).stdout
+            if up and "state forwarding" in st:
+                return
+            time.sleep(0.02)
 
     def close(self):
         for h in reversed(self.hosts):

@@ -104,12 +104,19 @@ class RawClient:
         self.link.send_udp(mac_bytes(self.mac), src_ip, dst_ip, 68, 67,
                            payload, dst_mac)
 
-    def ask(self, msg_type, options=(), timeout=5.0):
+    def ask(self, msg_type, options=(), tries=5):
+        """The reply to one request, retransmitted with the same xid as a
+        client does (RFC 2131 §4.1) until a reply or `tries` sends."""
         xid = random.getrandbits(32)
-        self.send(bootrequest(self.mac, xid, msg_type, options))
-        got = self.link.recv_udp(
-            68, lambda p: (parse_reply(p) or (None,))[0] == xid, timeout)
-        return parse_reply(got[6]) if got else None
+        payload = bootrequest(self.mac, xid, msg_type, options)
+        for n in range(tries):
+            self.send(payload)
+            got = self.link.recv_udp(
+                68, lambda p: (parse_reply(p) or (None,))[0] == xid,
+                min(1.0 * 2 ** n, 4.0))
+            if got:
+                return parse_reply(got[6])
+        return None
 
     def dora(self, request_list=(1, 3, 6)):
         prl = (55, bytes(request_list))
