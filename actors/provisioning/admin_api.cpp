@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "appliance/main/provisioning_scope.hpp"
 #include "appliance/net/http_server.hpp"
 
 namespace ivm::actors::prov {
@@ -28,8 +29,17 @@ json addresses(const std::vector<dhcp::ipv4_address>& xs) {
 
 json dhcp_view(const state& st) {
   json out{{"enabled", st.dhcp.has_value()},
-           {"interface", st.cfg.dhcp_interface}};
+           {"interface", st.cfg.dhcp_interface},
+           {"source", st.cfg.dhcp_from_store ? "api" : "file"}};
+  if (st.cfg.dhcp_error)
+    out["error"] = *st.cfg.dhcp_error;
   if (!st.dhcp) {
+    // Off: the settings as they would be served once enabled.
+    if (st.cfg.settings) {
+      auto d = json::parse(app::dhcp_settings_json(st.cfg.settings->dhcp));
+      d.erase("enabled");
+      out.update(d);
+    }
     out["leases"] = json::array();
     out["rogue_servers"] = json::array();
     return out;
@@ -134,6 +144,10 @@ void on_firmware(pointer self, http_exchange& ex, std::string_view rest) {
 
 } // namespace
 
+net::http_response dhcp_view_response(const state& st) {
+  return net::http_response{200, "application/json", dhcp_view(st).dump(), {}};
+}
+
 void on_admin(pointer self, http_exchange& ex) {
   auto path = ex.request.target.substr(0, ex.request.target.find('?'));
   constexpr std::string_view firmware = "/api/v1/firmware";
@@ -147,18 +161,17 @@ void on_admin(pointer self, http_exchange& ex) {
   }
   if (path == "/api/v1/dhcp") {
     if (ex.request.method == "GET" || ex.request.method == "HEAD") {
-      reply(ex.respond, 200, dhcp_view(self->state));
+      ex.respond(dhcp_view_response(self->state));
       return;
     }
-    if (ex.request.method == "PUT") {
-      reply(ex.respond, 501,
-            {{"error", "the DHCP scope is changed in the [dhcp] section of "
-                       "the configuration file, then restart"}});
+    if (ex.request.method == "PUT" || ex.request.method == "PATCH" ||
+        ex.request.method == "DELETE") {
+      on_dhcp_scope(self, ex);
       return;
     }
     auto resp = net::http_response{
         405, "application/json", R"({"error":"method not allowed"})", {}};
-    resp.headers.emplace_back("Allow", "GET");
+    resp.headers.emplace_back("Allow", "GET, PUT, PATCH, DELETE");
     ex.respond(std::move(resp));
     return;
   }

@@ -150,7 +150,7 @@ void on_tftp(pointer self, tftp_lookup& req) {
   }
   // TFTP has no credentials: per-device files only to the allow list, and
   // the same "not found" as an unknown MAC otherwise.
-  if (!allowed(st.cfg.allow, req.info.from.host)) {
+  if (!allowed(st.allow, req.info.from.host)) {
     answer(std::nullopt);
     return;
   }
@@ -220,7 +220,7 @@ void on_http_file(pointer self, http_exchange& ex) {
     return;
   }
   auto respond = std::move(ex.respond);
-  if (allowed(st.cfg.allow, req.remote.host)) {
+  if (allowed(st.allow, req.remote.host)) {
     resolve_device(self, fr, name, user_agent,
                    [respond, head](resolved r, device_lookup) {
                      respond_with(respond, r, head);

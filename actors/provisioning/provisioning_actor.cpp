@@ -5,6 +5,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/send.hpp>
 
+#include "appliance/main/provisioning_scope.hpp"
 #include "appliance/net/http_server.hpp"
 #include "appliance/sip/digest/algorithm.hpp"
 #include "provisioning/dhcp/rogue.hpp"
@@ -51,6 +52,8 @@ void init_counters(pointer self) {
 
 void send_reply(pointer self, const dhcp::outgoing& out) {
   auto& st = self->state;
+  if (!st.cfg.dhcp_socket) // the scope was turned off meanwhile
+    return;
   auto wire = out.wire();
   std::string payload(wire.begin(), wire.end());
   auto kind = net::dhcp_send_kind::to_address;
@@ -184,36 +187,10 @@ void send_probe(pointer self) {
 void start(pointer self) {
   auto& st = self->state;
   auto handle = caf::actor_cast<provisioning_actor>(self);
-  if (st.cfg.dhcp && st.cfg.dhcp_socket) {
-    init_counters(self);
-    auto made = dhcp::server::make(*st.cfg.dhcp);
-    if (!made) {
-      st.log->error("DHCP off: {}", made.error());
-    } else {
-      st.dhcp.emplace(std::move(*made));
-      auto kept = st.dhcp->load(st.cfg.leases);
-      st.cfg.leases.clear();
-      std::random_device rd;
-      provisioning::mac_address::bytes_type b{};
-      for (auto& x : b)
-        x = static_cast<std::uint8_t>(rd());
-      b[0] = static_cast<std::uint8_t>((b[0] | 0x02) & 0xFE); // local, unicast
-      st.probe_mac = provisioning::mac_address{b};
-      st.cfg.dhcp_socket->start([handle](net::dhcp_datagram d) {
-        caf::anon_send(handle, atoms::dhcp_atom::value,
-                       dhcp_input{std::move(d), false});
-      });
-      if (st.cfg.probe_socket)
-        st.cfg.probe_socket->start([handle](net::dhcp_datagram d) {
-          caf::anon_send(handle, atoms::dhcp_atom::value,
-                         dhcp_input{std::move(d), true});
-        });
-      st.log->info("DHCP serving on {} as {} ({} stored leases)",
-                   st.cfg.dhcp_interface,
-                   st.dhcp->config().server_address.to_string(), kept);
-      send_probe(self);
-    }
-  }
+  st.allow = st.cfg.allow;
+  if (st.cfg.dhcp_error)
+    st.log->error("DHCP off: {}", *st.cfg.dhcp_error);
+  start_dhcp(self);
   if (st.cfg.tftp) {
     st.cfg.tftp->start(
         [handle](net::tftp_request_info info, net::tftp_answer answer) {
@@ -251,6 +228,63 @@ provisioning_actor::behavior_type impl(pointer self, provisioning_config cfg) {
 }
 
 } // namespace
+
+void start_dhcp(pointer self) {
+  auto& st = self->state;
+  if (!st.cfg.dhcp || !st.cfg.dhcp_socket)
+    return;
+  auto handle = caf::actor_cast<provisioning_actor>(self);
+  if (!st.counters.received)
+    init_counters(self);
+  auto made = dhcp::server::make(*st.cfg.dhcp);
+  if (!made) {
+    st.log->error("DHCP off: {}", made.error());
+    return;
+  }
+  st.dhcp.emplace(std::move(*made));
+  auto kept = st.dhcp->load(st.cfg.leases);
+  st.cfg.leases.clear();
+  std::random_device rd;
+  provisioning::mac_address::bytes_type b{};
+  for (auto& x : b)
+    x = static_cast<std::uint8_t>(rd());
+  b[0] = static_cast<std::uint8_t>((b[0] | 0x02) & 0xFE); // local, unicast
+  st.probe_mac = provisioning::mac_address{b};
+  st.cfg.dhcp_socket->start([handle](net::dhcp_datagram d) {
+    caf::anon_send(handle, atoms::dhcp_atom::value,
+                   dhcp_input{std::move(d), false});
+  });
+  if (st.cfg.probe_socket)
+    st.cfg.probe_socket->start([handle](net::dhcp_datagram d) {
+      caf::anon_send(handle, atoms::dhcp_atom::value,
+                     dhcp_input{std::move(d), true});
+    });
+  // Phones on the DHCP subnet fetch their files without credentials.
+  st.allow = st.cfg.allow;
+  st.allow.push_back(app::dhcp_subnet(*st.cfg.dhcp));
+  st.log->info("DHCP serving on {} as {} ({} stored leases)",
+               st.cfg.dhcp_interface,
+               st.dhcp->config().server_address.to_string(), kept);
+  send_probe(self);
+}
+
+void stop_dhcp(pointer self) {
+  auto& st = self->state;
+  if (st.dhcp) {
+    // Kept for the next scope: a MAC keeps its address across changes.
+    st.cfg.leases = st.dhcp->pool().snapshot();
+    st.dhcp.reset();
+    st.log->info("DHCP stopped on {}", st.cfg.dhcp_interface);
+  }
+  if (st.cfg.dhcp_socket)
+    st.cfg.dhcp_socket->close();
+  if (st.cfg.probe_socket)
+    st.cfg.probe_socket->close();
+  st.cfg.dhcp_socket.reset();
+  st.cfg.probe_socket.reset();
+  st.cfg.dhcp.reset();
+  st.allow = st.cfg.allow;
+}
 
 void sighting(pointer self, device_sighting s) {
   if (self->state.cfg.directory)

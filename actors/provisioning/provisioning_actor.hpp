@@ -7,6 +7,7 @@
 // and sends.
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,8 @@
 
 #include "actors/api/services.hpp"
 #include "actors/api/storage_actor.hpp"
+#include "appliance/common/expected.hpp"
+#include "appliance/main/settings.hpp"
 #include "appliance/main/settings_provisioning.hpp"
 #include "appliance/net/dhcp_socket.hpp"
 #include "appliance/net/tftp_server.hpp"
@@ -31,6 +34,18 @@ class registry;
 } // namespace ivm::metrics
 
 namespace ivm::actors {
+
+/// The DHCP server's sockets on one interface.
+struct dhcp_sockets {
+  std::shared_ptr<net::dhcp_socket> server;
+  /// Port 68 on the same interface, for the rogue-server probe (may be
+  /// null: then only replies seen on port 67 reveal another server).
+  std::shared_ptr<net::dhcp_socket> probe;
+};
+
+/// Opens the DHCP sockets on an interface (or says why not).
+using dhcp_sockets_opener =
+    std::function<expected<dhcp_sockets, std::string>(const std::string&)>;
 
 /// Everything the provisioning actor runs with.
 struct provisioning_config {
@@ -46,6 +61,17 @@ struct provisioning_config {
   /// Port 68 on the same interface, for the rogue-server probe (may be
   /// null: then only replies seen on port 67 reveal another server).
   std::shared_ptr<net::dhcp_socket> probe_socket;
+  /// The settings the scope came from ([dhcp] of the file, or the scope
+  /// stored through the admin API, see `dhcp_from_store`), with the rest
+  /// of the settings that the phones' files derive from.
+  std::shared_ptr<const app::settings> settings;
+  bool dhcp_from_store = false;
+  /// The [dhcp] section of the file (DELETE /api/v1/dhcp returns to it).
+  std::optional<app::dhcp_settings> file_dhcp;
+  /// Why the configured scope is not served (shown by GET /api/v1/dhcp).
+  std::optional<std::string> dhcp_error;
+  /// Opens the sockets for a scope changed at run time.
+  dhcp_sockets_opener open_dhcp;
   // -- files ------------------------------------------------------------------
   std::shared_ptr<net::tftp_server> tftp;
   std::shared_ptr<net::http_server> http;

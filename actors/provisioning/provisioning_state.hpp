@@ -39,6 +39,10 @@ struct state {
   std::set<std::string> rogue_servers;
   dhcp_counters counters;
   std::unique_ptr<sip::digest::nonce_issuer> nonces;
+  /// cfg.allow, plus the DHCP subnet while DHCP serves.
+  std::vector<app::ipv4_network> allow;
+  /// A PUT/PATCH/DELETE of /api/v1/dhcp waits for its write.
+  bool scope_change_pending = false;
   std::shared_ptr<spdlog::logger> log = log::get("provisioning");
   static inline const char* name = "provisioning";
 };
@@ -50,6 +54,20 @@ using pointer = provisioning_actor::stateful_pointer<state>;
 /// Tells the directory about a phone.
 void sighting(pointer self, device_sighting s);
 
+/// Serves DHCP with cfg.dhcp on cfg.dhcp_socket (nothing if either is
+/// empty), with the leases in cfg.leases.
+void start_dhcp(pointer self);
+
+/// Stops serving DHCP: closes the sockets, keeps the leases in cfg.leases.
+void stop_dhcp(pointer self);
+
+// -- dhcp_scope.cpp
+// ------------------------------------------------------------
+
+/// PUT, PATCH and DELETE of /api/v1/dhcp: a new scope, checked, stored,
+/// then served.
+void on_dhcp_scope(pointer self, http_exchange& ex);
+
 // -- files.cpp ----------------------------------------------------------------
 
 void on_tftp(pointer self, tftp_lookup& req);
@@ -59,5 +77,8 @@ void on_http_file(pointer self, http_exchange& ex);
 // -- admin_api.cpp ------------------------------------------------------------
 
 void on_admin(pointer self, http_exchange& ex);
+
+/// GET /api/v1/dhcp: the scope, where it comes from, leases, rogues.
+net::http_response dhcp_view_response(const state& st);
 
 } // namespace ivm::actors::prov

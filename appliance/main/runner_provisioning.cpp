@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "appliance/common/log.hpp"
+#include "appliance/main/provisioning_scope.hpp"
 #include "appliance/net/http_server.hpp"
 #include "storage/records/leases.hpp"
 
@@ -44,6 +45,28 @@ std::optional<std::string> load_templates(const std::filesystem::path& dir,
 
 } // namespace
 
+namespace {
+
+actors::dhcp_sockets_opener make_opener(net::io_pool& io) {
+  return [&io](const std::string& interface)
+             -> expected<actors::dhcp_sockets, std::string> {
+    auto sock = net::dhcp_socket::open(io, interface, 67);
+    if (!sock)
+      return unexpected(sock.error());
+    actors::dhcp_sockets out;
+    out.server = std::move(*sock);
+    // The rogue-server probe listens on port 68 (offers come back there);
+    // without it only replies seen on port 67 reveal another server.
+    if (auto probe = net::dhcp_socket::open(io, interface, 68))
+      out.probe = std::move(*probe);
+    else
+      log::get("main")->warn("no rogue DHCP probe: {}", probe.error());
+    return out;
+  };
+}
+
+} // namespace
+
 expected<std::optional<actors::provisioning_config>, std::string>
 open_provisioning(net::io_pool& io, const settings& cfg) {
   auto& p = cfg.provisioning;
@@ -51,30 +74,19 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
     return std::optional<actors::provisioning_config>{};
   actors::provisioning_config pc;
   pc.allow = p.allow;
-  std::string box_host =
-      p.registrar_host.empty() ? cfg.sip.listen.host : p.registrar_host;
+  pc.settings = std::make_shared<settings>(cfg);
+  pc.file_dhcp = cfg.dhcp;
+  pc.open_dhcp = make_opener(io);
+  pc.dhcp_interface = cfg.dhcp.interface;
   if (cfg.dhcp.enabled) {
     auto dc = make_dhcp_config(cfg);
     if (!dc)
       return unexpected(dc.error().what);
-    auto sock = net::dhcp_socket::open(io, cfg.dhcp.interface, 67);
-    if (!sock)
-      return unexpected("dhcp.interface: " + sock.error());
-    pc.dhcp_socket = std::move(*sock);
-    // The rogue-server probe listens on port 68 (offers come back there);
-    // without it only replies seen on port 67 reveal another server.
-    if (auto probe = net::dhcp_socket::open(io, cfg.dhcp.interface, 68))
-      pc.probe_socket = std::move(*probe);
-    else
-      log::get("main")->warn("no rogue DHCP probe: {}", probe.error());
-    pc.dhcp_interface = cfg.dhcp.interface;
-    // Phones on the DHCP subnet fetch their files without credentials.
-    pc.allow.push_back(
-        ipv4_network{provisioning::dhcp::ipv4_address{
-                         dc->server_address.value() & dc->subnet_mask.value()},
-                     dc->subnet_mask});
-    if (box_host == "0.0.0.0" || box_host.empty())
-      box_host = dc->server_address.to_string();
+    auto socks = pc.open_dhcp(cfg.dhcp.interface);
+    if (!socks)
+      return unexpected("dhcp.interface: " + socks.error());
+    pc.dhcp_socket = std::move(socks->server);
+    pc.probe_socket = std::move(socks->probe);
     pc.dhcp = std::move(*dc);
   }
   if (p.tftp_listen.port != 0) {
@@ -93,29 +105,13 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
   if (auto bad = load_templates(cfg.data_dir / "templates", *tpl))
     return unexpected("templates: " + *bad);
   pc.templates = std::move(tpl);
-  auto& box = pc.box;
-  box.sip_domain = cfg.domain;
-  box.registrar_host = box_host;
-  box.registrar_port = cfg.sip.listen.port;
-  box.transport = phone::sip_transport::udp;
-  box.ntp_server = p.ntp_server;
-  if (box.ntp_server.empty() && cfg.dhcp.enabled && !cfg.dhcp.ntp.empty())
-    box.ntp_server = cfg.dhcp.ntp.front().to_string();
-  box.timezone = p.timezone;
-  box.utc_offset_minutes = p.utc_offset_minutes;
-  auto url_host =
-      p.http_listen.port != 0 ? p.http_listen.host : p.tftp_listen.host;
-  if (url_host == "0.0.0.0")
-    url_host = pc.dhcp ? pc.dhcp->server_address.to_string() : box_host;
-  box.provisioning_url = provisioning_url(cfg, url_host);
+  pc.box = box_fields(cfg, pc.dhcp);
   pc.firmware_dir = cfg.data_dir / "firmware";
   return std::optional<actors::provisioning_config>{std::move(pc)};
 }
 
 std::optional<std::string> load_stored_leases(storage::store& db,
                                               actors::provisioning_config& pc) {
-  if (!pc.dhcp)
-    return std::nullopt;
   std::size_t skipped = 0;
   auto leases = storage::records::load_leases(db, &skipped);
   if (!leases)
@@ -124,6 +120,56 @@ std::optional<std::string> load_stored_leases(storage::store& db,
     log::get("main")->warn("{} stored DHCP leases did not decode (skipped)",
                            skipped);
   pc.leases = std::move(*leases);
+  return use_stored_scope(db, pc);
+}
+
+std::optional<std::string> use_stored_scope(storage::store& db,
+                                            actors::provisioning_config& pc) {
+  auto stored = db.get(storage::family::meta, std::string{dhcp_scope_key});
+  if (!stored)
+    return "dhcp scope: " + stored.error().message;
+  if (!*stored)
+    return std::nullopt;
+  auto log = log::get("main");
+  log->info("DHCP scope as stored through the admin API ([dhcp] of the "
+            "file not used; DELETE /api/v1/dhcp returns to it)");
+  auto s = std::make_shared<settings>(*pc.settings);
+  auto bad = apply_dhcp_json(*s, **stored, true);
+  std::optional<provisioning::dhcp::server_config> dc;
+  if (!bad && s->dhcp.enabled) {
+    auto made = make_dhcp_config(*s);
+    if (made)
+      dc = std::move(*made);
+    else
+      bad = made.error();
+  }
+  // The file's sockets, if any, make way for the stored scope's.
+  if (pc.dhcp_socket)
+    pc.dhcp_socket->close();
+  if (pc.probe_socket)
+    pc.probe_socket->close();
+  pc.dhcp_socket.reset();
+  pc.probe_socket.reset();
+  pc.dhcp.reset();
+  pc.dhcp_from_store = true;
+  pc.settings = s;
+  pc.dhcp_interface = s->dhcp.interface;
+  if (bad) {
+    // Never a scope the admin did not ask for: off, and said so.
+    pc.dhcp_error = "stored scope: " + bad->what;
+    return std::nullopt;
+  }
+  if (dc) {
+    auto socks = pc.open_dhcp(s->dhcp.interface);
+    if (!socks) {
+      pc.dhcp_error = "dhcp.interface: " + socks.error();
+      return std::nullopt;
+    }
+    pc.dhcp_socket = std::move(socks->server);
+    pc.probe_socket = std::move(socks->probe);
+    pc.dhcp = std::move(dc);
+  }
+  pc.box = box_fields(*s, pc.dhcp);
   return std::nullopt;
 }
 

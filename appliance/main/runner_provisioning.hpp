@@ -2,7 +2,8 @@
 
 // The runner's part of phone provisioning (issue 11): bind the DHCP, TFTP
 // and HTTP sockets and load template overrides before anything is written,
-// then read the stored leases before the storage actor takes the store.
+// then read the stored leases and DHCP scope before the storage actor takes
+// the store.
 
 #include <optional>
 #include <string>
@@ -26,8 +27,16 @@ namespace ivm::app {
 expected<std::optional<actors::provisioning_config>, std::string>
 open_provisioning(net::io_pool& io, const settings& cfg);
 
-/// Reads family `leases` into `pc` (when DHCP is on).
+/// Reads family `leases` into `pc` (also when DHCP is off: the admin may
+/// turn it on), then `use_stored_scope`.
 std::optional<std::string> load_stored_leases(storage::store& db,
                                               actors::provisioning_config& pc);
+
+/// A scope stored through the admin API replaces the file's [dhcp]: its
+/// sockets are opened instead. One that no longer holds (say, its
+/// interface is gone) leaves DHCP off with `pc.dhcp_error` set, never the
+/// file's scope in its place. Fails only when the store cannot be read.
+std::optional<std::string> use_stored_scope(storage::store& db,
+                                            actors::provisioning_config& pc);
 
 } // namespace ivm::app
