@@ -209,6 +209,15 @@ void start(pointer self) {
     st.log->info("provisioning HTTP listening on {}",
                  net::to_string(st.cfg.http->local_endpoint()));
   }
+  if (st.cfg.https) {
+    st.cfg.https->start(
+        [handle](net::http_request req, net::http_responder respond) {
+          caf::anon_send(handle, atoms::http_atom::value,
+                         http_exchange{std::move(req), std::move(respond)});
+        });
+    st.log->info("provisioning HTTPS listening on {}",
+                 net::to_string(st.cfg.https->local_endpoint()));
+  }
 }
 
 provisioning_actor::behavior_type impl(pointer self, provisioning_config cfg) {
@@ -308,6 +317,8 @@ void close_provisioning_sockets(provisioning_config& cfg) {
     cfg.tftp->close();
   if (cfg.http)
     cfg.http->close();
+  if (cfg.https)
+    cfg.https->close();
 }
 
 } // namespace ivm::actors

@@ -75,6 +75,8 @@ struct provisioning_config {
   // -- files ------------------------------------------------------------------
   std::shared_ptr<net::tftp_server> tftp;
   std::shared_ptr<net::http_server> http;
+  /// The same files over HTTPS (may be null).
+  std::shared_ptr<net::http_server> https;
   std::shared_ptr<const provisioning::phone::templates> templates;
   /// The box-wide fields of every rendered file (domain, registrar, NTP,
   /// time zone, provisioning URL).

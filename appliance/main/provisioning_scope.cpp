@@ -159,8 +159,9 @@ box_fields(const settings& s, const std::optional<dhcp::server_config>& dhcp) {
     box.ntp_server = dhcp->ntp.front().to_string();
   box.timezone = p.timezone;
   box.utc_offset_minutes = p.utc_offset_minutes;
-  auto url_host =
-      p.http_listen.port != 0 ? p.http_listen.host : p.tftp_listen.host;
+  auto url_host = p.http_listen.port != 0    ? p.http_listen.host
+                  : p.https_listen.port != 0 ? p.https_listen.host
+                                             : p.tftp_listen.host;
   if (url_host == "0.0.0.0")
     url_host = dhcp ? dhcp->server_address.to_string() : host;
   box.provisioning_url = provisioning_url(s, url_host);

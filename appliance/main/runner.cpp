@@ -102,6 +102,9 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
     log->info("TLS certificate SHA-256 {}", tls->fingerprint());
     sip_tls->enable_tls(tls);
   }
+  if (*prov)
+    if (auto err = enable_provisioning_https(**prov, cfg, tls))
+      return fail(*err);
   io.start();
   caf::actor_system_config sys_cfg;
   sys_cfg.set("scheduler.max-threads", 2);

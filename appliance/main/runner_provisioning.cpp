@@ -6,6 +6,7 @@
 #include "appliance/common/log.hpp"
 #include "appliance/main/provisioning_scope.hpp"
 #include "appliance/net/http_server.hpp"
+#include "appliance/net/tls_context.hpp"
 #include "storage/records/leases.hpp"
 
 namespace ivm::app {
@@ -70,7 +71,8 @@ actors::dhcp_sockets_opener make_opener(net::io_pool& io) {
 expected<std::optional<actors::provisioning_config>, std::string>
 open_provisioning(net::io_pool& io, const settings& cfg) {
   auto& p = cfg.provisioning;
-  if (!cfg.dhcp.enabled && p.tftp_listen.port == 0 && p.http_listen.port == 0)
+  if (!cfg.dhcp.enabled && p.tftp_listen.port == 0 && p.http_listen.port == 0 &&
+      p.https_listen.port == 0)
     return std::optional<actors::provisioning_config>{};
   actors::provisioning_config pc;
   pc.allow = p.allow;
@@ -101,6 +103,12 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
       return unexpected("provisioning.http_listen: " + h.error());
     pc.http = std::move(*h);
   }
+  if (p.https_listen.port != 0) {
+    auto h = net::http_server::open(io, p.https_listen);
+    if (!h)
+      return unexpected("provisioning.https_listen: " + h.error());
+    pc.https = std::move(*h);
+  }
   auto tpl = std::make_shared<phone::templates>();
   if (auto bad = load_templates(cfg.data_dir / "templates", *tpl))
     return unexpected("templates: " + *bad);
@@ -108,6 +116,46 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
   pc.box = box_fields(cfg, pc.dhcp);
   pc.firmware_dir = cfg.data_dir / "firmware";
   return std::optional<actors::provisioning_config>{std::move(pc)};
+}
+
+std::optional<std::string>
+enable_provisioning_https(actors::provisioning_config& pc, const settings& cfg,
+                          const std::shared_ptr<net::tls_context>& box_tls) {
+  if (!pc.https)
+    return std::nullopt;
+  auto& p = cfg.provisioning;
+  std::shared_ptr<net::tls_context> tls;
+  if (!p.https_certificate.empty()) {
+    auto loaded =
+        net::tls_context::load(p.https_certificate, p.https_private_key);
+    if (!loaded)
+      return "provisioning.https_certificate: " + loaded.error();
+    tls = *loaded;
+  } else if (box_tls) {
+    tls = box_tls;
+  } else {
+    // The box's own certificate: the SIP one, made at first start if the
+    // admin gave none.
+    auto cert = cfg.sip.tls_certificate.empty()
+                    ? cfg.data_dir / "tls" / "sip-cert.pem"
+                    : std::filesystem::path{cfg.sip.tls_certificate};
+    auto key = cfg.sip.tls_certificate.empty()
+                   ? cfg.data_dir / "tls" / "sip-key.pem"
+                   : std::filesystem::path{cfg.sip.tls_private_key};
+    if (cfg.sip.tls_certificate.empty()) {
+      auto made = net::ensure_self_signed(cert, key, cfg.domain);
+      if (!made)
+        return "provisioning.https_listen: " + made.error();
+    }
+    auto loaded = net::tls_context::load(cert, key);
+    if (!loaded)
+      return "provisioning.https_listen: " + loaded.error();
+    tls = *loaded;
+  }
+  log::get("main")->info("provisioning HTTPS certificate SHA-256 {}",
+                         tls->fingerprint());
+  pc.https->enable_tls(std::move(tls));
+  return std::nullopt;
 }
 
 std::optional<std::string> load_stored_leases(storage::store& db,

@@ -14,6 +14,7 @@
 
 namespace ivm::net {
 class io_pool;
+class tls_context;
 } // namespace ivm::net
 
 namespace ivm::storage {
@@ -26,6 +27,14 @@ namespace ivm::app {
 /// is off. Errors name the key or file ("dhcp.interface: ...").
 expected<std::optional<actors::provisioning_config>, std::string>
 open_provisioning(net::io_pool& io, const settings& cfg);
+
+/// Gives the HTTPS provisioning server (if on) its certificate:
+/// provisioning.https_certificate, else the box's (`box_tls`, the SIP TLS
+/// one, or the self-signed one in data_dir/tls, made if missing). Call
+/// once the data dir exists.
+std::optional<std::string>
+enable_provisioning_https(actors::provisioning_config& pc, const settings& cfg,
+                          const std::shared_ptr<net::tls_context>& box_tls);
 
 /// Reads family `leases` into `pc` (also when DHCP is off: the admin may
 /// turn it on), then `use_stored_scope`.

@@ -202,7 +202,13 @@ apply_prov(provisioning_settings& p, std::string_view key, std::string_view v) {
     return to_endpoint(key, v, p.tftp_listen);
   if (name == "http_listen")
     return to_endpoint(key, v, p.http_listen);
-  if (name == "allow") {
+  if (name == "https_listen")
+    return to_endpoint(key, v, p.https_listen);
+  if (name == "https_certificate") {
+    p.https_certificate = std::string{trim(v)};
+  } else if (name == "https_private_key") {
+    p.https_private_key = std::string{trim(v)};
+  } else if (name == "allow") {
     std::vector<ipv4_network> nets;
     for (auto item : items(v)) {
       auto n = parse_ipv4_network(item);
@@ -334,7 +340,8 @@ make_dhcp_config(const settings& s) {
   c.lease_time = std::chrono::seconds{d.lease_time_s};
   c.tftp_server_name = d.tftp_server;
   if (c.tftp_server_name.empty())
-    c.tftp_server_name = s.provisioning.http_listen.port != 0
+    c.tftp_server_name = s.provisioning.http_listen.port != 0 ||
+                                 s.provisioning.https_listen.port != 0
                              ? provisioning_url(s, c.server_address.to_string())
                              : c.server_address.to_string();
   c.cisco_tftp = d.cisco_tftp;
@@ -352,6 +359,12 @@ std::string provisioning_url(const settings& s, const std::string& host) {
   auto& p = s.provisioning;
   if (p.http_listen.port != 0)
     return "http://" + host + ":" + std::to_string(p.http_listen.port) + "/";
+  if (p.https_listen.port != 0)
+    return "https://" + host +
+           (p.https_listen.port == 443
+                ? std::string{}
+                : ":" + std::to_string(p.https_listen.port)) +
+           "/";
   if (p.tftp_listen.port != 0 && p.tftp_listen.port != 69)
     return "tftp://" + host + ":" + std::to_string(p.tftp_listen.port) + "/";
   return "tftp://" + host + "/";
@@ -367,6 +380,19 @@ std::optional<config_error> validate_provisioning(const settings& s) {
     if (p.http_listen == s.sip.listen ||
         (s.sip.tls_listen.port != 0 && p.http_listen == s.sip.tls_listen))
       return err("provisioning.http_listen", "same address as a SIP listener");
+  }
+  if (p.https_listen.port != 0) {
+    if (p.https_listen == s.admin.listen ||
+        (p.http_listen.port != 0 && p.https_listen == p.http_listen))
+      return err("provisioning.https_listen",
+                 "same address as another HTTP listener");
+    if (p.https_listen == s.sip.listen ||
+        (s.sip.tls_listen.port != 0 && p.https_listen == s.sip.tls_listen))
+      return err("provisioning.https_listen", "same address as a SIP listener");
+    if (p.https_certificate.empty() != p.https_private_key.empty())
+      return err("provisioning.https_certificate",
+                 "give both https_certificate and https_private_key, or "
+                 "neither (the box's certificate)");
   }
   if (s.dhcp.enabled) {
     auto c = make_dhcp_config(s);
@@ -407,6 +433,9 @@ std::string provisioning_to_toml(const settings& s) {
      << "[provisioning]\n"
      << "tftp_listen = \"" << net::to_string(p.tftp_listen) << "\"\n"
      << "http_listen = \"" << net::to_string(p.http_listen) << "\"\n"
+     << "https_listen = \"" << net::to_string(p.https_listen) << "\"\n"
+     << "https_certificate = \"" << p.https_certificate << "\"\n"
+     << "https_private_key = \"" << p.https_private_key << "\"\n"
      << "allow = [";
   for (std::size_t i = 0; i < p.allow.size(); ++i)
     os << (i ? ", " : "") << "\"" << to_string(p.allow[i]) << "\"";

@@ -67,6 +67,13 @@ struct provisioning_settings {
   net::endpoint tftp_listen{"127.0.0.1", 6969};
   /// Port 0 disables.
   net::endpoint http_listen{"127.0.0.1", 8082};
+  /// The same files over HTTPS; port 0 (the default) disables (443 or 8443
+  /// on a real box). Phone URLs say https:// when HTTP is off.
+  net::endpoint https_listen{"127.0.0.1", 0};
+  /// PEM files; empty: the box's certificate (sip.tls_certificate, else
+  /// the self-signed one made in data_dir/tls/).
+  std::string https_certificate;
+  std::string https_private_key;
   /// Sources that may fetch per-device files (they carry secrets) without
   /// credentials; the DHCP subnet is added when DHCP is on.
   std::vector<ipv4_network> allow{*parse_ipv4_network("127.0.0.0/8")};
@@ -96,8 +103,9 @@ std::string provisioning_to_toml(const settings& s);
 expected<provisioning::dhcp::server_config, config_error>
 make_dhcp_config(const settings& s);
 
-/// The base URL phones fetch files from ("http://HOST:PORT/", or
-/// "tftp://HOST/" when HTTP provisioning is off), for `host`.
+/// The base URL phones fetch files from ("http://HOST:PORT/"; with HTTP
+/// off "https://HOST:PORT/" when HTTPS is on, else "tftp://HOST/"), for
+/// `host`.
 std::string provisioning_url(const settings& s, const std::string& host);
 
 } // namespace ivm::app

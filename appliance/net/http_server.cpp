@@ -6,13 +6,17 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "appliance/net/asio_util.hpp"
 #include "appliance/net/io_pool.hpp"
 #include "appliance/net/io_pool_impl.hpp"
+#include "appliance/net/tls_context.hpp"
+#include "appliance/net/tls_context_impl.hpp"
 
 namespace ivm::net {
 
@@ -45,9 +49,23 @@ std::string error_json(std::string_view text) {
   return out;
 }
 
-class session : public std::enable_shared_from_this<session> {
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+
+beast::tcp_stream& lowest(beast::tcp_stream& s) {
+  return s;
+}
+
+beast::tcp_stream& lowest(tls_stream& s) {
+  return beast::get_lowest_layer(s);
+}
+
+/// One connection, plain (`beast::tcp_stream`) or TLS (`tls_stream`).
+template <class Stream>
+class session : public std::enable_shared_from_this<session<Stream>> {
 public:
-  session(tcp::socket sock, std::shared_ptr<http_server::impl> owner);
+  template <class... Args>
+  session(std::shared_ptr<http_server::impl> owner, tcp::socket sock,
+          Args&&... args);
   void run();
 
 private:
@@ -55,8 +73,9 @@ private:
   void on_read(beast::error_code ec);
   void reply(http_response resp, bool keep_alive);
   void fail(int status, std::string_view why);
+  void close();
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<http_server::impl> owner_;
@@ -72,21 +91,26 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   }
 
   void accept() {
-    acceptor.async_accept(
-        asio::make_strand(ctx),
-        [self = shared_from_this()](beast::error_code ec, tcp::socket sock) {
-          if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
-            return;
-          if (!ec) {
-            if (self->sessions.load() >= self->limits.max_connections) {
-              beast::error_code ignored;
-              sock.close(ignored);
-            } else {
-              std::make_shared<session>(std::move(sock), self)->run();
-            }
-          }
-          self->accept();
-        });
+    acceptor.async_accept(asio::make_strand(ctx), [self = shared_from_this()](
+                                                      beast::error_code ec,
+                                                      tcp::socket sock) {
+      if (ec == asio::error::operation_aborted || !self->acceptor.is_open())
+        return;
+      if (!ec) {
+        if (self->sessions.load() >= self->limits.max_connections) {
+          beast::error_code ignored;
+          sock.close(ignored);
+        } else if (self->tls) {
+          std::make_shared<session<tls_stream>>(self, std::move(sock),
+                                                self->tls->native().ctx)
+              ->run();
+        } else {
+          std::make_shared<session<beast::tcp_stream>>(self, std::move(sock))
+              ->run();
+        }
+      }
+      self->accept();
+    });
   }
 
   asio::io_context& ctx;
@@ -94,46 +118,73 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   tcp::acceptor acceptor;
   http_limits limits;
   http_handler handler;
+  std::shared_ptr<tls_context> tls;
   std::atomic<std::size_t> sessions{0};
   std::atomic<std::uint64_t> served{0};
 };
 
 namespace {
 
-session::session(tcp::socket sock, std::shared_ptr<http_server::impl> owner)
-  : stream_(std::move(sock)), owner_(std::move(owner)) {
+template <class Stream>
+template <class... Args>
+session<Stream>::session(std::shared_ptr<http_server::impl> owner,
+                         tcp::socket sock, Args&&... args)
+  : stream_(std::move(sock), std::forward<Args>(args)...),
+    owner_(std::move(owner)) {
   ++owner_->sessions;
   beast::error_code ec;
-  auto rep = stream_.socket().remote_endpoint(ec);
+  auto rep = lowest(stream_).socket().remote_endpoint(ec);
   if (!ec)
     remote_ = detail::from_asio(rep);
 }
 
-void session::run() {
-  asio::post(stream_.get_executor(),
-             [self = shared_from_this()] { self->read(); });
+template <class Stream>
+void session<Stream>::run() {
+  auto self = this->shared_from_this();
+  if constexpr (std::is_same_v<Stream, tls_stream>) {
+    // The handshake counts against the time a request may take.
+    lowest(stream_).expires_after(owner_->limits.read_timeout);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self](beast::error_code ec) {
+                              if (ec)
+                                self->close();
+                              else
+                                self->read();
+                            });
+  } else {
+    asio::post(stream_.get_executor(), [self] { self->read(); });
+  }
 }
 
-void session::read() {
+template <class Stream>
+void session<Stream>::close() {
+  beast::error_code ignored;
+  lowest(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+  --owner_->sessions;
+}
+
+template <class Stream>
+void session<Stream>::read() {
   parser_.emplace();
   parser_->header_limit(
       static_cast<std::uint32_t>(owner_->limits.header_limit));
   parser_->body_limit(owner_->limits.body_limit);
-  stream_.expires_after(owner_->limits.read_timeout);
+  lowest(stream_).expires_after(owner_->limits.read_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
         self->on_read(ec);
       });
 }
 
-void session::on_read(beast::error_code ec) {
+template <class Stream>
+void session<Stream>::on_read(beast::error_code ec) {
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
       ec == asio::error::operation_aborted ||
-      ec == asio::error::connection_reset || ec == asio::error::eof) {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    --owner_->sessions;
+      ec == asio::error::connection_reset || ec == asio::error::eof ||
+      ec.category() == asio::error::get_ssl_category() ||
+      ec == asio::ssl::error::stream_truncated) {
+    close();
     return;
   }
   if (ec == bhttp::error::header_limit) {
@@ -159,7 +210,7 @@ void session::on_read(beast::error_code ec) {
   req.remote = remote_;
   bool keep_alive = msg.keep_alive();
   auto done = std::make_shared<std::atomic<bool>>(false);
-  auto self = shared_from_this();
+  auto self = this->shared_from_this();
   http_responder responder = [self, done, keep_alive](http_response resp) {
     if (done->exchange(true))
       return;
@@ -168,7 +219,7 @@ void session::on_read(beast::error_code ec) {
                  self->reply(std::move(resp), keep_alive);
                });
   };
-  stream_.expires_never();
+  lowest(stream_).expires_never();
   if (owner_->handler)
     owner_->handler(std::move(req), std::move(responder));
   else
@@ -176,34 +227,33 @@ void session::on_read(beast::error_code ec) {
         http_response{503, "application/json", error_json("starting"), {}});
 }
 
-void session::reply(http_response resp, bool keep_alive) {
+template <class Stream>
+void session<Stream>::reply(http_response resp, bool keep_alive) {
   auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
   res->result(static_cast<unsigned>(resp.status));
   res->version(11);
   res->set(bhttp::field::server, "ivm-appliance");
   res->set(bhttp::field::content_type, resp.content_type);
   for (auto& [k, v] : resp.headers)
-    res->set(k, v);
+    res->insert(k, v); // several WWW-Authenticate challenges, say
   res->body() = std::move(resp.body);
   res->keep_alive(keep_alive);
   res->prepare_payload();
   ++owner_->served;
-  stream_.expires_after(owner_->limits.read_timeout);
+  lowest(stream_).expires_after(owner_->limits.read_timeout);
   bhttp::async_write(stream_, *res,
-                     [self = shared_from_this(), res,
+                     [self = this->shared_from_this(), res,
                       keep_alive](beast::error_code ec, std::size_t) {
                        if (!ec && keep_alive) {
                          self->read();
                          return;
                        }
-                       beast::error_code ignored;
-                       self->stream_.socket().shutdown(
-                           tcp::socket::shutdown_both, ignored);
-                       --self->owner_->sessions;
+                       self->close();
                      });
 }
 
-void session::fail(int status, std::string_view why) {
+template <class Stream>
+void session<Stream>::fail(int status, std::string_view why) {
   reply(http_response{status, "application/json", error_json(why), {}}, false);
 }
 
@@ -223,6 +273,12 @@ http_server::http_server(std::shared_ptr<impl> ptr) : impl_(std::move(ptr)) {
 
 http_server::~http_server() {
   close();
+}
+
+void http_server::enable_tls(std::shared_ptr<tls_context> ctx) {
+  asio::post(impl_->strand, [self = impl_, ctx = std::move(ctx)]() mutable {
+    self->tls = std::move(ctx);
+  });
 }
 
 void http_server::start(http_handler handler) {

@@ -15,6 +15,7 @@
 namespace ivm::net {
 
 class io_pool;
+class tls_context;
 
 using http_fields = std::vector<std::pair<std::string, std::string>>;
 
@@ -61,6 +62,9 @@ public:
   open(io_pool& pool, const endpoint& local, http_limits limits = {});
 
   ~http_server();
+
+  /// Serves HTTPS with `ctx` (call before `start`).
+  void enable_tls(std::shared_ptr<tls_context> ctx);
 
   void start(http_handler handler);
 

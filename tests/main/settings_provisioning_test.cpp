@@ -142,4 +142,31 @@ TEST(settings_provisioning, ports_must_differ) {
   EXPECT_EQ(e->what.rfind("provisioning.http_listen: ", 0), 0u) << e->what;
 }
 
+TEST(settings_provisioning, https_is_off_unless_given_and_then_in_the_url) {
+  app::settings s;
+  EXPECT_EQ(s.provisioning.https_listen.port, 0);
+  EXPECT_EQ(app::provisioning_url(s, "192.0.2.1"), "http://192.0.2.1:8082/");
+  ASSERT_FALSE(app::apply(s, "provisioning.https_listen", "0.0.0.0:8443"));
+  EXPECT_EQ(app::provisioning_url(s, "192.0.2.1"), "http://192.0.2.1:8082/");
+  ASSERT_FALSE(app::apply(s, "provisioning.http_listen", "127.0.0.1:0"));
+  EXPECT_EQ(app::provisioning_url(s, "192.0.2.1"), "https://192.0.2.1:8443/");
+  ASSERT_FALSE(app::apply(s, "provisioning.https_listen", "0.0.0.0:443"));
+  EXPECT_EQ(app::provisioning_url(s, "192.0.2.1"), "https://192.0.2.1/");
+  EXPECT_FALSE(app::validate_provisioning(s));
+  // A certificate without its key (or the reverse) is refused.
+  ASSERT_FALSE(app::apply(s, "provisioning.https_certificate", "/x/c.pem"));
+  auto e = app::validate_provisioning(s);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->what.rfind("provisioning.https_certificate: ", 0), 0u)
+      << e->what;
+  ASSERT_FALSE(app::apply(s, "provisioning.https_private_key", "/x/k.pem"));
+  EXPECT_FALSE(app::validate_provisioning(s));
+  // Not on the admin port.
+  ASSERT_FALSE(app::apply(s, "provisioning.https_listen",
+                          net::to_string(s.admin.listen)));
+  e = app::validate_provisioning(s);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->what.rfind("provisioning.https_listen: ", 0), 0u) << e->what;
+}
+
 } // namespace
