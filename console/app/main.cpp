@@ -1,0 +1,56 @@
+// ivm-console: the box's own screen. Talks to the daemon only through the
+// admin API (--url/--token, else <data-dir>/admin.json, as ivmctl does).
+// --screenshot FILE --page NAME renders one page once its data arrived,
+// writes a PNG and exits.
+
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "appliance/ctl/settings.hpp"
+#include "console/app/window.hpp"
+#include "console/model/console_model.hpp"
+
+int main(int argc, char** argv) {
+  using namespace ivm;
+  CLI::App app{"ivm-console: the IVM appliance's local admin console"};
+  ctl::global_options opts;
+  std::string page_name = "overview";
+  std::string screenshot;
+  int width = 1280;
+  int height = 800;
+  app.add_option("--data-dir", opts.data_dir,
+                 "The box's data dir (its admin.json gives URL and token)");
+  app.add_option("--url,--admin", opts.url, "Admin API URL")
+      ->envname("IVM_URL");
+  app.add_option("--token", opts.token, "Bearer token")->envname("IVM_TOKEN");
+  std::string names;
+  for (auto& p : console::all_pages())
+    names += std::string{names.empty() ? "" : ", "} + p.name;
+  app.add_option("--page", page_name, "Page shown first: " + names);
+  app.add_option("--screenshot", screenshot,
+                 "Render --page once its data arrived, write this PNG, exit");
+  app.add_option("--size", width, "Window width")->check(CLI::Range(640, 7680));
+  app.footer("Pages (keys): overview (F1), users (F2), devices (F3), dhcp "
+             "(F4), firmware (F5); Ctrl+R reloads; Tab and arrows move.");
+  CLI11_PARSE(app, argc, argv);
+  height = width * 5 / 8;
+  auto page = console::parse_page(page_name);
+  if (!page) {
+    std::fprintf(stderr, "ivm-console: no page '%s' (pages: %s)\n",
+                 page_name.c_str(), names.c_str());
+    return 2;
+  }
+  auto ep = ctl::resolve_endpoint(opts);
+  if (!ep) {
+    std::fprintf(stderr, "ivm-console: %s\n", ep.error().c_str());
+    return 2;
+  }
+  console::window_options w;
+  w.width = width;
+  w.height = height;
+  w.start_page = *page;
+  w.screenshot = screenshot;
+  return console::run_window(*ep, w);
+}

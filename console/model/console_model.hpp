@@ -1,0 +1,185 @@
+#pragma once
+
+// The console's state: which page, what each page shows, the forms, and
+// the admin API requests it wants sent. The UI draws it and calls its
+// actions; the app sends `take_jobs()` (on a worker thread) and feeds the
+// answers back through `apply`. No ImGui, no sockets, no threads here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "console/model/health_view.hpp"
+#include "console/model/views.hpp"
+
+namespace ivm::console {
+
+enum class page : std::uint8_t { overview, users, devices, dhcp, firmware };
+
+struct page_info {
+  page id;
+  const char* name;  ///< for --page and --screenshot
+  const char* title; ///< shown in the navigation
+  const char* key;   ///< its shortcut, "F1".."F5"
+};
+
+const std::vector<page_info>& all_pages();
+std::optional<page> parse_page(std::string_view name);
+
+/// The data sets the pages are built from.
+enum class dataset : std::uint8_t {
+  health,
+  users,
+  devices,
+  unassigned,
+  dhcp,
+  firmware,
+  count_
+};
+
+/// One admin API request. `path` is absolute ("/health", "/api/v1/users").
+struct job {
+  std::string method;
+  std::string path;
+  std::string body;
+  /// What the answer refreshes (a GET) ...
+  std::optional<dataset> loads;
+  /// ... or what to say once a change succeeded, and what to reload.
+  std::string done_message;
+  std::vector<dataset> reloads;
+};
+
+/// The answer to a job: status 0 when there was none (`error` says why).
+struct answer {
+  int status = 0;
+  std::string body;
+  std::string error;
+};
+
+struct add_user_form {
+  std::string extension;
+  std::string name;
+  std::string password;
+};
+
+struct assign_form {
+  std::string mac;
+  std::string user;
+};
+
+class model {
+public:
+  model();
+
+  // -- navigation
+  // --------------------------------------------------------------
+
+  page current() const noexcept {
+    return page_;
+  }
+  /// Shows `p` and asks for its data.
+  void show(page p);
+  /// Asks again for the data of the current page (and health).
+  void refresh();
+
+  // -- data
+  // ---------------------------------------------------------------------
+
+  const health_view& health() const noexcept {
+    return health_;
+  }
+  const std::vector<user_row>& users() const noexcept {
+    return users_;
+  }
+  const std::vector<device_row>& devices() const noexcept {
+    return devices_;
+  }
+  const std::vector<sighting_row>& unassigned() const noexcept {
+    return unassigned_;
+  }
+  const dhcp_view& dhcp() const noexcept {
+    return dhcp_;
+  }
+  const std::vector<firmware_row>& firmware() const noexcept {
+    return firmware_;
+  }
+  bool loaded(dataset d) const noexcept;
+  /// Why `d` could not be loaded (empty when it was).
+  const std::string& load_error(dataset d) const noexcept;
+  /// Every data set of page `p` has an answer (data or error).
+  bool settled(page p) const noexcept;
+  /// ... and none of them failed.
+  bool ready(page p) const noexcept;
+
+  // -- actions
+  // ------------------------------------------------------------------
+
+  add_user_form& user_form() noexcept {
+    return user_form_;
+  }
+  assign_form& device_form() noexcept {
+    return assign_form_;
+  }
+  /// Checks the form (extension: digits) and asks to add the user.
+  void add_user();
+  void delete_user(const std::string& extension);
+  void set_user_enabled(const std::string& extension, bool enabled);
+  /// Assigns the phone `assign_form().mac` to `assign_form().user`.
+  void assign_device();
+  void delete_device(const std::string& mac);
+  void set_dhcp_enabled(bool enabled);
+
+  /// The last outcome of an action, for the status line.
+  const std::string& status() const noexcept {
+    return status_;
+  }
+  bool status_is_error() const noexcept {
+    return status_error_;
+  }
+
+  // -- the app's side
+  // -----------------------------------------------------------
+
+  /// Requests to send, in order (emptied).
+  std::vector<job> take_jobs();
+  /// Applies the answer to `j`.
+  void apply(const job& j, const answer& a);
+  /// Requests sent but not answered.
+  std::size_t in_flight() const noexcept {
+    return in_flight_;
+  }
+
+private:
+  void load(dataset d);
+  void change(std::string method, std::string path, std::string body,
+              std::string message, std::vector<dataset> reloads);
+  void say(std::string text, bool error);
+  void preselect();
+
+  page page_ = page::overview;
+  health_view health_;
+  std::vector<user_row> users_;
+  std::vector<device_row> devices_;
+  std::vector<sighting_row> unassigned_;
+  dhcp_view dhcp_;
+  std::vector<firmware_row> firmware_;
+  struct load_state {
+    bool loaded = false;
+    bool pending = false;
+    std::string error;
+  };
+  load_state sets_[static_cast<std::size_t>(dataset::count_)];
+  add_user_form user_form_;
+  assign_form assign_form_;
+  std::string status_;
+  bool status_error_ = false;
+  std::vector<job> jobs_;
+  std::size_t in_flight_ = 0;
+};
+
+/// The data sets page `p` shows.
+std::vector<dataset> datasets_of(page p);
+
+} // namespace ivm::console

@@ -1,0 +1,131 @@
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "console/ui/pages.hpp"
+
+namespace ivm::console::ui {
+
+namespace {
+
+const ImVec4 red{0.95f, 0.35f, 0.35f, 1.0f};
+const ImVec4 green{0.45f, 0.85f, 0.45f, 1.0f};
+
+void shortcuts(model& m) {
+  auto& io = ImGui::GetIO();
+  auto& pages = all_pages();
+  for (std::size_t i = 0; i < pages.size(); ++i)
+    if (ImGui::IsKeyPressed(key_f1 + static_cast<int>(i), false))
+      m.show(pages[i].id);
+  if (io.KeyCtrl && ImGui::IsKeyPressed(key_r, false))
+    m.refresh();
+}
+
+void navigation(model& m) {
+  ImGui::BeginChild("nav", ImVec2(170, 0), true);
+  ImGui::TextUnformatted("IVM appliance");
+  ImGui::Separator();
+  for (auto& p : all_pages()) {
+    char label[64];
+    std::snprintf(label, sizeof label, "%-9s %s", p.title, p.key);
+    if (ImGui::Selectable(label, m.current() == p.id))
+      m.show(p.id);
+  }
+  ImGui::Separator();
+  if (ImGui::Button("Refresh (Ctrl+R)"))
+    m.refresh();
+  ImGui::EndChild();
+}
+
+void status_bar(const model& m) {
+  auto& h = m.health();
+  ImGui::Separator();
+  if (!m.loaded(dataset::health) && m.load_error(dataset::health).empty())
+    ImGui::TextUnformatted("connecting ...");
+  else if (!m.load_error(dataset::health).empty())
+    ImGui::TextColored(red, "appliance not reachable: %s",
+                       m.load_error(dataset::health).c_str());
+  else
+    ImGui::TextColored(h.ok ? green : red, "%s", h.summary.c_str());
+  if (!m.status().empty()) {
+    ImGui::SameLine(0, 30);
+    if (m.status_is_error())
+      ImGui::TextColored(red, "%s", m.status().c_str());
+    else
+      ImGui::TextUnformatted(m.status().c_str());
+  }
+  if (m.in_flight() > 0) {
+    ImGui::SameLine(0, 30);
+    ImGui::TextDisabled("(%zu pending)", m.in_flight());
+  }
+}
+
+} // namespace
+
+void draw_console(model& m) {
+  shortcuts(m);
+  auto& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin("console", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  auto bar = ImGui::GetFrameHeightWithSpacing() + 6;
+  ImGui::BeginChild("body", ImVec2(0, -bar), false);
+  navigation(m);
+  ImGui::SameLine();
+  // Keyboard first: a page shown gets the focus, so Tab walks its fields
+  // at once (the page is remembered in the window's storage, per context).
+  auto* seen = ImGui::GetStateStorage();
+  auto key = ImGui::GetID("shown-page");
+  auto shown = static_cast<int>(m.current());
+  if (seen->GetInt(key, -1) != shown) {
+    seen->SetInt(key, shown);
+    ImGui::SetNextWindowFocus();
+  }
+  ImGui::BeginChild("page", ImVec2(0, 0), false);
+  switch (m.current()) {
+    case page::overview:
+      draw_overview(m);
+      break;
+    case page::users:
+      draw_users(m);
+      break;
+    case page::devices:
+      draw_devices(m);
+      break;
+    case page::dhcp:
+      draw_dhcp(m);
+      break;
+    case page::firmware:
+      draw_firmware(m);
+      break;
+  }
+  ImGui::EndChild();
+  ImGui::EndChild();
+  status_bar(m);
+  ImGui::End();
+}
+
+bool dataset_line(const model& m, dataset d) {
+  if (!m.load_error(d).empty()) {
+    ImGui::TextColored(red, "not loaded: %s", m.load_error(d).c_str());
+    return m.loaded(d);
+  }
+  if (!m.loaded(d)) {
+    ImGui::TextDisabled("loading ...");
+    return false;
+  }
+  return true;
+}
+
+bool begin_table(const char* id, int n, float height) {
+  return ImGui::BeginTable(id, n,
+                           ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders |
+                               ImGuiTableFlags_ScrollY |
+                               ImGuiTableFlags_SizingStretchProp,
+                           ImVec2(0, height));
+}
+
+} // namespace ivm::console::ui

@@ -1,0 +1,173 @@
+"""Issue 12: ivm-console, the box's own screen, under Xvfb against the
+real appliance. Every page renders once its data arrived (the PNGs are
+kept in IVM_ARTIFACTS/console/); the keyboard alone adds a user and assigns
+a phone that was seen on the network, and the admin API shows the result.
+A console pointed at a box that is not there says so and fails."""
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import unittest
+import urllib.request
+import zlib
+
+from harness import Appliance, free_port, wait_until
+
+CONSOLE = os.environ.get("IVM_CONSOLE", "")
+YEALINK_MAC = "001565123456"
+YEALINK_UA = "Yealink SIP-T46S 66.86.0.15 00:15:65:12:34:56"
+PAGES = ("overview", "users", "devices", "dhcp", "firmware")
+
+
+def png_pixels(path):
+    """(width, height, raw scanlines) of an 8-bit RGB PNG."""
+    with open(path, "rb") as f:
+        data = f.read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    i, idat, w, h = 8, b"", 0, 0
+    while i < len(data):
+        n, kind = struct.unpack("!I4s", data[i:i + 8])
+        chunk = data[i + 8:i + 8 + n]
+        if kind == b"IHDR":
+            w, h = struct.unpack("!II", chunk[:8])
+        elif kind == b"IDAT":
+            idat += chunk
+        i += 12 + n
+    return w, h, zlib.decompress(idat)
+
+
+@unittest.skipUnless(CONSOLE and shutil.which("Xvfb"), "no ivm-console/Xvfb")
+class Console(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ivm-console-")
+        cls.xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
+             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL)
+        cls.display = ":" + cls.xvfb.stdout.readline().decode().strip()
+        cls.box = Appliance()
+        try:
+            cls.box.start()
+            with open(os.path.join(cls.box.data_dir, "admin.json")) as f:
+                cls.token = json.load(f)["token"]
+            s, raw = cls.api("POST", "/api/v1/users",
+                             {"extension": "201", "name": "Alice",
+                              "password": "pw-201-alice"})
+            assert s == 201, raw
+            # A phone asks for its file: the box lists it as unassigned.
+            req = urllib.request.Request(
+                "http://127.0.0.1:%d/%s.cfg" % (cls.box.prov_http_port,
+                                                YEALINK_MAC),
+                headers={"User-Agent": YEALINK_UA})
+            try:
+                urllib.request.urlopen(req, timeout=10).read()
+            except urllib.error.HTTPError:
+                pass
+            wait_until(lambda: cls.api("GET", "/api/v1/devices/unassigned")
+                       [1].find(YEALINK_MAC) >= 0, "the phone's sighting")
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        if getattr(cls, "box", None):
+            cls.box.cleanup()
+        cls.xvfb.kill()
+        cls.xvfb.wait()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def api(cls, method, path, body=None):
+        headers = {"Authorization": "Bearer " + cls.token}
+        data = json.dumps(body).encode() if body is not None else None
+        s, raw = cls.box.http(method, path, data, headers)
+        return s, raw.decode()
+
+    def env(self):
+        return dict(os.environ, DISPLAY=self.display)
+
+    def console_args(self, *extra):
+        return [CONSOLE, "--url", "http://127.0.0.1:%d" % self.box.admin_port,
+                "--token", self.token] + list(extra)
+
+    def test_every_page_renders_once_its_data_arrived(self):
+        out_dir = os.path.join(os.environ.get("IVM_ARTIFACTS", self.tmp),
+                               "console")
+        os.makedirs(out_dir, exist_ok=True)
+        for page in PAGES:
+            path = os.path.join(out_dir, page + ".png")
+            if os.path.exists(path):
+                os.remove(path)
+            r = subprocess.run(self.console_args("--page", page,
+                                                 "--screenshot", path),
+                               env=self.env(), capture_output=True,
+                               text=True, timeout=120)
+            self.assertEqual(r.returncode, 0, (page, r.stderr))
+            w, h, raw = png_pixels(path)
+            self.assertEqual((w, h), (1280, 800), page)
+            # Not a blank frame: text and tables drawn in several colours.
+            self.assertGreater(len(set(raw[::7])), 20, page)
+
+    def test_an_absent_box_is_reported(self):
+        path = os.path.join(self.tmp, "nobox.png")
+        r = subprocess.run(
+            [CONSOLE, "--url", "http://127.0.0.1:%d" % free_port(), "--token",
+             "x", "--page", "users", "--screenshot", path],
+            env=self.env(), capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("users", r.stderr)
+        r = subprocess.run(self.console_args("--page", "nosuchpage"),
+                           env=self.env(), capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("overview", r.stderr)
+
+    def xdo(self, *args):
+        r = subprocess.run(["xdotool"] + list(args), env=self.env(),
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.strip()
+
+    def test_keyboard_adds_a_user_and_assigns_the_waiting_phone(self):
+        proc = subprocess.Popen(self.console_args(), env=self.env(),
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE)
+        try:
+            win = self.xdo("search", "--sync", "--name", "IVM appliance")
+            self.xdo("windowfocus", "--sync", win.split()[0])
+            # F2: users; Tab to the extension, name and password; Enter.
+            self.xdo("key", "F2", "Tab")
+            self.xdo("type", "205")
+            self.xdo("key", "Tab")
+            self.xdo("type", "Eve")
+            self.xdo("key", "Tab")
+            self.xdo("type", "pw-205-eve")
+            self.xdo("key", "Return")
+            wait_until(lambda: self.api("GET", "/api/v1/users/205")[0] == 200,
+                       "user 205 added from the console")
+            self.assertIn('"name":"Eve"', self.api("GET",
+                                                   "/api/v1/users/205")[1])
+            # F3: phones; the waiting phone is chosen; its user; Enter.
+            self.xdo("key", "F3", "Tab")
+            self.xdo("type", "205")
+            self.xdo("key", "Return")
+            wait_until(lambda: self.api("GET", "/api/v1/devices/" +
+                                        YEALINK_MAC)[0] == 200,
+                       "the phone assigned from the console")
+            dev = json.loads(self.api("GET", "/api/v1/devices/" +
+                                      YEALINK_MAC)[1])
+            self.assertEqual(dev["user"], "205")
+            self.assertEqual(dev["vendor"], "yealink")
+            self.assertIsNone(proc.poll())
+        finally:
+            proc.kill()
+            proc.wait()
+
+
+if __name__ == "__main__":
+    unittest.main()
