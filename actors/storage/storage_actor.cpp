@@ -21,7 +21,11 @@ struct storage_state {
   /// Write requests received since the last commit, merged.
   storage::write_batch pending;
   std::vector<caf::typed_response_promise<caf::ok_atom>> waiting;
+  /// Writers that are not actors, answered by a call.
+  std::vector<std::function<void(const storage::status&)>> callbacks;
   bool commit_scheduled = false;
+  /// A commit at the end of a callback write's linger window is coming.
+  bool linger_scheduled = false;
   storage_stats stats;
   std::shared_ptr<spdlog::logger> log = log::get("storage");
   static inline const char* name = "storage";
@@ -37,10 +41,10 @@ caf::error to_caf(const storage::error& e) {
 void commit(pointer self) {
   auto& st = self->state;
   st.commit_scheduled = false;
-  if (st.waiting.empty())
+  if (st.waiting.empty() && st.callbacks.empty())
     return;
   auto failure = st.db->write(st.pending, true);
-  auto n = st.waiting.size();
+  auto n = st.waiting.size() + st.callbacks.size();
   if (failure) {
     st.stats.healthy = false;
     st.stats.last_error = failure->message;
@@ -59,8 +63,43 @@ void commit(pointer self) {
     for (auto& rp : st.waiting)
       rp.deliver(caf::ok_atom::value);
   }
+  for (auto& done : st.callbacks)
+    if (done)
+      done(failure);
   st.waiting.clear();
+  st.callbacks.clear();
   st.pending = storage::write_batch{};
+}
+
+// Adds one write to the next commit.
+void enqueue(pointer self, const storage::write_batch& batch) {
+  auto& st = self->state;
+  st.pending.append(batch);
+  if (st.waiting.size() + st.callbacks.size() >= st.max_batch) {
+    commit(self);
+  } else if (!st.commit_scheduled) {
+    // Every write already in the mailbox is processed before this
+    // message: they all share the next WAL sync.
+    st.commit_scheduled = true;
+    self->send(self, atoms::commit_atom::value);
+  }
+}
+
+// Adds a write that may wait up to `linger` for others to share its sync.
+void enqueue_lingering(pointer self, const storage::write_batch& batch,
+                       std::chrono::microseconds linger) {
+  auto& st = self->state;
+  if (linger.count() <= 0 || st.commit_scheduled) {
+    enqueue(self, batch);
+    return;
+  }
+  st.pending.append(batch);
+  if (st.waiting.size() + st.callbacks.size() >= st.max_batch) {
+    commit(self);
+  } else if (!st.linger_scheduled) {
+    st.linger_scheduled = true;
+    self->delayed_send(self, linger, atoms::commit_atom::value, true);
+  }
 }
 
 storage_actor::behavior_type storage_impl(pointer self,
@@ -82,19 +121,19 @@ storage_actor::behavior_type storage_impl(pointer self,
              const storage::write_batch& batch) -> caf::result<caf::ok_atom> {
         auto& st = self->state;
         auto rp = self->make_response_promise<caf::ok_atom>();
-        st.pending.append(batch);
         st.waiting.push_back(rp);
-        if (st.waiting.size() >= st.max_batch) {
-          commit(self);
-        } else if (!st.commit_scheduled) {
-          // Every write already in the mailbox is processed before this
-          // message: they all share the next WAL sync.
-          st.commit_scheduled = true;
-          self->send(self, atoms::commit_atom::value);
-        }
+        enqueue(self, batch);
         return rp;
       },
+      [self](caf::put_atom, callback_write& w) {
+        self->state.callbacks.push_back(std::move(w.done));
+        enqueue_lingering(self, w.batch, w.linger);
+      },
       [self](atoms::commit_atom) { commit(self); },
+      [self](atoms::commit_atom, bool) {
+        self->state.linger_scheduled = false;
+        commit(self);
+      },
       [self](atoms::scan_atom, storage::family fam, const std::string& prefix,
              const std::string& start,
              std::uint64_t limit) -> caf::result<key_values> {

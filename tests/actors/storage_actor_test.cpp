@@ -4,6 +4,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
+#include <caf/send.hpp>
 #include <gtest/gtest.h>
 
 #include "actors/storage/storage_actor.hpp"
@@ -45,6 +46,26 @@ protected:
     });
   }
 
+  // A writer that is not an actor: answered by a call.
+  void write_with_callback(int i, std::chrono::microseconds linger) {
+    actors::callback_write w;
+    w.batch.put(storage::family::leases, "c" + std::to_string(i),
+                "v" + std::to_string(i));
+    w.linger = linger;
+    w.done = [this](const storage::status& failure) {
+      if (failure)
+        ++failed_;
+      else
+        ++called_;
+    };
+    caf::anon_send(actor_, caf::put_atom::value, std::move(w));
+  }
+
+  bool stored(const std::string& key) {
+    auto v = store_->get(storage::family::leases, key);
+    return v && *v;
+  }
+
   actors::storage_stats stats() {
     actors::storage_stats out;
     sys_.spawn([&](caf::event_based_actor* self) {
@@ -67,6 +88,7 @@ protected:
   actors::storage_actor actor_;
   int acked_ = 0;
   int failed_ = 0;
+  int called_ = 0;
 };
 
 TEST_F(storage_actor_test, concurrent_writers_share_one_commit) {
@@ -126,6 +148,61 @@ TEST_F(storage_actor_test, reads_and_scans_see_acknowledged_writes) {
   ASSERT_TRUE(got);
   EXPECT_EQ(*got, "v1");
   EXPECT_EQ(all.size(), 3u);
+}
+
+TEST_F(storage_actor_test, callback_writes_are_called_after_their_commit) {
+  spawn(1024);
+  for (int i = 0; i < 5; ++i)
+    write_with_callback(i, std::chrono::microseconds{0});
+  sched_->run();
+  EXPECT_EQ(called_, 5);
+  EXPECT_EQ(failed_, 0);
+  EXPECT_TRUE(stored("c0"));
+  EXPECT_TRUE(stored("c4"));
+  auto st = stats();
+  EXPECT_EQ(st.commits, 1u);
+  EXPECT_EQ(st.writes, 5u);
+}
+
+TEST_F(storage_actor_test, a_lingering_write_waits_for_its_window) {
+  spawn(1024);
+  write_with_callback(1, std::chrono::milliseconds{2});
+  sched_->run();
+  EXPECT_EQ(called_, 0);
+  EXPECT_FALSE(stored("c1"));
+  // Writes arriving within the window share its sync.
+  write_with_callback(2, std::chrono::milliseconds{2});
+  sched_->run();
+  sched_->advance_time(std::chrono::milliseconds{2});
+  sched_->run();
+  EXPECT_EQ(called_, 2);
+  EXPECT_TRUE(stored("c1"));
+  EXPECT_TRUE(stored("c2"));
+  EXPECT_EQ(stats().commits, 1u);
+}
+
+TEST_F(storage_actor_test, an_actor_write_ends_a_linger_window_early) {
+  spawn(1024);
+  write_with_callback(1, std::chrono::seconds{10});
+  write(2);
+  sched_->run();
+  EXPECT_EQ(called_, 1);
+  EXPECT_EQ(acked_, 1);
+  EXPECT_TRUE(stored("c1"));
+  EXPECT_EQ(stats().commits, 1u);
+  // The window's own commit, later, finds nothing left to write.
+  sched_->advance_time(std::chrono::seconds{10});
+  sched_->run();
+  EXPECT_EQ(stats().commits, 1u);
+}
+
+TEST_F(storage_actor_test, max_batch_ends_a_linger_window_early) {
+  spawn(3);
+  for (int i = 0; i < 3; ++i)
+    write_with_callback(i, std::chrono::seconds{10});
+  sched_->run();
+  EXPECT_EQ(called_, 3);
+  EXPECT_EQ(stats().commits, 1u);
 }
 
 } // namespace
