@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "appliance/common/expected.hpp"
 
@@ -35,12 +36,32 @@ struct dhcp_datagram {
   bool broadcast = true; ///< sent to a broadcast address (IP_PKTINFO)
 };
 
+/// One datagram of a burst: a view of the socket's buffer, valid during the
+/// handler's call only.
+struct dhcp_datagram_view {
+  const std::uint8_t* data = nullptr;
+  std::size_t size = 0;
+  std::uint32_t source = 0; ///< IP source, host byte order
+  std::uint16_t source_port = 0;
+  bool broadcast = true;  ///< sent to a broadcast address (IP_PKTINFO)
+  bool truncated = false; ///< longer than the buffer (not a DHCP message)
+};
+
 /// How to send one reply.
 enum class dhcp_send_kind : std::uint8_t {
   to_address,   ///< plain unicast to `address:port` (relay, ciaddr)
   broadcast,    ///< 255.255.255.255:port out of the interface
   link_unicast, ///< ARP entry address -> mac (SIOCSARP), then unicast;
                 ///< broadcast if the entry cannot be made
+};
+
+/// One reply to send.
+struct dhcp_send {
+  std::vector<std::uint8_t> payload;
+  dhcp_send_kind kind = dhcp_send_kind::broadcast;
+  std::uint32_t address = 0; ///< host byte order
+  std::uint16_t port = 68;
+  std::array<std::uint8_t, 6> mac{};
 };
 
 /// A UDP socket on 0.0.0.0:`port` with SO_BINDTODEVICE(interface),
@@ -59,11 +80,24 @@ public:
   /// Starts delivering datagrams (on the I/O thread) to `handler`.
   void start(std::function<void(dhcp_datagram)> handler);
 
+  /// Starts delivering datagrams in bursts (on the I/O thread): every
+  /// datagram queued when the socket turns readable, up to 32 per call
+  /// (recvmmsg), without copies.
+  using burst_handler =
+      std::function<void(const std::vector<dhcp_datagram_view>&)>;
+  void start_bursts(burst_handler handler);
+
   /// Sends `payload`. Returns an error text when the kernel refused it.
   std::optional<std::string> send(const std::string& payload,
                                   dhcp_send_kind kind, std::uint32_t address,
                                   std::uint16_t port,
                                   const std::array<std::uint8_t, 6>& mac = {});
+
+  /// Sends every reply of `xs` (sendmmsg; link-level unicast makes an ARP
+  /// entry only when the cache has none for that address and MAC). Returns
+  /// how many the kernel refused; the first reason in `why`.
+  std::size_t send_all(const std::vector<dhcp_send>& xs,
+                       std::string* why = nullptr);
 
   /// Stops receiving and closes the socket.
   void close();
