@@ -9,7 +9,6 @@
 #include "appliance/net/http_server.hpp"
 #include "appliance/sip/digest/algorithm.hpp"
 #include "provisioning/dhcp/rogue.hpp"
-#include "storage/records/leases.hpp"
 
 namespace ivm::actors {
 
@@ -18,8 +17,6 @@ namespace prov {
 namespace dhcp = provisioning::dhcp;
 
 namespace {
-
-constexpr auto sighting_interval = std::chrono::minutes{1};
 
 void init_counters(pointer self) {
   auto& st = self->state;
@@ -50,35 +47,6 @@ void init_counters(pointer self) {
   }
 }
 
-void send_reply(pointer self, const dhcp::outgoing& out) {
-  auto& st = self->state;
-  if (!st.cfg.dhcp_socket) // the scope was turned off meanwhile
-    return;
-  auto wire = out.wire();
-  std::string payload(wire.begin(), wire.end());
-  auto kind = net::dhcp_send_kind::to_address;
-  switch (out.to.kind) {
-    case dhcp::destination_kind::relay:
-    case dhcp::destination_kind::unicast:
-      break;
-    case dhcp::destination_kind::broadcast:
-      kind = net::dhcp_send_kind::broadcast;
-      break;
-    case dhcp::destination_kind::link_unicast:
-      kind = net::dhcp_send_kind::link_unicast;
-      break;
-  }
-  auto problem = st.cfg.dhcp_socket->send(payload, kind, out.to.address.value(),
-                                          out.to.port, out.to.mac.bytes());
-  if (problem && problem->rfind("sent by broadcast", 0) != 0) {
-    st.counters.send_errors->inc();
-    st.log->warn("DHCP reply to {} not sent: {}", out.to.address.to_string(),
-                 *problem);
-    return;
-  }
-  st.counters.replies->inc();
-}
-
 void note_rogue(pointer self, dhcp::ipv4_address server) {
   auto& st = self->state;
   st.counters.rogue->inc();
@@ -88,85 +56,33 @@ void note_rogue(pointer self, dhcp::ipv4_address server) {
                  st.cfg.dhcp_interface, server.to_string());
 }
 
+/// Port 68: offers to our probe (or to real clients) from other servers;
+/// and replies of other servers that the engine saw on port 67.
 void on_dhcp(pointer self, dhcp_input& in) {
   auto& st = self->state;
   if (!st.dhcp)
     return;
   auto& d = in.datagram;
-  auto* data = reinterpret_cast<const std::uint8_t*>(d.payload.data());
-  if (in.probe) {
-    // Port 68: offers to our probe (or to real clients) from other servers.
-    if (auto pkt = dhcp::parse(d.payload))
-      if (auto rogue =
-              dhcp::rogue_server(*pkt, st.dhcp->config().server_address,
-                                 dhcp::ipv4_address{d.source}))
-        note_rogue(self, *rogue);
-    return;
+  if (auto pkt = dhcp::parse(d.payload))
+    if (auto rogue = dhcp::rogue_server(*pkt, st.dhcp->config().server_address,
+                                        dhcp::ipv4_address{d.source}))
+      note_rogue(self, *rogue);
+}
+
+/// The engine's view of the counters: by outcome, not by name.
+dhcp_engine_counters engine_counters(const dhcp_counters& c) {
+  dhcp_engine_counters out;
+  out.received = c.received;
+  out.malformed = c.malformed;
+  out.replies = c.replies;
+  out.send_errors = c.send_errors;
+  out.write_errors = c.write_errors;
+  for (std::size_t i = 0; i < out.outcomes.size(); ++i) {
+    auto name = dhcp::to_string(static_cast<dhcp::outcome>(i));
+    if (auto j = c.outcomes.find(std::string{name}); j != c.outcomes.end())
+      out.outcomes[i] = j->second;
   }
-  st.counters.received->inc();
-  // Our own probe, looped back by the kernel: not a client.
-  if (d.payload.size() >= 34 &&
-      std::equal(st.probe_mac.bytes().begin(), st.probe_mac.bytes().end(),
-                 data + 28))
-    return;
-  auto r =
-      st.dhcp->handle(data, d.payload.size(),
-                      dhcp::net_info{dhcp::ipv4_address{d.source}, d.broadcast},
-                      dhcp::clock_type::now());
-  if (r.what == dhcp::outcome::malformed) {
-    st.counters.malformed->inc();
-    return;
-  }
-  if (auto i = st.counters.outcomes.find(std::string{dhcp::to_string(r.what)});
-      i != st.counters.outcomes.end())
-    i->second->inc();
-  if (r.rogue_server)
-    note_rogue(self, *r.rogue_server);
-  if (r.seen) {
-    auto mac = r.seen->mac.to_compact_upper();
-    std::transform(mac.begin(), mac.end(), mac.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    auto now = std::chrono::steady_clock::now();
-    auto [it, fresh] = st.sighted.emplace(mac, now);
-    if (fresh || now - it->second >= sighting_interval) {
-      it->second = now;
-      device_sighting s;
-      s.mac = mac;
-      s.source = "dhcp";
-      s.vendor_class = r.seen->vendor_class;
-      s.host_name = r.seen->host_name;
-      auto addr =
-          !r.seen->ciaddr.is_zero() ? r.seen->ciaddr : r.seen->requested;
-      if (r.reply && !r.reply->message.yiaddr.is_zero())
-        addr = r.reply->message.yiaddr;
-      if (!addr.is_zero())
-        s.address = addr.to_string();
-      sighting(self, std::move(s));
-    }
-    if (st.sighted.size() > 4096) // bounded: forget the old ones
-      for (auto i = st.sighted.begin(); i != st.sighted.end();)
-        i = now - i->second >= sighting_interval ? st.sighted.erase(i)
-                                                 : std::next(i);
-  }
-  if (!r.reply)
-    return;
-  if (r.changes.empty()) {
-    send_reply(self, *r.reply);
-    return;
-  }
-  // The lease is on disk before the reply announces it (group commit:
-  // one synced write covers the leases of many clients).
-  storage::write_batch batch;
-  storage::records::put_leases(batch, r.changes);
-  self->request(st.cfg.storage, std::chrono::seconds{10}, caf::put_atom::value,
-                std::move(batch))
-      .then([self, reply = std::move(*r.reply)](
-                caf::ok_atom) { send_reply(self, reply); },
-            [self](const caf::error& err) {
-              self->state.counters.write_errors->inc();
-              self->state.log->error("lease not stored, no DHCP reply: {}",
-                                     self->system().render(err));
-            });
+  return out;
 }
 
 /// The probe DISCOVER (rogue.hpp): every server on the segment answers it.
@@ -259,10 +175,16 @@ void start_dhcp(pointer self) {
     x = static_cast<std::uint8_t>(rd());
   b[0] = static_cast<std::uint8_t>((b[0] | 0x02) & 0xFE); // local, unicast
   st.probe_mac = provisioning::mac_address{b};
-  st.cfg.dhcp_socket->start([handle](net::dhcp_datagram d) {
-    caf::anon_send(handle, atoms::dhcp_atom::value,
-                   dhcp_input{std::move(d), false});
-  });
+  dhcp_engine_links links;
+  links.socket = st.cfg.dhcp_socket;
+  links.storage = st.cfg.storage;
+  links.directory = st.cfg.directory;
+  links.owner = handle;
+  links.metrics = st.cfg.metrics;
+  links.counters = engine_counters(st.counters);
+  links.probe_mac = st.probe_mac;
+  links.log = st.log;
+  st.dhcp->serve(std::move(links));
   if (st.cfg.probe_socket)
     st.cfg.probe_socket->start([handle](net::dhcp_datagram d) {
       caf::anon_send(handle, atoms::dhcp_atom::value,

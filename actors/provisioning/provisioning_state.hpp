@@ -11,6 +11,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/provisioning/dhcp_engine.hpp"
 #include "actors/provisioning/provisioning_actor.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
@@ -32,7 +33,7 @@ struct dhcp_counters {
 
 struct state {
   provisioning_config cfg;
-  std::optional<provisioning::dhcp::server> dhcp;
+  std::optional<dhcp_engine> dhcp;
   provisioning::mac_address probe_mac;
   /// MAC -> when its last DHCP sighting went to the directory.
   std::map<std::string, std::chrono::steady_clock::time_point> sighted;
