@@ -22,6 +22,10 @@ import tempfile
 import time
 
 POOL = "192.0.2.10-192.0.2.250"
+# perfdhcp counts an exchange lost when no answer came within its drop time
+# (-d, 1 s), but by default it exits at the end of the period and counts
+# every exchange still under way as lost too: wait out the drop time.
+EXIT_WAIT_US = int(os.environ.get("PERFDHCP_EXIT_WAIT_US", "1000000"))
 
 
 def sh(*args, check=True):
@@ -122,12 +126,25 @@ class Bench:
         r = subprocess.run(
             ["ip", "netns", "exec", self.cli, "timeout", str(seconds + 30),
              "perfdhcp", "-4", "-l", "eth0", "-r", str(rate), "-R", "200",
-             "-p", str(seconds)], capture_output=True, text=True,
+             "-p", str(seconds), "-W", str(EXIT_WAIT_US)],
+            capture_output=True, text=True,
             timeout=seconds + 60)
         if log:
             with open(log, "w") as f:
                 f.write(r.stdout + r.stderr)
         return parse_perfdhcp(r.stdout)
+
+    def udp_errors(self):
+        """The server namespace's UDP receive and send buffer errors (the
+        appliance's socket; Kea's raw sockets do not count here)."""
+        text = sh("ip", "netns", "exec", self.srv, "cat",
+                  "/proc/net/snmp").stdout
+        rows = [line.split()[1:] for line in text.splitlines()
+                if line.startswith("Udp:")]
+        if len(rows) < 2:
+            return {}
+        named = dict(zip(rows[0], (int(x) for x in rows[1])))
+        return {k: named.get(k, 0) for k in ("RcvbufErrors", "SndbufErrors")}
 
     def wait_ready(self, p, name):
         for _ in range(30):
@@ -177,9 +194,11 @@ def main():
             b.wait_ready(p, server)
             for rate in rates:
                 c0, t0 = cpu_seconds(p.pid), time.monotonic()
+                e0 = b.udp_errors()
                 st = b.perfdhcp(rate, seconds, os.path.join(
                     out, "%s-%d.txt" % (server, rate)))
                 cpu = cpu_seconds(p.pid) - c0
+                e1 = b.udp_errors()
                 d = st.get("discovers", 0)
                 acks = st.get("acks", 0)
                 loss = 100.0 * (d - acks) / d if d else 100.0
@@ -193,6 +212,10 @@ def main():
                         "cpu_us_per_dora": round(1e6 * cpu / acks, 1)
                         if acks else None,
                         "wall_s": round(time.monotonic() - t0, 1),
+                        "udp_rcvbuf_errors": e1.get("RcvbufErrors", 0)
+                        - e0.get("RcvbufErrors", 0),
+                        "udp_sndbuf_errors": e1.get("SndbufErrors", 0)
+                        - e0.get("SndbufErrors", 0),
                         "sustained": d > 0 and loss < 1.0,
                         "alive": p.poll() is None}
                 print(json.dumps(line), flush=True)
