@@ -1,9 +1,8 @@
-#include "actors/admin/admin_actor.hpp"
+#include "actors/admin/admin_state.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <nlohmann/json.hpp>
 
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
@@ -12,17 +11,7 @@
 
 namespace ivm::actors {
 
-namespace {
-
-using json = nlohmann::json;
-
-struct admin_state {
-  admin_context ctx;
-  std::shared_ptr<spdlog::logger> log = log::get("admin");
-  static inline const char* name = "admin";
-};
-
-using pointer = admin_actor::stateful_pointer<admin_state>;
+namespace admin {
 
 net::http_response json_response(int status, const json& body) {
   return net::http_response{status, "application/json", body.dump(), {}};
@@ -32,6 +21,12 @@ net::http_response error_response(int status, const std::string& why) {
   return json_response(status, json{{"error", why}});
 }
 
+} // namespace admin
+
+namespace {
+
+using namespace admin;
+
 double uptime_s(const admin_context& ctx) {
   using namespace std::chrono;
   return duration_cast<duration<double>>(steady_clock::now() - ctx.started)
@@ -40,21 +35,26 @@ double uptime_s(const admin_context& ctx) {
 
 void health(pointer self, net::http_responder respond) {
   auto up = static_cast<std::uint64_t>(uptime_s(self->state.ctx));
+  // A fresh box is unconfigured until its first admin account exists (the
+  // console's first boot creates it); it serves on its defaults meanwhile.
+  bool configured = !self->state.admins.empty();
   self->request(self->state.ctx.storage, std::chrono::seconds(2),
                 atoms::stats_atom::value)
       .then(
-          [respond, up](const storage_stats& st) {
+          [respond, up, configured](const storage_stats& st) {
             json body{{"status", st.healthy ? "ok" : "degraded"},
                       {"version", IVM_VERSION_STRING},
                       {"uptime_s", up},
-                      {"storage", st.healthy ? "ok" : "error"}};
+                      {"storage", st.healthy ? "ok" : "error"},
+                      {"configured", configured}};
             respond(json_response(st.healthy ? 200 : 503, body));
           },
-          [respond, up](const caf::error&) {
+          [respond, up, configured](const caf::error&) {
             respond(json_response(503, json{{"status", "degraded"},
                                             {"version", IVM_VERSION_STRING},
                                             {"uptime_s", up},
-                                            {"storage", "unavailable"}}));
+                                            {"storage", "unavailable"},
+                                            {"configured", configured}}));
           });
 }
 
@@ -109,19 +109,6 @@ void metrics_page(pointer self, net::http_responder respond) {
           });
 }
 
-bool bearer_ok(const admin_context& ctx, const net::http_request& req) {
-  auto auth = req.header("Authorization");
-  constexpr std::string_view prefix = "Bearer ";
-  if (ctx.token.empty() || auth.size() != prefix.size() + ctx.token.size() ||
-      auth.compare(0, prefix.size(), prefix) != 0)
-    return false;
-  // Constant time over the token.
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < ctx.token.size(); ++i)
-    diff |= static_cast<unsigned char>(auth[prefix.size() + i] ^ ctx.token[i]);
-  return diff == 0;
-}
-
 void route(pointer self, http_exchange& ex) {
   auto& req = ex.request;
   auto path = req.target.substr(0, req.target.find('?'));
@@ -144,8 +131,11 @@ void route(pointer self, http_exchange& ex) {
     // Digest, checked by the directory), not with the admin token.
     bool user_api = path == "/api/v1/voice-messages" ||
                     path.rfind("/api/v1/voice-messages/", 0) == 0;
-    if (!user_api && !bearer_ok(ctx, req)) {
-      auto resp = error_response(401, "missing or wrong bearer token");
+    auto who = user_api ? std::nullopt : authorized(self, req);
+    if (on_accounts(self, ex, path, who))
+      return;
+    if (!user_api && !who) {
+      auto resp = error_response(401, "sign in or give the bearer token");
       resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ivm\"");
       ex.respond(std::move(resp));
       return;
@@ -173,6 +163,7 @@ void route(pointer self, http_exchange& ex) {
 
 admin_actor::behavior_type admin_impl(pointer self, admin_context ctx) {
   self->state.ctx = std::move(ctx);
+  init_accounts(self);
   return {
       [self](atoms::http_atom, http_exchange& ex) { route(self, ex); },
   };

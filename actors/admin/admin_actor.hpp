@@ -3,12 +3,14 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include <caf/fwd.hpp>
 
 #include "actors/api/admin_actor.hpp"
 #include "actors/api/services.hpp"
 #include "actors/api/storage_actor.hpp"
+#include "appliance/auth/admin_accounts.hpp"
 
 namespace ivm::metrics {
 class registry;
@@ -25,6 +27,9 @@ struct admin_context {
   std::function<void(http_exchange)> provisioning;
   /// Bearer token of `/api/v1/...` (`/health` and `/metrics` stay open).
   std::string token;
+  /// Admin accounts (family meta, "admin/NAME"), read at start; they sign
+  /// in for a session token (POST /api/v1/session).
+  std::vector<auth::admin_account> admins;
   std::shared_ptr<metrics::registry> metrics;
   std::chrono::steady_clock::time_point started =
       std::chrono::steady_clock::now();

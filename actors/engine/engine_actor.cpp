@@ -217,6 +217,7 @@ void start(pointer self) {
   ctx.metrics = st.res.metrics;
   ctx.directory = st.directory;
   ctx.token = st.res.admin_token;
+  ctx.admins = std::move(st.res.admins);
   if (auto prov = st.provisioning)
     ctx.provisioning = [prov](http_exchange ex) {
       caf::anon_send(prov, atoms::http_atom::value,

@@ -8,6 +8,7 @@
 #include "actors/api/engine_actor.hpp"
 #include "actors/directory/directory_actor.hpp"
 #include "actors/provisioning/provisioning_actor.hpp"
+#include "appliance/auth/admin_accounts.hpp"
 #include "appliance/directory/directory.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
 #include "appliance/sip/parser.hpp"
@@ -59,6 +60,8 @@ struct engine_resources {
   std::chrono::seconds voice_intercom_answer{8};
   /// Bearer token of the admin API.
   std::string admin_token;
+  /// Admin accounts read at start (they sign in to the admin API).
+  std::vector<auth::admin_account> admins;
   /// Phone provisioning (issue 11): sockets bound, leases loaded; storage,
   /// directory and metrics are filled in by the engine.
   std::optional<provisioning_config> provisioning;

@@ -7,9 +7,11 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/engine/engine_actor.hpp"
+#include "appliance/auth/admin_accounts.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
 #include "appliance/main/admin_token.hpp"
+#include "appliance/main/box_certificate.hpp"
 #include "appliance/main/runner_provisioning.hpp"
 #include "appliance/net/http_server.hpp"
 #include "appliance/net/io_pool.hpp"
@@ -105,6 +107,16 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
   if (*prov)
     if (auto err = enable_provisioning_https(**prov, cfg, tls))
       return fail(*err);
+  // Off loopback the admin API speaks only HTTPS: passwords and tokens
+  // never cross the LAN in clear.
+  if (!is_loopback_host(cfg.admin.listen.host)) {
+    auto admin_tls = box_certificate(cfg, tls);
+    if (!admin_tls)
+      return fail("admin.listen: " + admin_tls.error());
+    (*http)->enable_tls(*admin_tls);
+    log->info("admin API over HTTPS on {} (certificate SHA-256 {})",
+              net::to_string(cfg.admin.listen), (*admin_tls)->fingerprint());
+  }
   io.start();
   caf::actor_system_config sys_cfg;
   sys_cfg.set("scheduler.max-threads", 2);
@@ -129,6 +141,17 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
       actors::load_directory(*res.store, cfg.domain, res.voice_master_key);
   res.directory_settings.waiting =
       actors::users_with_messages(*res.store, *res.users);
+  // Admin accounts, read before the store goes to the storage actor.
+  if (auto bad = storage::scan_all(
+          *res.store, storage::family::meta,
+          std::string{auth::admin_key_prefix},
+          [&](const std::string& key, const std::string& value) {
+            if (auto a = auth::decode_admin(value))
+              res.admins.push_back(std::move(*a));
+            else
+              log->warn("stored admin account {} skipped: {}", key, a.error());
+          }))
+    return fail("admin accounts: " + bad->message);
   // DHCP leases, read before the store goes to the storage actor.
   if (*prov) {
     if (auto err = load_stored_leases(*res.store, **prov))
@@ -175,7 +198,9 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
               (cfg.data_dir / "admin-token").string(), token->token);
   res.admin_token = token->token;
   res.admin_http = std::shared_ptr<net::http_server>(std::move(*http));
-  auto url = "http://" + net::to_string(res.admin_http->local_endpoint());
+  auto url = std::string{is_loopback_host(cfg.admin.listen.host) ? "http://"
+                                                                 : "https://"} +
+             net::to_string(res.admin_http->local_endpoint());
   if (auto err = write_admin_json(cfg.data_dir, url, res.admin_token))
     log->warn("cannot write admin.json: {}", *err);
   res.metrics = std::make_shared<metrics::registry>();

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "appliance/common/log.hpp"
+#include "appliance/main/box_certificate.hpp"
 #include "appliance/main/provisioning_scope.hpp"
 #include "appliance/net/http_server.hpp"
 #include "appliance/net/tls_context.hpp"
@@ -131,23 +132,8 @@ enable_provisioning_https(actors::provisioning_config& pc, const settings& cfg,
     if (!loaded)
       return "provisioning.https_certificate: " + loaded.error();
     tls = *loaded;
-  } else if (box_tls) {
-    tls = box_tls;
   } else {
-    // The box's own certificate: the SIP one, made at first start if the
-    // admin gave none.
-    auto cert = cfg.sip.tls_certificate.empty()
-                    ? cfg.data_dir / "tls" / "sip-cert.pem"
-                    : std::filesystem::path{cfg.sip.tls_certificate};
-    auto key = cfg.sip.tls_certificate.empty()
-                   ? cfg.data_dir / "tls" / "sip-key.pem"
-                   : std::filesystem::path{cfg.sip.tls_private_key};
-    if (cfg.sip.tls_certificate.empty()) {
-      auto made = net::ensure_self_signed(cert, key, cfg.domain);
-      if (!made)
-        return "provisioning.https_listen: " + made.error();
-    }
-    auto loaded = net::tls_context::load(cert, key);
+    auto loaded = box_certificate(cfg, box_tls);
     if (!loaded)
       return "provisioning.https_listen: " + loaded.error();
     tls = *loaded;

@@ -1,0 +1,63 @@
+#pragma once
+
+// Internal to the admin actor's units.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/admin/admin_actor.hpp"
+#include "appliance/auth/admin_accounts.hpp"
+#include "appliance/auth/login_throttle.hpp"
+#include "appliance/auth/sessions.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/net/http_server.hpp"
+
+namespace ivm::actors::admin {
+
+using json = nlohmann::json;
+
+struct admin_state {
+  admin_context ctx;
+  /// Admin accounts by name.
+  std::map<std::string, auth::admin_account> admins;
+  auth::login_throttle throttle;
+  auth::session_table sessions;
+  /// Hashes and checks passwords off this actor (scrypt takes ~0.1 s).
+  caf::actor hasher;
+  /// Password checks under way (bounded: a flood gets 503).
+  std::size_t checking = 0;
+  /// Compared against when the account does not exist (same time).
+  std::string dummy_hash;
+  std::shared_ptr<spdlog::logger> log = log::get("admin");
+  static inline const char* name = "admin";
+};
+
+using pointer = admin_actor::stateful_pointer<admin_state>;
+
+net::http_response json_response(int status, const json& body);
+net::http_response error_response(int status, const std::string& why);
+
+// -- accounts.cpp
+// ---------------------------------------------------------------
+
+/// Loads the accounts of the context and starts the hasher.
+void init_accounts(pointer self);
+
+/// Who is asking: "token" for the bearer token of admin.json, the account
+/// name for a session token, nullopt for nobody.
+std::optional<std::string> authorized(pointer self,
+                                      const net::http_request& req);
+
+/// /api/v1/session and /api/v1/admins. Returns false when `path` is not
+/// one of them. `who` is the caller (nullopt: not signed in).
+bool on_accounts(pointer self, http_exchange& ex, const std::string& path,
+                 const std::optional<std::string>& who);
+
+} // namespace ivm::actors::admin
