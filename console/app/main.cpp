@@ -10,6 +10,7 @@
 
 #include "appliance/ctl/settings.hpp"
 #include "console/app/window.hpp"
+#include "console/client/endpoint.hpp"
 #include "console/model/console_model.hpp"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,9 @@ int main(int argc, char** argv) {
   std::string names;
   for (auto& p : console::all_pages())
     names += std::string{names.empty() ? "" : ", "} + p.name;
+  bool sign_in = false;
+  app.add_flag("--sign-in", sign_in,
+               "Sign in with an admin account even if admin.json is readable");
   app.add_option("--page", page_name, "Page shown first: " + names);
   app.add_option("--screenshot", screenshot,
                  "Render --page once its data arrived, write this PNG, exit");
@@ -42,10 +46,23 @@ int main(int argc, char** argv) {
                  page_name.c_str(), names.c_str());
     return 2;
   }
-  auto ep = ctl::resolve_endpoint(opts);
+  // The box's token (admin.json, --token) opens the pages; without one (or
+  // with --sign-in) an admin signs in.
+  auto ep = sign_in ? expected<admin::endpoint, std::string>{unexpected(
+                          std::string{"sign in"})}
+                    : ctl::resolve_endpoint(opts);
   if (!ep) {
-    std::fprintf(stderr, "ivm-console: %s\n", ep.error().c_str());
-    return 2;
+    auto url = opts.url;
+    if (url.empty()) {
+      auto file = admin::load_admin_file(opts.data_dir + "/admin.json");
+      url = file ? file->url : "http://127.0.0.1:8080";
+    }
+    auto parsed = admin::parse_url(url);
+    if (!parsed) {
+      std::fprintf(stderr, "ivm-console: %s\n", parsed.error().c_str());
+      return 2;
+    }
+    ep = std::move(*parsed);
   }
   console::window_options w;
   w.width = width;

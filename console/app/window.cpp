@@ -108,7 +108,7 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
   input_queue input;
   input.install(win); // replaces the backend's key and char callbacks
 
-  model m;
+  model m{ep.token};
   m.show(opts.start_page);
   worker w{ep};
   int code = 0;

@@ -60,10 +60,11 @@ answer worker::send(const job& j) const {
   auto host =
       ep_.host.find(':') == std::string::npos ? ep_.host : '[' + ep_.host + ']';
   req.headers = {{"Host", host + ':' + std::to_string(ep_.port)},
-                 {"Authorization", "Bearer " + ep_.token},
                  {"Accept", "application/json"},
                  {"User-Agent", "ivm-console"},
                  {"Connection", "close"}};
+  if (!j.token.empty())
+    req.headers.emplace_back("Authorization", "Bearer " + j.token);
   if (!j.body.empty()) {
     req.headers.emplace_back("Content-Type", "application/json");
     req.body = j.body;

@@ -80,8 +80,17 @@ std::vector<dataset> datasets_of(page p) {
   return {dataset::health};
 }
 
-model::model() {
+model::model(std::string token) : token_(std::move(token)) {
   show(page::overview);
+}
+
+job model::make(std::string method, std::string path, std::string body) {
+  job j;
+  j.method = std::move(method);
+  j.path = std::move(path);
+  j.body = std::move(body);
+  j.token = token_;
+  return j;
 }
 
 void model::show(page p) {
@@ -103,6 +112,10 @@ const std::string& model::load_error(dataset d) const noexcept {
 }
 
 bool model::settled(page p) const noexcept {
+  if (access() != gate::open) {
+    auto& h = sets_[index(dataset::health)];
+    return !h.pending && (h.loaded || !h.error.empty());
+  }
   for (auto d : datasets_of(p)) {
     auto& s = sets_[index(d)];
     if (s.pending || (!s.loaded && s.error.empty()))
@@ -114,6 +127,8 @@ bool model::settled(page p) const noexcept {
 bool model::ready(page p) const noexcept {
   if (!settled(p))
     return false;
+  if (access() != gate::open)
+    return loaded(dataset::health);
   for (auto d : datasets_of(p))
     if (!sets_[index(d)].error.empty())
       return false;
@@ -125,9 +140,7 @@ void model::load(dataset d) {
   if (s.pending)
     return;
   s.pending = true;
-  job j;
-  j.method = "GET";
-  j.path = path_of(d);
+  auto j = make("GET", path_of(d));
   j.loads = d;
   jobs_.push_back(std::move(j));
   ++in_flight_;
@@ -135,10 +148,7 @@ void model::load(dataset d) {
 
 void model::change(std::string method, std::string path, std::string body,
                    std::string message, std::vector<dataset> reloads) {
-  job j;
-  j.method = std::move(method);
-  j.path = std::move(path);
-  j.body = std::move(body);
+  auto j = make(std::move(method), std::move(path), std::move(body));
   j.done_message = std::move(message);
   j.reloads = std::move(reloads);
   jobs_.push_back(std::move(j));
@@ -233,6 +243,16 @@ std::vector<job> model::take_jobs() {
 void model::apply(const job& j, const answer& a) {
   if (in_flight_ > 0)
     --in_flight_;
+  if (j.what != job::kind::plain) {
+    on_access_answer(j, a);
+    return;
+  }
+  if (a.status == 401 && session_ && j.token == token_) {
+    // The session ended (timeout, password changed, box restarted).
+    token_.clear();
+    admin_.clear();
+    say("Your session ended: sign in again.", true);
+  }
   if (j.loads) {
     auto d = *j.loads;
     auto& s = sets_[index(d)];

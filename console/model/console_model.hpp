@@ -44,6 +44,15 @@ struct job {
   std::string method;
   std::string path;
   std::string body;
+  /// Bearer token to send (empty: none).
+  std::string token;
+  /// A sign-in (its answer carries the session token) or the first admin
+  /// account (followed by a sign-in when there is no token).
+  enum class kind : std::uint8_t {
+    plain,
+    sign_in,
+    first_admin
+  } what = kind::plain;
   /// What the answer refreshes (a GET) ...
   std::optional<dataset> loads;
   /// ... or what to say once a change succeeded, and what to reload.
@@ -64,6 +73,24 @@ struct add_user_form {
   std::string password;
 };
 
+struct sign_in_form {
+  std::string name = "admin";
+  std::string password;
+};
+
+struct first_admin_form {
+  std::string name = "admin";
+  std::string password;
+  std::string repeat;
+};
+
+/// What the console shows before its pages.
+enum class gate : std::uint8_t {
+  open,       ///< the pages
+  sign_in,    ///< no token: an admin signs in
+  first_boot, ///< a fresh box: make the first admin account
+};
+
 struct assign_form {
   std::string mac;
   std::string user;
@@ -71,7 +98,24 @@ struct assign_form {
 
 class model {
 public:
-  model();
+  /// `token`: the box's token (admin.json) or empty, then an admin signs
+  /// in.
+  explicit model(std::string token = {});
+
+  /// Sign-in or first boot before the pages, or the pages.
+  gate access() const noexcept;
+  sign_in_form& login_form() noexcept {
+    return login_form_;
+  }
+  first_admin_form& first_form() noexcept {
+    return first_form_;
+  }
+  void sign_in();
+  void create_first_admin();
+  /// The signed-in admin ("" with the box's token).
+  const std::string& admin() const noexcept {
+    return admin_;
+  }
 
   // -- navigation
   // --------------------------------------------------------------
@@ -157,6 +201,8 @@ private:
               std::string message, std::vector<dataset> reloads);
   void say(std::string text, bool error);
   void preselect();
+  void on_access_answer(const job& j, const answer& a);
+  job make(std::string method, std::string path, std::string body = {});
 
   page page_ = page::overview;
   health_view health_;
@@ -171,6 +217,11 @@ private:
     std::string error;
   };
   load_state sets_[static_cast<std::size_t>(dataset::count_)];
+  std::string token_;
+  bool session_ = false;
+  std::string admin_;
+  sign_in_form login_form_;
+  first_admin_form first_form_;
   add_user_form user_form_;
   assign_form assign_form_;
   std::string status_;

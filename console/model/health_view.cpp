@@ -41,6 +41,8 @@ health_view make_health_view(int status, std::string_view body) {
   }
   v.version = doc.value("version", "");
   v.storage = doc.value("storage", "unknown");
+  if (auto it = doc.find("configured"); it != doc.end() && it->is_boolean())
+    v.configured = it->get<bool>();
   if (auto it = doc.find("uptime_s");
       it != doc.end() && it->is_number_unsigned())
     v.uptime_s = it->get<std::uint64_t>();

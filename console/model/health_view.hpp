@@ -17,6 +17,9 @@ struct health_view {
   std::string storage;
   /// One line for the status bar, e.g. "ok · v0.1.0 · up 1d 02:03:04".
   std::string summary;
+  /// False on a fresh box until its first admin account exists (boxes
+  /// that do not say are taken as configured).
+  bool configured = true;
 };
 
 /// Builds the view from a /health response (status code and JSON body). A

@@ -17,6 +17,8 @@ inline constexpr int key_r = 82;
 /// Draws into the full display (io.DisplaySize).
 void draw_console(model& m);
 
+void draw_first_boot(model& m);
+void draw_sign_in(model& m);
 void draw_overview(model& m);
 void draw_users(model& m);
 void draw_devices(model& m);

@@ -11,8 +11,21 @@ namespace {
 const ImVec4 red{0.95f, 0.35f, 0.35f, 1.0f};
 const ImVec4 green{0.45f, 0.85f, 0.45f, 1.0f};
 
+/// Keyboard first: a page (or gate) shown gets the focus, so Tab walks its
+/// fields at once (what was shown is kept in the window's storage).
+void focus_when_new(int shown) {
+  auto* seen = ImGui::GetStateStorage();
+  auto key = ImGui::GetID("shown-page");
+  if (seen->GetInt(key, -1) != shown) {
+    seen->SetInt(key, shown);
+    ImGui::SetNextWindowFocus();
+  }
+}
+
 void shortcuts(model& m) {
   auto& io = ImGui::GetIO();
+  if (m.access() != gate::open)
+    return;
   auto& pages = all_pages();
   for (std::size_t i = 0; i < pages.size(); ++i)
     if (ImGui::IsKeyPressed(key_f1 + static_cast<int>(i), false))
@@ -72,18 +85,23 @@ void draw_console(model& m) {
                    ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   auto bar = ImGui::GetFrameHeightWithSpacing() + 6;
+  if (m.access() != gate::open) {
+    // The gate's panel is the next window begun: it takes the focus.
+    focus_when_new(100 + static_cast<int>(m.access()));
+    if (m.access() == gate::first_boot)
+      draw_first_boot(m);
+    else
+      draw_sign_in(m);
+    ImGui::SetCursorPosY(ImGui::GetWindowHeight() - bar -
+                         ImGui::GetStyle().WindowPadding.y);
+    status_bar(m);
+    ImGui::End();
+    return;
+  }
   ImGui::BeginChild("body", ImVec2(0, -bar), false);
   navigation(m);
   ImGui::SameLine();
-  // Keyboard first: a page shown gets the focus, so Tab walks its fields
-  // at once (the page is remembered in the window's storage, per context).
-  auto* seen = ImGui::GetStateStorage();
-  auto key = ImGui::GetID("shown-page");
-  auto shown = static_cast<int>(m.current());
-  if (seen->GetInt(key, -1) != shown) {
-    seen->SetInt(key, shown);
-    ImGui::SetNextWindowFocus();
-  }
+  focus_when_new(static_cast<int>(m.current()));
   ImGui::BeginChild("page", ImVec2(0, 0), false);
   switch (m.current()) {
     case page::overview:

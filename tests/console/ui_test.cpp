@@ -94,7 +94,7 @@ protected:
     }
   }
 
-  model m;
+  model m{"the-box-token"};
 };
 
 } // namespace
@@ -107,7 +107,7 @@ TEST_F(headless, every_page_draws_loading_loaded_and_failed) {
     frame(); // loaded
     EXPECT_TRUE(m.ready(p.id)) << p.name;
   }
-  model failing;
+  model failing{"the-box-token"};
   for (auto& j : failing.take_jobs())
     failing.apply(j, answer{0, {}, "connection refused"});
   std::swap(m, failing);
@@ -146,4 +146,49 @@ TEST_F(headless, the_add_user_form_works_by_keyboard_alone) {
   EXPECT_EQ(jobs[0].method, "POST");
   EXPECT_EQ(jobs[0].body,
             R"({"extension":"205","name":"Eve","password":"pw-205-secret"})");
+}
+
+TEST_F(headless, first_boot_by_keyboard_makes_the_admin_then_signs_in) {
+  model fresh; // no token: the console signs in after making the account
+  std::swap(m, fresh);
+  for (auto& j : m.take_jobs())
+    m.apply(j, answer{j.path == "/health" ? 200 : 401,
+                      j.path == "/health"
+                          ? R"({"status":"ok","version":"0.1.0",)"
+                            R"("uptime_s":1,"storage":"ok","configured":false})"
+                          : R"({"error":"sign in"})",
+                      {}});
+  ASSERT_EQ(m.access(), gate::first_boot);
+  frame();
+  press(key_tab);
+  type("boss");
+  press(key_tab);
+  type("a long secret 1");
+  press(key_tab);
+  type("a long secret 1");
+  press(key_enter);
+  auto jobs = m.take_jobs();
+  ASSERT_EQ(jobs.size(), 1u) << m.status();
+  EXPECT_EQ(jobs[0].path, "/api/v1/admins");
+  EXPECT_EQ(jobs[0].body, R"({"name":"boss","password":"a long secret 1"})");
+  m.apply(jobs[0], answer{201, R"({"name":"boss"})", {}});
+  // Then it signs in with that account and asks whether the box is set up.
+  jobs = m.take_jobs();
+  ASSERT_FALSE(jobs.empty());
+  EXPECT_EQ(jobs[0].path, "/api/v1/session");
+  EXPECT_EQ(jobs[0].body, R"({"name":"boss","password":"a long secret 1"})");
+  EXPECT_TRUE(jobs[0].token.empty());
+  for (auto& j : jobs)
+    if (j.path == "/api/v1/session")
+      m.apply(j, answer{201, R"({"token":"s3ss10n","name":"boss"})", {}});
+    else if (j.path == "/health")
+      m.apply(j, answer{200, R"({"status":"ok","configured":true})", {}});
+  EXPECT_EQ(m.access(), gate::open);
+  EXPECT_EQ(m.admin(), "boss");
+  m.take_jobs();
+  m.show(page::users);
+  jobs = m.take_jobs();
+  ASSERT_FALSE(jobs.empty()); // health again at least
+  for (auto& j : jobs)
+    EXPECT_EQ(j.token, "s3ss10n") << j.path;
 }

@@ -95,51 +95,57 @@ class Console(unittest.TestCase):
         return [CONSOLE, "--url", "http://127.0.0.1:%d" % self.box.admin_port,
                 "--token", self.token] + list(extra)
 
-    def test_every_page_renders_once_its_data_arrived(self):
-        out_dir = os.path.join(os.environ.get("IVM_ARTIFACTS", self.tmp),
-                               "console")
-        os.makedirs(out_dir, exist_ok=True)
-        for page in PAGES:
-            path = os.path.join(out_dir, page + ".png")
-            if os.path.exists(path):
-                os.remove(path)
-            r = subprocess.run(self.console_args("--page", page,
-                                                 "--screenshot", path),
-                               env=self.env(), capture_output=True,
-                               text=True, timeout=120)
-            self.assertEqual(r.returncode, 0, (page, r.stderr))
-            w, h, raw = png_pixels(path)
-            self.assertEqual((w, h), (1280, 800), page)
-            # Not a blank frame: text and tables drawn in several colours.
-            self.assertGreater(len(set(raw[::7])), 20, page)
-
-    def test_an_absent_box_is_reported(self):
-        path = os.path.join(self.tmp, "nobox.png")
-        r = subprocess.run(
-            [CONSOLE, "--url", "http://127.0.0.1:%d" % free_port(), "--token",
-             "x", "--page", "users", "--screenshot", path],
-            env=self.env(), capture_output=True, text=True, timeout=120)
-        self.assertEqual(r.returncode, 1, r.stderr)
-        self.assertIn("users", r.stderr)
-        r = subprocess.run(self.console_args("--page", "nosuchpage"),
-                           env=self.env(), capture_output=True, text=True,
-                           timeout=60)
-        self.assertEqual(r.returncode, 2)
-        self.assertIn("overview", r.stderr)
-
     def xdo(self, *args):
         r = subprocess.run(["xdotool"] + list(args), env=self.env(),
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r.stdout.strip()
 
-    def test_keyboard_adds_a_user_and_assigns_the_waiting_phone(self):
+    def focus_console(self):
+        win = self.xdo("search", "--sync", "--name", "IVM appliance")
+        self.xdo("windowfocus", "--sync", win.split()[0])
+
+    def screenshot(self, page, name, *extra, code=0):
+        out_dir = os.path.join(os.environ.get("IVM_ARTIFACTS", self.tmp),
+                               "console")
+        os.makedirs(out_dir, exist_ok=True)
+        path = os.path.join(out_dir, name + ".png")
+        if os.path.exists(path):
+            os.remove(path)
+        r = subprocess.run(self.console_args("--page", page, "--screenshot",
+                                             path, *extra),
+                           env=self.env(), capture_output=True, text=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, code, (page, r.stderr))
+        w, h, raw = png_pixels(path)
+        self.assertEqual((w, h), (1280, 800), page)
+        # Not a blank frame: text and widgets drawn in several colours.
+        self.assertGreater(len(set(raw[::7])), 20, page)
+
+    def test_first_boot_pages_and_phones_by_keyboard(self):
+        # A fresh box: the console opens on its first boot.
+        self.screenshot("overview", "first-boot")
         proc = subprocess.Popen(self.console_args(), env=self.env(),
                                 stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE)
+                                stderr=subprocess.DEVNULL)
         try:
-            win = self.xdo("search", "--sync", "--name", "IVM appliance")
-            self.xdo("windowfocus", "--sync", win.split()[0])
+            self.focus_console()
+            # Name (prefilled "admin", replaced), password twice, Enter.
+            self.xdo("key", "Tab")
+            self.xdo("type", "boss")
+            self.xdo("key", "Tab")
+            self.xdo("type", "a long secret 1")
+            self.xdo("key", "Tab")
+            self.xdo("type", "a long secret 1")
+            self.xdo("key", "Return")
+            wait_until(lambda: json.loads(self.api("GET", "/health")[1])
+                       ["configured"], "the first admin from the console")
+            s, raw = self.api("GET", "/api/v1/admins")
+            self.assertEqual([a["name"] for a in json.loads(raw)["admins"]],
+                             ["boss"])
+            # Every page, as a screenshot.
+            for page in PAGES:
+                self.screenshot(page, page)
             # F2: users; Tab to the extension, name and password; Enter.
             self.xdo("key", "F2", "Tab")
             self.xdo("type", "205")
@@ -167,6 +173,38 @@ class Console(unittest.TestCase):
         finally:
             proc.kill()
             proc.wait()
+        # Without the box's token an admin signs in.
+        self.screenshot("overview", "sign-in", "--sign-in")
+        proc = subprocess.Popen(
+            [CONSOLE, "--url", "http://127.0.0.1:%d" % self.box.admin_port,
+             "--sign-in"], env=self.env(), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
+        try:
+            self.focus_console()
+            self.xdo("key", "Tab")
+            self.xdo("type", "boss")
+            self.xdo("key", "Tab")
+            self.xdo("type", "a long secret 1")
+            self.xdo("key", "Return")
+            wait_until(lambda: "boss signed in" in self.box.log_text(),
+                       "the admin signed in from the console")
+        finally:
+            proc.kill()
+            proc.wait()
+
+    def test_an_absent_box_is_reported(self):
+        path = os.path.join(self.tmp, "nobox.png")
+        r = subprocess.run(
+            [CONSOLE, "--url", "http://127.0.0.1:%d" % free_port(), "--token",
+             "x", "--page", "users", "--screenshot", path],
+            env=self.env(), capture_output=True, text=True, timeout=120)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("users", r.stderr)
+        r = subprocess.run(self.console_args("--page", "nosuchpage"),
+                           env=self.env(), capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("overview", r.stderr)
 
 
 if __name__ == "__main__":
