@@ -135,8 +135,9 @@ class Bench:
         return parse_perfdhcp(r.stdout)
 
     def udp_errors(self):
-        """The server namespace's UDP receive and send buffer errors (the
-        appliance's socket; Kea's raw sockets do not count here)."""
+        """The server namespace's UDP counters: datagrams in and out, receive
+        and send buffer errors (the appliance's socket; Kea's raw sockets do
+        not count here)."""
         text = sh("ip", "netns", "exec", self.srv, "cat",
                   "/proc/net/snmp").stdout
         rows = [line.split()[1:] for line in text.splitlines()
@@ -144,7 +145,8 @@ class Bench:
         if len(rows) < 2:
             return {}
         named = dict(zip(rows[0], (int(x) for x in rows[1])))
-        return {k: named.get(k, 0) for k in ("RcvbufErrors", "SndbufErrors")}
+        return {k: named.get(k, 0) for k in ("InDatagrams", "OutDatagrams",
+                                              "RcvbufErrors", "SndbufErrors")}
 
     def wait_ready(self, p, name):
         for _ in range(30):
@@ -212,6 +214,10 @@ def main():
                         "cpu_us_per_dora": round(1e6 * cpu / acks, 1)
                         if acks else None,
                         "wall_s": round(time.monotonic() - t0, 1),
+                        "udp_in": e1.get("InDatagrams", 0)
+                        - e0.get("InDatagrams", 0),
+                        "udp_out": e1.get("OutDatagrams", 0)
+                        - e0.get("OutDatagrams", 0),
                         "udp_rcvbuf_errors": e1.get("RcvbufErrors", 0)
                         - e0.get("RcvbufErrors", 0),
                         "udp_sndbuf_errors": e1.get("SndbufErrors", 0)
