@@ -91,7 +91,7 @@ struct dhcp_engine::core : std::enable_shared_from_this<dhcp_engine::core> {
   /// After a write (storage thread): its replies, then the next write.
   void written(const storage::status& failure, pending_write& w);
 
-  std::mutex mtx; // guards srv, serving, sighted
+  std::mutex mtx; // guards srv, sighted, next, writing
   dhcp::server srv;
   std::atomic<bool> serving{false};
   dhcp_engine_links links;
