@@ -190,6 +190,10 @@ void start_dhcp(pointer self) {
       caf::anon_send(handle, atoms::dhcp_atom::value,
                      dhcp_input{std::move(d), true});
     });
+  if (st.cfg.live_dhcp) {
+    std::lock_guard<std::mutex> guard{st.cfg.live_dhcp->mtx};
+    st.cfg.live_dhcp->current = {st.cfg.dhcp_socket, st.cfg.probe_socket};
+  }
   // Phones on the DHCP subnet fetch their files without credentials.
   st.allow = st.cfg.allow;
   st.allow.push_back(app::dhcp_subnet(*st.cfg.dhcp));
@@ -214,6 +218,10 @@ void stop_dhcp(pointer self) {
   st.cfg.dhcp_socket.reset();
   st.cfg.probe_socket.reset();
   st.cfg.dhcp.reset();
+  if (st.cfg.live_dhcp) {
+    std::lock_guard<std::mutex> guard{st.cfg.live_dhcp->mtx};
+    st.cfg.live_dhcp->current = {};
+  }
   st.allow = st.cfg.allow;
 }
 
@@ -231,6 +239,13 @@ provisioning_actor spawn_provisioning(caf::actor_system& sys,
 }
 
 void close_provisioning_sockets(provisioning_config& cfg) {
+  if (cfg.live_dhcp) {
+    std::lock_guard<std::mutex> guard{cfg.live_dhcp->mtx};
+    for (auto* sock :
+         {&cfg.live_dhcp->current.server, &cfg.live_dhcp->current.probe})
+      if (*sock)
+        (*sock)->close();
+  }
   if (cfg.dhcp_socket)
     cfg.dhcp_socket->close();
   if (cfg.probe_socket)

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,13 @@ struct dhcp_sockets {
   std::shared_ptr<net::dhcp_socket> probe;
 };
 
+/// The DHCP sockets in use now (a scope changed at run time has new
+/// ones), shared by the actor and whoever closes them at stop.
+struct live_dhcp_sockets {
+  std::mutex mtx;
+  dhcp_sockets current;
+};
+
 /// Opens the DHCP sockets on an interface (or says why not).
 using dhcp_sockets_opener =
     std::function<expected<dhcp_sockets, std::string>(const std::string&)>;
@@ -72,6 +80,8 @@ struct provisioning_config {
   std::optional<std::string> dhcp_error;
   /// Opens the sockets for a scope changed at run time.
   dhcp_sockets_opener open_dhcp;
+  std::shared_ptr<live_dhcp_sockets> live_dhcp =
+      std::make_shared<live_dhcp_sockets>();
   // -- files ------------------------------------------------------------------
   std::shared_ptr<net::tftp_server> tftp;
   std::shared_ptr<net::http_server> http;
