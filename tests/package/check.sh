@@ -108,8 +108,9 @@ chrooted apt-get install -y -q --no-install-recommends \
 grep -E '^(Setting up|Unpacking) ' "$work/apt.log" | grep -c . | sed 's/^/packages set up: /'
 chrooted dpkg-query -W -f='${Package} ${Version} ${Status}\n' ivm-appliance
 chrooted getent passwd ivm || fail "no ivm user"
-[[ $(stat -c '%U %a' "$root/var/lib/ivm") == "ivm 700" ]] ||
-  fail "/var/lib/ivm is $(stat -c '%U %a' "$root/var/lib/ivm"), not ivm 700"
+# (uids as the root's /etc/passwd says, not this machine's)
+[[ $(stat -c '%u %a' "$root/var/lib/ivm") == "$(chrooted id -u ivm) 700" ]] ||
+  fail "/var/lib/ivm is $(stat -c 'uid %u mode %a' "$root/var/lib/ivm"), not ivm 700"
 
 step "systemd-analyze verify (the installed unit; ExecStart pointed into the root)"
 mkdir -p "$work/unit"
