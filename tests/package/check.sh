@@ -238,7 +238,7 @@ if [[ $mode == nspawn ]]; then
 fi
 [[ ! -e $root/usr/sbin/ivm-appliance ]] || fail "binary left after remove"
 [[ -d $root/var/lib/ivm ]] || fail "remove deleted the data"
-ls -l "$root/var/lib/ivm"
+in_box ls -l /var/lib/ivm
 
 step "apt-get purge removes it"
 in_box apt-get purge -y -q ivm-appliance >>"$work/apt.log" 2>&1 || fail "purge"
