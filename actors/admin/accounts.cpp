@@ -94,6 +94,8 @@ void sign_in(pointer self, http_exchange& ex) {
   auto source = ex.request.remote.host;
   if (auto wait = st.throttle.wait(source, name, clock::now())) {
     st.log->warn("sign-in as '{}' from {} refused: throttled", name, source);
+    if (st.sign_in_failures)
+      st.sign_in_failures->inc();
     ex.respond(too_many(*wait));
     return;
   }
@@ -116,6 +118,8 @@ void sign_in(pointer self, http_exchange& ex) {
             --st.checking;
             if (!ok || !known || !st.admins.count(name)) {
               st.throttle.failed(source, name, clock::now());
+              if (st.sign_in_failures)
+                st.sign_in_failures->inc();
               st.log->warn("sign-in as '{}' from {} failed", name, source);
               respond(error_response(401, "wrong name or password"));
               return;
@@ -282,6 +286,9 @@ void init_accounts(pointer self) {
   });
   self->link_to(st.hasher);
   st.dummy_hash = auth::hash_password(sip::digest::random_hex(16));
+  if (st.ctx.metrics)
+    st.sign_in_failures = &st.ctx.metrics->make_counter(
+        "ivm_admin_sign_in_failures_total", "Admin sign-ins refused.");
 }
 
 std::optional<std::string> authorized(pointer self,

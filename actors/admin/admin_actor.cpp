@@ -134,6 +134,8 @@ void route(pointer self, http_exchange& ex) {
     auto who = user_api ? std::nullopt : authorized(self, req);
     if (on_accounts(self, ex, path, who))
       return;
+    if (who && on_monitor(self, ex, path))
+      return;
     if (!user_api && !who) {
       auto resp = error_response(401, "sign in or give the bearer token");
       resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ivm\"");
@@ -166,6 +168,10 @@ admin_actor::behavior_type admin_impl(pointer self, admin_context ctx) {
   init_accounts(self);
   return {
       [self](atoms::http_atom, http_exchange& ex) { route(self, ex); },
+      [self](atoms::http_atom, event_subscriber& s) {
+        add_subscriber(self, std::move(s));
+      },
+      [self](atoms::stats_atom) { on_tick(self); },
   };
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -31,6 +32,8 @@ struct admin_context {
   /// in for a session token (POST /api/v1/session).
   std::vector<auth::admin_account> admins;
   std::shared_ptr<metrics::registry> metrics;
+  /// The data dir (its file system's free space is watched).
+  std::filesystem::path data_dir;
   std::chrono::steady_clock::time_point started =
       std::chrono::steady_clock::now();
 };

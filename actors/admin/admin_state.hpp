@@ -17,6 +17,8 @@
 #include "appliance/auth/login_throttle.hpp"
 #include "appliance/auth/sessions.hpp"
 #include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
+#include "appliance/monitor/alerts.hpp"
 #include "appliance/net/http_server.hpp"
 
 namespace ivm::actors::admin {
@@ -35,6 +37,17 @@ struct admin_state {
   std::size_t checking = 0;
   /// Compared against when the account does not exist (same time).
   std::string dummy_hash;
+  // -- monitoring (monitor.cpp)
+  // ------------------------------------------------
+  std::vector<std::shared_ptr<net::http_stream>> subscribers;
+  bool ticking = false;
+  monitor::alert_book alerts;
+  /// Registered bindings at the last count (every 10 s while watched).
+  std::int64_t registered = -1;
+  std::chrono::steady_clock::time_point counted{};
+  /// The last log line sent to the subscribers.
+  std::string last_log;
+  metrics::counter* sign_in_failures = nullptr;
   std::shared_ptr<spdlog::logger> log = log::get("admin");
   static inline const char* name = "admin";
 };
@@ -59,5 +72,16 @@ std::optional<std::string> authorized(pointer self,
 /// one of them. `who` is the caller (nullopt: not signed in).
 bool on_accounts(pointer self, http_exchange& ex, const std::string& path,
                  const std::optional<std::string>& who);
+
+// -- monitor.cpp
+// ------------------------------------------------------------------
+
+/// /api/v1/events, /api/v1/stats, /api/v1/alerts, /api/v1/log (signed in).
+/// Returns false when `path` is none of them.
+bool on_monitor(pointer self, http_exchange& ex, const std::string& path);
+
+void add_subscriber(pointer self, event_subscriber s);
+
+void on_tick(pointer self);
 
 } // namespace ivm::actors::admin

@@ -215,6 +215,7 @@ void start(pointer self) {
   admin_context ctx;
   ctx.storage = st.storage;
   ctx.metrics = st.res.metrics;
+  ctx.data_dir = st.res.data_dir;
   ctx.directory = st.directory;
   ctx.token = st.res.admin_token;
   ctx.admins = std::move(st.res.admins);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 
 #include <caf/fwd.hpp>
@@ -60,6 +61,8 @@ struct engine_resources {
   std::chrono::seconds voice_intercom_answer{8};
   /// Bearer token of the admin API.
   std::string admin_token;
+  /// The data dir (the admin API watches its free space).
+  std::filesystem::path data_dir;
   /// Admin accounts read at start (they sign in to the admin API).
   std::vector<auth::admin_account> admins;
   /// Phone provisioning (issue 11): sockets bound, leases loaded; storage,

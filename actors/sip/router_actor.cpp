@@ -1,5 +1,6 @@
 #include "actors/sip/router_actor.hpp"
 
+#include <array>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -120,6 +121,9 @@ struct pending_timer {
 
 using steady = std::chrono::steady_clock;
 
+constexpr std::array<std::string_view, 5> counted_methods = {
+    "REGISTER", "MESSAGE", "INVITE", "SUBSCRIBE", "OPTIONS"};
+
 struct router_state {
   sip_router_config cfg;
   /// RFC 3261 timers of all transactions, by due time. One CAF timeout (a
@@ -147,6 +151,9 @@ struct router_state {
   std::unordered_map<std::string, std::string> merged;
   sip_router_stats stats;
   metrics::counter* requests = nullptr;
+  /// By method: REGISTER, MESSAGE, INVITE, SUBSCRIBE, OPTIONS (the
+  /// console's rates).
+  std::array<metrics::counter*, 5> by_method{};
   metrics::counter* absorbed = nullptr;
   metrics::counter* responses = nullptr;
   metrics::counter* stray = nullptr;
@@ -351,6 +358,9 @@ void on_request(pointer self, const std::string& key) {
   const auto& req = entry.request;
   st.requests->inc();
   ++st.stats.requests;
+  for (std::size_t i = 0; i < counted_methods.size(); ++i)
+    if (req.method == counted_methods[i])
+      st.by_method[i]->inc();
   if (auto err = sip::validate_request(req)) {
     int code = err->status;
     std::string reason = err->reason;
@@ -1087,6 +1097,14 @@ sip_router_actor::behavior_type router_impl(pointer self,
   auto& m = *st.cfg.metrics;
   st.requests =
       &m.make_counter("ivm_sip_requests_total", "New SIP requests handled.");
+  for (std::size_t i = 0; i < counted_methods.size(); ++i) {
+    std::string lower{counted_methods[i]};
+    for (auto& c : lower)
+      c = static_cast<char>(c - 'A' + 'a');
+    st.by_method[i] = &m.make_counter(
+        "ivm_sip_" + lower + "_requests_total",
+        "New SIP " + std::string{counted_methods[i]} + " requests handled.");
+  }
   st.absorbed = &m.make_counter("ivm_sip_retransmissions_absorbed_total",
                                 "Retransmitted requests answered again.");
   st.responses = &m.make_counter("ivm_sip_responses_sent_total",

@@ -39,6 +39,16 @@ void registry::render(std::string& out) const {
   }
 }
 
+std::vector<std::pair<std::string, double>> registry::snapshot() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  std::vector<std::pair<std::string, double>> out;
+  out.reserve(entries_.size());
+  for (auto& e : entries_)
+    out.emplace_back(e.name, e.is_counter ? static_cast<double>(e.value.value())
+                                          : e.gauge());
+  return out;
+}
+
 void append(std::string& out, const std::string& name, const std::string& help,
             const char* type, double value) {
   out += "# HELP " + name + " " + help + "\n";

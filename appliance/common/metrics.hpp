@@ -6,6 +6,8 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ivm::metrics {
 
@@ -37,6 +39,9 @@ public:
 
   /// Appends every metric in registration order.
   void render(std::string& out) const;
+
+  /// Every metric's name and current value, in registration order.
+  std::vector<std::pair<std::string, double>> snapshot() const;
 
 private:
   struct entry {

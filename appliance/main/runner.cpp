@@ -197,6 +197,7 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
     log->info("admin API token (also in {}): {}",
               (cfg.data_dir / "admin-token").string(), token->token);
   res.admin_token = token->token;
+  res.data_dir = cfg.data_dir;
   res.admin_http = std::shared_ptr<net::http_server>(std::move(*http));
   auto url = std::string{is_loopback_host(cfg.admin.listen.host) ? "http://"
                                                                  : "https://"} +

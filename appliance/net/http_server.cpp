@@ -1,6 +1,7 @@
 #include "appliance/net/http_server.hpp"
 
 #include <atomic>
+#include <deque>
 #include <optional>
 #include <strings.h>
 
@@ -74,8 +75,28 @@ private:
   void reply(http_response resp, bool keep_alive);
   void fail(int status, std::string_view why);
   void close();
+  // -- streamed responses ---------------------------------------------------
+  struct sink : http_stream {
+    std::weak_ptr<session> owner;
+    std::atomic<bool> live{true};
+    void write(std::string chunk) override;
+    bool open() const override {
+      return live.load();
+    }
+    void close() override;
+  };
+  void start_stream(http_response resp);
+  void push(std::string chunk);
+  void write_next();
+  void watch();
+  void end_stream();
 
   Stream stream_;
+  std::shared_ptr<sink> sink_;
+  std::deque<std::string> out_;
+  bool writing_ = false;
+  bool closed_ = false;
+  char byte_ = 0;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<http_server::impl> owner_;
@@ -158,9 +179,99 @@ void session<Stream>::run() {
 
 template <class Stream>
 void session<Stream>::close() {
+  if (closed_)
+    return;
+  closed_ = true;
   beast::error_code ignored;
   lowest(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
   --owner_->sessions;
+}
+
+template <class Stream>
+void session<Stream>::sink::write(std::string chunk) {
+  if (auto s = owner.lock())
+    asio::post(s->stream_.get_executor(),
+               [s, c = std::move(chunk)]() mutable { s->push(std::move(c)); });
+}
+
+template <class Stream>
+void session<Stream>::sink::close() {
+  live = false;
+  if (auto s = owner.lock())
+    asio::post(s->stream_.get_executor(), [s] { s->end_stream(); });
+}
+
+template <class Stream>
+void session<Stream>::start_stream(http_response resp) {
+  std::string head =
+      "HTTP/1.1 " + std::to_string(resp.status) + " " +
+      std::string{http_reason(resp.status)} +
+      "\r\nServer: ivm-appliance\r\nContent-Type: " + resp.content_type +
+      "\r\nCache-Control: no-store\r\nConnection: close\r\n";
+  for (auto& [k, v] : resp.headers)
+    head += k + ": " + v + "\r\n";
+  head += "\r\n";
+  ++owner_->served;
+  lowest(stream_).expires_never();
+  sink_ = std::make_shared<sink>();
+  sink_->owner = this->weak_from_this();
+  push(std::move(head));
+  watch();
+  if (resp.on_stream)
+    resp.on_stream(sink_);
+}
+
+template <class Stream>
+void session<Stream>::push(std::string chunk) {
+  if (closed_)
+    return;
+  if (out_.size() >= 256) { // the client does not keep up: drop it
+    end_stream();
+    return;
+  }
+  out_.push_back(std::move(chunk));
+  if (!writing_)
+    write_next();
+}
+
+template <class Stream>
+void session<Stream>::write_next() {
+  writing_ = true;
+  asio::async_write(
+      stream_, asio::buffer(out_.front()),
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        self->out_.pop_front();
+        if (ec) {
+          self->end_stream();
+          return;
+        }
+        if (self->out_.empty())
+          self->writing_ = false;
+        else
+          self->write_next();
+      });
+}
+
+/// A streamed response's client only ever closes: a read that completes
+/// means it went away.
+template <class Stream>
+void session<Stream>::watch() {
+  stream_.async_read_some(
+      asio::buffer(&byte_, 1),
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec)
+          self->end_stream();
+        else
+          self->watch();
+      });
+}
+
+template <class Stream>
+void session<Stream>::end_stream() {
+  if (sink_)
+    sink_->live = false;
+  out_.clear();
+  close();
 }
 
 template <class Stream>
@@ -229,6 +340,10 @@ void session<Stream>::on_read(beast::error_code ec) {
 
 template <class Stream>
 void session<Stream>::reply(http_response resp, bool keep_alive) {
+  if (resp.on_stream) {
+    start_stream(std::move(resp));
+    return;
+  }
   auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
   res->result(static_cast<unsigned>(resp.status));
   res->version(11);

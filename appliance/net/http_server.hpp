@@ -30,11 +30,28 @@ struct http_request {
   std::string header(std::string_view name) const;
 };
 
+/// The body of a streamed response (server-sent events): it goes on until
+/// either side ends it. Thread-safe.
+class http_stream {
+public:
+  virtual ~http_stream() = default;
+  /// Sends `chunk` as it is. A client that reads too slowly (more than
+  /// 256 chunks waiting) is dropped.
+  virtual void write(std::string chunk) = 0;
+  /// False once the client went away or `close` was called.
+  virtual bool open() const = 0;
+  virtual void close() = 0;
+};
+
 struct http_response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   http_fields headers;
+  /// Set: the head is sent without a length (`Connection: close`), `body`
+  /// is ignored, and this is called (on an I/O thread) with the stream the
+  /// rest of the body goes to.
+  std::function<void(std::shared_ptr<http_stream>)> on_stream = nullptr;
 };
 
 /// Sends the response; thread-safe, call it once (later calls are ignored).

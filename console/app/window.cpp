@@ -113,9 +113,10 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
   worker w{ep};
   int code = 0;
   int settled_frames = 0;
+  auto shown_access = gate::connecting;
   while (!glfwWindowShouldClose(win)) {
     // Wake for input or at least 4 times a second for answers.
-    if (input.events.empty())
+    if (input.events.empty() || m.access() == gate::connecting)
       glfwWaitEventsTimeout(m.in_flight() > 0 ? 0.02 : 0.25);
     else
       glfwPollEvents();
@@ -124,7 +125,13 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
     w.submit(m.take_jobs());
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
-    input.feed(win);
+    // Keys wait until the box has answered, and for one frame after the
+    // screen changed (it takes the focus in that frame): typed into the
+    // right screen and field.
+    auto now_access = m.access();
+    if (now_access != gate::connecting && now_access == shown_access)
+      input.feed(win);
+    shown_access = now_access;
     ImGui::NewFrame();
     ui::draw_console(m);
     ImGui::Render();

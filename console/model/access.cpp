@@ -15,6 +15,8 @@ using json = nlohmann::json;
 } // namespace
 
 gate model::access() const noexcept {
+  if (!loaded(dataset::health) && load_error(dataset::health).empty())
+    return gate::connecting;
   if (loaded(dataset::health) && !health_.configured)
     return gate::first_boot;
   if (token_.empty())

@@ -86,6 +86,7 @@ struct first_admin_form {
 
 /// What the console shows before its pages.
 enum class gate : std::uint8_t {
+  connecting, ///< the box has not answered /health yet: no input taken
   open,       ///< the pages
   sign_in,    ///< no token: an admin signs in
   first_boot, ///< a fresh box: make the first admin account

@@ -10,42 +10,13 @@ namespace ivm::console::ui {
 
 namespace {
 
-void unassigned(model& m) {
-  ImGui::TextUnformatted("Seen on the network, not assigned");
-  if (!dataset_line(m, dataset::unassigned))
-    return;
-  if (m.unassigned().empty()) {
-    ImGui::TextDisabled("None: every phone that asked is assigned.");
-    return;
-  }
+/// The assign row comes first and is always there, so what is typed after
+/// F3 and Tab lands in it even before the list has arrived.
+void assign_row(model& m) {
   auto& f = m.device_form();
-  if (begin_table("unassigned", 5, 180)) {
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("MAC");
-    ImGui::TableSetupColumn("Seen by");
-    ImGui::TableSetupColumn("Address");
-    ImGui::TableSetupColumn("Phone");
-    ImGui::TableSetupColumn("Last seen");
-    ImGui::TableHeadersRow();
-    for (auto& s : m.unassigned()) {
-      ImGui::TableNextRow();
-      ImGui::TableSetColumnIndex(0);
-      if (ImGui::Selectable(s.mac.c_str(), f.mac == s.mac,
-                            ImGuiSelectableFlags_SpanAllColumns))
-        f.mac = s.mac;
-      ImGui::TableSetColumnIndex(1);
-      ImGui::TextUnformatted(s.source.c_str());
-      ImGui::TableSetColumnIndex(2);
-      ImGui::TextUnformatted(s.address.c_str());
-      ImGui::TableSetColumnIndex(3);
-      ImGui::Text("%s %s", s.vendor.c_str(), s.model.c_str());
-      ImGui::TableSetColumnIndex(4);
-      ImGui::TextUnformatted(s.last_seen.c_str());
-    }
-    ImGui::EndTable();
-  }
+  ImGui::AlignTextToFramePadding();
   ImGui::Text("Assign %s to user",
-              f.mac.empty() ? "(choose a phone)" : f.mac.c_str());
+              f.mac.empty() ? "(no phone chosen)" : f.mac.c_str());
   ImGui::SameLine();
   ImGui::PushItemWidth(120);
   bool enter = ImGui::InputText("##user", &f.user,
@@ -55,6 +26,43 @@ void unassigned(model& m) {
   ImGui::SameLine();
   if (ImGui::Button("Assign") || enter)
     m.assign_device();
+}
+
+void unassigned(model& m) {
+  ImGui::TextUnformatted("Seen on the network, not assigned");
+  assign_row(m);
+  if (!dataset_line(m, dataset::unassigned))
+    return;
+  if (m.unassigned().empty()) {
+    ImGui::TextDisabled("None: every phone that asked is assigned.");
+    return;
+  }
+  auto& f = m.device_form();
+  if (!begin_table("unassigned", 5, 180))
+    return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("MAC");
+  ImGui::TableSetupColumn("Seen by");
+  ImGui::TableSetupColumn("Address");
+  ImGui::TableSetupColumn("Phone");
+  ImGui::TableSetupColumn("Last seen");
+  ImGui::TableHeadersRow();
+  for (auto& s : m.unassigned()) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    if (ImGui::Selectable(s.mac.c_str(), f.mac == s.mac,
+                          ImGuiSelectableFlags_SpanAllColumns))
+      f.mac = s.mac;
+    ImGui::TableSetColumnIndex(1);
+    ImGui::TextUnformatted(s.source.c_str());
+    ImGui::TableSetColumnIndex(2);
+    ImGui::TextUnformatted(s.address.c_str());
+    ImGui::TableSetColumnIndex(3);
+    ImGui::Text("%s %s", s.vendor.c_str(), s.model.c_str());
+    ImGui::TableSetColumnIndex(4);
+    ImGui::TextUnformatted(s.last_seen.c_str());
+  }
+  ImGui::EndTable();
 }
 
 void assigned(model& m) {

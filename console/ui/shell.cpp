@@ -90,8 +90,10 @@ void draw_console(model& m) {
     focus_when_new(100 + static_cast<int>(m.access()));
     if (m.access() == gate::first_boot)
       draw_first_boot(m);
-    else
+    else if (m.access() == gate::sign_in)
       draw_sign_in(m);
+    else
+      ImGui::TextDisabled("Connecting to the appliance ...");
     ImGui::SetCursorPosY(ImGui::GetWindowHeight() - bar -
                          ImGui::GetStyle().WindowPadding.y);
     status_bar(m);

@@ -102,7 +102,9 @@ class Console(unittest.TestCase):
         return r.stdout.strip()
 
     def focus_console(self):
-        win = self.xdo("search", "--sync", "--name", "IVM appliance")
+        # Visible: focusing a window not mapped yet is an X error.
+        win = self.xdo("search", "--sync", "--onlyvisible", "--name",
+                       "IVM appliance")
         self.xdo("windowfocus", "--sync", win.split()[0])
 
     def screenshot(self, page, name, *extra, code=0):
