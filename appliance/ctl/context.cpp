@@ -13,8 +13,14 @@ int report(const context& ctx, const admin::api_error& err) {
   auto& url = ctx.api.target().url;
   switch (err.what) {
     case kind::unreachable:
-      ctx.err << "ivmctl: cannot reach the appliance at " << url << ": "
-              << err.message << '\n';
+      // A certificate that does not match its pin: reached, but nothing
+      // was sent (see admin::exchange).
+      if (err.message.rfind("the certificate of ", 0) == 0)
+        ctx.err << "ivmctl: not talking to the appliance at " << url << ": "
+                << err.message << '\n';
+      else
+        ctx.err << "ivmctl: cannot reach the appliance at " << url << ": "
+                << err.message << '\n';
       return usage_or_unreachable;
     case kind::bad_response:
       ctx.err << "ivmctl: unexpected answer from " << url << " (HTTP "

@@ -310,6 +310,11 @@ int main(int argc, char** argv) {
       ->envname("IVM_URL");
   app.add_option("--token", opts.token, "Admin API bearer token")
       ->envname("IVM_TOKEN");
+  app.add_option("--fingerprint", opts.fingerprint,
+                 "SHA-256 of the box's HTTPS certificate (hex, colons "
+                 "allowed); else pinned on first use in "
+                 "~/.config/ivm/known-boxes")
+      ->envname("IVM_ADMIN_FINGERPRINT");
   app.add_flag("--json", opts.json, "Print the API's JSON");
 
   action chosen;
@@ -350,7 +355,11 @@ int main(int argc, char** argv) {
     std::cerr << "ivmctl: " << ep.error() << '\n';
     return usage_or_unreachable;
   }
-  ivm::admin::client api{std::move(*ep)};
+  // Notices (a certificate pinned on first use) go to stderr: stdout
+  // stays the command's output.
+  ivm::admin::client api{std::move(*ep), {}, [](const std::string& text) {
+                           std::cerr << "ivmctl: " << text << '\n';
+                         }};
   context ctx{api, opts.json, std::cout, std::cerr};
   return chosen(ctx);
 }

@@ -1,6 +1,20 @@
 #include "appliance/ctl/settings.hpp"
 
+#include "console/client/pin_store.hpp"
+
 namespace ivm::ctl {
+
+std::optional<std::string> apply_fingerprint(admin::endpoint& ep,
+                                             const std::string& fingerprint) {
+  if (fingerprint.empty())
+    return std::nullopt;
+  auto fp = admin::normalize_fingerprint(fingerprint);
+  if (!fp)
+    return std::string{"invalid --fingerprint: expected the certificate's "
+                       "SHA-256 as 64 hex digits (colons allowed)"};
+  ep.fingerprint = std::move(*fp);
+  return std::nullopt;
+}
 
 expected<admin::endpoint, std::string>
 resolve_endpoint(const global_options& opts) {
@@ -27,6 +41,8 @@ resolve_endpoint(const global_options& opts) {
     return unexpected(
         std::string{"invalid token: expected printable ASCII without spaces"});
   ep->token = token;
+  if (auto err = apply_fingerprint(*ep, opts.fingerprint))
+    return unexpected(*err);
   return std::move(*ep);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "appliance/common/expected.hpp"
@@ -14,6 +15,9 @@ struct global_options {
   std::string url;
   /// Empty: take it from `<data_dir>/admin.json`.
   std::string token;
+  /// `--fingerprint` / IVM_ADMIN_FINGERPRINT: the SHA-256 the box's
+  /// certificate must have (https:// only; skips the pin store).
+  std::string fingerprint;
   bool json = false;
 };
 
@@ -22,5 +26,10 @@ struct global_options {
 /// The error is one line that says what to fix.
 expected<admin::endpoint, std::string>
 resolve_endpoint(const global_options& opts);
+
+/// Sets `ep.fingerprint` from `--fingerprint` (normalized); the error says
+/// what is wrong with it.
+std::optional<std::string> apply_fingerprint(admin::endpoint& ep,
+                                             const std::string& fingerprint);
 
 } // namespace ivm::ctl

@@ -95,8 +95,8 @@ std::string groups_path(std::string_view name) {
 
 } // namespace
 
-client::client(endpoint ep, timeouts limits)
-  : ep_(std::move(ep)), limits_(limits) {
+client::client(endpoint ep, timeouts limits, notice_fn notice)
+  : ep_(std::move(ep)), limits_(limits), notice_(std::move(notice)) {
   // nop
 }
 
@@ -115,7 +115,7 @@ client::call(std::string_view method, std::string_view path, std::string body) {
   if (!body.empty())
     req.headers.emplace_back("Content-Type", "application/json");
   req.body = std::move(body);
-  auto resp = exchange(ep_.host, ep_.port, req, limits_);
+  auto resp = exchange(ep_, req, limits_, notice_);
   if (!resp)
     return unexpected(
         api_error{api_error::kind::unreachable, 0, resp.error(), {}});

@@ -27,10 +27,12 @@ template <class T>
 using result = expected<reply<T>, api_error>;
 
 /// Blocking client of the appliance's admin API (`/api/v1`). One TCP
-/// connection per call; every call is bounded by the timeouts.
+/// connection per call (TLS for https://, see exchange()); every call is
+/// bounded by the timeouts. `notice` hears one-line notices such as a
+/// certificate pinned on first use.
 class client {
 public:
-  explicit client(endpoint ep, timeouts limits = {});
+  explicit client(endpoint ep, timeouts limits = {}, notice_fn notice = {});
 
   // -- users ------------------------------------------------------------------
 
@@ -64,6 +66,7 @@ public:
 private:
   endpoint ep_;
   timeouts limits_;
+  notice_fn notice_;
 };
 
 } // namespace ivm::admin

@@ -32,15 +32,21 @@ expected<endpoint, std::string> parse_url(std::string_view url) {
   auto bad = [&](const std::string& why) {
     return unexpected("invalid URL '" + std::string{url} + "': " + why);
   };
-  constexpr std::string_view scheme = "http://";
-  if (url.substr(0, 8) == "https://")
-    return bad("https is not supported, use http:// on loopback");
-  if (url.substr(0, scheme.size()) != scheme)
-    return bad("expected http://host[:port]");
-  auto rest = url.substr(scheme.size());
+  constexpr std::string_view plain = "http://";
+  constexpr std::string_view secure = "https://";
+  endpoint ep;
+  std::string_view rest;
+  if (url.substr(0, secure.size()) == secure) {
+    ep.tls = true;
+    ep.port = 443;
+    rest = url.substr(secure.size());
+  } else if (url.substr(0, plain.size()) == plain) {
+    rest = url.substr(plain.size());
+  } else {
+    return bad("expected http://host[:port] or https://host[:port]");
+  }
   auto slash = rest.find('/');
   auto authority = rest.substr(0, slash);
-  endpoint ep;
   ep.url = std::string{url};
   if (slash != std::string_view::npos) {
     auto path = rest.substr(slash);

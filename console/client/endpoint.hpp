@@ -18,10 +18,17 @@ struct endpoint {
   std::string token;
   /// The URL as given, for messages.
   std::string url;
+  /// `https://`: TLS, the box's certificate checked against a pin.
+  bool tls = false;
+  /// An explicit SHA-256 pin of the server's certificate (64 lowercase hex
+  /// digits, see normalize_fingerprint); when set, the pin store is skipped.
+  std::string fingerprint;
+  /// The pin store (`host:port sha256-hex` lines); empty: default_pin_file().
+  std::string pin_file;
 };
 
-/// Splits `http://host[:port][/prefix]` into an endpoint (token left empty).
-/// Only plain `http` is supported: the admin API listens on loopback.
+/// Splits `http://host[:port][/prefix]` or `https://...` (default port 443,
+/// `tls` set) into an endpoint (token left empty).
 expected<endpoint, std::string> parse_url(std::string_view url);
 
 /// The contents of `<data_dir>/admin.json`, written by the appliance at

@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <optional>
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -9,9 +11,34 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "console/client/byte_stream.hpp"
+#include "console/client/endpoint.hpp"
+#include "console/client/pin_store.hpp"
+#include "console/client/tls_channel.hpp"
+
 namespace ivm::admin {
 
+namespace detail {
+
+int wait_for(int fd, short events, std::chrono::milliseconds limit) {
+  pollfd pfd{fd, events, 0};
+  for (;;) {
+    int n = ::poll(&pfd, 1, static_cast<int>(limit.count()));
+    if (n > 0)
+      return 0;
+    if (n == 0)
+      return ETIMEDOUT;
+    if (errno != EINTR)
+      return errno;
+  }
+}
+
+} // namespace detail
+
 namespace {
+
+using detail::io_error;
+using detail::wait_for;
 
 /// Owns a socket descriptor.
 class socket_guard {
@@ -41,21 +68,6 @@ std::string seconds_text(std::chrono::milliseconds d) {
   if (ms % 1000 == 0)
     return std::to_string(ms / 1000) + " s";
   return std::to_string(ms) + " ms";
-}
-
-/// Waits until `fd` is ready for `events`; 0 on success, else an errno-like
-/// value (ETIMEDOUT on timeout).
-int wait_for(int fd, short events, std::chrono::milliseconds limit) {
-  pollfd pfd{fd, events, 0};
-  for (;;) {
-    int n = ::poll(&pfd, 1, static_cast<int>(limit.count()));
-    if (n > 0)
-      return 0;
-    if (n == 0)
-      return ETIMEDOUT;
-    if (errno != EINTR)
-      return errno;
-  }
 }
 
 /// Connects a non-blocking socket to one resolved address.
@@ -109,38 +121,86 @@ expected<int, std::string> open_connection(const std::string& host,
   return unexpected(std::string{std::strerror(err)});
 }
 
-} // namespace
+/// A plain TCP connection.
+class plain_stream : public detail::byte_stream {
+public:
+  explicit plain_stream(int fd) : fd_(fd) {
+    // nop
+  }
 
-expected<http_response, std::string> exchange(const std::string& host,
-                                              std::uint16_t port,
-                                              const http_request& req,
-                                              const timeouts& limits) {
-  auto fd_or_err = open_connection(host, port, limits.connect);
-  if (!fd_or_err)
-    return unexpected(fd_or_err.error());
-  socket_guard sock{*fd_or_err};
+  expected<std::size_t, io_error>
+  write_some(const char* data, std::size_t size,
+             std::chrono::milliseconds limit) override {
+    for (;;) {
+      auto n = ::send(fd_, data, size, MSG_NOSIGNAL);
+      if (n > 0)
+        return static_cast<std::size_t>(n);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (auto err = wait(POLLOUT, limit))
+          return unexpected(*err);
+        continue;
+      }
+      return unexpected(io_error{false, false, std::strerror(errno)});
+    }
+  }
+
+  expected<std::size_t, io_error>
+  read_some(char* buf, std::size_t size,
+            std::chrono::milliseconds limit) override {
+    for (;;) {
+      auto n = ::recv(fd_, buf, size, 0);
+      if (n >= 0)
+        return static_cast<std::size_t>(n);
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (auto err = wait(POLLIN, limit))
+          return unexpected(*err);
+        continue;
+      }
+      return unexpected(
+          io_error{false, errno == ECONNRESET, std::strerror(errno)});
+    }
+  }
+
+private:
+  std::optional<io_error> wait(short events, std::chrono::milliseconds limit) {
+    int err = wait_for(fd_, events, limit);
+    if (err == ETIMEDOUT)
+      return io_error{true, false, {}};
+    if (err != 0)
+      return io_error{false, false, std::strerror(err)};
+    return std::nullopt;
+  }
+
+  int fd_;
+};
+
+/// "timed out after 10 s <doing>" or the error's message.
+std::string describe(const io_error& err, std::chrono::milliseconds limit,
+                     const char* doing) {
+  if (err.timed_out)
+    return "timed out after " + seconds_text(limit) + ' ' + doing;
+  return err.message;
+}
+
+/// Writes the request and reads the whole response.
+expected<http_response, std::string> talk(detail::byte_stream& conn,
+                                          const http_request& req,
+                                          const timeouts& limits) {
   auto wire = serialize(req);
   std::size_t sent = 0;
   while (sent < wire.size()) {
-    auto n = ::send(sock.get(), wire.data() + sent, wire.size() - sent,
-                    MSG_NOSIGNAL);
-    if (n > 0) {
-      sent += static_cast<std::size_t>(n);
-      continue;
+    auto n = conn.write_some(wire.data() + sent, wire.size() - sent, limits.io);
+    if (!n) {
+      if (n.error().timed_out)
+        return unexpected(
+            describe(n.error(), limits.io, "sending the request"));
+      return unexpected("sending the request failed: " + n.error().message);
     }
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      int err = wait_for(sock.get(), POLLOUT, limits.io);
-      if (err == ETIMEDOUT)
-        return unexpected("timed out after " + seconds_text(limits.io) +
-                          " sending the request");
-      if (err != 0)
-        return unexpected(std::string{std::strerror(err)});
-      continue;
-    }
-    return unexpected("sending the request failed: " +
-                      std::string{std::strerror(errno)});
+    sent += *n;
   }
   std::string buf;
   http_response resp;
@@ -160,28 +220,95 @@ expected<http_response, std::string> exchange(const std::string& host,
           break;
       }
     }
-    int err = wait_for(sock.get(), POLLIN, limits.io);
-    if (err == ETIMEDOUT)
-      return unexpected("timed out after " + seconds_text(limits.io) +
-                        " waiting for the response");
-    if (err != 0)
-      return unexpected(std::string{std::strerror(err)});
     char chunk[8192];
-    auto n = ::recv(sock.get(), chunk, sizeof(chunk), 0);
-    if (n > 0) {
-      buf.append(chunk, static_cast<std::size_t>(n));
-      if (buf.size() > 16 * 1024 * 1024)
-        return unexpected(std::string{"response larger than 16 MiB"});
-    } else if (n == 0) {
+    auto n = conn.read_some(chunk, sizeof(chunk), limits.io);
+    if (!n && n.error().reset && !buf.empty()) {
       eof = true;
-    } else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
-      if (errno == ECONNRESET && !buf.empty())
-        eof = true;
-      else
-        return unexpected("reading the response failed: " +
-                          std::string{std::strerror(errno)});
+      continue;
     }
+    if (!n) {
+      if (n.error().timed_out)
+        return unexpected(
+            describe(n.error(), limits.io, "waiting for the response"));
+      return unexpected("reading the response failed: " + n.error().message);
+    }
+    if (*n == 0) {
+      eof = true;
+      continue;
+    }
+    buf.append(chunk, *n);
+    if (buf.size() > 16 * 1024 * 1024)
+      return unexpected(std::string{"response larger than 16 MiB"});
   }
+}
+
+/// Decides whether the server's certificate may hear the request (see
+/// exchange); the refusal otherwise.
+std::optional<std::string> check_trust(const endpoint& ep,
+                                       const detail::tls_channel& tls,
+                                       const notice_fn& notice) {
+  auto key = pin_key(ep.host, ep.port);
+  const auto& seen = tls.fingerprint();
+  if (!ep.fingerprint.empty()) {
+    auto wanted = normalize_fingerprint(ep.fingerprint);
+    if (!wanted)
+      return std::string{"invalid --fingerprint: expected the SHA-256 as 64 "
+                         "hex digits"};
+    if (*wanted == seen)
+      return std::nullopt;
+    return "the certificate of " + key + " has SHA-256 " +
+           display_fingerprint(seen) + ", not " + display_fingerprint(*wanted) +
+           " as --fingerprint (IVM_ADMIN_FINGERPRINT) says; nothing was sent";
+  }
+  if (tls.ca_verified())
+    return std::nullopt;
+  auto file = ep.pin_file.empty() ? default_pin_file() : ep.pin_file;
+  auto said = check_pin(file, key, seen);
+  if (!said)
+    return said.error();
+  if (!said->empty() && notice)
+    notice(*said);
+  return std::nullopt;
+}
+
+} // namespace
+
+expected<http_response, std::string> exchange(const std::string& host,
+                                              std::uint16_t port,
+                                              const http_request& req,
+                                              const timeouts& limits) {
+  auto fd_or_err = open_connection(host, port, limits.connect);
+  if (!fd_or_err)
+    return unexpected(fd_or_err.error());
+  socket_guard sock{*fd_or_err};
+  plain_stream conn{sock.get()};
+  return talk(conn, req, limits);
+}
+
+expected<http_response, std::string> exchange(const endpoint& ep,
+                                              const http_request& req,
+                                              const timeouts& limits,
+                                              const notice_fn& notice) {
+  if (!ep.tls)
+    return exchange(ep.host, ep.port, req, limits);
+  auto fd_or_err = open_connection(ep.host, ep.port, limits.connect);
+  if (!fd_or_err)
+    return unexpected(fd_or_err.error());
+  socket_guard sock{*fd_or_err};
+  auto tls =
+      detail::tls_channel::handshake(sock.get(), ep.host, limits.connect);
+  if (!tls) {
+    auto why = describe(tls.error(), limits.connect, "in the TLS handshake");
+    if (why == "wrong version number" || why == "packet length too long")
+      why += " (does it speak plain HTTP? then use http://)";
+    return unexpected("TLS handshake with " + pin_key(ep.host, ep.port) +
+                      " failed: " + why);
+  }
+  // Checked after the handshake, before a byte of the request (and its
+  // token or password) is written.
+  if (auto refusal = check_trust(ep, **tls, notice))
+    return unexpected(*refusal);
+  return talk(**tls, req, limits);
 }
 
 } // namespace ivm::admin

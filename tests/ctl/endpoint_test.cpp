@@ -48,14 +48,55 @@ TEST(endpoint, parse_url_accepts_host_port_and_prefix) {
   EXPECT_EQ(ep->port, 9000);
 }
 
+TEST(endpoint, parse_url_accepts_https_with_port_443_by_default) {
+  auto ep = parse_url("https://192.0.2.1");
+  ASSERT_TRUE(ep.has_value()) << ep.error();
+  EXPECT_TRUE(ep->tls);
+  EXPECT_EQ(ep->host, "192.0.2.1");
+  EXPECT_EQ(ep->port, 443);
+
+  ep = parse_url("https://box.example:8443/ivm/");
+  ASSERT_TRUE(ep.has_value()) << ep.error();
+  EXPECT_TRUE(ep->tls);
+  EXPECT_EQ(ep->host, "box.example");
+  EXPECT_EQ(ep->port, 8443);
+  EXPECT_EQ(ep->base_path, "/ivm");
+
+  ep = parse_url("https://[2001:db8::1]:9443");
+  ASSERT_TRUE(ep.has_value()) << ep.error();
+  EXPECT_TRUE(ep->tls);
+  EXPECT_EQ(ep->host, "2001:db8::1");
+  EXPECT_EQ(ep->port, 9443);
+
+  ep = parse_url("http://127.0.0.1:8080");
+  ASSERT_TRUE(ep.has_value()) << ep.error();
+  EXPECT_FALSE(ep->tls);
+}
+
 TEST(endpoint, parse_url_rejects_what_it_cannot_use) {
-  for (auto url : {"https://127.0.0.1:8443", "127.0.0.1:8080", "http://",
-                   "http://h:0", "http://h:65536", "http://h:", "http://h:x",
-                   "http://[::1", "http://u@h:1", "http://h/p?q=1"})
+  for (auto url :
+       {"ftp://127.0.0.1:8443", "127.0.0.1:8080", "http://", "https://",
+        "http://h:0", "http://h:65536", "http://h:", "https://h:", "http://h:x",
+        "http://[::1", "http://u@h:1", "https://u@h", "http://h/p?q=1"})
     EXPECT_FALSE(parse_url(url).has_value()) << url;
-  EXPECT_EQ(parse_url("https://h").error(),
-            "invalid URL 'https://h': https is not supported, use http:// on "
-            "loopback");
+  EXPECT_EQ(parse_url("ftp://h").error(),
+            "invalid URL 'ftp://h': expected http://host[:port] or "
+            "https://host[:port]");
+}
+
+TEST(endpoint, fingerprint_option_is_checked_and_normalized) {
+  ivm::ctl::global_options opts;
+  opts.url = "https://192.0.2.1:8443";
+  opts.token = "t0k";
+  opts.fingerprint = std::string(63, 'a') + "B";
+  auto ep = ivm::ctl::resolve_endpoint(opts);
+  ASSERT_TRUE(ep.has_value()) << ep.error();
+  EXPECT_EQ(ep->fingerprint, std::string(63, 'a') + "b");
+  opts.fingerprint = "AB:CD";
+  ep = ivm::ctl::resolve_endpoint(opts);
+  ASSERT_FALSE(ep.has_value());
+  EXPECT_EQ(ep.error(), "invalid --fingerprint: expected the certificate's "
+                        "SHA-256 as 64 hex digits (colons allowed)");
 }
 
 TEST(endpoint, path_segments_are_percent_encoded) {
