@@ -339,4 +339,19 @@ bool on_accounts(pointer self, http_exchange& ex, const std::string& path,
   return true;
 }
 
+bool on_settings(pointer self, http_exchange& ex,
+                 const std::optional<std::string>& who) {
+  auto& st = self->state;
+  auto& req = ex.request;
+  bool first = st.admins.empty() && loopback(req.remote.host);
+  if (!who && !first)
+    return false;
+  if (!st.ctx.settings) {
+    ex.respond(error_response(404, "no such resource: /api/v1/settings"));
+    return true;
+  }
+  ex.respond(st.ctx.settings(req));
+  return true;
+}
+
 } // namespace ivm::actors::admin

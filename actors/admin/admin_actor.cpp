@@ -134,6 +134,8 @@ void route(pointer self, http_exchange& ex) {
     auto who = user_api ? std::nullopt : authorized(self, req);
     if (on_accounts(self, ex, path, who))
       return;
+    if (path == "/api/v1/settings" && on_settings(self, ex, who))
+      return;
     if (who && on_monitor(self, ex, path))
       return;
     if (!user_api && !who) {

@@ -26,6 +26,9 @@ struct admin_context {
   /// Phone provisioning's admin resources (/api/v1/dhcp, /api/v1/firmware):
   /// hands the request on; empty when provisioning is off.
   std::function<void(http_exchange)> provisioning;
+  /// GET and PATCH /api/v1/settings (site name, domain, address, time
+  /// zone); empty: 404.
+  std::function<net::http_response(const net::http_request&)> settings;
   /// Bearer token of `/api/v1/...` (`/health` and `/metrics` stay open).
   std::string token;
   /// Admin accounts (family meta, "admin/NAME"), read at start; they sign

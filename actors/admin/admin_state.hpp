@@ -73,6 +73,12 @@ std::optional<std::string> authorized(pointer self,
 bool on_accounts(pointer self, http_exchange& ex, const std::string& path,
                  const std::optional<std::string>& who);
 
+/// /api/v1/settings: signed in, or from loopback while the box has no admin
+/// account yet (first boot: the same who may make the first account).
+/// Returns false when the caller may not (then the usual 401).
+bool on_settings(pointer self, http_exchange& ex,
+                 const std::optional<std::string>& who);
+
 // -- monitor.cpp
 // ------------------------------------------------------------------
 

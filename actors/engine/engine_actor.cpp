@@ -219,11 +219,17 @@ void start(pointer self) {
   ctx.directory = st.directory;
   ctx.token = st.res.admin_token;
   ctx.admins = std::move(st.res.admins);
-  if (auto prov = st.provisioning)
+  if (auto prov = st.provisioning) {
     ctx.provisioning = [prov](http_exchange ex) {
       caf::anon_send(prov, atoms::http_atom::value,
                      provisioning_admin_request{std::move(ex)});
     };
+    if (st.res.site_listeners)
+      st.res.site_listeners->changed = [prov](const site_change& c) {
+        caf::anon_send(prov, caf::put_atom::value, c);
+      };
+  }
+  ctx.settings = st.res.site_api;
   st.admin = spawn_admin(self->system(), std::move(ctx));
   if (st.res.admin_http) {
     auto admin = st.admin;

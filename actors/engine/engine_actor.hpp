@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include <caf/fwd.hpp>
@@ -68,6 +69,10 @@ struct engine_resources {
   /// Phone provisioning (issue 11): sockets bound, leases loaded; storage,
   /// directory and metrics are filled in by the engine.
   std::optional<provisioning_config> provisioning;
+  /// GET/PATCH /api/v1/settings (the runner's site settings), and who it
+  /// tells of changes the phones' files take at once.
+  std::function<net::http_response(const net::http_request&)> site_api;
+  std::shared_ptr<site_hooks> site_listeners;
 };
 
 engine_actor spawn_engine(caf::actor_system& sys, engine_resources res);

@@ -133,4 +133,18 @@ void on_dhcp_scope(pointer self, http_exchange& ex) {
           });
 }
 
+void on_site_change(pointer self, const site_change& c) {
+  auto& st = self->state;
+  st.cfg.box.timezone = c.time_zone;
+  st.cfg.box.utc_offset_minutes = c.utc_offset_minutes;
+  if (st.cfg.settings) {
+    // A later change of the scope derives the files' fields from these.
+    auto next = std::make_shared<app::settings>(*st.cfg.settings);
+    next->provisioning.timezone = c.time_zone;
+    next->provisioning.utc_offset_minutes = c.utc_offset_minutes;
+    st.cfg.settings = std::move(next);
+  }
+  st.log->info("phone files now use time zone {}", c.time_zone);
+}
+
 } // namespace ivm::actors::prov

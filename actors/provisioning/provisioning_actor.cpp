@@ -149,6 +149,7 @@ provisioning_actor::behavior_type impl(pointer self, provisioning_config cfg) {
       [self](atoms::http_atom, provisioning_admin_request& req) {
         on_admin(self, req.ex);
       },
+      [self](caf::put_atom, site_change& c) { on_site_change(self, c); },
   };
 }
 

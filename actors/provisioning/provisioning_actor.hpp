@@ -114,12 +114,26 @@ struct provisioning_admin_request {
   http_exchange ex;
 };
 
+/// Site settings changed through the admin API that the phones' files
+/// take at once (PATCH /api/v1/settings).
+struct site_change {
+  std::string time_zone;
+  int utc_offset_minutes = 0;
+};
+
+/// Who is told of such changes (set by the engine once the provisioning
+/// actor runs; empty before).
+struct site_hooks {
+  std::function<void(const site_change&)> changed;
+};
+
 using provisioning_actor = caf::typed_actor<
     caf::reacts_to<atoms::dhcp_atom, dhcp_input>,
     caf::reacts_to<atoms::tftp_atom, tftp_lookup>,
     // Phone files over HTTP.
     caf::reacts_to<atoms::http_atom, http_exchange>,
-    caf::reacts_to<atoms::http_atom, provisioning_admin_request>>;
+    caf::reacts_to<atoms::http_atom, provisioning_admin_request>,
+    caf::reacts_to<caf::put_atom, site_change>>;
 
 /// Spawns the actor and starts its sockets' handlers.
 provisioning_actor spawn_provisioning(caf::actor_system& sys,
@@ -133,3 +147,4 @@ void close_provisioning_sockets(provisioning_config& cfg);
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::dhcp_input)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::tftp_lookup)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::provisioning_admin_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::site_change)

@@ -69,6 +69,9 @@ void stop_dhcp(pointer self);
 /// then served.
 void on_dhcp_scope(pointer self, http_exchange& ex);
 
+/// The time zone changed (dhcp_scope.cpp): the phones' files take it.
+void on_site_change(pointer self, const site_change& c);
+
 // -- files.cpp ----------------------------------------------------------------
 
 void on_tftp(pointer self, tftp_lookup& req);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <pthread.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 #include "appliance/common/log.hpp"
 #include "appliance/main/runner.hpp"
 #include "appliance/main/settings.hpp"
+#include "appliance/main/site_settings.hpp"
 #include "ivm/version.hpp"
 
 namespace {
@@ -74,12 +76,12 @@ int main(int argc, char** argv) {
     std::cout << "ivm-appliance " << IVM_VERSION_STRING << "\n";
     return 0;
   }
-  ivm::app::settings cfg;
+  ivm::app::settings file_cfg;
   if (!config_file.empty()) {
     auto loaded = ivm::app::load_file(config_file);
     if (!loaded)
       return fail(loaded.error().what);
-    cfg = *loaded;
+    file_cfg = *loaded;
   }
   const std::pair<const char*, const std::string*> flags[] = {
       {"data_dir", &data_dir},
@@ -91,10 +93,35 @@ int main(int argc, char** argv) {
       {"domain", &domain},
       {"log_level", &log_level},
   };
-  for (auto& [key, value] : flags)
-    if (!value->empty())
-      if (auto e = ivm::app::apply(cfg, key, *value))
-        return fail(e->what);
+  auto apply_flags = [&](ivm::app::settings& s) -> std::optional<std::string> {
+    for (auto& [key, value] : flags)
+      if (!value->empty())
+        if (auto e = ivm::app::apply(s, key, *value))
+          return e->what;
+    return std::nullopt;
+  };
+  auto cfg = file_cfg;
+  if (auto e = apply_flags(cfg))
+    return fail(*e);
+  // What the admin set at first boot or through the admin API
+  // (data_dir/site.toml) goes over the file; the command line still wins.
+  auto site_file = cfg.data_dir / std::string{ivm::app::site_file_name};
+  auto site = ivm::app::read_site_file(site_file);
+  if (!site)
+    return fail(site.error().what);
+  cfg = file_cfg;
+  auto interfaces = ivm::app::ipv4_interfaces();
+  for (auto& one : ivm::app::split(*site)) {
+    // A setting that no longer holds (say, the address left the box) is
+    // skipped with a warning: the box still starts, on the file's value.
+    if (auto e = ivm::app::apply_site(cfg, one, interfaces))
+      std::fprintf(stderr,
+                   "ivm-appliance: %s: %s; using the configuration "
+                   "file's value\n",
+                   site_file.c_str(), e->what.c_str());
+  }
+  if (auto e = apply_flags(cfg))
+    return fail(*e);
   if (allow_shared)
     cfg.allow_shared_data_dir = true;
   if (auto e = ivm::app::validate(cfg))
@@ -111,5 +138,5 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
-  return ivm::app::run(cfg, stop_signals);
+  return ivm::app::run(cfg, *site, stop_signals);
 }

@@ -13,6 +13,7 @@
 #include "appliance/main/admin_token.hpp"
 #include "appliance/main/box_certificate.hpp"
 #include "appliance/main/runner_provisioning.hpp"
+#include "appliance/main/site_api.hpp"
 #include "appliance/net/http_server.hpp"
 #include "appliance/net/io_pool.hpp"
 #include "appliance/net/tcp_server.hpp"
@@ -23,7 +24,8 @@
 
 namespace ivm::app {
 
-int run(const settings& cfg, const sigset_t& stop_signals) {
+int run(const settings& cfg, const site_values& site,
+        const sigset_t& stop_signals) {
   auto log = log::get("main");
   auto fail = [&](const std::string& what) {
     log->critical("{}", what);
@@ -198,6 +200,13 @@ int run(const settings& cfg, const sigset_t& stop_signals) {
               (cfg.data_dir / "admin-token").string(), token->token);
   res.admin_token = token->token;
   res.data_dir = cfg.data_dir;
+  res.site_listeners = std::make_shared<actors::site_hooks>();
+  auto site_api = std::make_shared<app::site_api>(
+      cfg, site, cfg.data_dir / std::string{site_file_name},
+      res.site_listeners);
+  res.site_api = [site_api](const net::http_request& req) {
+    return site_api->handle(req);
+  };
   res.admin_http = std::shared_ptr<net::http_server>(std::move(*http));
   auto url = std::string{is_loopback_host(cfg.admin.listen.host) ? "http://"
                                                                  : "https://"} +

@@ -1,6 +1,7 @@
 #include "appliance/main/settings.hpp"
 #include "appliance/main/settings_parse.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <fstream>
@@ -37,6 +38,13 @@ std::optional<config_error> to_ms(std::string_view key, std::string_view v,
   return std::nullopt;
 }
 
+/// `v` as a TOML basic string.
+std::string quoted(const std::string& v) {
+  std::ostringstream os;
+  os << toml::value<std::string>{v};
+  return os.str();
+}
+
 } // namespace
 
 /// A TOML array as `apply` text (settings_provisioning.cpp).
@@ -58,6 +66,13 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (v.empty() || v.find_first_of(" \t;,<>\"") != std::string_view::npos)
       return err(key, "'" + std::string{v} + "' is not a host name");
     s.domain = std::string{v};
+  } else if (key == "site_name") {
+    if (v.empty() || v.size() > 64)
+      return err(key, "must be 1 to 64 characters");
+    if (std::any_of(v.begin(), v.end(),
+                    [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
+      return err(key, "must not contain control characters");
+    s.site_name = std::string{v};
   } else if (key == "log_level") {
     if (!log::valid_level(v))
       return err(key, "'" + std::string{v} +
@@ -296,6 +311,8 @@ std::string to_toml(const settings& s) {
      << "allow_shared_data_dir = "
      << (s.allow_shared_data_dir ? "true" : "false") << "\n"
      << "domain = \"" << s.domain << "\"\n"
+     << (s.site_name.empty() ? std::string{}
+                             : "site_name = " + quoted(s.site_name) + "\n")
      << "log_level = \"" << s.log_level << "\"\n\n"
      << "[sip]\n"
      << "listen = \"" << net::to_string(s.sip.listen) << "\"\n"

@@ -24,6 +24,8 @@ struct settings {
   /// refuses such a data dir with one line saying how to fix it.
   bool allow_shared_data_dir = false;
   std::string domain = "127.0.0.1";
+  /// The site's name, shown by the console (empty: not set yet).
+  std::string site_name;
   std::string log_level = "info";
 
   struct sip_t {
