@@ -26,6 +26,11 @@ int main(int argc, char** argv) {
   app.add_option("--url,--admin", opts.url, "Admin API URL")
       ->envname("IVM_URL");
   app.add_option("--token", opts.token, "Bearer token")->envname("IVM_TOKEN");
+  app.add_option("--fingerprint", opts.fingerprint,
+                 "SHA-256 of the box's HTTPS certificate (hex, colons "
+                 "allowed); else pinned on first use in "
+                 "~/.config/ivm/known-boxes")
+      ->envname("IVM_ADMIN_FINGERPRINT");
   std::string names;
   for (auto& p : console::all_pages())
     names += std::string{names.empty() ? "" : ", "} + p.name;
@@ -63,6 +68,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     ep = std::move(*parsed);
+    if (auto err = ctl::apply_fingerprint(*ep, opts.fingerprint)) {
+      std::fprintf(stderr, "ivm-console: %s\n", err->c_str());
+      return 2;
+    }
   }
   console::window_options w;
   w.width = width;

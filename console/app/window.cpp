@@ -122,6 +122,10 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
       glfwPollEvents();
     for (auto& [j, a] : w.take_answers())
       m.apply(j, a);
+    for (auto& n : w.take_notices()) {
+      std::fprintf(stderr, "ivm-console: %s\n", n.c_str());
+      m.note(n); // e.g. a certificate pinned on first use
+    }
     w.submit(m.take_jobs());
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();

@@ -36,6 +36,13 @@ std::vector<std::pair<job, answer>> worker::take_answers() {
   return out;
 }
 
+std::vector<std::string> worker::take_notices() {
+  std::lock_guard<std::mutex> guard{mtx_};
+  std::vector<std::string> out;
+  out.swap(notices_);
+  return out;
+}
+
 void worker::run() {
   for (;;) {
     job j;
@@ -53,7 +60,7 @@ void worker::run() {
   }
 }
 
-answer worker::send(const job& j) const {
+answer worker::send(const job& j) {
   admin::http_request req;
   req.method = j.method;
   req.target = ep_.base_path + j.path;
@@ -72,7 +79,10 @@ answer worker::send(const job& j) const {
   admin::timeouts limits;
   limits.connect = std::chrono::seconds{5};
   limits.io = std::chrono::seconds{10};
-  auto resp = admin::exchange(ep_.host, ep_.port, req, limits);
+  auto resp = admin::exchange(ep_, req, limits, [this](const std::string& n) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    notices_.push_back(n);
+  });
   if (!resp)
     return answer{0, {}, resp.error()};
   return answer{resp->status, std::move(resp->body), {}};

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -28,15 +29,20 @@ public:
   /// Answers that arrived since the last call.
   std::vector<std::pair<job, answer>> take_answers();
 
+  /// Notices for the status line since the last call (a certificate pinned
+  /// on first use).
+  std::vector<std::string> take_notices();
+
 private:
   void run();
-  answer send(const job& j) const;
+  answer send(const job& j);
 
   admin::endpoint ep_;
   std::mutex mtx_;
   std::condition_variable cv_;
   std::deque<job> queue_;
   std::vector<std::pair<job, answer>> done_;
+  std::vector<std::string> notices_;
   bool stop_ = false;
   std::thread thread_;
 };

@@ -170,6 +170,10 @@ void model::say(std::string text, bool error) {
   status_error_ = error;
 }
 
+void model::note(std::string text) {
+  say(std::move(text), false);
+}
+
 void model::add_user() {
   auto& f = user_form_;
   if (!all_digits(f.extension)) {

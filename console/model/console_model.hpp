@@ -183,6 +183,9 @@ public:
   bool status_is_error() const noexcept {
     return status_error_;
   }
+  /// Puts the app's `text` on the status line (not an error), e.g. a
+  /// certificate pinned on first use.
+  void note(std::string text);
 
   // -- the app's side
   // -----------------------------------------------------------

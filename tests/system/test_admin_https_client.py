@@ -20,6 +20,7 @@ from harness import free_port
 from netns import NetnsAppliance, Segment
 
 IVMCTL = os.environ.get("IVMCTL", "ivmctl")
+CONSOLE = os.environ.get("IVM_CONSOLE", "")
 WRONG = "00" * 32
 
 
@@ -163,6 +164,39 @@ class AgainstTheBox(unittest.TestCase):
         r = self.api("--fingerprint", "abc", "user", "list")
         self.assertEqual(r.returncode, 2)
         self.assertIn("invalid --fingerprint", r.stderr)
+
+
+    @unittest.skipUnless(CONSOLE and shutil.which("Xvfb"),
+                         "no ivm-console/Xvfb")
+    def test_the_console_pins_too_and_refuses_a_wrong_fingerprint(self):
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
+             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL)
+        self.addCleanup(xvfb.wait)
+        self.addCleanup(xvfb.kill)
+        self.addCleanup(xvfb.stdout.close)
+        display = ":" + xvfb.stdout.readline().decode().strip()
+        png = os.path.join(self.ctl.conf, "overview.png")
+
+        def console(*extra):
+            env = dict(os.environ, DISPLAY=display,
+                       XDG_CONFIG_HOME=self.ctl.conf)
+            env.pop("IVM_ADMIN_FINGERPRINT", None)
+            return self.pc.run([CONSOLE, "--url", self.url, "--token",
+                                self.token, "--page", "overview",
+                                "--screenshot", png] + list(extra),
+                               env=env, timeout=120)
+        r = console()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ivm-console: first connection to %s: pinned "
+                      "certificate SHA-256 %s" % (self.key, self.fp_colons),
+                      r.stderr)
+        self.assertEqual(self.ctl.pinned(), "%s %s\n" % (self.key, self.fp))
+        r = console("--fingerprint", WRONG)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("shown with errors (the certificate of %s has SHA-256 "
+                      "%s, not " % (self.key, self.fp_colons), r.stderr)
 
 
 class WhatTheClientWrites(unittest.TestCase):
