@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #define GLFW_INCLUDE_NONE
@@ -12,6 +13,7 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
+#include "console/app/event_stream.hpp"
 #include "console/app/worker.hpp"
 #include "console/ui/pages.hpp"
 
@@ -111,6 +113,9 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
   model m{ep.token};
   m.show(opts.start_page);
   worker w{ep};
+  // The Monitor page's live feed; ended before GLFW (its wake posts to it).
+  auto events =
+      std::make_unique<event_stream>(ep, [] { glfwPostEmptyEvent(); });
   int code = 0;
   int settled_frames = 0;
   auto shown_access = gate::connecting;
@@ -126,14 +131,22 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
       std::fprintf(stderr, "ivm-console: %s\n", n.c_str());
       m.note(n); // e.g. a certificate pinned on first use
     }
+    for (auto& n : events->take())
+      m.apply_stream(n);
     w.submit(m.take_jobs());
+    events->want(m.wanted_stream());
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     // Keys wait until the box has answered, and for one frame after the
     // screen changed (it takes the focus in that frame): typed into the
     // right screen and field.
     auto now_access = m.access();
-    if (now_access != gate::connecting && now_access == shown_access)
+    // The Monitor page: until its first figures came (its alerts' buttons).
+    bool monitor_waiting = now_access == gate::open &&
+                           m.current() == page::monitor &&
+                           !m.settled(page::monitor);
+    if (now_access != gate::connecting && now_access == shown_access &&
+        !monitor_waiting)
       input.feed(win);
     shown_access = now_access;
     ImGui::NewFrame();
@@ -158,7 +171,9 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
           std::fprintf(stderr,
                        "ivm-console: page '%s' shown with errors (%s)\n",
                        all_pages()[static_cast<int>(opts.start_page)].name,
-                       m.load_error(dataset::health).c_str());
+                       m.load_error(dataset::health).empty()
+                           ? m.monitor().link_error().c_str()
+                           : m.load_error(dataset::health).c_str());
           code = 1;
         }
         break;
@@ -166,6 +181,7 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
     }
     glfwSwapBuffers(win);
   }
+  events.reset();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

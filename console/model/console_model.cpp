@@ -51,6 +51,7 @@ const std::vector<page_info>& all_pages() {
       {page::devices, "devices", "Phones", "F3"},
       {page::dhcp, "dhcp", "DHCP", "F4"},
       {page::firmware, "firmware", "Firmware", "F5"},
+      {page::monitor, "monitor", "Monitor", "F6"},
   };
   return pages;
 }
@@ -76,6 +77,8 @@ std::vector<dataset> datasets_of(page p) {
       return {dataset::health, dataset::dhcp};
     case page::firmware:
       return {dataset::health, dataset::firmware};
+    case page::monitor:
+      return {dataset::health}; // and the event stream (monitor.cpp)
   }
   return {dataset::health};
 }
@@ -121,6 +124,9 @@ bool model::settled(page p) const noexcept {
     if (s.pending || (!s.loaded && s.error.empty()))
       return false;
   }
+  if (p == page::monitor) // and the first figures of its event stream
+    return monitor_.latest() || monitor_.link() == link_state::down ||
+           !load_error(dataset::health).empty();
   return true;
 }
 
@@ -132,7 +138,7 @@ bool model::ready(page p) const noexcept {
   for (auto d : datasets_of(p))
     if (!sets_[index(d)].error.empty())
       return false;
-  return true;
+  return p != page::monitor || monitor_.latest();
 }
 
 void model::load(dataset d) {
@@ -306,6 +312,8 @@ void model::apply(const job& j, const answer& a) {
   }
   if (a.status >= 200 && a.status < 300) {
     say(j.done_message, false);
+    if (j.acknowledges)
+      monitor_.mark_acknowledged(*j.acknowledges);
     for (auto d : j.reloads)
       load(d);
     return;

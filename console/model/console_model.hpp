@@ -12,11 +12,19 @@
 #include <vector>
 
 #include "console/model/health_view.hpp"
+#include "console/model/monitor_view.hpp"
 #include "console/model/views.hpp"
 
 namespace ivm::console {
 
-enum class page : std::uint8_t { overview, users, devices, dhcp, firmware };
+enum class page : std::uint8_t {
+  overview,
+  users,
+  devices,
+  dhcp,
+  firmware,
+  monitor
+};
 
 struct page_info {
   page id;
@@ -58,6 +66,8 @@ struct job {
   /// ... or what to say once a change succeeded, and what to reload.
   std::string done_message;
   std::vector<dataset> reloads;
+  /// An acknowledgement of this alert (marked so once the box agreed).
+  std::optional<std::uint64_t> acknowledges{};
 };
 
 /// The answer to a job: status 0 when there was none (`error` says why).
@@ -176,6 +186,24 @@ public:
   void delete_device(const std::string& mac);
   void set_dhcp_enabled(bool enabled);
 
+  // -- monitoring (monitor.cpp)
+  // --------------------------------------------------
+
+  /// Stats, alerts and log tail from the event stream.
+  const monitor_view& monitor() const noexcept {
+    return monitor_;
+  }
+  /// The log tail's level filter (the page's combo).
+  log_filter& log_level() noexcept {
+    return log_level_;
+  }
+  void acknowledge_alert(std::uint64_t id);
+  /// The token to hold the event stream open with while the Monitor page
+  /// is shown to a signed-in admin; nullopt: no stream.
+  std::optional<std::string> wanted_stream() const;
+  /// What the app's stream reader saw.
+  void apply_stream(const stream_news& n);
+
   /// The last outcome of an action, for the status line.
   const std::string& status() const noexcept {
     return status_;
@@ -215,6 +243,8 @@ private:
   std::vector<sighting_row> unassigned_;
   dhcp_view dhcp_;
   std::vector<firmware_row> firmware_;
+  monitor_view monitor_;
+  log_filter log_level_ = log_filter::all;
   struct load_state {
     bool loaded = false;
     bool pending = false;

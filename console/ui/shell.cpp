@@ -121,6 +121,9 @@ void draw_console(model& m) {
     case page::firmware:
       draw_firmware(m);
       break;
+    case page::monitor:
+      draw_monitor(m);
+      break;
   }
   ImGui::EndChild();
   ImGui::EndChild();

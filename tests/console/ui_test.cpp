@@ -104,6 +104,11 @@ TEST_F(headless, every_page_draws_loading_loaded_and_failed) {
     m.show(p.id);
     frame(); // loading
     serve();
+    if (p.id == page::monitor) { // its figures come by the event stream
+      stream_news n;
+      n.bytes = "event: stats\ndata: {\"uptime_s\":5}\n\n";
+      m.apply_stream(n);
+    }
     frame(); // loaded
     EXPECT_TRUE(m.ready(p.id)) << p.name;
   }
@@ -115,6 +120,10 @@ TEST_F(headless, every_page_draws_loading_loaded_and_failed) {
     m.show(p.id);
     for (auto& j : m.take_jobs())
       m.apply(j, answer{500, R"({"error":"storage down"})", {}});
+    stream_news refused;
+    refused.what = stream_news::kind::dropped;
+    refused.status = 500;
+    m.apply_stream(refused); // the Monitor page's event stream
     frame();
     EXPECT_TRUE(m.settled(p.id));
     EXPECT_FALSE(m.ready(p.id));
