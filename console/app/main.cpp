@@ -41,9 +41,10 @@ int main(int argc, char** argv) {
   app.add_option("--screenshot", screenshot,
                  "Render --page once its data arrived, write this PNG, exit");
   app.add_option("--size", width, "Window width")->check(CLI::Range(640, 7680));
-  app.footer("Pages (keys): overview (F1), users (F2), devices (F3), dhcp "
-             "(F4), firmware (F5), monitor (F6); Ctrl+R reloads; Tab and arrows "
-             "move.");
+  app.footer(
+      "Pages (keys): overview (F1), users (F2), devices (F3), dhcp "
+      "(F4), firmware (F5), monitor (F6); Ctrl+R reloads; Tab and arrows "
+      "move.");
   CLI11_PARSE(app, argc, argv);
   height = width * 5 / 8;
   auto page = console::parse_page(page_name);

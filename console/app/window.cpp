@@ -119,6 +119,7 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
   int code = 0;
   int settled_frames = 0;
   auto shown_access = gate::connecting;
+  auto shown_step = setup_step::done;
   while (!glfwWindowShouldClose(win)) {
     // Wake for input or at least 4 times a second for answers.
     if (input.events.empty() || m.access() == gate::connecting)
@@ -140,15 +141,20 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
     // Keys wait until the box has answered, and for one frame after the
     // screen changed (it takes the focus in that frame): typed into the
     // right screen and field.
+    // First boot: also while a step is being stored (the next step's keys
+    // belong to the next step's screen).
     auto now_access = m.access();
+    auto now_step = m.step();
+    bool storing = now_access == gate::first_boot && m.in_flight() > 0;
     // The Monitor page: until its first figures came (its alerts' buttons).
     bool monitor_waiting = now_access == gate::open &&
                            m.current() == page::monitor &&
                            !m.settled(page::monitor);
     if (now_access != gate::connecting && now_access == shown_access &&
-        !monitor_waiting)
+        now_step == shown_step && !storing && !monitor_waiting)
       input.feed(win);
     shown_access = now_access;
+    shown_step = now_step;
     ImGui::NewFrame();
     ui::draw_console(m);
     ImGui::Render();

@@ -17,6 +17,8 @@ using json = nlohmann::json;
 gate model::access() const noexcept {
   if (!loaded(dataset::health) && load_error(dataset::health).empty())
     return gate::connecting;
+  if (step_ != setup_step::done)
+    return gate::first_boot;
   if (loaded(dataset::health) && !health_.configured)
     return gate::first_boot;
   if (token_.empty())
@@ -75,6 +77,8 @@ void model::on_access_answer(const job& j, const answer& a) {
     session_ = true;
     admin_ = doc.value("name", "");
     say("Signed in as " + admin_, false);
+    if (step_ == setup_step::admin)
+      step_ = setup_step::dhcp;
     refresh();
     return;
   }
@@ -85,6 +89,8 @@ void model::on_access_answer(const job& j, const answer& a) {
     login_form_.name = f.name;
     login_form_.password = f.password;
     sign_in();
+  } else if (step_ == setup_step::admin) {
+    step_ = setup_step::dhcp;
   }
   f.password.clear();
   f.repeat.clear();

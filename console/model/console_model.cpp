@@ -30,6 +30,8 @@ const char* path_of(dataset d) {
       return "/api/v1/dhcp";
     case dataset::firmware:
       return "/api/v1/firmware";
+    case dataset::settings:
+      return "/api/v1/settings";
     case dataset::count_:
       break;
   }
@@ -66,8 +68,8 @@ std::optional<page> parse_page(std::string_view name) {
 std::vector<dataset> datasets_of(page p) {
   switch (p) {
     case page::overview:
-      return {dataset::health, dataset::users, dataset::devices,
-              dataset::unassigned, dataset::dhcp};
+      return {dataset::health,     dataset::users, dataset::devices,
+              dataset::unassigned, dataset::dhcp,  dataset::settings};
     case page::users:
       return {dataset::health, dataset::users};
     case page::devices:
@@ -253,6 +255,10 @@ std::vector<job> model::take_jobs() {
 void model::apply(const job& j, const answer& a) {
   if (in_flight_ > 0)
     --in_flight_;
+  if (j.what == job::kind::setup) {
+    on_setup_answer(j, a);
+    return;
+  }
   if (j.what != job::kind::plain) {
     on_access_answer(j, a);
     return;
@@ -272,6 +278,8 @@ void model::apply(const job& j, const answer& a) {
       health_ = make_health_view(a.status, a.body);
       s.loaded = a.status > 0;
       s.error = a.status > 0 ? "" : a.error;
+      if (s.loaded)
+        on_health();
       return;
     }
     if (a.status != 200) {
@@ -301,6 +309,11 @@ void model::apply(const job& j, const answer& a) {
         break;
       case dataset::firmware:
         take(parse_firmware(a.body), firmware_);
+        break;
+      case dataset::settings:
+        take(parse_settings(a.body), site_);
+        if (!bad)
+          on_settings(site_);
         break;
       case dataset::health:
       case dataset::count_:

@@ -13,6 +13,7 @@
 
 #include "console/model/health_view.hpp"
 #include "console/model/monitor_view.hpp"
+#include "console/model/setup_view.hpp"
 #include "console/model/views.hpp"
 
 namespace ivm::console {
@@ -44,6 +45,7 @@ enum class dataset : std::uint8_t {
   unassigned,
   dhcp,
   firmware,
+  settings,
   count_
 };
 
@@ -59,13 +61,16 @@ struct job {
   enum class kind : std::uint8_t {
     plain,
     sign_in,
-    first_admin
+    first_admin,
+    setup ///< a step of first boot: its answer moves the walk on
   } what = kind::plain;
   /// What the answer refreshes (a GET) ...
   std::optional<dataset> loads;
   /// ... or what to say once a change succeeded, and what to reload.
   std::string done_message;
   std::vector<dataset> reloads;
+  /// The first-boot step a `setup` job stores.
+  setup_step step = setup_step::done;
   /// An acknowledgement of this alert (marked so once the box agreed).
   std::optional<std::uint64_t> acknowledges{};
 };
@@ -123,6 +128,23 @@ public:
   }
   void sign_in();
   void create_first_admin();
+
+  // -- first boot (setup.cpp): site, domain, network, time zone, admin,
+  // DHCP; each step stored by the box before the next is shown.
+  setup_step step() const noexcept {
+    return step_;
+  }
+  setup_form& setup() noexcept {
+    return setup_;
+  }
+  const settings_view& site() const noexcept {
+    return site_;
+  }
+  /// Stores the current step's value (the box checks it), then moves on.
+  void setup_next();
+  void setup_back();
+  /// The DHCP step: turn DHCP on with the form's pool, or leave it off.
+  void setup_dhcp(bool on);
   /// The signed-in admin ("" with the box's token).
   const std::string& admin() const noexcept {
     return admin_;
@@ -234,6 +256,9 @@ private:
   void say(std::string text, bool error);
   void preselect();
   void on_access_answer(const job& j, const answer& a);
+  void on_setup_answer(const job& j, const answer& a);
+  void on_settings(const settings_view& v);
+  void on_health();
   job make(std::string method, std::string path, std::string body = {});
 
   page page_ = page::overview;
@@ -256,6 +281,9 @@ private:
   std::string admin_;
   sign_in_form login_form_;
   first_admin_form first_form_;
+  settings_view site_;
+  setup_step step_ = setup_step::done;
+  setup_form setup_;
   add_user_form user_form_;
   assign_form assign_form_;
   std::string status_;

@@ -1,6 +1,9 @@
 // Overview: the box at a glance (users, phones, phones waiting for an
 // owner, DHCP), each line saying where to go next.
 
+#include <cstdlib>
+#include <string>
+
 #include <imgui.h>
 
 #include "console/ui/pages.hpp"
@@ -11,6 +14,26 @@ void draw_overview(model& m) {
   ImGui::TextUnformatted("Overview");
   ImGui::Separator();
   auto& h = m.health();
+  if (dataset_line(m, dataset::settings)) {
+    auto& s = m.site();
+    ImGui::Text("Site        %s",
+                s.site_name.empty() ? "(no name yet)" : s.site_name.c_str());
+    ImGui::Text("SIP domain  %s", s.domain.c_str());
+    ImGui::Text("Serves on   %s%s%s", s.address.c_str(),
+                s.interface.empty() ? "" : " on ", s.interface.c_str());
+    ImGui::Text("Time zone   %s (UTC%+d:%02d)", s.time_zone.c_str(),
+                s.utc_offset_minutes / 60, std::abs(s.utc_offset_minutes % 60));
+    if (!s.restart_needed.empty()) {
+      std::string what;
+      for (auto& r : s.restart_needed)
+        what += (what.empty() ? "" : ", ") + r;
+      ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f),
+                         "            %s changed: in use after the next start "
+                         "(systemctl restart ivm-appliance)",
+                         what.c_str());
+    }
+    ImGui::Spacing();
+  }
   if (dataset_line(m, dataset::health)) {
     ImGui::Text("Appliance   %s", h.reachable ? (h.ok ? "running" : "degraded")
                                               : "not reachable");

@@ -87,7 +87,8 @@ void draw_console(model& m) {
   auto bar = ImGui::GetFrameHeightWithSpacing() + 6;
   if (m.access() != gate::open) {
     // The gate's panel is the next window begun: it takes the focus.
-    focus_when_new(100 + static_cast<int>(m.access()));
+    focus_when_new(100 + 10 * static_cast<int>(m.access()) +
+                   static_cast<int>(m.step()));
     if (m.access() == gate::first_boot)
       draw_first_boot(m);
     else if (m.access() == gate::sign_in)

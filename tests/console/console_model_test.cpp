@@ -79,7 +79,8 @@ TEST(console_model, each_page_asks_for_its_data_once) {
     paths.push_back(j.path);
   EXPECT_EQ(paths, (std::vector<std::string>{
                        "/health", "/api/v1/users", "/api/v1/devices",
-                       "/api/v1/devices/unassigned", "/api/v1/dhcp"}));
+                       "/api/v1/devices/unassigned", "/api/v1/dhcp",
+                       "/api/v1/settings"}));
   EXPECT_FALSE(m.settled(page::overview));
   // Pending requests are not asked again.
   m.refresh();

@@ -68,6 +68,15 @@ protected:
     frame();
   }
 
+  /// Ctrl+A in the active field.
+  void select_all() {
+    auto& io = ImGui::GetIO();
+    io.KeyCtrl = true;
+    frame(65);
+    io.KeyCtrl = false;
+    frame();
+  }
+
   void type(const char* text) {
     ImGui::GetIO().AddInputCharactersUTF8(text);
     frame();
@@ -163,18 +172,83 @@ TEST_F(headless, the_add_user_form_works_by_keyboard_alone) {
             R"({"extension":"205","name":"Eve","password":"pw-205-secret"})");
 }
 
-TEST_F(headless, first_boot_by_keyboard_makes_the_admin_then_signs_in) {
+TEST_F(headless, first_boot_walk_by_keyboard) {
   model fresh; // no token: the console signs in after making the account
   std::swap(m, fresh);
-  for (auto& j : m.take_jobs())
-    m.apply(j, answer{j.path == "/health" ? 200 : 401,
-                      j.path == "/health"
-                          ? R"({"status":"ok","version":"0.1.0",)"
-                            R"("uptime_s":1,"storage":"ok","configured":false})"
-                          : R"({"error":"sign in"})",
-                      {}});
+  const std::string settings_body =
+      R"({"site_name":"","domain":"127.0.0.1","address":"127.0.0.1",)"
+      R"("interface":"lo","time_zone":"UTC","utc_offset_minutes":0,)"
+      R"("interfaces":[{"name":"eth0","addresses":["192.0.2.10"]},)"
+      R"({"name":"lo","addresses":["127.0.0.1"]}],"restart_needed":[]})";
+  // Answers the loads; returns the changes.
+  auto pump = [&] {
+    std::vector<job> changes;
+    for (auto& j : m.take_jobs()) {
+      if (j.path == "/health")
+        m.apply(j, answer{200,
+                          R"({"status":"ok","version":"0.1.0","uptime_s":1,)"
+                          R"("storage":"ok","configured":false})",
+                          {}});
+      else if (j.method == "GET" && j.path == "/api/v1/settings")
+        m.apply(j, answer{200, settings_body, {}});
+      else
+        changes.push_back(j);
+    }
+    frame();
+    frame();
+    return changes;
+  };
+  auto store = [&](const char* body) {
+    auto jobs = pump();
+    EXPECT_EQ(jobs.size(), 1u) << m.status();
+    if (jobs.empty())
+      return;
+    EXPECT_EQ(jobs[0].method, "PATCH");
+    EXPECT_EQ(jobs[0].path, "/api/v1/settings");
+    EXPECT_EQ(jobs[0].body, body);
+    m.apply(jobs[0], answer{200, settings_body, {}});
+    pump();
+  };
+  pump();
   ASSERT_EQ(m.access(), gate::first_boot);
-  frame();
+  ASSERT_EQ(m.step(), setup_step::site);
+  // An empty name is refused before anything is sent.
+  press(key_tab);
+  press(key_enter);
+  EXPECT_TRUE(m.status_is_error());
+  EXPECT_TRUE(m.take_jobs().empty());
+  type("Berlin office");
+  press(key_enter);
+  store(R"({"site_name":"Berlin office"})");
+  ASSERT_EQ(m.step(), setup_step::domain);
+  press(key_tab); // selects the prefilled text: typing replaces it
+  type("office.example");
+  press(key_enter);
+  store(R"({"domain":"office.example"})");
+  ASSERT_EQ(m.step(), setup_step::network);
+  press(265); // Up: from 127.0.0.1 to eth0's address
+  press(key_enter);
+  store(R"({"address":"192.0.2.10"})");
+  ASSERT_EQ(m.step(), setup_step::time_zone);
+  // The box refuses a zone it does not know: the step stays.
+  press(key_tab);
+  type("Mars/Base");
+  press(key_enter);
+  auto jobs = pump();
+  ASSERT_EQ(jobs.size(), 1u);
+  m.apply(jobs[0], answer{422,
+                          R"({"error":"time_zone: 'Mars/Base' is not a known )"
+                          R"(time zone","field":"time_zone"})",
+                          {}});
+  pump();
+  EXPECT_EQ(m.step(), setup_step::time_zone);
+  EXPECT_TRUE(m.status_is_error());
+  EXPECT_NE(m.status().find("Mars/Base"), std::string::npos);
+  select_all();
+  type("Europe/Berlin");
+  press(key_enter);
+  store(R"({"time_zone":"Europe/Berlin"})");
+  ASSERT_EQ(m.step(), setup_step::admin);
   press(key_tab);
   type("boss");
   press(key_tab);
@@ -182,12 +256,12 @@ TEST_F(headless, first_boot_by_keyboard_makes_the_admin_then_signs_in) {
   press(key_tab);
   type("a long secret 1");
   press(key_enter);
-  auto jobs = m.take_jobs();
+  jobs = m.take_jobs();
   ASSERT_EQ(jobs.size(), 1u) << m.status();
   EXPECT_EQ(jobs[0].path, "/api/v1/admins");
   EXPECT_EQ(jobs[0].body, R"({"name":"boss","password":"a long secret 1"})");
   m.apply(jobs[0], answer{201, R"({"name":"boss"})", {}});
-  // Then it signs in with that account and asks whether the box is set up.
+  // Then it signs in with that account.
   jobs = m.take_jobs();
   ASSERT_FALSE(jobs.empty());
   EXPECT_EQ(jobs[0].path, "/api/v1/session");
@@ -198,9 +272,26 @@ TEST_F(headless, first_boot_by_keyboard_makes_the_admin_then_signs_in) {
       m.apply(j, answer{201, R"({"token":"s3ss10n","name":"boss"})", {}});
     else if (j.path == "/health")
       m.apply(j, answer{200, R"({"status":"ok","configured":true})", {}});
-  EXPECT_EQ(m.access(), gate::open);
   EXPECT_EQ(m.admin(), "boss");
-  m.take_jobs();
+  ASSERT_EQ(m.step(), setup_step::dhcp);
+  EXPECT_EQ(m.access(), gate::first_boot);
+  frame();
+  frame();
+  // DHCP on the chosen address's interface, the pool suggested.
+  press(key_tab);
+  press(key_enter);
+  jobs = m.take_jobs();
+  ASSERT_EQ(jobs.size(), 1u) << m.status();
+  EXPECT_EQ(jobs[0].method, "PUT");
+  EXPECT_EQ(jobs[0].path, "/api/v1/dhcp");
+  EXPECT_EQ(jobs[0].body, R"({"enabled":true,"interface":"eth0",)"
+                          R"("pool":"192.0.2.100-192.0.2.199"})");
+  EXPECT_EQ(jobs[0].token, "s3ss10n");
+  m.apply(jobs[0], answer{200, "{}", {}});
+  EXPECT_EQ(m.step(), setup_step::done);
+  EXPECT_EQ(m.access(), gate::open);
+  for (auto& j : m.take_jobs())
+    m.apply(j, answer{200, "{}", {}});
   m.show(page::users);
   jobs = m.take_jobs();
   ASSERT_FALSE(jobs.empty()); // health again at least

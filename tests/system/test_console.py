@@ -132,7 +132,43 @@ class Console(unittest.TestCase):
                                 stderr=subprocess.DEVNULL)
         try:
             self.focus_console()
-            # Name (prefilled "admin", replaced), password twice, Enter.
+
+            def site():
+                return json.loads(self.api("GET", "/api/v1/settings")[1])
+            # 1. Site name; Enter stores it (the box checks it).
+            self.xdo("key", "Tab")
+            self.xdo("type", "Berlin office")
+            self.xdo("key", "Return")
+            wait_until(lambda: site()["site_name"] == "Berlin office",
+                       "the site name from the console")
+            # 2. SIP domain: Tab selects the prefilled one, typing replaces.
+            self.xdo("key", "Tab")
+            self.xdo("type", "office.example")
+            self.xdo("key", "Return")
+            wait_until(lambda: site()["domain"] == "office.example",
+                       "the SIP domain from the console")
+            self.assertEqual(site()["restart_needed"], ["domain"])
+            # 3. Network: Enter takes the address shown (loopback here).
+            self.xdo("key", "Return")
+            site_toml = os.path.join(self.box.data_dir, "site.toml")
+
+            def stored():
+                with open(site_toml) as f:
+                    return f.read()
+            wait_until(lambda: "address" in stored(),
+                       "the address from the console")
+            # 4. Time zone: one the box does not know is refused in place,
+            # then corrected.
+            self.xdo("key", "Tab")
+            self.xdo("type", "Mars/Base")
+            self.xdo("key", "Return", "ctrl+a")
+            self.xdo("type", "Europe/Berlin")
+            self.xdo("key", "Return")
+            wait_until(lambda: site()["time_zone"] == "Europe/Berlin",
+                       "the time zone from the console")
+            self.assertEqual(site()["utc_offset_minutes"], 60)
+            self.assertNotIn("Mars", stored())
+            # 5. Admin: name (prefilled "admin", replaced), password twice.
             self.xdo("key", "Tab")
             self.xdo("type", "boss")
             self.xdo("key", "Tab")
@@ -142,6 +178,8 @@ class Console(unittest.TestCase):
             self.xdo("key", "Return")
             wait_until(lambda: json.loads(self.api("GET", "/health")[1])
                        ["configured"], "the first admin from the console")
+            # 6. DHCP: left off (the box serves on loopback here).
+            self.xdo("key", "Page_Down")
             s, raw = self.api("GET", "/api/v1/admins")
             self.assertEqual([a["name"] for a in json.loads(raw)["admins"]],
                              ["boss"])
