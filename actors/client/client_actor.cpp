@@ -88,6 +88,23 @@ struct client_state {
   std::uint64_t wake_at = 0;
   std::shared_ptr<spdlog::logger> log = log::get("client");
   static inline const char* name = "client";
+
+  /// Tells the monitoring how this queue looks now.
+  void tally() {
+    if (!cfg || !cfg->queues)
+      return;
+    if (queue_empty())
+      cfg->queues->set(user.extension, 0, 0);
+    else
+      cfg->queues->set(user.extension, queue_->size(),
+                       queue_->front().msg.date_s);
+  }
+
+  ~client_state() {
+    // A user deleted: its queue went with it.
+    if (!queue_empty() && cfg && cfg->queues)
+      cfg->queues->set(user.extension, 0, 0);
+  }
 };
 
 using pointer = client_actor::stateful_pointer<client_state>;
@@ -134,6 +151,7 @@ void drop_head(pointer self) {
   auto& st = self->state;
   auto head = std::move(st.queue().front());
   st.queue().pop_front();
+  st.tally();
   storage::write_batch b;
   b.del(storage::family::messages,
         storage::records::message_key(st.user.extension, head.seq));
@@ -660,6 +678,7 @@ void enqueue(pointer self, const enqueue_task& task, Done done) {
                   std::find_if(st.queue().begin(), st.queue().end(),
                                [seq](const queued& q) { return q.seq > seq; });
               st.queue().insert(pos, queued{seq, task.msg});
+              st.tally();
               done(true);
               pump(self);
             },
@@ -801,6 +820,8 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
     st.queue().push_back(queued{*seq, std::move(*msg)});
     st.next_seq = std::max(st.next_seq, *seq + 1);
   }
+  if (!st.queue_empty())
+    st.tally();
   if (!contacts.empty() || !subs.empty()) {
     auto& b = book(self);
     b.load_contacts(contacts);

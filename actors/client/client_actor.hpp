@@ -10,6 +10,7 @@
 
 #include "actors/api/services.hpp"
 #include "actors/api/storage_actor.hpp"
+#include "actors/client/queue_tally.hpp"
 #include "appliance/sip/core/registrar.hpp"
 
 namespace ivm::metrics {
@@ -42,6 +43,8 @@ struct client_config {
   /// Age after which an undelivered message is given up.
   std::chrono::seconds max_age{7 * 24 * 3600};
   std::shared_ptr<metrics::registry> metrics;
+  /// Every queue's depth and oldest message (the monitoring's gauges).
+  std::shared_ptr<queue_tally> queues = std::make_shared<queue_tally>();
 };
 
 /// Spawns the client actor of user `ext` with its stored bindings and the

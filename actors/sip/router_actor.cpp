@@ -157,6 +157,9 @@ struct router_state {
   metrics::counter* absorbed = nullptr;
   metrics::counter* responses = nullptr;
   metrics::counter* stray = nullptr;
+  /// Calls up through this shard (confirmed dialogs), as last counted.
+  metrics::level* calls = nullptr;
+  std::int64_t calls_counted = 0;
   metrics::counter* stateless = nullptr;
   std::shared_ptr<spdlog::logger> log = log::get("sip");
   static inline const char* name = "sip_router";
@@ -621,8 +624,17 @@ bool strip_own_routes(const router_state& st, sip::message& req) {
 // on-the-phone), then forgets ended ones.
 void publish_dialogs(pointer self, const std::string& call_id) {
   auto& st = self->state;
-  if (!st.cfg.directory)
+  if (st.calls) {
+    std::int64_t up = 0;
+    for (auto& d : st.tracker.dialogs())
+      up += d.state == sip::proxy::dialog_state::confirmed ? 1 : 0;
+    st.calls->add(up - st.calls_counted);
+    st.calls_counted = up;
+  }
+  if (!st.cfg.directory) {
+    st.tracker.purge_terminated();
     return;
+  }
   std::vector<std::string> users;
   for (auto& d : st.tracker.dialogs())
     if (d.call_id == call_id)
@@ -1120,6 +1132,8 @@ sip_router_actor::behavior_type router_impl(pointer self,
                                "Requests forwarded statefully (calls).");
   st.stray = &m.make_counter("ivm_sip_stray_responses_total",
                              "Responses that matched no transaction.");
+  st.calls = &m.make_level("ivm_calls_active",
+                           "Calls up through the box (dialogs it proxies).");
   return {
       [self](atoms::recv_atom, sip_inbound& in) { on_inbound(self, in); },
       [self](caf::tick_atom, std::uint64_t due_ns) { on_tick(self, due_ns); },

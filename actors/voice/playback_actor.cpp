@@ -11,6 +11,7 @@
 
 #include "actors/client/outgoing.hpp"
 #include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
 #include "appliance/net/udp_socket.hpp"
 #include "appliance/rtp/header.hpp"
 #include "appliance/rtp/telephone_event.hpp"
@@ -50,6 +51,8 @@ struct playback_state {
   std::string call_id;
   std::string local_tag;
   sip_router_actor router;
+  /// Counted in ivm_voice_sessions_active while the actor lives.
+  metrics::level_hold open;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
   static inline const char* name = "voice_playback";
 };
@@ -180,6 +183,9 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
   st.local_tag = to && to->tag() ? std::string{*to->tag()} : std::string{};
   st.router = st.s.call.invite.router;
   st.ssrc = static_cast<std::uint32_t>(std::hash<std::string>{}(st.call_id));
+  if (st.s.clients && st.s.clients->metrics)
+    st.open = metrics::level_hold{st.s.clients->metrics->make_level(
+        voice_sessions_metric, voice_sessions_help)};
   start_own_dialog(self, st.router, st.call_id, st.s.call.invite.key,
                    st.s.answer, st.ok_again, *st.s.socket);
   if (st.s.rtcp) {

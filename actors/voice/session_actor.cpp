@@ -66,6 +66,8 @@ struct session_state {
   std::optional<sip_task> bye;
   std::optional<rtcp_link> rtcp; ///< with the caller
   metrics::counter* rtp_in = nullptr;
+  /// Counted in ivm_voice_sessions_active while the actor lives.
+  metrics::level_hold open;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
   static inline const char* name = "voice_session";
 };
@@ -374,6 +376,9 @@ caf::behavior session_impl(pointer self, session_setup setup) {
   st.router = st.s.call.invite.router;
   st.ssrc = static_cast<std::uint32_t>(std::hash<std::string>{}(st.call_id));
   st.rec = std::make_unique<voice::recorder>(st.s.recorder, steady::now());
+  if (st.s.clients->metrics)
+    st.open = metrics::level_hold{st.s.clients->metrics->make_level(
+        voice_sessions_metric, voice_sessions_help)};
   if (st.s.clients->metrics)
     st.rtp_in = &st.s.clients->metrics->make_counter(
         "ivm_voice_rtp_packets_total",

@@ -53,6 +53,12 @@ struct intercom_leg_setup {
   std::string offer;
 };
 
+/// The gauge of open voice sessions (recordings, intercom, playback).
+inline constexpr const char* voice_sessions_metric =
+    "ivm_voice_sessions_active";
+inline constexpr const char* voice_sessions_help =
+    "Voice sessions open: recordings, intercom and playback.";
+
 struct session_setup {
   voice_call call;
   voice::recorder_config recorder;

@@ -21,11 +21,27 @@ counter& registry::make_counter(const std::string& name,
 void registry::make_gauge(const std::string& name, const std::string& help,
                           std::function<double()> fn) {
   std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& e : entries_)
+    if (e.name == name)
+      return;
   auto& e = entries_.emplace_back();
   e.name = name;
   e.help = help;
   e.is_counter = false;
   e.gauge = std::move(fn);
+}
+
+level& registry::make_level(const std::string& name, const std::string& help) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  for (auto& e : entries_)
+    if (e.name == name)
+      return e.lvl;
+  auto& e = entries_.emplace_back();
+  e.name = name;
+  e.help = help;
+  e.is_counter = false;
+  e.gauge = [l = &e.lvl] { return static_cast<double>(l->value()); };
+  return e.lvl;
 }
 
 void registry::render(std::string& out) const {

@@ -1,5 +1,6 @@
 #include "appliance/main/runner.hpp"
 #include "appliance/voice/crypto.hpp"
+#include <ctime>
 #include <sys/stat.h>
 
 #include <caf/actor_system.hpp>
@@ -7,6 +8,7 @@
 #include <caf/scoped_actor.hpp>
 
 #include "actors/engine/engine_actor.hpp"
+#include "actors/voice/session_actor.hpp"
 #include "appliance/auth/admin_accounts.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
@@ -214,6 +216,22 @@ int run(const settings& cfg, const site_values& site,
   if (auto err = write_admin_json(cfg.data_dir, url, res.admin_token))
     log->warn("cannot write admin.json: {}", *err);
   res.metrics = std::make_shared<metrics::registry>();
+  // Queue depth and the oldest waiting message, as the client actors
+  // report them (the monitoring's gauges).
+  res.metrics->make_level(actors::voice_sessions_metric,
+                          actors::voice_sessions_help);
+  auto queues = dcfg.clients->queues;
+  res.metrics->make_gauge("ivm_messages_waiting",
+                          "Text messages waiting in the users' queues.",
+                          [queues] { return double(queues->waiting()); });
+  res.metrics->make_gauge(
+      "ivm_oldest_waiting_message_age_seconds",
+      "Age of the oldest text message waiting for delivery (0: none).",
+      [queues] {
+        auto oldest = queues->oldest_s();
+        auto now = static_cast<std::uint64_t>(std::time(nullptr));
+        return oldest == 0 || oldest > now ? 0.0 : double(now - oldest);
+      });
   res.sip_udp = std::shared_ptr<net::udp_socket>(std::move(*sip_udp));
   res.sip_tcp = std::shared_ptr<net::tcp_server>(std::move(*sip_tcp));
   res.sip_tls = std::shared_ptr<net::tcp_server>(std::move(sip_tls));

@@ -108,14 +108,24 @@ class Monitoring(unittest.TestCase):
                 self.assertIn(key, stats)
             self.assertTrue(stats["storage"]["healthy"])
             # A phone registers: the REGISTER rate and the count move.
+            s, _ = self.call("POST", "/api/v1/users",
+                             {"extension": "302", "password": "pw-302-x"})
+            self.assertEqual(s, 201)
             ua = UA(self.box.sip_port, "301", "pw-301-x")
             try:
                 self.assertEqual(status_of(ua.register()), 200)
+                # 302 is offline: the message waits in its queue.
+                self.assertEqual(status_of(ua.message("302", "hello")), 202)
             finally:
                 ua.close()
             stats = ev.wait_for(
                 "stats", lambda d: d["registered"] >= 1 and
-                d["metrics"]["ivm_sip_register_requests_total"] >= 1)
+                d["metrics"]["ivm_sip_register_requests_total"] >= 1 and
+                d["metrics"]["ivm_messages_waiting"] == 1)
+            self.assertGreaterEqual(
+                stats["metrics"]["ivm_oldest_waiting_message_age_seconds"], 0)
+            self.assertEqual(stats["metrics"]["ivm_calls_active"], 0)
+            self.assertEqual(stats["metrics"]["ivm_voice_sessions_active"], 0)
             # A storm of refused sign-ins: one alert, and the log says so.
             for i in range(25):
                 self.call("POST", "/api/v1/session",
