@@ -169,9 +169,17 @@ bool monitor_view::add_stats(std::string_view body, double now) {
   s.registered = static_cast<std::int64_t>(number(j, "registered", -1));
   s.alerts_open = static_cast<std::int64_t>(number(j, "alerts_open", 0));
   s.counters.fill(-1);
-  if (auto m = j.find("metrics"); m != j.end() && m->is_object())
+  if (auto m = j.find("metrics"); m != j.end() && m->is_object()) {
     for (std::size_t i = 0; i < rate_count; ++i)
       s.counters[i] = number(*m, metric_of(static_cast<rate>(i)), -1);
+    auto level = [&](const char* name) {
+      return static_cast<std::int64_t>(number(*m, name, -1));
+    };
+    s.calls = level("ivm_calls_active");
+    s.voice_sessions = level("ivm_voice_sessions_active");
+    s.messages_waiting = level("ivm_messages_waiting");
+    s.oldest_waiting_s = level("ivm_oldest_waiting_message_age_seconds");
+  }
   while (!samples_.empty() && now - samples_.back().at < min_interval_s)
     samples_.pop_back();
   if (!samples_.empty()) {

@@ -47,6 +47,12 @@ struct stats_sample {
   /// Phones registered now, -1 before the box's first count.
   std::int64_t registered = -1;
   std::int64_t alerts_open = 0;
+  /// Live counts (-1: the box does not say): calls up, voice sessions
+  /// open, text messages waiting for delivery, the oldest one's age.
+  std::int64_t calls = -1;
+  std::int64_t voice_sessions = -1;
+  std::int64_t messages_waiting = -1;
+  std::int64_t oldest_waiting_s = -1;
   /// The counters of `rate`, -1 when the box does not have one.
   std::array<double, rate_count> counters{};
   /// Per second since the previous sample (0 for the first one).

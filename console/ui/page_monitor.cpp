@@ -76,6 +76,32 @@ void figures(const model& m) {
   std::snprintf(buf, sizeof buf, "%zu", open);
   figure("Open alerts", buf, open > 0 ? red : green);
   ImGui::EndTable();
+  // What the box carries now: calls, voice sessions, the message queues.
+  if (!ImGui::BeginTable("load", 6, ImGuiTableFlags_SizingStretchSame))
+    return;
+  auto count = [&](const char* caption, std::int64_t n) {
+    if (n < 0)
+      std::snprintf(buf, sizeof buf, "-");
+    else
+      std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(n));
+    figure(caption, buf, plain);
+  };
+  count("Calls up", s->calls);
+  count("Voice sessions", s->voice_sessions);
+  count("Messages waiting", s->messages_waiting);
+  if (s->oldest_waiting_s < 0 || s->messages_waiting <= 0)
+    std::snprintf(buf, sizeof buf, "-");
+  else
+    std::snprintf(
+        buf, sizeof buf, "%s",
+        format_uptime(static_cast<std::uint64_t>(s->oldest_waiting_s)).c_str());
+  // A day undelivered is worth a look (phones long off, a user gone).
+  figure("Oldest waiting", buf,
+         s->oldest_waiting_s >= 86400 && s->messages_waiting > 0 ? amber
+                                                                 : plain);
+  ImGui::TableNextColumn();
+  ImGui::TableNextColumn();
+  ImGui::EndTable();
   if (!s->storage_ok && !s->storage_error.empty())
     ImGui::TextColored(red, "storage: %s", s->storage_error.c_str());
 }

@@ -80,6 +80,24 @@ TEST(monitor_view, rates_are_counter_differences_per_second) {
   EXPECT_TRUE(s.storage_ok);
 }
 
+TEST(monitor_view, live_counts_come_from_the_metrics) {
+  monitor_view v;
+  v.add_stats(R"({"uptime_s":5,"metrics":{"ivm_calls_active":2,)"
+              R"("ivm_voice_sessions_active":1,"ivm_messages_waiting":7,)"
+              R"("ivm_oldest_waiting_message_age_seconds":3600}})",
+              1.0);
+  auto* s = v.latest();
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->calls, 2);
+  EXPECT_EQ(s->voice_sessions, 1);
+  EXPECT_EQ(s->messages_waiting, 7);
+  EXPECT_EQ(s->oldest_waiting_s, 3600);
+  // An older box without them: unknown, not zero.
+  v.add_stats(R"({"uptime_s":9,"metrics":{}})", 5.0);
+  EXPECT_EQ(v.latest()->calls, -1);
+  EXPECT_EQ(v.latest()->messages_waiting, -1);
+}
+
 TEST(monitor_view, a_restarted_box_gives_no_negative_rate) {
   monitor_view v;
   v.add_stats(stats(5000, 80.0, 90000, 5000), 10.0);
