@@ -4,6 +4,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/api/provisioning.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
 #include "appliance/common/process_info.hpp"
@@ -149,7 +150,8 @@ void route(pointer self, http_exchange& ex) {
                               path.compare(0, base.size(), base) == 0 &&
                               path[base.size()] == '/');
     };
-    if (under("/api/v1/firmware") || under("/api/v1/dhcp")) {
+    if (under("/api/v1/firmware") || under("/api/v1/dhcp") ||
+        under("/api/v1/templates") || device_files_mac(path)) {
       if (ctx.provisioning) {
         ctx.provisioning(std::move(ex));
         return;

@@ -1,11 +1,12 @@
-// /api/v1/dhcp and /api/v1/firmware (bearer token checked by the admin
-// actor).
+// /api/v1/dhcp, /api/v1/firmware, /api/v1/templates and
+// /api/v1/devices/{mac}/files (bearer token checked by the admin actor).
 
 #include "actors/provisioning/firmware_store.hpp"
 #include "actors/provisioning/provisioning_state.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include "actors/api/provisioning.hpp"
 #include "appliance/main/provisioning_scope.hpp"
 #include "appliance/net/http_server.hpp"
 
@@ -157,6 +158,19 @@ void on_admin(pointer self, http_exchange& ex) {
   }
   if (path.rfind(std::string{firmware} + "/", 0) == 0) {
     on_firmware(self, ex, std::string_view{path}.substr(firmware.size() + 1));
+    return;
+  }
+  constexpr std::string_view templates = "/api/v1/templates";
+  if (path == templates) {
+    on_templates(self, ex, {});
+    return;
+  }
+  if (path.rfind(std::string{templates} + "/", 0) == 0) {
+    on_templates(self, ex, std::string_view{path}.substr(templates.size() + 1));
+    return;
+  }
+  if (auto mac = device_files_mac(path)) {
+    on_device_files(self, ex, *mac);
     return;
   }
   if (path == "/api/v1/dhcp") {

@@ -87,7 +87,11 @@ struct provisioning_config {
   std::shared_ptr<net::http_server> http;
   /// The same files over HTTPS (may be null).
   std::shared_ptr<net::http_server> https;
+  /// Replaced whole when the admin changes a template (/api/v1/templates).
   std::shared_ptr<const provisioning::phone::templates> templates;
+  /// The admin's overrides, `<vendor>-<kind>.tmpl` (data_dir/templates,
+  /// made at the first override).
+  std::filesystem::path templates_dir;
   /// The box-wide fields of every rendered file (domain, registrar, NTP,
   /// time zone, provisioning URL).
   provisioning::phone::device_config box;

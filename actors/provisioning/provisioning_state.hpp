@@ -82,6 +82,15 @@ void on_http_file(pointer self, http_exchange& ex);
 
 void on_admin(pointer self, http_exchange& ex);
 
+// -- templates_api.cpp --------------------------------------------------------
+
+/// GET /api/v1/devices/{mac}/files: the files the phone fetches, with its
+/// secrets masked.
+void on_device_files(pointer self, http_exchange& ex, std::string_view mac);
+
+/// /api/v1/templates[/{vendor}-{kind}]: list, GET, PUT (an override), DELETE.
+void on_templates(pointer self, http_exchange& ex, std::string_view rest);
+
 /// GET /api/v1/dhcp: the scope, where it comes from, leases, rogues.
 net::http_response dhcp_view_response(const state& st);
 

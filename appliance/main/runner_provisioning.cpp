@@ -110,8 +110,9 @@ open_provisioning(net::io_pool& io, const settings& cfg) {
       return unexpected("provisioning.https_listen: " + h.error());
     pc.https = std::move(*h);
   }
+  pc.templates_dir = cfg.data_dir / "templates";
   auto tpl = std::make_shared<phone::templates>();
-  if (auto bad = load_templates(cfg.data_dir / "templates", *tpl))
+  if (auto bad = load_templates(pc.templates_dir, *tpl))
     return unexpected("templates: " + *bad);
   pc.templates = std::move(tpl);
   pc.box = box_fields(cfg, pc.dhcp);

@@ -167,4 +167,30 @@ std::string_view templates::default_text(vendor v, file_kind k) noexcept {
   return {};
 }
 
+std::string template_name(vendor v, file_kind k) {
+  return std::string{to_string(v)} + "-" + std::string{to_string(k)};
+}
+
+std::optional<std::pair<vendor, file_kind>>
+parse_template_name(std::string_view name) noexcept {
+  auto dash = name.find('-');
+  if (dash == std::string_view::npos)
+    return std::nullopt;
+  auto v = parse_vendor(name.substr(0, dash));
+  auto k = parse_file_kind(name.substr(dash + 1));
+  // parse_vendor ignores case: the name must be exactly the canonical one.
+  if (!v || !k || !is_generated(*k) || template_name(*v, *k) != name)
+    return std::nullopt;
+  return std::pair{*v, *k};
+}
+
+std::vector<std::pair<vendor, file_kind>> template_slots() {
+  std::vector<std::pair<vendor, file_kind>> out;
+  for (auto v : all_vendors)
+    for (auto k : {file_kind::device_config, file_kind::device_index,
+                   file_kind::common_config, file_kind::common_index})
+      out.emplace_back(v, k);
+  return out;
+}
+
 } // namespace ivm::provisioning::phone

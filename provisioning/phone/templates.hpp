@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "provisioning/phone/file_kind.hpp"
 #include "provisioning/phone/fwd.hpp"
@@ -72,5 +73,18 @@ private:
 
   std::map<key, entry> entries_;
 };
+
+/// A template's name in the admin API and the overrides directory:
+/// "<vendor>-<kind>" ("yealink-device_config").
+std::string template_name(vendor v, file_kind k);
+
+/// Inverse of `template_name` for a known vendor and a generated kind;
+/// nullopt for anything else.
+std::optional<std::pair<vendor, file_kind>>
+parse_template_name(std::string_view name) noexcept;
+
+/// Every known vendor with every generated kind, by vendor: the templates
+/// the admin may set.
+std::vector<std::pair<vendor, file_kind>> template_slots();
 
 } // namespace ivm::provisioning::phone
