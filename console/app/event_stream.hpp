@@ -4,7 +4,8 @@
 // of its own while the model wants it (the Monitor page shown to a
 // signed-in admin), reconnecting after a drop with a short backoff, and
 // hands what arrives to the UI thread. The worker sends one request at a
-// time with `Connection: close`; this connection lives for minutes.
+// time with `Connection: close`; this connection lives for minutes, over
+// TLS for an https:// box (pinned as the worker pins).
 
 #include <condition_variable>
 #include <functional>

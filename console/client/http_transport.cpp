@@ -13,8 +13,8 @@
 
 #include "console/client/byte_stream.hpp"
 #include "console/client/endpoint.hpp"
-#include "console/client/pin_store.hpp"
 #include "console/client/tls_channel.hpp"
+#include "console/client/trust.hpp"
 
 namespace ivm::admin {
 
@@ -242,35 +242,6 @@ expected<http_response, std::string> talk(detail::byte_stream& conn,
   }
 }
 
-/// Decides whether the server's certificate may hear the request (see
-/// exchange); the refusal otherwise.
-std::optional<std::string> check_trust(const endpoint& ep,
-                                       const detail::tls_channel& tls,
-                                       const notice_fn& notice) {
-  auto key = pin_key(ep.host, ep.port);
-  const auto& seen = tls.fingerprint();
-  if (!ep.fingerprint.empty()) {
-    auto wanted = normalize_fingerprint(ep.fingerprint);
-    if (!wanted)
-      return std::string{"invalid --fingerprint: expected the SHA-256 as 64 "
-                         "hex digits"};
-    if (*wanted == seen)
-      return std::nullopt;
-    return "the certificate of " + key + " has SHA-256 " +
-           display_fingerprint(seen) + ", not " + display_fingerprint(*wanted) +
-           " as --fingerprint (IVM_ADMIN_FINGERPRINT) says; nothing was sent";
-  }
-  if (tls.ca_verified())
-    return std::nullopt;
-  auto file = ep.pin_file.empty() ? default_pin_file() : ep.pin_file;
-  auto said = check_pin(file, key, seen);
-  if (!said)
-    return said.error();
-  if (!said->empty() && notice)
-    notice(*said);
-  return std::nullopt;
-}
-
 } // namespace
 
 expected<http_response, std::string> exchange(const std::string& host,
@@ -297,16 +268,12 @@ expected<http_response, std::string> exchange(const endpoint& ep,
   socket_guard sock{*fd_or_err};
   auto tls =
       detail::tls_channel::handshake(sock.get(), ep.host, limits.connect);
-  if (!tls) {
-    auto why = describe(tls.error(), limits.connect, "in the TLS handshake");
-    if (why == "wrong version number" || why == "packet length too long")
-      why += " (does it speak plain HTTP? then use http://)";
-    return unexpected("TLS handshake with " + pin_key(ep.host, ep.port) +
-                      " failed: " + why);
-  }
+  if (!tls)
+    return unexpected(
+        detail::handshake_failure(ep, tls.error(), limits.connect));
   // Checked after the handshake, before a byte of the request (and its
   // token or password) is written.
-  if (auto refusal = check_trust(ep, **tls, notice))
+  if (auto refusal = detail::check_trust(ep, **tls, notice))
     return unexpected(*refusal);
   return talk(**tls, req, limits);
 }

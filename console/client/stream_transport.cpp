@@ -3,11 +3,17 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <optional>
 
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "console/client/byte_stream.hpp"
+#include "console/client/tls_channel.hpp"
+#include "console/client/trust.hpp"
 
 namespace ivm::admin {
 
@@ -134,54 +140,163 @@ bool is_chunked(std::string head) {
          head.find("chunked", at) < head.find("\r\n", at + 2);
 }
 
+/// The plain TCP connection (the TLS channel's counterpart).
+class socket_stream : public detail::byte_stream {
+public:
+  explicit socket_stream(int fd) : fd_(fd) {
+    // nop
+  }
+
+  expected<std::size_t, detail::io_error>
+  write_some(const char* data, std::size_t size,
+             std::chrono::milliseconds limit) override {
+    return io(POLLOUT, limit,
+              [&] { return ::send(fd_, data, size, MSG_NOSIGNAL); });
+  }
+
+  expected<std::size_t, detail::io_error>
+  read_some(char* buf, std::size_t size,
+            std::chrono::milliseconds limit) override {
+    return io(POLLIN, limit, [&] { return ::recv(fd_, buf, size, 0); });
+  }
+
+private:
+  template <class Op>
+  expected<std::size_t, detail::io_error>
+  io(short events, std::chrono::milliseconds limit, Op op) {
+    for (;;) {
+      auto n = op();
+      if (n >= 0)
+        return static_cast<std::size_t>(n);
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        return unexpected(
+            detail::io_error{false, errno == ECONNRESET, std::strerror(errno)});
+      int err = detail::wait_for(fd_, events, limit);
+      if (err == ETIMEDOUT)
+        return unexpected(detail::io_error{true, false, {}});
+      if (err != 0)
+        return unexpected(detail::io_error{false, false, std::strerror(err)});
+    }
+  }
+
+  int fd_;
+};
+
+/// What one read of the stream brought.
+struct piece {
+  /// Bytes in the caller's buffer; 0 with no `end`: the peer closed.
+  std::size_t size = 0;
+  /// Set when the stream ended otherwise (cancelled, silent, broken).
+  std::optional<stream_end> end;
+  /// The read failed (not a timeout): `end` says why.
+  bool broken = false;
+};
+
+/// Reads what `conn` has, waiting on `fd` (and `cancel_fd`) only when it
+/// has nothing: a TLS session may hold decrypted bytes already, which no
+/// poll on the socket would announce. The reads themselves never wait.
+piece read_piece(detail::byte_stream& conn, int fd, int cancel_fd,
+                 std::chrono::milliseconds idle, char* buf, std::size_t size) {
+  piece p;
+  for (;;) {
+    if (cancel_fd >= 0 && wait(cancel_fd, POLLIN, -1,
+                               std::chrono::milliseconds{0}) == ready::yes) {
+      p.end = cancelled();
+      return p;
+    }
+    auto n = conn.read_some(buf, size, std::chrono::milliseconds{0});
+    if (n) {
+      p.size = *n;
+      return p;
+    }
+    if (!n.error().timed_out) {
+      p.broken = true;
+      p.end = failed(n.error().message);
+      return p;
+    }
+    auto r = wait(fd, POLLIN, cancel_fd, idle);
+    if (r == ready::cancelled)
+      p.end = cancelled();
+    else if (r == ready::timed_out)
+      p.end = failed("the box was silent for " + seconds(idle));
+    else if (r == ready::failed)
+      p.end = failed(std::strerror(errno));
+    if (p.end)
+      return p;
+  }
+}
+
+/// Writes the whole request.
+std::optional<stream_end> send_request(detail::byte_stream& conn,
+                                       const http_request& req,
+                                       std::chrono::milliseconds limit) {
+  auto wire = serialize(req);
+  for (std::size_t sent = 0; sent < wire.size();) {
+    auto n = conn.write_some(wire.data() + sent, wire.size() - sent, limit);
+    if (!n && n.error().timed_out)
+      return failed("timed out sending the request");
+    if (!n)
+      return failed("sending the request failed: " + n.error().message);
+    sent += *n;
+  }
+  return std::nullopt;
+}
+
 } // namespace
 
 stream_end open_stream(const std::string& host, std::uint16_t port,
                        const http_request& req, const stream_limits& limits,
                        int cancel_fd, const std::function<void()>& on_open,
                        const std::function<void(std::string_view)>& on_data) {
+  endpoint ep;
+  ep.host = host;
+  ep.port = port;
+  return open_stream(ep, req, limits, cancel_fd, on_open, on_data);
+}
+
+stream_end open_stream(const endpoint& ep, const http_request& req,
+                       const stream_limits& limits, int cancel_fd,
+                       const std::function<void()>& on_open,
+                       const std::function<void(std::string_view)>& on_data,
+                       const notice_fn& notice) {
   socket_guard sock;
-  if (auto e = connect_to(host, port, limits.connect, cancel_fd, sock);
+  if (auto e = connect_to(ep.host, ep.port, limits.connect, cancel_fd, sock);
       sock.fd < 0)
     return e;
-  auto wire = serialize(req);
-  for (std::size_t sent = 0; sent < wire.size();) {
-    auto n =
-        ::send(sock.fd, wire.data() + sent, wire.size() - sent, MSG_NOSIGNAL);
-    if (n > 0) {
-      sent += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      auto r = wait(sock.fd, POLLOUT, cancel_fd, limits.idle);
-      if (r == ready::cancelled)
-        return cancelled();
-      if (r != ready::yes)
-        return failed("timed out sending the request");
-      continue;
-    }
-    return failed("sending the request failed: " +
-                  std::string{std::strerror(errno)});
+  socket_stream plain{sock.fd};
+  std::unique_ptr<detail::tls_channel> tls;
+  if (ep.tls) {
+    auto done =
+        detail::tls_channel::handshake(sock.fd, ep.host, limits.connect);
+    if (!done)
+      return failed(
+          detail::handshake_failure(ep, done.error(), limits.connect));
+    tls = std::move(*done);
+    // Judged before a byte of the request (and its token) is written.
+    if (auto refusal = detail::check_trust(ep, *tls, notice))
+      return failed(*refusal);
   }
+  detail::byte_stream& conn =
+      tls ? *tls : static_cast<detail::byte_stream&>(plain);
+  if (auto e = send_request(conn, req, limits.idle))
+    return *e;
   std::string buf;
   int status = -1; // -1: the head has not arrived
   for (;;) {
-    auto r = wait(sock.fd, POLLIN, cancel_fd, limits.idle);
-    if (r == ready::cancelled)
-      return cancelled();
-    if (r == ready::timed_out)
-      return failed("the box was silent for " + seconds(limits.idle));
-    if (r == ready::failed)
-      return failed(std::strerror(errno));
     char chunk[16384];
-    auto n = ::recv(sock.fd, chunk, sizeof chunk, 0);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-      continue;
-    bool eof = n <= 0;
-    if (n < 0 && status == 200)
-      return failed("the stream broke: " + std::string{std::strerror(errno)});
+    auto got =
+        read_piece(conn, sock.fd, cancel_fd, limits.idle, chunk, sizeof chunk);
+    if (got.end && !got.broken)
+      return *got.end; // cancelled, silent
+    if (got.broken && status == 200)
+      return failed("the stream broke: " + got.end->error);
+    if (got.broken && buf.empty())
+      return *got.end;
+    // A refusal then a reset: what arrived still counts.
+    auto n = static_cast<std::ptrdiff_t>(got.size);
+    bool eof = got.broken || n == 0;
     if (n > 0 && status == 200) {
       on_data(std::string_view{chunk, static_cast<std::size_t>(n)});
       continue;
