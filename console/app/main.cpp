@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   app.add_option("--size", width, "Window width")->check(CLI::Range(640, 7680));
   app.footer(
       "Pages (keys): overview (F1), users (F2), devices (F3), dhcp "
-      "(F4), firmware (F5), monitor (F6); Ctrl+R reloads; Tab and arrows "
+      "(F4), firmware (F5), monitor (F6), groups (F7); Ctrl+R reloads; Tab "
+      "and arrows "
       "move.");
   CLI11_PARSE(app, argc, argv);
   height = width * 5 / 8;

@@ -150,8 +150,13 @@ int run_window(const admin::endpoint& ep, const window_options& opts) {
     bool monitor_waiting = now_access == gate::open &&
                            m.current() == page::monitor &&
                            !m.settled(page::monitor);
+    // The Groups page: while a change or its reload is under way (what is
+    // typed after Enter goes to the chosen group's fields, once listed).
+    bool groups_waiting = now_access == gate::open &&
+                          m.current() == page::groups && m.in_flight() > 0;
     if (now_access != gate::connecting && now_access == shown_access &&
-        now_step == shown_step && !storing && !monitor_waiting)
+        now_step == shown_step && !storing && !monitor_waiting &&
+        !groups_waiting)
       input.feed(win);
     shown_access = now_access;
     shown_step = now_step;

@@ -32,6 +32,8 @@ const char* path_of(dataset d) {
       return "/api/v1/firmware";
     case dataset::settings:
       return "/api/v1/settings";
+    case dataset::groups:
+      return "/api/v1/groups";
     case dataset::count_:
       break;
   }
@@ -54,6 +56,7 @@ const std::vector<page_info>& all_pages() {
       {page::dhcp, "dhcp", "DHCP", "F4"},
       {page::firmware, "firmware", "Firmware", "F5"},
       {page::monitor, "monitor", "Monitor", "F6"},
+      {page::groups, "groups", "Groups", "F7"},
   };
   return pages;
 }
@@ -81,6 +84,8 @@ std::vector<dataset> datasets_of(page p) {
       return {dataset::health, dataset::firmware};
     case page::monitor:
       return {dataset::health}; // and the event stream (monitor.cpp)
+    case page::groups:
+      return {dataset::health, dataset::groups, dataset::users};
   }
   return {dataset::health};
 }
@@ -202,7 +207,8 @@ void model::add_user() {
 
 void model::delete_user(const std::string& extension) {
   change("DELETE", "/api/v1/users/" + admin::encode_path_segment(extension), {},
-         "User " + extension + " deleted", {dataset::users, dataset::devices});
+         "User " + extension + " deleted",
+         {dataset::users, dataset::devices, dataset::groups});
 }
 
 void model::set_user_enabled(const std::string& extension, bool enabled) {
@@ -296,6 +302,7 @@ void model::apply(const job& j, const answer& a) {
     switch (d) {
       case dataset::users:
         take(parse_users(a.body), users_);
+        on_users();
         break;
       case dataset::devices:
         take(parse_devices(a.body), devices_);
@@ -309,6 +316,10 @@ void model::apply(const job& j, const answer& a) {
         break;
       case dataset::firmware:
         take(parse_firmware(a.body), firmware_);
+        break;
+      case dataset::groups:
+        take(parse_groups(a.body), groups_);
+        on_groups();
         break;
       case dataset::settings:
         take(parse_settings(a.body), site_);

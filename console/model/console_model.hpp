@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "console/model/groups_view.hpp"
 #include "console/model/health_view.hpp"
 #include "console/model/monitor_view.hpp"
 #include "console/model/setup_view.hpp"
@@ -24,7 +25,8 @@ enum class page : std::uint8_t {
   devices,
   dhcp,
   firmware,
-  monitor
+  monitor,
+  groups
 };
 
 struct page_info {
@@ -46,6 +48,7 @@ enum class dataset : std::uint8_t {
   dhcp,
   firmware,
   settings,
+  groups,
   count_
 };
 
@@ -86,6 +89,14 @@ struct add_user_form {
   std::string extension;
   std::string name;
   std::string password;
+};
+
+/// The Users page's edit of the chosen user.
+struct user_edit_form {
+  std::string selected; ///< extension
+  std::string name;
+  std::string password;
+  std::string repeat;
 };
 
 struct sign_in_form {
@@ -208,6 +219,34 @@ public:
   void delete_device(const std::string& mac);
   void set_dhcp_enabled(bool enabled);
 
+  // -- the chosen user's name and password (users.cpp)
+  user_edit_form& user_edit() noexcept {
+    return user_edit_;
+  }
+  const user_row* selected_user() const;
+  void select_user(const std::string& extension);
+  void rename_user();
+  /// Both entries must match; the box checks the password's rules.
+  void set_user_password();
+
+  // -- groups (groups.cpp)
+  const std::vector<group_row>& groups() const noexcept {
+    return groups_;
+  }
+  group_forms& group_form() noexcept {
+    return group_forms_;
+  }
+  const group_row* selected_group() const;
+  void select_group(const std::string& name);
+  void add_group();
+  void add_group_member();
+  void remove_group_member();
+  void set_group_extension();
+  /// Deleting takes two steps: ask, then `delete_group()` or `keep_group()`.
+  void ask_delete_group();
+  void delete_group();
+  void keep_group();
+
   // -- monitoring (monitor.cpp)
   // --------------------------------------------------
 
@@ -259,6 +298,9 @@ private:
   void on_setup_answer(const job& j, const answer& a);
   void on_settings(const settings_view& v);
   void on_health();
+  void on_users();
+  void on_groups();
+  void set_group_members(std::vector<std::string> members, std::string message);
   job make(std::string method, std::string path, std::string body = {});
 
   page page_ = page::overview;
@@ -268,6 +310,9 @@ private:
   std::vector<sighting_row> unassigned_;
   dhcp_view dhcp_;
   std::vector<firmware_row> firmware_;
+  std::vector<group_row> groups_;
+  group_forms group_forms_;
+  user_edit_form user_edit_;
   monitor_view monitor_;
   log_filter log_level_ = log_filter::all;
   struct load_state {

@@ -138,8 +138,15 @@ parse_firmware(std::string_view body) {
 std::string error_text(int status, std::string_view body) {
   auto doc = json::parse(body, nullptr, false);
   if (!doc.is_discarded() && doc.is_object())
-    if (auto it = doc.find("error"); it != doc.end() && it->is_string())
-      return it->get<std::string>();
+    if (auto it = doc.find("error"); it != doc.end() && it->is_string()) {
+      auto text = it->get<std::string>();
+      // The field the box names, unless its text says it already.
+      auto field = doc.find("field");
+      if (field != doc.end() && field->is_string() &&
+          text.find(field->get<std::string>()) == std::string::npos)
+        return field->get<std::string>() + ": " + text;
+      return text;
+    }
   return "HTTP " + std::to_string(status);
 }
 

@@ -79,7 +79,9 @@ expected<dhcp_view, std::string> parse_dhcp(std::string_view body);
 expected<std::vector<firmware_row>, std::string>
 parse_firmware(std::string_view body);
 
-/// The "error" member of an error answer, else "HTTP <status>".
+/// The "error" member of an error answer, prefixed with its "field" when
+/// the text does not name it ("name: group sales exists"), else
+/// "HTTP <status>".
 std::string error_text(int status, std::string_view body);
 
 /// "1.2 MB", "512 B".

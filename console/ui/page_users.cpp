@@ -1,5 +1,7 @@
-// Users: the list, add one (extension, name, password), enable, disable,
-// delete.
+// Users: the list, add one (extension, name, password), the chosen
+// user's name and password, enable, disable, delete. Tab walks the text
+// fields, Enter sends the field's row; arrows and Space choose a user and
+// press buttons (ImGui 1.86's Tab skips buttons).
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
@@ -35,12 +37,52 @@ void add_form(model& m) {
     m.add_user();
 }
 
+/// The chosen user's name and password (typed twice).
+void edit_form(model& m) {
+  auto* u = m.selected_user();
+  if (!u)
+    return;
+  auto& f = m.user_edit();
+  ImGui::Text("User %s", u->extension.c_str());
+  ImGui::SameLine();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Name");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(160);
+  bool rename = ImGui::InputText("##edit-name", &f.name,
+                                 ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if (ImGui::Button("Rename") || rename)
+    m.rename_user();
+  ImGui::SameLine(0, 30);
+  ImGui::TextUnformatted("New password");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(140);
+  ImGui::InputText("##new-password", &f.password, ImGuiInputTextFlags_Password);
+  ImGui::SameLine();
+  ImGui::TextUnformatted("again");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(140);
+  bool set = ImGui::InputText("##repeat-password", &f.repeat,
+                              ImGuiInputTextFlags_Password |
+                                  ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if (ImGui::Button("Set password") || set)
+    m.set_user_password();
+}
+
 } // namespace
 
 void draw_users(model& m) {
   ImGui::TextUnformatted("Users");
+  ImGui::SameLine(0, 30);
+  ImGui::TextDisabled("Tab: next field   Enter: send that row   "
+                      "arrows: users and buttons   Space: choose, press");
   ImGui::Separator();
   add_form(m);
+  ImGui::Spacing();
+  ImGui::Separator();
+  edit_form(m);
   ImGui::Spacing();
   if (!dataset_line(m, dataset::users))
     return;
@@ -63,7 +105,10 @@ void draw_users(model& m) {
     ImGui::TableNextRow();
     ImGui::PushID(u.extension.c_str());
     ImGui::TableSetColumnIndex(0);
-    ImGui::TextUnformatted(u.extension.c_str());
+    // Choosing a row fills the edit row above.
+    if (ImGui::Selectable(u.extension.c_str(),
+                          m.user_edit().selected == u.extension))
+      m.select_user(u.extension);
     ImGui::TableSetColumnIndex(1);
     ImGui::TextUnformatted(u.name.c_str());
     ImGui::TableSetColumnIndex(2);

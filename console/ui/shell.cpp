@@ -125,6 +125,9 @@ void draw_console(model& m) {
     case page::monitor:
       draw_monitor(m);
       break;
+    case page::groups:
+      draw_groups(m);
+      break;
   }
   ImGui::EndChild();
   ImGui::EndChild();

@@ -99,6 +99,8 @@ protected:
         body = R"({"enabled":false,"interface":"eth0","leases":[]})";
       else if (j.path == "/api/v1/firmware")
         body = "[]";
+      else if (j.path == "/api/v1/groups")
+        body = R"({"groups":[{"name":"sales","members":["201"]}]})";
       m.apply(j, answer{200, body, {}});
     }
   }
