@@ -2,7 +2,8 @@
 only HTTPS with its self-signed certificate; ivmctl pins that certificate
 on first use (like ssh's known_hosts, in $XDG_CONFIG_HOME/ivm/known-boxes),
 and refuses a certificate that does not match its pin without sending the
-token. --fingerprint (IVM_ADMIN_FINGERPRINT) pins explicitly. The box runs
+token. --fingerprint (IVM_ADMIN_FINGERPRINT) pins explicitly. The console's
+Monitor page gets its live feed over the same TLS. The box runs
 in a network namespace (needs root, as the other netns tests); a TLS server
 of this test on loopback shows what the client writes when it refuses."""
 
@@ -18,6 +19,7 @@ import unittest
 
 from harness import free_port
 from netns import NetnsAppliance, Segment
+from test_console import png_pixels
 
 IVMCTL = os.environ.get("IVMCTL", "ivmctl")
 CONSOLE = os.environ.get("IVM_CONSOLE", "")
@@ -166,9 +168,8 @@ class AgainstTheBox(unittest.TestCase):
         self.assertIn("invalid --fingerprint", r.stderr)
 
 
-    @unittest.skipUnless(CONSOLE and shutil.which("Xvfb"),
-                         "no ivm-console/Xvfb")
-    def test_the_console_pins_too_and_refuses_a_wrong_fingerprint(self):
+    def xvfb_display(self):
+        """A display of an Xvfb of this test's own (ended at cleanup)."""
         xvfb = subprocess.Popen(
             ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
              "-nolisten", "tcp"], stdout=subprocess.PIPE,
@@ -176,7 +177,12 @@ class AgainstTheBox(unittest.TestCase):
         self.addCleanup(xvfb.wait)
         self.addCleanup(xvfb.kill)
         self.addCleanup(xvfb.stdout.close)
-        display = ":" + xvfb.stdout.readline().decode().strip()
+        return ":" + xvfb.stdout.readline().decode().strip()
+
+    @unittest.skipUnless(CONSOLE and shutil.which("Xvfb"),
+                         "no ivm-console/Xvfb")
+    def test_the_console_pins_too_and_refuses_a_wrong_fingerprint(self):
+        display = self.xvfb_display()
         png = os.path.join(self.ctl.conf, "overview.png")
 
         def console(*extra):
@@ -197,6 +203,47 @@ class AgainstTheBox(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("shown with errors (the certificate of %s has SHA-256 "
                       "%s, not " % (self.key, self.fp_colons), r.stderr)
+
+    # Known box bug: serving GET /api/v1/events over HTTPS aborts the box
+    # (boost/beast/core/detail/stream_base.hpp:80 pending_guard: Assertion
+    # `! b_' failed, in appliance/net/http_server.cpp's streamed session;
+    # `curl -skN URL/api/v1/events` does it too). The console gets the 200
+    # over TLS, then "the box closed the stream". Remove the mark with the
+    # fix (an unexpected success fails the run). Runs last in the class:
+    # the box is gone after it.
+    @unittest.expectedFailure
+    @unittest.skipUnless(CONSOLE and shutil.which("Xvfb"),
+                         "no ivm-console/Xvfb")
+    def test_the_monitor_page_is_fed_over_https(self):
+        # The screenshot waits for the stream's first figures: exit 0 means
+        # the live feed came over TLS, its certificate checked against the
+        # pin the first request recorded. Past first boot (an admin account
+        # exists), else the console shows its first-boot walk instead.
+        r = self.pc.run(
+            ["curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}",
+             "--max-time", "10", "-H", "Authorization: Bearer " + self.token,
+             "-H", "Content-Type: application/json", "-d",
+             '{"name":"boss","password":"a long secret 1"}',
+             self.url + "/api/v1/admins"])
+        self.assertIn(r.stdout, ("201", "409"), r.stderr)
+        display = self.xvfb_display()
+        out_dir = os.path.join(os.environ.get("IVM_ARTIFACTS",
+                                              self.ctl.conf), "console")
+        os.makedirs(out_dir, exist_ok=True)
+        png = os.path.join(out_dir, "monitor-https.png")
+        if os.path.exists(png):
+            os.remove(png)
+        env = dict(os.environ, DISPLAY=display, XDG_CONFIG_HOME=self.ctl.conf)
+        env.pop("IVM_ADMIN_FINGERPRINT", None)
+        r = self.pc.run([CONSOLE, "--url", self.url, "--token", self.token,
+                         "--page", "monitor", "--screenshot", png],
+                        env=env, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("shown with errors", r.stderr)
+        self.assertEqual(self.ctl.pinned(), "%s %s\n" % (self.key, self.fp))
+        w, h, raw = png_pixels(png)
+        self.assertEqual((w, h), (1280, 800))
+        self.assertGreater(len(set(raw[::7])), 20)
 
 
 class WhatTheClientWrites(unittest.TestCase):
