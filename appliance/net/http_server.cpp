@@ -96,7 +96,6 @@ private:
   std::deque<std::string> out_;
   bool writing_ = false;
   bool closed_ = false;
-  char byte_ = 0;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<http_server::impl> owner_;
@@ -252,17 +251,16 @@ void session<Stream>::write_next() {
       });
 }
 
-/// A streamed response's client only ever closes: a read that completes
-/// means it went away.
+/// A streamed response's client only ever closes: the socket turning
+/// readable means it went away (FIN, TLS close_notify, or bytes it should
+/// not send). A wait, not a read: over TLS a pending read of the session
+/// beside its writes makes two operations of one kind on the TCP stream.
 template <class Stream>
 void session<Stream>::watch() {
-  stream_.async_read_some(
-      asio::buffer(&byte_, 1),
-      [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-        if (ec)
-          self->end_stream();
-        else
-          self->watch();
+  lowest(stream_).socket().async_wait(
+      tcp::socket::wait_read,
+      [self = this->shared_from_this()](beast::error_code) {
+        self->end_stream();
       });
 }
 
