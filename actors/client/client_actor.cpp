@@ -636,6 +636,18 @@ void on_register(pointer self, sip_task& t) {
     }
     if (st.book_)
       run(self, st.book_->set_devices(online_devices(st), now_s()));
+    if (!t.device.empty() && st.cfg->directory) {
+      // A provisioned phone: the admin sees it registered (or not).
+      device_sighting seen;
+      seen.mac = t.device;
+      seen.source = "register";
+      seen.address = t.in.flow.remote.host;
+      seen.user_agent = std::string{t.in.msg.value_of("User-Agent")};
+      for (auto& d : st.devices)
+        if (d.phone == t.device)
+          seen.expires_s = std::max(seen.expires_s, d.binding.expires_s);
+      self->send(st.cfg->directory, atoms::seen_atom::value, std::move(seen));
+    }
     pump(self);
   };
   if (b.empty()) {

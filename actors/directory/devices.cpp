@@ -117,6 +117,12 @@ void check_sync_user(pointer self, const std::string& extension) {
 
 void on_sighting(pointer self, device_sighting s) {
   auto& st = self->state;
+  if (st.dir.devices().by_mac(s.mac) != nullptr) {
+    // A provisioned phone: what it did, for the admin (not stored).
+    st.dir.devices().active(s.mac, s.source, s.file, s.address, s.user_agent,
+                            s.expires_s, now_s());
+    return;
+  }
   storage::records::seen_device rec;
   rec.mac = std::move(s.mac);
   rec.source = std::move(s.source);

@@ -37,6 +37,21 @@ json device_json(const device& d) {
               {"changed", iso8601(d.changed_s)}};
 }
 
+/// `d` with what it did lately: registered now, its last registration and
+/// file fetch.
+json device_json(const device& d, const device_activity* a,
+                 std::uint64_t now_s) {
+  auto j = device_json(d);
+  bool registered = a != nullptr && a->registered_until > now_s;
+  j["registered"] = registered;
+  j["last_registration"] =
+      a != nullptr && a->registered_s != 0 ? iso8601(a->registered_s) : "";
+  j["last_fetch"] = a != nullptr && a->fetch_s != 0 ? iso8601(a->fetch_s) : "";
+  j["last_fetch_file"] = a != nullptr ? a->fetch_file : "";
+  j["address"] = a != nullptr ? a->address : "";
+  return j;
+}
+
 json seen_json(const seen_device& s) {
   return json{{"mac", s.mac},
               {"source", s.source},
@@ -205,7 +220,7 @@ device_outcome device_book::handle(std::string_view method,
     if (method == "GET") {
       json list = json::array();
       for (auto& [_, d] : devices_)
-        list.push_back(device_json(d));
+        list.push_back(device_json(d, activity_of(d.mac), now_s));
       return ok(200, json{{"devices", list}});
     }
     if (method != "POST")
@@ -262,7 +277,7 @@ device_outcome device_book::handle(std::string_view method,
     return fail(404, "no device " + std::string{rest.substr(1)}, "mac");
   const device& cur = it->second;
   if (method == "GET")
-    return ok(200, device_json(cur));
+    return ok(200, device_json(cur, activity_of(cur.mac), now_s));
   if (method == "DELETE") {
     device_outcome out;
     out.status = 204;

@@ -67,6 +67,8 @@ void device_book::drop(std::string_view mac) {
   credentials_.erase(it->second.auth_user);
   secrets_.erase(secrets_.find(mac));
   devices_.erase(it);
+  if (auto a = activity_.find(mac); a != activity_.end())
+    activity_.erase(a);
 }
 
 void device_book::load(device d, std::string password, std::string_view realm) {
@@ -139,6 +141,36 @@ std::optional<seen_device> device_book::sighted(seen_device s,
     return s;
   }
   return std::nullopt;
+}
+
+void device_book::active(std::string_view mac, std::string_view source,
+                         std::string_view file, std::string_view address,
+                         std::string_view user_agent, std::uint64_t expires_s,
+                         std::uint64_t now_s) {
+  if (devices_.find(mac) == devices_.end())
+    return;
+  auto it = activity_.find(mac);
+  if (it == activity_.end())
+    it = activity_.emplace(std::string{mac}, device_activity{}).first;
+  auto& a = it->second;
+  if (!address.empty())
+    a.address = std::string{address};
+  if (!user_agent.empty())
+    a.user_agent = std::string{user_agent};
+  if (source == "register") {
+    a.registered_s = now_s;
+    a.registered_until = expires_s;
+    return;
+  }
+  a.fetch_s = now_s;
+  a.fetch_source = std::string{source};
+  if (!file.empty())
+    a.fetch_file = std::string{file};
+}
+
+const device_activity* device_book::activity_of(std::string_view mac) const {
+  auto it = activity_.find(mac);
+  return it == activity_.end() ? nullptr : &it->second;
 }
 
 std::optional<provisioning::phone::device_config>

@@ -54,6 +54,19 @@ struct device_outcome {
   std::vector<std::pair<std::string, std::string>> revoked;
 };
 
+/// What a provisioned phone did lately (since the box started): the
+/// monitoring's "registered vs provisioned", last registration, last
+/// configuration fetch.
+struct device_activity {
+  std::uint64_t fetch_s = 0; ///< its last file request (Unix time)
+  std::string fetch_file;
+  std::string fetch_source;           ///< "tftp", "http", "dhcp"
+  std::string address;                ///< where it was last heard from
+  std::uint64_t registered_s = 0;     ///< its last REGISTER
+  std::uint64_t registered_until = 0; ///< when that registration ends
+  std::string user_agent;
+};
+
 /// The box's phones (issue 11): device records with their own SIP
 /// credentials, and the phones heard of that are not devices yet. Changed
 /// only through `handle` + `commit`, like the directory.
@@ -94,6 +107,15 @@ public:
   /// it is a device already or nothing changed. Updates memory either way.
   std::optional<seen_device> sighted(seen_device s, std::uint64_t now_s);
 
+  /// A provisioned phone fetched `file` (source "tftp", "http", "dhcp") or
+  /// registered (source "register", until `expires_s`). Ignored for a MAC
+  /// that is no device.
+  void active(std::string_view mac, std::string_view source,
+              std::string_view file, std::string_view address,
+              std::string_view user_agent, std::uint64_t expires_s,
+              std::uint64_t now_s);
+  const device_activity* activity_of(std::string_view mac) const;
+
   /// The device's line as the phone's files need it (no box-wide fields);
   /// nullopt for an unknown MAC.
   std::optional<provisioning::phone::device_config>
@@ -107,6 +129,7 @@ private:
   std::map<std::string, std::string, std::less<>> secrets_; // MAC -> password
   std::map<std::string, device_credential, std::less<>> credentials_;
   std::map<std::string, seen_device, std::less<>> seen_;
+  std::map<std::string, device_activity, std::less<>> activity_; // by MAC
 };
 
 /// The device as the admin API shows it (no password).

@@ -235,3 +235,36 @@ TEST_F(devices_test, a_flood_of_made_up_macs_stays_bounded) {
 }
 
 } // namespace
+
+TEST_F(devices_test, a_provisioned_phone_shows_its_registration_and_fetches) {
+  ASSERT_EQ(
+      call("POST", "", R"({"mac":"00:15:65:12:34:56","user":"201"})").status,
+      201);
+  auto shown = body(call("GET", "/001565123456"));
+  EXPECT_EQ(shown["registered"], false);
+  EXPECT_EQ(shown["last_fetch"], "");
+  EXPECT_EQ(shown["last_registration"], "");
+  auto& book = dir.devices();
+  book.active("001565123456", "http", "001565123456.cfg", "192.0.2.7",
+              "Yealink SIP-T46S", 0, 1699999000);
+  // Registered until after the API's clock (1700000000).
+  book.active("001565123456", "register", "", "192.0.2.7", "", 1700003600,
+              1699999500);
+  // Someone else's MAC is no device: nothing is kept for it.
+  book.active("0015650000ff", "register", "", "192.0.2.8", "", 1700003600,
+              1699999500);
+  EXPECT_EQ(book.activity_of("0015650000ff"), nullptr);
+  shown = body(call("GET", "/001565123456"));
+  EXPECT_EQ(shown["registered"], true);
+  EXPECT_EQ(shown["last_fetch_file"], "001565123456.cfg");
+  EXPECT_EQ(shown["address"], "192.0.2.7");
+  EXPECT_NE(shown["last_fetch"], "");
+  EXPECT_NE(shown["last_registration"], "");
+  auto listed = body(call("GET", ""));
+  EXPECT_EQ(listed["devices"][0]["registered"], true);
+  // Unregistered (expires 0), then deleted: its activity goes with it.
+  book.active("001565123456", "register", "", "", "", 0, 1699999900);
+  EXPECT_EQ(body(call("GET", "/001565123456"))["registered"], false);
+  ASSERT_EQ(call("DELETE", "/001565123456").status, 204);
+  EXPECT_EQ(book.activity_of("001565123456"), nullptr);
+}

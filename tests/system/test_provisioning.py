@@ -196,6 +196,14 @@ class Provisioning(unittest.TestCase):
             cfg["account.1.user_name"], cfg["account.1.auth_name"],
             cfg["account.1.password"], cfg["account.1.sip_server.1.address"],
             cfg["account.1.sip_server.1.port"])
+        # The admin sees it registered, with its last file fetch.
+        wait_until(lambda: self.api("GET", "/api/v1/devices/" +
+                                    YEALINK_MAC)[1]["registered"],
+                   "the phone shown registered")
+        s, shown = self.api("GET", "/api/v1/devices/" + YEALINK_MAC)
+        self.assertNotEqual(shown["last_registration"], "")
+        self.assertNotEqual(shown["last_fetch"], "")
+        self.assertTrue(shown["last_fetch_file"].endswith(".cfg"), shown)
         self.revoke(YEALINK_MAC, phone)
         # The file is gone with the device.
         self.assertEqual(self.http_get(compact(YEALINK_MAC) + ".cfg",
