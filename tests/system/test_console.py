@@ -19,7 +19,7 @@ from harness import Appliance, free_port, wait_until
 CONSOLE = os.environ.get("IVM_CONSOLE", "")
 YEALINK_MAC = "001565123456"
 YEALINK_UA = "Yealink SIP-T46S 66.86.0.15 00:15:65:12:34:56"
-PAGES = ("overview", "users", "devices", "dhcp", "firmware")
+PAGES = ("overview", "users", "devices", "dhcp", "firmware", "groups")
 
 
 def png_pixels(path):
@@ -57,6 +57,11 @@ class Console(unittest.TestCase):
             s, raw = cls.api("POST", "/api/v1/users",
                              {"extension": "201", "name": "Alice",
                               "password": "pw-201-alice"})
+            assert s == 201, raw
+            # A group for the Groups page's screenshot.
+            s, raw = cls.api("POST", "/api/v1/groups",
+                             {"name": "front-desk", "extension": "610",
+                              "members": ["201"]})
             assert s == 201, raw
             # A phone asks for its file: the box lists it as unassigned.
             req = urllib.request.Request(
@@ -209,6 +214,28 @@ class Console(unittest.TestCase):
                                       YEALINK_MAC)[1])
             self.assertEqual(dev["user"], "205")
             self.assertEqual(dev["vendor"], "yealink")
+            # F7: groups; Tab to the name, extension, members; Enter.
+            self.xdo("key", "F7", "Tab")
+            self.xdo("type", "sales")
+            self.xdo("key", "Tab")
+            self.xdo("type", "600")
+            self.xdo("key", "Tab")
+            self.xdo("type", "205")
+            self.xdo("key", "Return")
+
+            def sales():
+                s, raw = self.api("GET", "/api/v1/groups/sales")
+                return json.loads(raw) if s == 200 else None
+            wait_until(lambda: sales() is not None,
+                       "group sales created from the console")
+            self.assertEqual(sales()["extension"], "600")
+            self.assertEqual(sales()["members"], ["205"])
+            # The new group is chosen and its member field has the keys:
+            # type, Enter adds it.
+            self.xdo("type", "201")
+            self.xdo("key", "Return")
+            wait_until(lambda: sales()["members"] == ["205", "201"],
+                       "member 201 added to sales from the console")
             self.assertIsNone(proc.poll())
         finally:
             proc.kill()
