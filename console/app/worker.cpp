@@ -1,5 +1,8 @@
 #include "console/app/worker.hpp"
 
+#include <fstream>
+#include <iterator>
+
 #include "console/client/http_transport.hpp"
 
 namespace ivm::console {
@@ -75,6 +78,16 @@ answer worker::send(const job& j) {
   if (!j.body.empty()) {
     req.headers.emplace_back("Content-Type", "application/json");
     req.body = j.body;
+  }
+  if (!j.body_file.empty()) {
+    // A firmware image from this machine, read here (not on the UI thread).
+    std::ifstream in{j.body_file, std::ios::binary};
+    if (!in)
+      return answer{0, {}, "cannot read " + j.body_file};
+    req.body.assign(std::istreambuf_iterator<char>{in}, {});
+    if (in.bad())
+      return answer{0, {}, "cannot read " + j.body_file};
+    req.headers.emplace_back("Content-Type", "application/octet-stream");
   }
   admin::timeouts limits;
   limits.connect = std::chrono::seconds{5};

@@ -34,6 +34,8 @@ const char* path_of(dataset d) {
       return "/api/v1/settings";
     case dataset::groups:
       return "/api/v1/groups";
+    case dataset::templates:
+      return "/api/v1/templates";
     case dataset::count_:
       break;
   }
@@ -57,6 +59,7 @@ const std::vector<page_info>& all_pages() {
       {page::firmware, "firmware", "Firmware", "F5"},
       {page::monitor, "monitor", "Monitor", "F6"},
       {page::groups, "groups", "Groups", "F7"},
+      {page::templates, "templates", "Templates", "F8"},
   };
   return pages;
 }
@@ -83,9 +86,13 @@ std::vector<dataset> datasets_of(page p) {
     case page::firmware:
       return {dataset::health, dataset::firmware};
     case page::monitor:
-      return {dataset::health}; // and the event stream (monitor.cpp)
+      // The event stream (monitor.cpp), and the phones once: provisioned
+      // vs registered.
+      return {dataset::health, dataset::devices};
     case page::groups:
       return {dataset::health, dataset::groups, dataset::users};
+    case page::templates:
+      return {dataset::health, dataset::templates};
   }
   return {dataset::health};
 }
@@ -265,7 +272,10 @@ void model::apply(const job& j, const answer& a) {
     on_setup_answer(j, a);
     return;
   }
-  if (j.what != job::kind::plain) {
+  bool provisioning = j.what == job::kind::device_files ||
+                      j.what == job::kind::template_text ||
+                      j.what == job::kind::upload;
+  if (j.what != job::kind::plain && !provisioning) {
     on_access_answer(j, a);
     return;
   }
@@ -274,6 +284,10 @@ void model::apply(const job& j, const answer& a) {
     token_.clear();
     admin_.clear();
     say("Your session ended: sign in again.", true);
+  }
+  if (provisioning) {
+    on_provisioning_answer(j, a);
+    return;
   }
   if (j.loads) {
     auto d = *j.loads;
@@ -320,6 +334,10 @@ void model::apply(const job& j, const answer& a) {
       case dataset::groups:
         take(parse_groups(a.body), groups_);
         on_groups();
+        break;
+      case dataset::templates:
+        take(parse_templates(a.body), templates_);
+        on_templates();
         break;
       case dataset::settings:
         take(parse_settings(a.body), site_);

@@ -14,6 +14,7 @@
 #include "console/model/groups_view.hpp"
 #include "console/model/health_view.hpp"
 #include "console/model/monitor_view.hpp"
+#include "console/model/provisioning_view.hpp"
 #include "console/model/setup_view.hpp"
 #include "console/model/views.hpp"
 
@@ -26,7 +27,8 @@ enum class page : std::uint8_t {
   dhcp,
   firmware,
   monitor,
-  groups
+  groups,
+  templates
 };
 
 struct page_info {
@@ -49,6 +51,7 @@ enum class dataset : std::uint8_t {
   firmware,
   settings,
   groups,
+  templates,
   count_
 };
 
@@ -65,8 +68,14 @@ struct job {
     plain,
     sign_in,
     first_admin,
-    setup ///< a step of first boot: its answer moves the walk on
+    setup,         ///< a step of first boot: its answer moves the walk on
+    device_files,  ///< a phone's files (templates.cpp)
+    template_text, ///< a template's text, or its change (templates.cpp)
+    upload         ///< a firmware file from this machine (templates.cpp)
   } what = kind::plain;
+  /// A local file the app sends as the body (firmware upload), read when
+  /// sent; its error is the answer's.
+  std::string body_file;
   /// What the answer refreshes (a GET) ...
   std::optional<dataset> loads;
   /// ... or what to say once a change succeeded, and what to reload.
@@ -116,6 +125,15 @@ enum class gate : std::uint8_t {
   open,       ///< the pages
   sign_in,    ///< no token: an admin signs in
   first_boot, ///< a fresh box: make the first admin account
+};
+
+struct dhcp_form {
+  std::string interface;
+  std::string pool;   ///< "FIRST-LAST"
+  std::string router; ///< comma-separated addresses
+  std::string dns;
+  std::string lease_time_s;
+  bool filled = false;
 };
 
 struct assign_form {
@@ -218,6 +236,10 @@ public:
   void assign_device();
   void delete_device(const std::string& mac);
   void set_dhcp_enabled(bool enabled);
+  /// The DHCP page's scope editor (dhcp_scope.cpp): prefilled from the
+  /// box's scope, saved with PATCH /api/v1/dhcp (the box's checks).
+  dhcp_form& scope_form();
+  void save_dhcp_scope();
 
   // -- the chosen user's name and password (users.cpp)
   user_edit_form& user_edit() noexcept {
@@ -246,6 +268,30 @@ public:
   void ask_delete_group();
   void delete_group();
   void keep_group();
+
+  // -- phones' files, templates, firmware upload (templates.cpp)
+  /// Asks for `mac`'s files (shown on the Phones page); "" hides them.
+  void show_device_files(const std::string& mac);
+  const files_panel& device_files() const noexcept {
+    return files_;
+  }
+  const std::vector<template_row>& templates() const noexcept {
+    return templates_;
+  }
+  /// Chooses a template and asks for its text.
+  void show_template(const std::string& name);
+  template_panel& template_view() noexcept {
+    return template_;
+  }
+  /// PUTs the edited text; the box checks it (a refusal names the line).
+  void save_template();
+  /// DELETEs the override: back to the built-in template.
+  void reset_template();
+  upload_form& upload() noexcept {
+    return upload_;
+  }
+  /// PUTs the file at `upload().path` to /api/v1/firmware/<its name>.
+  void upload_firmware();
 
   // -- monitoring (monitor.cpp)
   // --------------------------------------------------
@@ -299,6 +345,8 @@ private:
   void on_settings(const settings_view& v);
   void on_health();
   void on_users();
+  void on_templates();
+  void on_provisioning_answer(const job& j, const answer& a);
   void on_groups();
   void set_group_members(std::vector<std::string> members, std::string message);
   job make(std::string method, std::string path, std::string body = {});
@@ -313,6 +361,10 @@ private:
   std::vector<group_row> groups_;
   group_forms group_forms_;
   user_edit_form user_edit_;
+  files_panel files_;
+  std::vector<template_row> templates_;
+  template_panel template_;
+  upload_form upload_;
   monitor_view monitor_;
   log_filter log_level_ = log_filter::all;
   struct load_state {
@@ -331,6 +383,7 @@ private:
   setup_form setup_;
   add_user_form user_form_;
   assign_form assign_form_;
+  dhcp_form dhcp_form_;
   std::string status_;
   bool status_error_ = false;
   std::vector<job> jobs_;

@@ -74,9 +74,17 @@ parse_devices(std::string_view body) {
   if (!xs)
     return unexpected(xs.error());
   std::vector<device_row> out;
-  for (auto& x : *xs)
-    out.push_back({text(x, "mac"), text(x, "user"), text(x, "vendor"),
-                   text(x, "model"), text(x, "label"), text(x, "firmware")});
+  for (auto& x : *xs) {
+    device_row d{text(x, "mac"),   text(x, "user"),  text(x, "vendor"),
+                 text(x, "model"), text(x, "label"), text(x, "firmware")};
+    auto reg = x.find("registered");
+    d.registered = reg != x.end() && reg->is_boolean() && reg->get<bool>();
+    d.last_registration = text(x, "last_registration");
+    d.last_fetch = text(x, "last_fetch");
+    d.last_fetch_file = text(x, "last_fetch_file");
+    d.address = text(x, "address");
+    out.push_back(std::move(d));
+  }
   return out;
 }
 

@@ -26,6 +26,13 @@ struct device_row {
   std::string model;
   std::string label;
   std::string firmware;
+  /// What it did since the box started: registered now with its own
+  /// credentials, its last REGISTER and file fetch (times "" if none).
+  bool registered = false;
+  std::string last_registration{};
+  std::string last_fetch{};
+  std::string last_fetch_file{};
+  std::string address{};
 };
 
 /// A phone seen on the network (DHCP, TFTP, HTTP) that no device record

@@ -73,13 +73,15 @@ void assigned(model& m) {
     ImGui::TextDisabled("None yet.");
     return;
   }
-  if (!begin_table("devices", 5))
+  if (!begin_table("devices", 7, m.device_files().mac.empty() ? 0.0f : 160))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("MAC");
   ImGui::TableSetupColumn("User");
   ImGui::TableSetupColumn("Phone");
   ImGui::TableSetupColumn("Firmware");
+  ImGui::TableSetupColumn("Registered");
+  ImGui::TableSetupColumn("Last file fetch");
   ImGui::TableSetupColumn("");
   ImGui::TableHeadersRow();
   auto devices = m.devices();
@@ -94,12 +96,59 @@ void assigned(model& m) {
     ImGui::Text("%s %s", d.vendor.c_str(), d.model.c_str());
     ImGui::TableSetColumnIndex(3);
     ImGui::TextUnformatted(d.firmware.empty() ? "-" : d.firmware.c_str());
+    // Since the box started: registered now with its own credentials (and
+    // when last), its last configuration fetch.
     ImGui::TableSetColumnIndex(4);
+    if (d.registered)
+      ImGui::TextColored(ImVec4(0.45f, 0.85f, 0.45f, 1.0f), "yes %s",
+                         d.last_registration.c_str());
+    else
+      ImGui::TextDisabled("no %s", d.last_registration.c_str());
+    ImGui::TableSetColumnIndex(5);
+    ImGui::TextUnformatted(d.last_fetch.empty() ? "-" : d.last_fetch.c_str());
+    ImGui::TableSetColumnIndex(6);
+    if (ImGui::SmallButton("Files"))
+      m.show_device_files(m.device_files().mac == d.mac ? "" : d.mac);
+    ImGui::SameLine();
     if (ImGui::SmallButton("Remove"))
       m.delete_device(d.mac);
     ImGui::PopID();
   }
   ImGui::EndTable();
+}
+
+/// The chosen phone's files as the box serves them, passwords masked.
+void files(model& m) {
+  auto& p = m.device_files();
+  if (p.mac.empty())
+    return;
+  ImGui::Separator();
+  ImGui::Text("Files of %s (secrets shown as ********)", p.mac.c_str());
+  ImGui::SameLine(0, 20);
+  if (ImGui::SmallButton("Close"))
+    m.show_device_files("");
+  if (p.pending) {
+    ImGui::TextDisabled("loading ...");
+    return;
+  }
+  if (!p.error.empty()) {
+    ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.35f, 1.0f), "not loaded: %s",
+                       p.error.c_str());
+    return;
+  }
+  // Read-only and scrolling; ImGui's default font is monospace.
+  ImGui::BeginChild("device-files", ImVec2(0, 0), true,
+                    ImGuiWindowFlags_HorizontalScrollbar);
+  for (auto& f : p.files) {
+    ImGui::TextColored(ImVec4(0.45f, 0.75f, 0.95f, 1.0f), "%s", f.name.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("(%s, %s)", f.kind.c_str(), f.content_type.c_str());
+    ImGui::TextUnformatted(f.text.data(), f.text.data() + f.text.size());
+    ImGui::Separator();
+  }
+  if (p.files.empty())
+    ImGui::TextDisabled("The box generates no file for this phone.");
+  ImGui::EndChild();
 }
 
 } // namespace
@@ -111,6 +160,7 @@ void draw_devices(model& m) {
   ImGui::Spacing();
   ImGui::Separator();
   assigned(m);
+  files(m);
 }
 
 } // namespace ivm::console::ui

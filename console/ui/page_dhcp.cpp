@@ -1,6 +1,7 @@
 // DHCP: on or off, the scope, the leases, other servers on the segment.
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include "console/ui/pages.hpp"
 
@@ -18,12 +19,28 @@ void draw_dhcp(model& m) {
   if (!d.error.empty())
     ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.35f, 1.0f), "            %s",
                        d.error.c_str());
-  ImGui::Text("Interface   %s",
-              d.interface.empty() ? "(none)" : d.interface.c_str());
-  ImGui::Text("Pool        %s", d.pool.c_str());
-  ImGui::Text("Router      %s", d.router.empty() ? "-" : d.router.c_str());
-  ImGui::Text("DNS         %s", d.dns.empty() ? "-" : d.dns.c_str());
-  ImGui::Text("Lease time  %lld s", static_cast<long long>(d.lease_time_s));
+  // The scope, editable: Tab walks the fields, Enter saves (the box
+  // checks it as it checks [dhcp] and names a refused field).
+  auto& f = m.scope_form();
+  bool enter = false;
+  auto field = [&](const char* label, const char* id, std::string& value,
+                   const char* hint) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(label);
+    ImGui::SameLine(120);
+    ImGui::PushItemWidth(300);
+    enter |= ImGui::InputTextWithHint(id, hint, &value,
+                                      ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::PopItemWidth();
+  };
+  field("Interface", "##if", f.interface, "eth1");
+  field("Pool", "##pool", f.pool, "192.0.2.100-192.0.2.199");
+  field("Router", "##router", f.router, "192.0.2.1");
+  field("DNS", "##dns", f.dns, "192.0.2.1, 192.0.2.2");
+  field("Lease time", "##lease", f.lease_time_s, "seconds, e.g. 3600");
+  if (ImGui::Button("Save the scope (Enter)") || enter)
+    m.save_dhcp_scope();
+  ImGui::SameLine();
   if (d.enabled) {
     if (ImGui::Button("Turn DHCP off"))
       m.set_dhcp_enabled(false);
@@ -31,7 +48,7 @@ void draw_dhcp(model& m) {
     if (ImGui::Button("Turn DHCP on"))
       m.set_dhcp_enabled(true);
   } else {
-    ImGui::TextDisabled("Set an interface first (admin API or [dhcp]).");
+    ImGui::TextDisabled("Save an interface first.");
   }
   for (auto& r : d.rogue_servers)
     ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.35f, 1.0f),

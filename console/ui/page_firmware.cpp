@@ -2,6 +2,7 @@
 // HTTP by name).
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include "console/ui/pages.hpp"
 
@@ -10,8 +11,20 @@ namespace ivm::console::ui {
 void draw_firmware(model& m) {
   ImGui::TextUnformatted("Firmware");
   ImGui::Separator();
-  ImGui::TextDisabled("Upload: PUT /api/v1/firmware/NAME with the image as the "
-                      "body (docs/provisioning.md)");
+  auto& u = m.upload();
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Upload a file from this machine: path");
+  ImGui::SameLine();
+  ImGui::PushItemWidth(420);
+  bool enter =
+      ImGui::InputText("##path", &u.path, ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::PopItemWidth();
+  ImGui::SameLine();
+  if (ImGui::Button("Upload") || enter)
+    m.upload_firmware();
+  if (!u.result.empty())
+    ImGui::Text("Stored %s", u.result.c_str());
+  ImGui::Spacing();
   if (!dataset_line(m, dataset::firmware))
     return;
   if (m.firmware().empty()) {

@@ -99,7 +99,18 @@ void figures(const model& m) {
   figure("Oldest waiting", buf,
          s->oldest_waiting_s >= 86400 && s->messages_waiting > 0 ? amber
                                                                  : plain);
-  ImGui::TableNextColumn();
+  // Provisioned phones registered with their own credentials (the Phones
+  // page lists which; Ctrl+R counts again).
+  if (m.loaded(dataset::devices)) {
+    std::size_t up = 0;
+    for (auto& d : m.devices())
+      up += d.registered ? 1 : 0;
+    std::snprintf(buf, sizeof buf, "%zu of %zu", up, m.devices().size());
+    figure("Provisioned registered", buf,
+           up < m.devices().size() ? amber : plain);
+  } else {
+    figure("Provisioned registered", "-", plain);
+  }
   ImGui::TableNextColumn();
   ImGui::EndTable();
   if (!s->storage_ok && !s->storage_error.empty())

@@ -26,6 +26,7 @@ void draw_dhcp(model& m);
 void draw_firmware(model& m);
 void draw_monitor(model& m);
 void draw_groups(model& m);
+void draw_templates(model& m);
 
 // -- shared bits
 // ---------------------------------------------------------------

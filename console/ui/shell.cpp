@@ -128,6 +128,9 @@ void draw_console(model& m) {
     case page::groups:
       draw_groups(m);
       break;
+    case page::templates:
+      draw_templates(m);
+      break;
   }
   ImGui::EndChild();
   ImGui::EndChild();

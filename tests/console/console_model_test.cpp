@@ -205,3 +205,44 @@ TEST(console_model, pages_are_named_for_the_command_line) {
   EXPECT_FALSE(parse_page("Users"));
   EXPECT_FALSE(parse_page(""));
 }
+
+TEST(console_model, the_dhcp_scope_editor_starts_from_the_box_and_patches) {
+  model m{"tok"};
+  m.show(page::dhcp);
+  for (auto& j : m.take_jobs())
+    m.apply(j, answer{200,
+                      j.path == "/api/v1/dhcp"
+                          ? R"({"enabled":false,"interface":"eth1",)"
+                            R"("pool":"192.0.2.100-192.0.2.199",)"
+                            R"("router":["192.0.2.1"],"dns":[],)"
+                            R"("lease_time_s":3600,"leases":[]})"
+                          : R"({"status":"ok"})",
+                      {}});
+  auto& f = m.scope_form();
+  EXPECT_EQ(f.interface, "eth1");
+  EXPECT_EQ(f.pool, "192.0.2.100-192.0.2.199");
+  EXPECT_EQ(f.router, "192.0.2.1");
+  EXPECT_EQ(f.lease_time_s, "3600");
+  f.dns = "192.0.2.1, 192.0.2.2";
+  f.lease_time_s = "1h";
+  m.save_dhcp_scope();
+  EXPECT_TRUE(m.status_is_error());
+  EXPECT_TRUE(m.take_jobs().empty());
+  f.lease_time_s = "7200";
+  m.save_dhcp_scope();
+  auto jobs = m.take_jobs();
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].method, "PATCH");
+  EXPECT_EQ(jobs[0].path, "/api/v1/dhcp");
+  EXPECT_EQ(jobs[0].body,
+            R"({"dns":["192.0.2.1","192.0.2.2"],"interface":"eth1",)"
+            R"("lease_time_s":7200,"pool":"192.0.2.100-192.0.2.199",)"
+            R"("router":["192.0.2.1"]})");
+  // Refused: what was typed stays for correction.
+  m.apply(jobs[0], answer{422,
+                          R"({"error":"dhcp.pool: outside the subnet",)"
+                          R"("field":"pool"})",
+                          {}});
+  EXPECT_TRUE(m.status_is_error());
+  EXPECT_EQ(m.scope_form().lease_time_s, "7200");
+}

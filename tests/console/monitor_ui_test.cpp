@@ -92,7 +92,12 @@ protected:
   /// Answers /health; the stream brings the figures, alerts and log.
   void feed() {
     for (auto& j : m.take_jobs())
-      m.apply(j, answer{200, R"({"status":"ok","storage":"ok"})", {}});
+      m.apply(j, answer{200,
+                        j.path == "/api/v1/devices"
+                            ? R"({"devices":[{"mac":"001565123456",)"
+                              R"("registered":true}]})"
+                            : R"({"status":"ok","storage":"ok"})",
+                        {}});
     stream_news open;
     open.what = stream_news::kind::connected;
     m.apply_stream(open);

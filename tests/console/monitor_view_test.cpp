@@ -48,7 +48,12 @@ stream_news news(stream_news::kind k, std::string bytes = {}, double t = 0) {
 /// Answers the pending requests (/health) as a healthy box.
 void answer_health(model& m) {
   for (auto& j : m.take_jobs())
-    m.apply(j, answer{200, R"({"status":"ok","storage":"ok"})", {}});
+    m.apply(j, answer{200,
+                      j.path == "/api/v1/devices"
+                          ? R"({"devices":[{"mac":"001565123456",)"
+                            R"("registered":true},{"mac":"001565123457"}]})"
+                          : R"({"status":"ok","storage":"ok"})",
+                      {}});
 }
 
 /// A model whose box answered /health: the pages are open.

@@ -101,6 +101,12 @@ protected:
         body = "[]";
       else if (j.path == "/api/v1/groups")
         body = R"({"groups":[{"name":"sales","members":["201"]}]})";
+      else if (j.path == "/api/v1/templates")
+        body = R"({"templates":[{"name":"snom-common_config",)"
+               R"("source":"built-in"}]})";
+      else if (j.path.rfind("/api/v1/templates/", 0) == 0)
+        body = R"({"name":"snom-common_config","source":"built-in",)"
+               R"("text":"<settings/>\n"})";
       m.apply(j, answer{200, body, {}});
     }
   }

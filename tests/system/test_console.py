@@ -19,7 +19,8 @@ from harness import Appliance, free_port, wait_until
 CONSOLE = os.environ.get("IVM_CONSOLE", "")
 YEALINK_MAC = "001565123456"
 YEALINK_UA = "Yealink SIP-T46S 66.86.0.15 00:15:65:12:34:56"
-PAGES = ("overview", "users", "devices", "dhcp", "firmware", "groups")
+PAGES = ("overview", "users", "devices", "dhcp", "firmware", "groups",
+         "templates")
 
 
 def png_pixels(path):
