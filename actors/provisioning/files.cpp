@@ -137,6 +137,8 @@ void on_tftp(pointer self, tftp_lookup& req) {
   auto& st = self->state;
   auto& name = req.info.file_name;
   auto fr = phone::classify(name);
+  if (st.tftp_requests)
+    st.tftp_requests->inc();
   tell_directory(self, fr, "tftp", req.info.from.host, {}, name);
   auto answer = std::move(req.answer);
   auto to_content = [](const resolved& r) -> std::optional<net::tftp_content> {
@@ -196,6 +198,8 @@ void respond_with(const net::http_responder& respond, const resolved& r,
 void on_http_file(pointer self, http_exchange& ex) {
   auto& st = self->state;
   auto& req = ex.request;
+  if (st.http_requests)
+    st.http_requests->inc();
   if (req.method != "GET" && req.method != "HEAD") {
     auto resp = status(405, "method not allowed");
     resp.headers.emplace_back("Allow", "GET, HEAD");

@@ -141,6 +141,13 @@ provisioning_actor::behavior_type impl(pointer self, provisioning_config cfg) {
   self->state.nonces = std::make_unique<sip::digest::nonce_issuer>(
       self->state.cfg.nonce_secret.empty() ? sip::digest::random_bytes(32)
                                            : self->state.cfg.nonce_secret);
+  if (auto& reg = self->state.cfg.metrics) {
+    self->state.tftp_requests = &reg->make_counter(
+        "ivm_tftp_requests_total", "Phone file read requests over TFTP.");
+    self->state.http_requests =
+        &reg->make_counter("ivm_http_file_requests_total",
+                           "Phone file requests over HTTP and HTTPS.");
+  }
   start(self);
   return {
       [self](atoms::dhcp_atom, dhcp_input& in) { on_dhcp(self, in); },

@@ -39,6 +39,9 @@ struct state {
   std::map<std::string, std::chrono::steady_clock::time_point> sighted;
   std::set<std::string> rogue_servers;
   dhcp_counters counters;
+  /// Phone file requests (the Monitor page's file rate).
+  metrics::counter* tftp_requests = nullptr;
+  metrics::counter* http_requests = nullptr;
   std::unique_ptr<sip::digest::nonce_issuer> nonces;
   /// cfg.allow, plus the DHCP subnet while DHCP serves.
   std::vector<app::ipv4_network> allow;

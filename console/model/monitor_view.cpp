@@ -77,6 +77,10 @@ const char* metric_of(rate r) {
       return "ivm_dhcp_received_total";
     case rate::dhcp_acked:
       return "ivm_dhcp_acked_total";
+    case rate::tftp_files:
+      return "ivm_tftp_requests_total";
+    case rate::http_files:
+      return "ivm_http_file_requests_total";
     case rate::count_:
       break;
   }

@@ -24,6 +24,8 @@ enum class rate : std::uint8_t {
   sip_requests,  ///< every new SIP request
   dhcp_received, ///< DHCP datagrams received
   dhcp_acked,    ///< DHCPACKs sent
+  tftp_files,    ///< phone file requests over TFTP
+  http_files,    ///< phone file requests over HTTP(S)
   count_
 };
 

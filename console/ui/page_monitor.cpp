@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <string>
+#include <utility>
 
 #include <imgui.h>
 
@@ -105,14 +108,28 @@ void figures(const model& m) {
     std::size_t up = 0;
     for (auto& d : m.devices())
       up += d.registered ? 1 : 0;
-    std::snprintf(buf, sizeof buf, "%zu of %zu", up, m.devices().size());
-    figure("Provisioned registered", buf,
-           up < m.devices().size() ? amber : plain);
+    std::snprintf(buf, sizeof buf, "%zu of %zu registered", up,
+                  m.devices().size());
+    figure("Provisioned phones", buf, up < m.devices().size() ? amber : plain);
   } else {
-    figure("Provisioned registered", "-", plain);
+    figure("Provisioned phones", "-", plain);
   }
   ImGui::TableNextColumn();
   ImGui::EndTable();
+  // By model: which kinds of phone are not all registered.
+  if (m.loaded(dataset::devices) && !m.devices().empty()) {
+    std::map<std::string, std::pair<std::size_t, std::size_t>> by_model;
+    for (auto& d : m.devices()) {
+      auto& n = by_model[d.vendor + " " + d.model];
+      n.first += d.registered ? 1 : 0;
+      ++n.second;
+    }
+    std::string line;
+    for (auto& [name, n] : by_model)
+      line += (line.empty() ? "" : ",  ") + name + " " +
+              std::to_string(n.first) + "/" + std::to_string(n.second);
+    ImGui::TextDisabled("Registered by model: %s", line.c_str());
+  }
   if (!s->storage_ok && !s->storage_error.empty())
     ImGui::TextColored(red, "storage: %s", s->storage_error.c_str());
 }
@@ -182,7 +199,11 @@ void rates(const monitor_view& v) {
       acks, sizeof acks, "ACK %.1f/s",
       samples.back().rates[static_cast<std::size_t>(rate::dhcp_acked)]);
   rate_plot(v, rate::dhcp_received, "DHCP/s", acks);
-  rate_plot(v, rate::sip_requests, "SIP requests/s (all)");
+  char http[64];
+  std::snprintf(
+      http, sizeof http, "HTTP %.1f/s",
+      samples.back().rates[static_cast<std::size_t>(rate::http_files)]);
+  rate_plot(v, rate::tftp_files, "Phone files/s TFTP", http);
   ImGui::EndTable();
 }
 

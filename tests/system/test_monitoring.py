@@ -9,8 +9,11 @@ import os
 import socket
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 from harness import Appliance, wait_until
+from test_tftp import TftpError, tftp_get
 from sip_ua import UA
 from sip_util import status_of
 
@@ -118,8 +121,22 @@ class Monitoring(unittest.TestCase):
                 self.assertEqual(status_of(ua.message("302", "hello")), 202)
             finally:
                 ua.close()
+            # A phone asks for its files over TFTP and HTTP.
+            try:
+                tftp_get(self.box.tftp_port, "y000000000066.cfg")
+            except TftpError:
+                pass
+            try:
+                urllib.request.urlopen(
+                    "http://127.0.0.1:%d/y000000000066.cfg"
+                    % self.box.prov_http_port, timeout=10).read()
+            except urllib.error.HTTPError:
+                pass
             stats = ev.wait_for(
-                "stats", lambda d: d["registered"] >= 1 and
+                "stats", lambda d:
+                d["metrics"]["ivm_tftp_requests_total"] >= 1 and
+                d["metrics"]["ivm_http_file_requests_total"] >= 1 and
+                d["registered"] >= 1 and
                 d["metrics"]["ivm_sip_register_requests_total"] >= 1 and
                 d["metrics"]["ivm_messages_waiting"] == 1)
             self.assertGreaterEqual(
