@@ -239,14 +239,15 @@ void session<Stream>::write_next() {
   asio::async_write(
       stream_, asio::buffer(out_.front()),
       [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+        // The front stayed in place while it was written (end_stream
+        // keeps it): its bytes were the write's buffer.
         self->out_.pop_front();
-        if (ec) {
+        self->writing_ = false;
+        if (ec || self->closed_) {
           self->end_stream();
           return;
         }
-        if (self->out_.empty())
-          self->writing_ = false;
-        else
+        if (!self->out_.empty())
           self->write_next();
       });
 }
@@ -258,17 +259,17 @@ void session<Stream>::write_next() {
 template <class Stream>
 void session<Stream>::watch() {
   lowest(stream_).socket().async_wait(
-      tcp::socket::wait_read,
-      [self = this->shared_from_this()](beast::error_code) {
-        self->end_stream();
-      });
+      tcp::socket::wait_read, [self = this->shared_from_this()](
+                                  beast::error_code) { self->end_stream(); });
 }
 
 template <class Stream>
 void session<Stream>::end_stream() {
   if (sink_)
     sink_->live = false;
-  out_.clear();
+  // A write under way still reads the front: its handler drops it.
+  while (out_.size() > (writing_ ? 1u : 0u))
+    out_.pop_back();
   close();
 }
 

@@ -93,6 +93,20 @@ class Monitoring(unittest.TestCase):
         self.assertEqual(ev.status, 401)
         ev.close()
 
+    def test_watchers_leaving_mid_stream_leave_the_box_up(self):
+        # Each leaves while the box still writes its replay (alerts, the
+        # last log lines): the box once freed the chunk being written.
+        for i in range(25):
+            self.call("POST", "/api/v1/session",
+                      {"name": "x%d" % i, "password": "wrong"}, token=False)
+        for _ in range(30):
+            ev = EventStream(self.box.admin_port, self.token)
+            self.assertEqual(ev.status, 200)
+            ev.close()
+        s, body = self.call("GET", "/health")
+        self.assertEqual(s, 200, body)
+        self.assertNotIn("AddressSanitizer", self.box.log_text())
+
     def test_stream_figures_alerts_and_log(self):
         s, _ = self.call("POST", "/api/v1/users",
                          {"extension": "301", "password": "pw-301-x"})
