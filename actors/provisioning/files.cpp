@@ -17,16 +17,6 @@ namespace ivm::actors::prov {
 
 namespace phone = provisioning::phone;
 
-namespace {
-
-/// What a request resolves to.
-struct resolved {
-  bool found = false;
-  std::shared_ptr<const std::string> bytes; ///< generated
-  std::string path;                         ///< firmware file
-  std::string content_type = "application/octet-stream";
-};
-
 std::string mac_key(const provisioning::mac_address& mac) {
   auto s = mac.to_compact_upper();
   for (auto& c : s)
@@ -47,6 +37,16 @@ phone::device_config with_box(const state& st, phone::device_config cfg) {
   cfg.provisioning_url = box.provisioning_url;
   return cfg;
 }
+
+namespace {
+
+/// What a request resolves to.
+struct resolved {
+  bool found = false;
+  std::shared_ptr<const std::string> bytes; ///< generated
+  std::string path;                         ///< firmware file
+  std::string content_type = "application/octet-stream";
+};
 
 resolved rendered(const state& st, phone::vendor v, phone::file_kind k,
                   const phone::device_config& cfg) {

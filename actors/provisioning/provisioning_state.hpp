@@ -72,6 +72,17 @@ void stop_dhcp(pointer self);
 /// then served.
 void on_dhcp_scope(pointer self, http_exchange& ex);
 
+// -- files.cpp: shared with templates_api.cpp
+// ----------------------------------
+
+/// A MAC as the directory keys it (12 lower-case hex digits).
+std::string mac_key(const provisioning::mac_address& mac);
+
+/// The box's fields (domain, registrar, NTP, time zone, URL) over `cfg`, as
+/// every served file has them.
+provisioning::phone::device_config
+with_box(const state& st, provisioning::phone::device_config cfg);
+
 /// The time zone changed (dhcp_scope.cpp): the phones' files take it.
 void on_site_change(pointer self, const site_change& c);
 

@@ -30,27 +30,6 @@ void not_allowed(const net::http_responder& respond, const char* allow) {
   respond(std::move(resp));
 }
 
-/// The box's fields over `cfg` (as files.cpp serves them).
-phone::device_config with_box(const state& st, phone::device_config cfg) {
-  auto& box = st.cfg.box;
-  cfg.sip_domain = box.sip_domain;
-  cfg.registrar_host = box.registrar_host;
-  cfg.registrar_port = box.registrar_port;
-  cfg.transport = box.transport;
-  cfg.ntp_server = box.ntp_server;
-  cfg.timezone = box.timezone;
-  cfg.utc_offset_minutes = box.utc_offset_minutes;
-  cfg.provisioning_url = box.provisioning_url;
-  return cfg;
-}
-
-std::string mac_key(const provisioning::mac_address& mac) {
-  auto s = mac.to_compact_upper();
-  for (auto& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 json files_json(const state& st, const phone::device_config& device) {
   auto files = phone::device_files(with_box(st, device), with_box(st, {}),
                                    *st.cfg.templates);

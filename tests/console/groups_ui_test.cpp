@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
-#include "console/ui/pages.hpp"
+#include "tests/console/headless.hpp"
 
 using namespace ivm::console;
 
@@ -20,63 +20,10 @@ constexpr int key_escape = 256;
 constexpr int key_right = 262;
 constexpr int key_down = 264;
 
-class keyboard : public ::testing::Test {
+class keyboard : public headless_ui {
 protected:
-  void SetUp() override {
-    ImGui::CreateContext();
-    auto& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 800);
-    io.DeltaTime = 1.0f / 60;
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-    const std::pair<ImGuiKey_, int> keys[] = {
-        {ImGuiKey_Tab, key_tab},
-        {ImGuiKey_LeftArrow, 263},
-        {ImGuiKey_RightArrow, key_right},
-        {ImGuiKey_UpArrow, 265},
-        {ImGuiKey_DownArrow, key_down},
-        {ImGuiKey_PageUp, 266},
-        {ImGuiKey_PageDown, 267},
-        {ImGuiKey_Home, 268},
-        {ImGuiKey_End, 269},
-        {ImGuiKey_Backspace, 259},
-        {ImGuiKey_Delete, 261},
-        {ImGuiKey_Space, key_space},
-        {ImGuiKey_Enter, key_enter},
-        {ImGuiKey_Escape, key_escape},
-        {ImGuiKey_KeyPadEnter, 335},
-        {ImGuiKey_A, 65},
-    };
-    for (auto [k, code] : keys)
-      io.KeyMap[k] = code;
-    unsigned char* pixels = nullptr;
-    int w = 0;
-    int h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  void TearDown() override {
-    ImGui::DestroyContext();
-  }
-
-  void frame(int key = -1) {
-    auto& io = ImGui::GetIO();
-    if (key >= 0)
-      io.KeysDown[key] = true;
-    ImGui::NewFrame();
-    ui::draw_console(m);
-    ImGui::Render();
-    if (key >= 0)
-      io.KeysDown[key] = false;
-  }
-
-  void press(int key) {
-    frame(key);
-    frame();
-  }
-
-  void type(const char* text) {
-    ImGui::GetIO().AddInputCharactersUTF8(text);
-    frame();
+  model& drawn() override {
+    return m;
   }
 
   /// Answers the loads as a box with two users and `groups_`; returns the

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
-#include "console/ui/pages.hpp"
+#include "tests/console/headless.hpp"
 
 using namespace ivm::console;
 
@@ -31,54 +31,15 @@ std::string stats(int uptime, double registers) {
          R"("ivm_dhcp_acked_total":2}})";
 }
 
-class monitor_page : public ::testing::Test {
+class monitor_page : public headless_ui {
 protected:
+  model& drawn() override {
+    return m;
+  }
   void SetUp() override {
-    ImGui::CreateContext();
-    auto& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 800);
-    io.DeltaTime = 1.0f / 60;
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-    // As imgui_impl_glfw maps them (GLFW key codes).
-    io.KeyMap[ImGuiKey_Tab] = 258;
-    io.KeyMap[ImGuiKey_UpArrow] = 265;
-    io.KeyMap[ImGuiKey_DownArrow] = key_down;
-    io.KeyMap[ImGuiKey_LeftArrow] = 263;
-    io.KeyMap[ImGuiKey_RightArrow] = 262;
-    io.KeyMap[ImGuiKey_PageUp] = key_page_up;
-    io.KeyMap[ImGuiKey_PageDown] = 267;
-    io.KeyMap[ImGuiKey_Home] = 268;
-    io.KeyMap[ImGuiKey_End] = 269;
-    io.KeyMap[ImGuiKey_Space] = key_space;
-    io.KeyMap[ImGuiKey_Enter] = key_enter;
-    io.KeyMap[ImGuiKey_KeyPadEnter] = 335;
-    io.KeyMap[ImGuiKey_Escape] = 256;
-    unsigned char* pixels = nullptr;
-    int w = 0;
-    int h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    headless_ui::SetUp();
     for (auto& j : m.take_jobs())
       m.apply(j, answer{200, R"({"status":"ok","storage":"ok"})", {}});
-  }
-  void TearDown() override {
-    ImGui::DestroyContext();
-  }
-
-  void frame(int key = -1) {
-    auto& io = ImGui::GetIO();
-    if (key >= 0)
-      io.KeysDown[key] = true;
-    ImGui::NewFrame();
-    ui::draw_console(m);
-    ImGui::Render();
-    if (key >= 0)
-      io.KeysDown[key] = false;
-  }
-
-  void press(int key) {
-    frame(key);
-    frame();
   }
 
   void stream(const std::string& name, const std::string& data, double at) {

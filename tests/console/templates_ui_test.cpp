@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
-#include "console/ui/pages.hpp"
+#include "tests/console/headless.hpp"
 
 using namespace ivm::console;
 
@@ -16,48 +16,10 @@ namespace {
 constexpr int key_tab = 258;   // GLFW_KEY_TAB
 constexpr int key_enter = 257; // GLFW_KEY_ENTER
 
-class templates_ui : public ::testing::Test {
+class templates_ui : public headless_ui {
 protected:
-  void SetUp() override {
-    ImGui::CreateContext();
-    auto& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1280, 800);
-    io.DeltaTime = 1.0f / 60;
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-    io.KeyMap[ImGuiKey_Tab] = key_tab;
-    io.KeyMap[ImGuiKey_Enter] = key_enter;
-    io.KeyMap[ImGuiKey_DownArrow] = 264;
-    io.KeyMap[ImGuiKey_UpArrow] = 265;
-    io.KeyMap[ImGuiKey_Space] = 32;
-    unsigned char* pixels = nullptr;
-    int w = 0;
-    int h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  }
-  void TearDown() override {
-    ImGui::DestroyContext();
-  }
-
-  void frame(int key = -1) {
-    auto& io = ImGui::GetIO();
-    if (key >= 0)
-      io.KeysDown[key] = true;
-    ImGui::NewFrame();
-    ui::draw_console(m);
-    ImGui::Render();
-    if (key >= 0)
-      io.KeysDown[key] = false;
-  }
-
-  void press(int key) {
-    frame(key);
-    frame();
-  }
-
-  void type(const char* text) {
-    ImGui::GetIO().AddInputCharactersUTF8(text);
-    frame();
+  model& drawn() override {
+    return m;
   }
 
   /// Answers everything pending; returns the jobs that were not loads.

@@ -150,3 +150,15 @@ def run_binary(args, cwd=None):
     """Runs ivm-appliance to completion (config errors, --version)."""
     return subprocess.run([BINARY] + list(args), cwd=cwd, capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+def start_xvfb():
+    """An Xvfb of the caller's own at 1280x800 (the console's screenshots):
+    returns (process, DISPLAY). Kill and wait for the process when done."""
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
+         "-nolisten", "tcp"], stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL)
+    display = ":" + xvfb.stdout.readline().decode().strip()
+    xvfb.stdout.close()
+    return xvfb, display

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import unittest
 
-from harness import free_port
+from harness import start_xvfb, free_port
 from netns import NetnsAppliance, Segment
 from test_console import png_pixels
 
@@ -170,14 +170,10 @@ class AgainstTheBox(unittest.TestCase):
 
     def xvfb_display(self):
         """A display of an Xvfb of this test's own (ended at cleanup)."""
-        xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
-             "-nolisten", "tcp"], stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL)
+        xvfb, display = start_xvfb()
         self.addCleanup(xvfb.wait)
         self.addCleanup(xvfb.kill)
-        self.addCleanup(xvfb.stdout.close)
-        return ":" + xvfb.stdout.readline().decode().strip()
+        return display
 
     @unittest.skipUnless(CONSOLE and shutil.which("Xvfb"),
                          "no ivm-console/Xvfb")

@@ -14,7 +14,7 @@ import unittest
 import urllib.request
 import zlib
 
-from harness import Appliance, free_port, wait_until
+from harness import start_xvfb, Appliance, free_port, wait_until
 
 CONSOLE = os.environ.get("IVM_CONSOLE", "")
 YEALINK_MAC = "001565123456"
@@ -45,11 +45,7 @@ class Console(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="ivm-console-")
-        cls.xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
-             "-nolisten", "tcp"], stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL)
-        cls.display = ":" + cls.xvfb.stdout.readline().decode().strip()
+        cls.xvfb, cls.display = start_xvfb()
         cls.box = Appliance()
         try:
             cls.box.start()

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import Appliance, wait_until
+from harness import start_xvfb, Appliance, wait_until
 from sip_ua import UA
 from sip_util import status_of
 from test_console import png_pixels
@@ -27,11 +27,7 @@ class ConsoleMonitor(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="ivm-console-monitor-")
-        cls.xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24",
-             "-nolisten", "tcp"], stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL)
-        cls.display = ":" + cls.xvfb.stdout.readline().decode().strip()
+        cls.xvfb, cls.display = start_xvfb()
         cls.box = Appliance()
         try:
             cls.box.start()
