@@ -204,9 +204,17 @@ class Presence(unittest.TestCase):
         self.assertIsNotNone(n, "no NOTIFY after the restart")
         self.assertIn(b"<basic>closed</basic>", body_of(n))
         self.assertGreater(int(header(n, "CSeq").split()[0]), cseq)
-        # Alice registers after the restart: Bob hears of it.
+        cseq = int(header(n, "CSeq").split()[0])
+        # Alice registers after the restart: Bob hears of it. (Copies of
+        # the NOTIFY before, retransmitted while the box had not yet seen
+        # Bob's 200 on a loaded machine, are answered and skipped, as is
+        # a state sent before the registration took effect.)
         self.assertEqual(status_of(alice.register()), 200)
         n = next_request(bob, "NOTIFY")
+        for _ in range(5):
+            if n is None or b"<basic>open</basic>" in body_of(n):
+                break
+            n = next_request(bob, "NOTIFY")
         self.assertIsNotNone(n, "no NOTIFY after the restart")
         self.assertIn(b"<basic>open</basic>", body_of(n))
         self.assertGreater(int(header(n, "CSeq").split()[0]), cseq)
