@@ -19,7 +19,7 @@ import unittest
 
 from harness import start_xvfb, free_port
 from netns import NetnsAppliance, Segment
-from test_console import png_pixels
+from console_util import png_pixels
 
 IVMCTL = os.environ.get("IVMCTL", "ivmctl")
 CONSOLE = os.environ.get("IVM_CONSOLE", "")

@@ -7,41 +7,22 @@ A console pointed at a box that is not there says so and fails."""
 import json
 import os
 import shutil
-import struct
 import subprocess
 import tempfile
 import unittest
 import urllib.request
-import zlib
 
+from console_util import CONSOLE, ConsoleDriver, png_pixels
 from harness import start_xvfb, Appliance, free_port, wait_until
 
-CONSOLE = os.environ.get("IVM_CONSOLE", "")
 YEALINK_MAC = "001565123456"
 YEALINK_UA = "Yealink SIP-T46S 66.86.0.15 00:15:65:12:34:56"
 PAGES = ("overview", "users", "devices", "dhcp", "firmware", "groups",
          "templates")
 
 
-def png_pixels(path):
-    """(width, height, raw scanlines) of an 8-bit RGB PNG."""
-    with open(path, "rb") as f:
-        data = f.read()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
-    i, idat, w, h = 8, b"", 0, 0
-    while i < len(data):
-        n, kind = struct.unpack("!I4s", data[i:i + 8])
-        chunk = data[i + 8:i + 8 + n]
-        if kind == b"IHDR":
-            w, h = struct.unpack("!II", chunk[:8])
-        elif kind == b"IDAT":
-            idat += chunk
-        i += 12 + n
-    return w, h, zlib.decompress(idat)
-
-
 @unittest.skipUnless(CONSOLE and shutil.which("Xvfb"), "no ivm-console/Xvfb")
-class Console(unittest.TestCase):
+class Console(ConsoleDriver, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="ivm-console-")
@@ -82,32 +63,6 @@ class Console(unittest.TestCase):
         cls.xvfb.kill()
         cls.xvfb.wait()
         shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    @classmethod
-    def api(cls, method, path, body=None):
-        headers = {"Authorization": "Bearer " + cls.token}
-        data = json.dumps(body).encode() if body is not None else None
-        s, raw = cls.box.http(method, path, data, headers)
-        return s, raw.decode()
-
-    def env(self):
-        return dict(os.environ, DISPLAY=self.display)
-
-    def console_args(self, *extra):
-        return [CONSOLE, "--url", "http://127.0.0.1:%d" % self.box.admin_port,
-                "--token", self.token] + list(extra)
-
-    def xdo(self, *args):
-        r = subprocess.run(["xdotool"] + list(args), env=self.env(),
-                           capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return r.stdout.strip()
-
-    def focus_console(self):
-        # Visible: focusing a window not mapped yet is an X error.
-        win = self.xdo("search", "--sync", "--onlyvisible", "--name",
-                       "IVM appliance")
-        self.xdo("windowfocus", "--sync", win.split()[0])
 
     def screenshot(self, page, name, *extra, code=0):
         out_dir = os.path.join(os.environ.get("IVM_ARTIFACTS", self.tmp),

@@ -13,17 +13,16 @@ import subprocess
 import tempfile
 import unittest
 
+from console_util import CONSOLE, ConsoleDriver, png_pixels
 from harness import start_xvfb, Appliance, wait_until
 from sip_ua import UA
 from sip_util import status_of
-from test_console import png_pixels
 
-CONSOLE = os.environ.get("IVM_CONSOLE", "")
 
 
 @unittest.skipUnless(CONSOLE and shutil.which("Xvfb") and
                      shutil.which("xdotool"), "no ivm-console/Xvfb/xdotool")
-class ConsoleMonitor(unittest.TestCase):
+class ConsoleMonitor(ConsoleDriver, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="ivm-console-monitor-")
@@ -70,32 +69,11 @@ class ConsoleMonitor(unittest.TestCase):
         cls.xvfb.wait()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    @classmethod
-    def api(cls, method, path, body=None):
-        headers = {"Authorization": "Bearer " + cls.token,
-                   "Content-Type": "application/json"}
-        data = json.dumps(body).encode() if body is not None else None
-        s, raw = cls.box.http(method, path, data, headers)
-        return s, raw.decode()
-
     def storm_alerts(self):
         s, raw = self.api("GET", "/api/v1/alerts")
         self.assertEqual(s, 200, raw)
         return [a for a in json.loads(raw)["alerts"]
                 if a["kind"] == "sign_in_storm"]
-
-    def env(self):
-        return dict(os.environ, DISPLAY=self.display)
-
-    def console_args(self, *extra):
-        return [CONSOLE, "--url", "http://127.0.0.1:%d" % self.box.admin_port,
-                "--token", self.token] + list(extra)
-
-    def xdo(self, *args):
-        r = subprocess.run(["xdotool"] + list(args), env=self.env(),
-                           capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return r.stdout.strip()
 
     def test_screenshot_then_acknowledge_by_keyboard(self):
         out_dir = os.path.join(os.environ.get("IVM_ARTIFACTS", self.tmp),
@@ -120,9 +98,7 @@ class ConsoleMonitor(unittest.TestCase):
                                 stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         try:
-            win = self.xdo("search", "--sync", "--onlyvisible", "--name",
-                           "IVM appliance")
-            self.xdo("windowfocus", "--sync", win.split()[0])
+            self.focus_console()
             # The console holds keys until the page's first figures came
             # (the alerts come before them on the stream).
             self.xdo("key", "F6", "Down", "space")
