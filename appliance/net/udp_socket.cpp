@@ -2,7 +2,10 @@
 
 #include <array>
 #include <atomic>
+#include <algorithm>
 #include <cerrno>
+#include <cstring>
+#include <vector>
 #include <sys/socket.h>
 
 #include <boost/asio/ip/udp.hpp>
@@ -24,29 +27,71 @@ struct udp_socket::impl : std::enable_shared_from_this<udp_socket::impl> {
     // nop
   }
 
+  // Waits until the socket is readable, then drains it with recvmmsg(2):
+  // one wake-up of the I/O thread takes every datagram queued meanwhile,
+  // up to `rounds` batches so other sockets get their turn.
   void receive() {
-    socket.async_receive_from(
-        asio::buffer(buf), sender,
-        [self = shared_from_this()](boost::system::error_code ec,
-                                    std::size_t n) {
+    socket.async_wait(
+        udp::socket::wait_read,
+        [self = shared_from_this()](boost::system::error_code ec) {
           if (ec == asio::error::operation_aborted || !self->socket.is_open())
             return;
-          if (!ec) {
-            ++self->received;
-            if (self->handler)
-              self->handler(std::string(self->buf.data(), n),
-                            detail::from_asio(self->sender));
-          }
-          // Errors such as ICMP port unreachable (ECONNREFUSED) on a UDP
-          // socket concern one peer only: keep receiving.
+          if (!ec)
+            self->drain();
           self->receive();
         });
   }
 
+  void drain() {
+    if (slots.empty())
+      slots.resize(batch * slot_size);
+    int fd = socket.native_handle();
+    for (int round = 0; round < rounds; ++round) {
+      std::array<mmsghdr, batch> msgs{};
+      std::array<iovec, batch> iov{};
+      std::array<sockaddr_storage, batch> from{};
+      for (std::size_t i = 0; i < batch; ++i) {
+        iov[i].iov_base = slots.data() + i * slot_size;
+        iov[i].iov_len = slot_size;
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+      }
+      int n = ::recvmmsg(fd, msgs.data(), batch, MSG_DONTWAIT, nullptr);
+      // Errors such as ICMP port unreachable (ECONNREFUSED) on a UDP
+      // socket concern one peer only: keep receiving.
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        continue;
+      if (n <= 0)
+        return;
+      for (int i = 0; i < n; ++i) {
+        ++received;
+        if (!handler)
+          continue;
+        udp::endpoint sender;
+        auto len = msgs[i].msg_hdr.msg_namelen;
+        if (len > sender.capacity())
+          continue;
+        std::memcpy(sender.data(), &from[i], len);
+        sender.resize(len);
+        handler(std::string(slots.data() + i * slot_size,
+                            std::min<std::size_t>(msgs[i].msg_len, slot_size)),
+                detail::from_asio(sender));
+      }
+      if (static_cast<std::size_t>(n) < batch)
+        return; // the queue is empty
+    }
+  }
+
+  static constexpr std::size_t batch = 32;
+  static constexpr std::size_t slot_size = 65536;
+  static constexpr int rounds = 16;
+
   asio::strand<asio::io_context::executor_type> strand;
   udp::socket socket;
-  udp::endpoint sender;
-  std::array<char, 65536> buf;
+  /// `batch` receive buffers of `slot_size` bytes (made on first use).
+  std::vector<char> slots;
   datagram_handler handler;
   /// The descriptor for direct sends from other threads; -1 once closing.
   std::atomic<int> fd{-1};
@@ -71,6 +116,9 @@ udp_socket::open(io_pool& pool, const endpoint& local, std::size_t rcvbuf) {
   ptr->socket.set_option(
       asio::socket_base::receive_buffer_size(static_cast<int>(rcvbuf)),
       ignored);
+  ptr->socket.non_blocking(true, ignored);
+  // Other threads send on the descriptor directly (see send_to).
+  ptr->fd = ptr->socket.native_handle();
   return std::unique_ptr<udp_socket>(new udp_socket(std::move(ptr)));
 }
 
