@@ -48,6 +48,23 @@ make_answer(const sip_task& t, int code, std::string_view reason,
             const std::vector<std::pair<std::string, std::string>>& headers,
             std::string_view server);
 
+/// What the directory keeps of a client actor that left memory (see
+/// docs/architecture.md, "Client actors in and out of memory"): when it must
+/// be back (an expiry its watchers hear of; 0: none) and the voice messages
+/// waiting, which live nowhere else.
+struct client_residue {
+  std::uint64_t wake_at = 0;
+  std::uint32_t voice_new = 0;
+  std::uint32_t voice_old = 0;
+  /// Its subscriptions were saved exactly as they were (no restart gap
+  /// when it comes back, no repeated NOTIFY).
+  bool saved_subscriptions = false;
+  bool empty() const {
+    return wake_at == 0 && voice_new == 0 && voice_old == 0 &&
+           !saved_subscriptions;
+  }
+};
+
 /// The directory: accounts, groups, authentication, and the users' client
 /// actors (spawned on first use).
 using directory_actor = caf::typed_actor<
@@ -60,7 +77,13 @@ using directory_actor = caf::typed_actor<
     caf::reacts_to<atoms::mwi_atom, std::string, std::uint32_t, std::uint32_t>,
     // Phones (issue 11): one was heard of; the device record of a MAC.
     caf::reacts_to<atoms::seen_atom, device_sighting>,
-    caf::replies_to<atoms::provision_atom, std::string>::with<device_lookup>>;
+    caf::replies_to<atoms::provision_atom, std::string>::with<device_lookup>,
+    // Client actors: idle (may it leave?), left (with its residue), stays.
+    caf::reacts_to<atoms::idle_atom, std::string>,
+    caf::reacts_to<atoms::leave_atom, std::string, client_residue>,
+    caf::reacts_to<atoms::stay_atom, std::string>,
+    // Wake-ups of clients that left: the timer of generation N.
+    caf::reacts_to<atoms::wake_atom, std::uint64_t>>;
 
 /// Where a live intercom reaches a user now (issue 6): every registered
 /// device, or none and why (`absent`: offline, busy, dnd, signed out).
@@ -96,12 +119,16 @@ using client_actor = caf::typed_actor<
     // The phone `mac` registered with its own credentials: send it a NOTIFY
     // with Event `event` (empty: none), then drop its registrations if
     // `revoke` (its credentials ended).
-    caf::reacts_to<atoms::checksync_atom, std::string, std::string, bool>>;
+    caf::reacts_to<atoms::checksync_atom, std::string, std::string, bool>,
+    // Its own idle check (token), and the directory's "leave now".
+    caf::reacts_to<atoms::idle_atom, std::uint64_t>,
+    caf::reacts_to<atoms::leave_atom>>;
 
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::intercom_reach)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::client_residue)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::enqueue_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::storage::records::queued_message)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::sip::proxy::dialog_view)

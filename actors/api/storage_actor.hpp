@@ -32,6 +32,7 @@ struct callback_write {
 /// - commit: commits what is pending (sent to itself; `true`: a linger
 ///   window ended).
 /// - scan: up to N records of a family by prefix, from a start key.
+/// - scan with specs: several scans in one request (a client's state).
 /// - sync: answered when everything before it is durable.
 /// - stats: counters.
 using storage_actor = caf::typed_actor<
@@ -41,6 +42,7 @@ using storage_actor = caf::typed_actor<
     caf::reacts_to<caf::put_atom, callback_write>,
     caf::replies_to<atoms::scan_atom, storage::family, std::string, std::string,
                     std::uint64_t>::with<key_values>,
+    caf::replies_to<atoms::scan_atom, scan_specs>::with<scan_results>,
     caf::replies_to<atoms::sync_atom>::with<caf::ok_atom>,
     caf::replies_to<atoms::stats_atom>::with<storage_stats>,
     caf::reacts_to<atoms::commit_atom>,

@@ -50,6 +50,16 @@ struct datagram {
 using optional_string = std::optional<std::string>;
 using key_values = std::vector<storage::key_value>;
 
+/// One part of a multi-scan: up to `limit` records of `fam` under `prefix`.
+struct scan_spec {
+  storage::family fam{};
+  std::string prefix;
+  std::uint64_t limit = 0;
+};
+using scan_specs = std::vector<scan_spec>;
+/// The records of each scan_spec, in order.
+using scan_results = std::vector<key_values>;
+
 } // namespace ivm::actors
 
 CAF_BEGIN_TYPE_ID_BLOCK(ivm, caf::first_custom_type_id)
@@ -88,6 +98,10 @@ CAF_ADD_ATOM(ivm, ivm::atoms, checksync_atom, "checksync")
 CAF_ADD_ATOM(ivm, ivm::atoms, lease_atom, "lease")
 CAF_ADD_ATOM(ivm, ivm::atoms, tftp_atom, "tftp")
 CAF_ADD_ATOM(ivm, ivm::atoms, dhcp_atom, "dhcp")
+CAF_ADD_ATOM(ivm, ivm::atoms, idle_atom, "idle")
+CAF_ADD_ATOM(ivm, ivm::atoms, leave_atom, "leave")
+CAF_ADD_ATOM(ivm, ivm::atoms, stay_atom, "stay")
+CAF_ADD_ATOM(ivm, ivm::atoms, wake_atom, "wake")
 CAF_END_TYPE_ID_BLOCK(ivm)
 
 // Local-only payloads: they never cross the network, so they need no
@@ -99,3 +113,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::http_exchange)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::datagram)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::optional_string)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::key_values)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::scan_specs)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::scan_results)

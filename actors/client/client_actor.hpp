@@ -42,6 +42,10 @@ struct client_config {
   std::uint32_t max_attempts = 20;
   /// Age after which an undelivered message is given up.
   std::chrono::seconds max_age{7 * 24 * 3600};
+  /// A client actor with nothing to do for this long leaves memory (its
+  /// state is in storage; the directory brings it back on demand). Zero:
+  /// never.
+  std::chrono::seconds idle_timeout{30};
   std::shared_ptr<metrics::registry> metrics;
   /// Every queue's depth and oldest message (the monitoring's gauges).
   std::shared_ptr<queue_tally> queues = std::make_shared<queue_tally>();
@@ -49,12 +53,15 @@ struct client_config {
 
 /// Spawns the client actor of user `ext` with its stored bindings and the
 /// head of its message queue, contact list and subscriptions (as read from
-/// storage).
+/// storage). `restart`: the first load since the box started (watchers get
+/// the state anew); else the actor comes back after leaving memory with
+/// `residue`, what the directory kept of it.
 client_actor spawn_client(caf::actor_system& sys,
                           std::shared_ptr<const client_config> cfg,
                           storage::records::account user,
                           const key_values& bindings, const key_values& queue,
                           const key_values& contacts = {},
-                          const key_values& subs = {});
+                          const key_values& subs = {},
+                          client_residue residue = {}, bool restart = true);
 
 } // namespace ivm::actors

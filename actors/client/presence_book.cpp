@@ -99,8 +99,9 @@ void presence_book::load_contacts(const std::vector<storage::key_value>& rows) {
 
 book_out
 presence_book::load_subscriptions(const std::vector<storage::key_value>& rows,
-                                  std::uint64_t now) {
+                                  std::uint64_t now, bool restart) {
   book_out out;
+  std::uint32_t gap = restart ? restart_gap : 0U;
   for (auto& [key, value] : rows) {
     auto rec = records::decode_subscription(value);
     if (!rec || rec->expires_at <= now ||
@@ -117,7 +118,7 @@ presence_book::load_subscriptions(const std::vector<storage::key_value>& rows,
     d.remote_party = rec->remote_party;
     d.remote_target = rec->remote_target;
     d.route_set = rec->route_set;
-    d.local_cseq = rec->local_cseq + restart_gap;
+    d.local_cseq = rec->local_cseq + gap;
     d.remote_cseq = rec->remote_cseq;
     d.package = rec->package;
     d.event_id = rec->event_id;
@@ -127,11 +128,33 @@ presence_book::load_subscriptions(const std::vector<storage::key_value>& rows,
     s.watcher = rec->watcher;
     s.transport = rec->transport;
     s.source = rec->source;
-    s.version = rec->version + restart_gap;
+    s.version = rec->version + gap;
     s.created_s = rec->created_s;
     subs_.emplace(sub_id(d), std::move(s));
   }
   return out;
+}
+
+book_out presence_book::save_all() const {
+  book_out out;
+  for (auto& [id, s] : subs_)
+    save(s, out);
+  return out;
+}
+
+bool presence_book::may_leave() const {
+  return pubs_.entries.empty() && dialogs_.empty();
+}
+
+void presence_book::prime_sent_state() {
+  std::string doc;
+  for (auto& [id, s] : subs_) {
+    if (s.data.package != "presence" || s.data.state != sub_state::active)
+      continue;
+    if (doc.empty())
+      doc = pidf();
+    s.last_body = doc;
+  }
 }
 
 void presence_book::save(const book_sub& s, book_out& out) const {

@@ -68,10 +68,33 @@ public:
   void load_contacts(const std::vector<storage::key_value>& rows);
 
   /// Rows of the `subscriptions` family; expired ones are dropped (and
-  /// deleted through the returned batch). CSeq and version numbers jump
-  /// ahead so a watcher never sees one twice after a restart.
+  /// deleted through the returned batch). After a `restart`, CSeq and
+  /// version numbers jump ahead so a watcher never sees one twice (they were
+  /// not saved at every NOTIFY); rows written by `save_all` are exact.
   book_out load_subscriptions(const std::vector<storage::key_value>& rows,
-                              std::uint64_t now);
+                              std::uint64_t now, bool restart = true);
+
+  /// Every subscription as it is now (CSeq, versions), for a client actor
+  /// about to leave memory.
+  book_out save_all() const;
+
+  /// Whether nothing here lives only in memory: no publications (they are
+  /// refreshed by the phone and not stored) and no calls.
+  bool may_leave() const;
+
+  /// After `save_all` and a reload: the watchers already have the current
+  /// document, so the first change is the next NOTIFY (no repeat).
+  void prime_sent_state();
+
+  /// Voice messages waiting (new, old) as last told.
+  std::pair<std::uint32_t, std::uint32_t> voice_messages() const noexcept {
+    return {voice_new_, voice_old_};
+  }
+  /// Sets the counts without notifying (a client actor coming back).
+  void restore_voice_messages(std::uint32_t fresh, std::uint32_t old) noexcept {
+    voice_new_ = fresh;
+    voice_old_ = old;
+  }
 
   /// A SUBSCRIBE to this user from `watcher` (authenticated), initial or
   /// in-dialog; `contact` is the Contact the box answers with.

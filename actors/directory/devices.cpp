@@ -34,12 +34,7 @@ void tell_phone(pointer self, const std::string& extension,
   auto run = [self, mac, event, revoke](const client_actor& c) {
     self->send(c, atoms::checksync_atom::value, mac, event, revoke);
   };
-  // Only users with a client running have registrations to tell.
-  if (auto it = self->state.clients.find(extension);
-      it != self->state.clients.end())
-    run(it->second);
-  else
-    with_client(self, extension, run);
+  with_client(self, extension, run);
 }
 
 std::string event_for(const directory::directory& d, const std::string& mac) {

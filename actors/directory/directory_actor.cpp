@@ -31,85 +31,6 @@ void answer(pointer self, const sip_task& t, int code, std::string reason,
 
 namespace {
 
-// The last two reads of a client's state, then the spawn.
-template <class Fail>
-void load_presence(pointer self, const std::string& ext,
-                   const storage_actor& storage, const key_values& bindings,
-                   const key_values& queue, Fail fail) {
-  self->request(storage, caf::infinite, atoms::scan_atom::value,
-                storage::family::contacts,
-                storage::records::contacts_prefix(ext), std::string{},
-                std::uint64_t{100000})
-      .then(
-          [self, ext, storage, bindings, queue,
-           fail](const key_values& contacts) {
-            self->request(storage, caf::infinite, atoms::scan_atom::value,
-                          storage::family::subscriptions,
-                          storage::records::subscription_prefix(ext),
-                          std::string{}, std::uint64_t{100000})
-                .then(
-                    [self, ext, bindings, queue,
-                     contacts](const key_values& subs) {
-                      auto& st = self->state;
-                      auto user = st.dir.by_extension(ext);
-                      auto pending = std::move(st.loading[ext]);
-                      st.loading.erase(ext);
-                      if (!user)
-                        return; // deleted meanwhile
-                      auto c =
-                          spawn_client(self->system(), st.cfg.clients, *user,
-                                       bindings, queue, contacts, subs);
-                      self->link_to(c); // clients stop with the directory
-                      st.clients.emplace(ext, c);
-                      for (auto& fn : pending)
-                        fn(c);
-                    },
-                    fail);
-          },
-          fail);
-}
-
-} // namespace
-
-// Runs `fn` with the client actor of `ext`, loading it first when needed.
-void with_client(pointer self, const std::string& ext, client_fn fn) {
-  auto& st = self->state;
-  if (auto it = st.clients.find(ext); it != st.clients.end()) {
-    fn(it->second);
-    return;
-  }
-  auto [pos, first] = st.loading.try_emplace(ext);
-  pos->second.push_back(std::move(fn));
-  if (!first)
-    return;
-  auto storage = st.cfg.clients->storage;
-  auto fail = [self, ext](const caf::error& err) {
-    self->state.log->error("cannot load user {}: {}", ext,
-                           self->system().render(err));
-    self->state.loading.erase(ext);
-  };
-  self->request(storage, caf::infinite, atoms::scan_atom::value,
-                storage::family::bindings,
-                storage::records::binding_prefix(ext), std::string{},
-                std::uint64_t{100})
-      .then(
-          [self, ext, storage, fail](const key_values& bindings) {
-            self->request(storage, caf::infinite, atoms::scan_atom::value,
-                          storage::family::messages,
-                          storage::records::message_prefix(ext), std::string{},
-                          std::uint64_t{10000})
-                .then(
-                    [self, ext, bindings, storage,
-                     fail](const key_values& queue) {
-                      load_presence(self, ext, storage, bindings, queue, fail);
-                    },
-                    fail);
-          },
-          fail);
-}
-
-namespace {
-
 void on_admin(pointer self, http_exchange ex) {
   auto& st = self->state;
   {
@@ -169,10 +90,7 @@ void on_admin(pointer self, http_exchange ex) {
             st.dir.commit(out);
             for (auto& ext : out.del_accounts) {
               st.log->info("user {} deleted", ext);
-              if (auto it = st.clients.find(ext); it != st.clients.end()) {
-                self->send_exit(it->second, caf::exit_reason::user_shutdown);
-                st.clients.erase(it);
-              }
+              forget_client(self, ext);
             }
             for (auto& a : out.put_accounts) {
               st.log->info("user {} saved", a.extension);
@@ -213,6 +131,14 @@ directory_actor::behavior_type directory_impl(pointer self,
   st.auth =
       std::make_unique<directory::authenticator>(st.dir.realm(), st.cfg.auth);
   st.log->info("{} users, realm {}", st.dir.accounts().size(), st.dir.realm());
+  if (st.cfg.clients && st.cfg.clients->metrics) {
+    auto& m = *st.cfg.clients->metrics;
+    st.loads = &m.make_counter("ivm_client_loads_total",
+                               "Client actors loaded from storage (first use "
+                               "or back after leaving memory).");
+    st.leaves = &m.make_counter("ivm_client_leaves_total",
+                                "Idle client actors that left memory.");
+  }
   if (!st.cfg.waiting.empty())
     st.log->info("resuming delivery for {} users with waiting messages",
                  st.cfg.waiting.size());
@@ -245,6 +171,17 @@ directory_actor::behavior_type directory_impl(pointer self,
       [self](atoms::provision_atom, const std::string& mac) {
         return lookup_device(self, mac);
       },
+      [self](atoms::idle_atom, const std::string& ext) {
+        on_client_idle(self, ext);
+      },
+      [self](atoms::leave_atom, const std::string& ext,
+             const client_residue& residue) {
+        on_client_left(self, ext, residue);
+      },
+      [self](atoms::stay_atom, const std::string& ext) {
+        on_client_stays(self, ext);
+      },
+      [self](atoms::wake_atom, std::uint64_t gen) { on_wake(self, gen); },
       [self](atoms::notify_atom, const std::string& ext,
              const storage::records::queued_message& msg) {
         // A message from the box itself (delivery notice, IMDN).

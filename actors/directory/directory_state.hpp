@@ -4,11 +4,14 @@
 // admin API (directory_actor.cpp) and SIP requests (sip_requests.cpp).
 // Private to actors/directory.
 
+#include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/stateful_actor.hpp>
@@ -16,6 +19,7 @@
 
 #include "actors/directory/directory_actor.hpp"
 #include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
 
 namespace ivm::actors::dir {
 
@@ -26,7 +30,21 @@ struct directory_state {
   directory::directory dir;
   std::unique_ptr<directory::authenticator> auth;
   std::unordered_map<std::string, client_actor> clients;
+  /// Work waiting for a client actor being loaded, or leaving.
   std::unordered_map<std::string, std::vector<client_fn>> loading;
+  /// Client actors asked to leave memory (their work waits in `loading`).
+  std::unordered_set<std::string> leaving;
+  /// What is kept of clients that left (only those with something to keep).
+  std::unordered_map<std::string, client_residue> parked;
+  /// When parked clients must be back: (unix seconds, extension).
+  std::multimap<std::uint64_t, std::string> wakes;
+  std::uint64_t wake_gen = 0;
+  std::uint64_t wake_armed_at = 0; ///< 0: no wake timer
+  /// Leaves since memory was last handed back to the system.
+  std::uint64_t leaves_untrimmed = 0;
+  std::chrono::steady_clock::time_point trimmed_at{};
+  metrics::counter* loads = nullptr;
+  metrics::counter* leaves = nullptr;
   /// Admin requests waiting while a change is being written.
   std::deque<http_exchange> admin_queue;
   bool admin_busy = false;
@@ -45,8 +63,21 @@ void answer(
     pointer self, const sip_task& t, int code, std::string reason,
     const std::vector<std::pair<std::string, std::string>>& headers = {});
 
-/// Runs `fn` with the client actor of `ext`, loading it first when needed.
+/// Runs `fn` with the client actor of `ext`, loading it first when needed
+/// (clients.cpp).
 void with_client(pointer self, const std::string& ext, client_fn fn);
+
+/// A client actor has been idle: it may leave unless work is on its way.
+void on_client_idle(pointer self, const std::string& ext);
+/// It left memory, leaving `residue`.
+void on_client_left(pointer self, const std::string& ext,
+                    const client_residue& residue);
+/// It did not leave after all.
+void on_client_stays(pointer self, const std::string& ext);
+/// The wake timer of generation `gen` fired.
+void on_wake(pointer self, std::uint64_t gen);
+/// The user is deleted: its client stops, nothing is kept.
+void forget_client(pointer self, const std::string& ext);
 
 /// A SIP request delegated by a router (REGISTER, MESSAGE, INVITE,
 /// SUBSCRIBE, PUBLISH, and other requests to users): the sender

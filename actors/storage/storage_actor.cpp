@@ -143,6 +143,19 @@ storage_actor::behavior_type storage_impl(pointer self,
           return to_caf(res.error());
         return std::move(*res);
       },
+      [self](atoms::scan_atom,
+             const scan_specs& specs) -> caf::result<scan_results> {
+        scan_results out;
+        out.reserve(specs.size());
+        for (auto& sp : specs) {
+          ++self->state.stats.scans;
+          auto res = self->state.db->scan(sp.fam, sp.prefix, {}, sp.limit);
+          if (!res)
+            return to_caf(res.error());
+          out.push_back(std::move(*res));
+        }
+        return out;
+      },
       [self](atoms::sync_atom) -> caf::result<caf::ok_atom> {
         commit(self);
         if (auto failure = self->state.db->sync())

@@ -179,6 +179,7 @@ int run(const settings& cfg, const site_values& site,
   dcfg.clients->fork_timeout = cfg.messaging.fork_timeout;
   dcfg.clients->max_attempts = cfg.messaging.max_attempts;
   dcfg.clients->max_age = cfg.messaging.max_age;
+  dcfg.clients->idle_timeout = cfg.messaging.client_idle;
   auto nonce_secret = ensure_secret(cfg.data_dir, "nonce-secret", 32);
   if (!nonce_secret)
     return fail("data_dir: " + nonce_secret.error());

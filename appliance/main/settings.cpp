@@ -123,6 +123,11 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     return to_ms(key, v, s.messaging.fork_timeout);
   } else if (key == "messaging.max_attempts") {
     return to_int<std::uint32_t>(key, v, 1, 1000, s.messaging.max_attempts);
+  } else if (key == "messaging.client_idle_s") {
+    long long n = 0;
+    if (auto e = to_int<long long>(key, v, 0, 86400, n))
+      return e;
+    s.messaging.client_idle = std::chrono::seconds{n};
   } else if (key == "messaging.max_age_h") {
     long long h = 0;
     if (auto e = to_int<long long>(key, v, 1, 24 * 365, h))
@@ -338,7 +343,8 @@ std::string to_toml(const settings& s) {
      << "max_body = " << s.messaging.max_body << "\n"
      << "fork_timeout_ms = " << s.messaging.fork_timeout.count() << "\n"
      << "max_attempts = " << s.messaging.max_attempts << "\n"
-     << "max_age_h = " << s.messaging.max_age.count() << "\n\n"
+     << "max_age_h = " << s.messaging.max_age.count() << "\n"
+     << "client_idle_s = " << s.messaging.client_idle.count() << "\n\n"
      << "[voice]\n"
      << "max_length_s = " << s.voice.max_length.count() << "\n"
      << "silence_timeout_s = " << s.voice.silence_timeout.count() << "\n"

@@ -67,6 +67,8 @@ struct settings {
     std::chrono::milliseconds fork_timeout{4000};
     /// Failed delivery attempts before giving up (the sender is told).
     std::uint32_t max_attempts = 20;
+    /// A user's client actor idle this long leaves memory (0: never).
+    std::chrono::seconds client_idle{30};
     /// Age after which an undelivered message is given up.
     std::chrono::hours max_age{168};
   } messaging;

@@ -1,0 +1,172 @@
+#pragma once
+
+// The client actor's state and the parts its files share (private to
+// actors/client): delivery of the message queue (delivery.cpp),
+// registrations (registration.cpp), the presence side (presence_side.cpp)
+// and the actor itself, which loads, idles and leaves (client_actor.cpp).
+
+#include <algorithm>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/client/client_actor.hpp"
+#include "actors/client/presence_book.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
+
+namespace ivm::actors::client {
+
+using storage::records::queued_message;
+
+/// A registered device: the binding plus how to reach it.
+struct device {
+  sip::core::contact_binding binding;
+  std::uint8_t transport = 0;
+  net::endpoint source;
+  std::string user_agent;
+  /// The TCP/TLS connection it registered on (this process only).
+  std::optional<sip_flow> flow;
+  /// The provisioned phone (MAC) whose own credentials registered it.
+  std::string phone;
+};
+
+struct queued {
+  std::uint64_t seq = 0;
+  queued_message msg;
+};
+
+/// The delivery in progress: one message forked to every device.
+struct attempt {
+  std::uint64_t seq = 0;
+  std::vector<std::uint64_t> requests;
+  std::size_t outstanding = 0;
+  bool delivered = false;
+};
+
+struct client_state {
+  std::shared_ptr<const client_config> cfg;
+  storage::records::account user;
+  std::vector<device> devices;
+  /// The message queue, in sequence order. Allocated on first use: an empty
+  /// std::deque costs ~600 bytes, and most users have nothing waiting.
+  std::unique_ptr<std::deque<queued>> queue_;
+  std::deque<queued>& queue() {
+    if (!queue_)
+      queue_ = std::make_unique<std::deque<queued>>();
+    return *queue_;
+  }
+  bool queue_empty() const {
+    return !queue_ || queue_->empty();
+  }
+  std::uint64_t next_seq = 1;
+  /// Senders waiting to hear whether their message got through, by id.
+  std::unordered_map<std::string, sip_task> waiters;
+  /// Fork timers: token -> message id.
+  std::unordered_map<std::uint64_t, std::string> fork_timers;
+  std::optional<attempt> inflight;
+  std::uint64_t next_token = 1;
+  std::uint64_t retry_token = 0; ///< 0: no retry pending
+  metrics::counter* delivered = nullptr;
+  metrics::counter* stored = nullptr;
+  metrics::counter* notifies = nullptr;
+  /// Presence (subscriptions, publications, contacts): made on first use.
+  std::unique_ptr<presence_book> book_;
+  /// NOTIFYs in flight: request id -> subscription id.
+  std::unordered_map<std::uint64_t, std::string> notify_ids;
+  /// TCP/TLS connections subscriptions came over (this process only).
+  std::unordered_map<std::string, sip_flow> sub_flows;
+  std::uint64_t wake_token = 0;
+  std::uint64_t wake_at = 0;
+  /// When the actor last had something to do (unix seconds): idle clients
+  /// leave memory (see client_actor.cpp).
+  std::uint64_t last_active = 0;
+  std::uint64_t idle_token = 0;
+  /// Storage requests outstanding (the actor stays while any is).
+  std::uint32_t io = 0;
+  std::shared_ptr<spdlog::logger> log = log::get("client");
+  static inline const char* name = "client";
+
+  /// Tells the monitoring how this queue looks now.
+  void tally() {
+    if (!cfg || !cfg->queues)
+      return;
+    if (queue_empty())
+      cfg->queues->set(user.extension, 0, 0);
+    else
+      cfg->queues->set(user.extension, queue_->size(),
+                       queue_->front().msg.date_s);
+  }
+
+  ~client_state() {
+    // A user deleted: its queue went with it.
+    if (!queue_empty() && cfg && cfg->queues)
+      cfg->queues->set(user.extension, 0, 0);
+  }
+};
+
+
+using pointer = client_actor::stateful_pointer<client_state>;
+
+std::uint64_t now_s();
+
+/// Writes `b` durably, then calls `ok()` or `fail(error)`; counted in
+/// `io`, so an actor with writes outstanding does not leave memory.
+template <class Ok, class Fail>
+void store(pointer self, const storage::write_batch& b, Ok ok, Fail fail) {
+  ++self->state.io;
+  self->request(self->state.cfg->storage, caf::infinite, caf::put_atom::value,
+                b)
+      .then(
+          [self, ok](caf::ok_atom) mutable {
+            --self->state.io;
+            ok();
+          },
+          [self, fail](const caf::error& err) mutable {
+            --self->state.io;
+            fail(err);
+          });
+}
+
+/// Answers the request of `t` through its router.
+void answer(
+    pointer self, const sip_task& t, int code, std::string reason,
+    const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// Registrations (registration.cpp).
+std::vector<sip::core::contact_binding> bindings_of(const client_state& st);
+bool online(const client_state& st);
+std::size_t online_devices(const client_state& st);
+void on_register(pointer self, sip_task& t);
+void on_check_sync(pointer self, const std::string& mac,
+                   const std::string& event, bool revoke);
+
+// The message queue (delivery.cpp).
+void pump(pointer self);
+void release_waiter(pointer self, const std::string& id, int code);
+void on_result(pointer self, std::uint64_t id, int status);
+void on_enqueue(pointer self, enqueue_task& task);
+/// Stores `task.msg` and answers `true` once it is durable.
+caf::result<bool> enqueue_and_reply(pointer self, enqueue_task& task);
+
+// Presence (presence_side.cpp).
+presence_book& book(pointer self);
+void save_batch(pointer self, const storage::write_batch& b);
+void arm_wakeup(pointer self);
+/// Carries out what the presence book decided; `t`: the request it answers.
+void run(pointer self, book_out out, const sip_task* t = nullptr);
+void on_notify_done(pointer self, const std::string& sub, int status);
+void on_presence(pointer self, sip_task& t, const std::string& watcher,
+                 const std::string& display);
+void on_command(pointer self, sip_task& t, const std::string& text);
+intercom_reach intercom_targets(const client_state& st);
+void on_call(pointer self, sip_task& t, const std::string& caller);
+std::string contacts_text(const client_state& st);
+
+} // namespace ivm::actors::client

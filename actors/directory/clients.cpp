@@ -1,0 +1,203 @@
+// The users' client actors as the directory sees them: loaded from storage
+// on first use, asked to leave memory when idle, brought back when work
+// arrives or an expiry is due (docs/architecture.md, "Client actors in and
+// out of memory").
+
+#include "actors/directory/directory_state.hpp"
+
+#include <malloc.h>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+
+#include "appliance/directory/intake.hpp"
+
+namespace ivm::actors::dir {
+
+namespace {
+
+// A parked client is woken this long before its expiry is due.
+constexpr std::uint64_t wake_early_s = 5;
+
+// Leaves between two returns of freed memory to the system, at most one
+// every `trim_every`.
+constexpr std::uint64_t trim_after_leaves = 1000;
+constexpr auto trim_every = std::chrono::seconds{10};
+
+bool is_current(pointer self, const std::string& ext) {
+  auto it = self->state.clients.find(ext);
+  return it != self->state.clients.end() &&
+         self->current_sender() ==
+             caf::actor_cast<caf::strong_actor_ptr>(it->second);
+}
+
+void arm_wake(pointer self) {
+  auto& st = self->state;
+  if (st.wakes.empty())
+    return;
+  auto at = st.wakes.begin()->first;
+  if (st.wake_armed_at != 0 && st.wake_armed_at <= at)
+    return;
+  st.wake_armed_at = std::max<std::uint64_t>(at, 1);
+  auto now = directory::unix_now();
+  auto delay = std::chrono::seconds{at > now ? at - now : 0};
+  self->delayed_send(self, delay, atoms::wake_atom::value, ++st.wake_gen);
+}
+
+void spawn_loaded(pointer self, const std::string& ext, scan_results& rows) {
+  auto& st = self->state;
+  auto pending = std::move(st.loading[ext]);
+  st.loading.erase(ext);
+  auto user = st.dir.by_extension(ext);
+  if (!user || rows.size() != 4)
+    return; // deleted meanwhile
+  client_residue residue;
+  bool restart = true;
+  if (auto p = st.parked.find(ext); p != st.parked.end()) {
+    residue = p->second;
+    restart = !residue.saved_subscriptions;
+    st.parked.erase(p);
+  }
+  auto c = spawn_client(self->system(), st.cfg.clients, *user, rows[0],
+                        rows[1], rows[2], rows[3], residue, restart);
+  self->link_to(c); // clients stop with the directory
+  st.clients.emplace(ext, c);
+  if (st.loads)
+    st.loads->inc();
+  for (auto& fn : pending)
+    fn(c);
+}
+
+// Reads a client's state in one request and spawns it.
+void load_client(pointer self, const std::string& ext) {
+  namespace rec = storage::records;
+  scan_specs specs{
+      {storage::family::bindings, rec::binding_prefix(ext), 100},
+      {storage::family::messages, rec::message_prefix(ext), 10000},
+      {storage::family::contacts, rec::contacts_prefix(ext), 100000},
+      {storage::family::subscriptions, rec::subscription_prefix(ext), 100000}};
+  self->request(self->state.cfg.clients->storage, caf::infinite,
+                atoms::scan_atom::value, std::move(specs))
+      .then([self, ext](scan_results& rows) { spawn_loaded(self, ext, rows); },
+            [self, ext](const caf::error& err) {
+              self->state.log->error("cannot load user {}: {}", ext,
+                                     self->system().render(err));
+              self->state.loading.erase(ext);
+            });
+}
+
+// glibc keeps freed memory in its arenas; after many clients left, hand
+// it back so the box's RSS shows what it holds.
+void maybe_trim(pointer self) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  if (++st.leaves_untrimmed < trim_after_leaves ||
+      now - st.trimmed_at < trim_every)
+    return;
+  st.leaves_untrimmed = 0;
+  st.trimmed_at = now;
+  ::malloc_trim(0);
+}
+
+} // namespace
+
+void with_client(pointer self, const std::string& ext, client_fn fn) {
+  auto& st = self->state;
+  bool leaving = st.leaving.count(ext) != 0;
+  if (!leaving) {
+    if (auto it = st.clients.find(ext); it != st.clients.end()) {
+      fn(it->second);
+      return;
+    }
+  }
+  auto [pos, first] = st.loading.try_emplace(ext);
+  pos->second.push_back(std::move(fn));
+  if (first && !leaving)
+    load_client(self, ext);
+}
+
+void on_client_idle(pointer self, const std::string& ext) {
+  auto& st = self->state;
+  if (!is_current(self, ext) || st.leaving.count(ext) != 0)
+    return;
+  st.leaving.insert(ext);
+  self->send(st.clients[ext], atoms::leave_atom::value);
+}
+
+void on_client_left(pointer self, const std::string& ext,
+                    const client_residue& residue) {
+  auto& st = self->state;
+  if (!is_current(self, ext))
+    return;
+  st.clients.erase(ext);
+  st.leaving.erase(ext);
+  if (st.leaves)
+    st.leaves->inc();
+  if (!residue.empty()) {
+    st.parked[ext] = residue;
+    if (residue.wake_at != 0) {
+      st.wakes.emplace(residue.wake_at > wake_early_s
+                           ? residue.wake_at - wake_early_s
+                           : 0,
+                       ext);
+      arm_wake(self);
+    }
+  }
+  // Work that arrived while it was leaving brings it back.
+  if (auto it = st.loading.find(ext); it != st.loading.end()) {
+    if (it->second.empty())
+      st.loading.erase(it);
+    else
+      load_client(self, ext);
+  }
+  maybe_trim(self);
+}
+
+void on_client_stays(pointer self, const std::string& ext) {
+  auto& st = self->state;
+  if (!is_current(self, ext))
+    return;
+  st.leaving.erase(ext);
+  auto it = st.loading.find(ext);
+  if (it == st.loading.end())
+    return;
+  auto pending = std::move(it->second);
+  st.loading.erase(it);
+  auto c = st.clients[ext];
+  for (auto& fn : pending)
+    fn(c);
+}
+
+void on_wake(pointer self, std::uint64_t gen) {
+  auto& st = self->state;
+  if (gen != st.wake_gen)
+    return;
+  st.wake_armed_at = 0;
+  auto now = directory::unix_now();
+  while (!st.wakes.empty() && st.wakes.begin()->first <= now) {
+    auto ext = std::move(st.wakes.begin()->second);
+    auto at = st.wakes.begin()->first;
+    st.wakes.erase(st.wakes.begin());
+    auto p = st.parked.find(ext);
+    // Skip stale entries: the client came back (and left again) meanwhile.
+    if (p == st.parked.end() || p->second.wake_at == 0 ||
+        (p->second.wake_at > wake_early_s ? p->second.wake_at - wake_early_s
+                                          : 0) != at)
+      continue;
+    with_client(self, ext, [](const client_actor&) {});
+  }
+  arm_wake(self);
+}
+
+void forget_client(pointer self, const std::string& ext) {
+  auto& st = self->state;
+  if (auto it = st.clients.find(ext); it != st.clients.end()) {
+    self->send_exit(it->second, caf::exit_reason::user_shutdown);
+    st.clients.erase(it);
+  }
+  st.leaving.erase(ext);
+  st.loading.erase(ext);
+  st.parked.erase(ext);
+}
+
+} // namespace ivm::actors::dir

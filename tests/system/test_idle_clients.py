@@ -1,0 +1,106 @@
+"""Issue 13: a user's client actor leaves memory when idle and comes back
+from storage on demand, with nothing lost: queued messages, bindings,
+presence subscriptions (no repeated or skipped NOTIFY), the watcher list.
+Runs the box with messaging.client_idle_s = 1 so actors leave at once."""
+
+import json
+import os
+import re
+import unittest
+
+from harness import Appliance, wait_until
+from sip_ua import body_of
+from sip_util import header, status_of
+from test_presence import (USERS, admin, next_request, provision, sub_state,
+                           subscribe, ua)
+
+
+def counter(box, name):
+    _, text = box.http("GET", "/metrics")
+    m = re.search(rb"(?m)^" + name.encode() + rb" (\d+)", text)
+    return int(m.group(1)) if m else 0
+
+
+class IdleClients(unittest.TestCase):
+    def setUp(self):
+        self.box = Appliance()
+        conf = os.path.join(self.box.tmp, "idle.toml")
+        with open(conf, "w") as f:
+            f.write("[messaging]\nclient_idle_s = 1\n")
+        self.box.extra_args += ["--config", conf]
+        self.box.start()
+        provision(self.box)
+        self.uas = []
+
+    def tearDown(self):
+        for u in self.uas:
+            u.close()
+        code = self.box.stop()
+        self.box.cleanup()
+        self.assertEqual(code, 0)
+
+    def ua(self, ext):
+        u = ua(self.box, ext)
+        self.uas.append(u)
+        return u
+
+    def leaves(self):
+        return counter(self.box, "ivm_client_leaves_total")
+
+    def wait_leaves(self, more_than):
+        wait_until(lambda: self.leaves() > more_than,
+                   "idle client actors to leave memory")
+
+    def test_messages_and_bindings_survive_leaving(self):
+        alice, bob = self.ua("201"), self.ua("202")
+        self.assertEqual(status_of(alice.register()), 200)
+        # Bob is offline: the message waits in his queue.
+        self.assertEqual(status_of(alice.message("202", "first")), 202)
+        # Both actors leave (Alice's binding, Bob's queue are on disk).
+        self.wait_leaves(1)
+        seen = self.leaves()
+        self.assertEqual(status_of(alice.message("202", "second")), 202)
+        self.wait_leaves(seen)
+        # Bob registers: both messages arrive, in order.
+        self.assertEqual(status_of(bob.register()), 200)
+        texts = [body_of(next_request(bob, "MESSAGE")) for _ in range(2)]
+        self.assertEqual(texts, [b"first", b"second"])
+        # Alice's binding came back with her actor: she is reachable.
+        self.wait_leaves(self.leaves())
+        self.assertEqual(status_of(bob.message("201", "hi Alice")), 200)
+        self.assertEqual(body_of(next_request(alice, "MESSAGE")), b"hi Alice")
+        self.assertGreaterEqual(counter(self.box, "ivm_client_loads_total"), 4)
+
+    def test_subscription_and_watchers_survive_leaving(self):
+        alice, bob = self.ua("201"), self.ua("202")
+        hdr = admin(self.box)
+        s, _ = self.box.http("POST", "/api/v1/users/202/contacts",
+                             json.dumps({"extension": "201"}).encode(), hdr)
+        self.assertEqual(s, 201)
+        self.assertEqual(status_of(subscribe(bob, "201", "presence")), 200)
+        n = next_request(bob, "NOTIFY")
+        self.assertTrue(sub_state(n).startswith("active"), n)
+        self.assertIn(b"<basic>closed</basic>", body_of(n))
+        cseq = int(header(n, "CSeq").split()[0])
+        # Alice's actor (a watcher, no device) leaves memory; no NOTIFY.
+        self.wait_leaves(1)
+        seen = self.leaves()
+        self.wait_leaves(seen)  # and once more: nothing brought it back
+        self.assertIsNone(bob.recv(0.2))
+        # Alice's phone registers: her actor comes back from storage and
+        # Bob hears of it once, with the next CSeq of the same dialog.
+        self.assertEqual(status_of(alice.register()), 200)
+        n = next_request(bob, "NOTIFY")
+        self.assertTrue(sub_state(n).startswith("active"), n)
+        self.assertIn(b"<basic>open</basic>", body_of(n))
+        self.assertEqual(int(header(n, "CSeq").split()[0]), cseq + 1)
+        # The watcher list is intact.
+        s, body = self.box.http("GET", "/api/v1/users/201/contacts", None, hdr)
+        self.assertEqual(s, 200)
+        watchers = {w["extension"]: w["state"]
+                    for w in json.loads(body)["watchers"]}
+        self.assertEqual(watchers.get("202"), "allowed")
+
+
+if __name__ == "__main__":
+    unittest.main()
