@@ -1,5 +1,6 @@
 #include "appliance/sip/transaction_key.hpp"
 
+#include <functional>
 #include <optional>
 
 #include "appliance/sip/header_values.hpp"
@@ -97,6 +98,41 @@ std::string client_transaction_key(const message& response) {
 
 std::string client_transaction_key_of_request(const message& request) {
   return client_transaction_key(request);
+}
+
+std::string strict_transaction_key(const message& msg) {
+  auto key = server_transaction_key(msg);
+  if (key.empty())
+    return key;
+  auto cseq = parse_cseq(msg.value_of("CSeq"));
+  key += '\n';
+  key += msg.value_of("Call-ID");
+  key += '\n';
+  key += cseq ? std::to_string(cseq->number) : std::string{};
+  return key;
+}
+
+std::string merge_key(const message& req) {
+  auto to = parse_name_addr(req.value_of("To"));
+  if (!to || param_value(to->params, "tag"))
+    return {};
+  auto from = parse_name_addr(req.value_of("From"));
+  auto tag = from ? param_value(from->params, "tag") : std::nullopt;
+  if (!tag)
+    return {};
+  return std::string{*tag} + '\n' + std::string{req.value_of("Call-ID")} +
+         '\n' + std::string{req.value_of("CSeq")};
+}
+
+std::string stateless_tag(std::string_view key) {
+  static const char hex[] = "0123456789abcdef";
+  auto h = std::hash<std::string_view>{}(key);
+  std::string out(16, '0');
+  for (auto& c : out) {
+    c = hex[h & 0xf];
+    h >>= 4;
+  }
+  return out;
 }
 
 } // namespace ivm::sip

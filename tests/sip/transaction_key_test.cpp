@@ -75,3 +75,41 @@ TEST(sip_transaction_key, client_side) {
       sip::client_transaction_key(resp));
   EXPECT_EQ(sip::client_transaction_key(sip::message{}), "");
 }
+
+// The box's own key: RFC 4475 §3.3.12/13 reuse one branch for different
+// requests; Call-ID and CSeq number keep them apart, while a retransmission
+// and its ACK and CANCEL still meet their INVITE.
+TEST(sip_transaction_key, strict_key_separates_reused_branches) {
+  auto via = std::string{"SIP/2.0/UDP h.example.com;branch=z9hG4bKsame"};
+  auto first = request("INVITE", "1 INVITE", via);
+  auto second = request("INVITE", "2 INVITE", via);
+  EXPECT_NE(sip::strict_transaction_key(first),
+            sip::strict_transaction_key(second));
+  EXPECT_EQ(sip::strict_transaction_key(first),
+            sip::strict_transaction_key(request("INVITE", "1 INVITE", via)));
+  EXPECT_EQ(sip::strict_transaction_key(request("ACK", "1 ACK", via, ";tag=t")),
+            sip::strict_transaction_key(first));
+  EXPECT_EQ(sip::strict_transaction_key(sip::message{}), "");
+}
+
+// RFC 3261 §8.2.2.2: no To tag -> From tag, Call-ID and CSeq identify it.
+TEST(sip_transaction_key, merge_key_only_without_to_tag) {
+  auto a = request("MESSAGE", "5 MESSAGE",
+                   "SIP/2.0/UDP h;branch=z9hG4bKa1");
+  auto b = request("MESSAGE", "5 MESSAGE",
+                   "SIP/2.0/UDP other;branch=z9hG4bKb2"); // forked copy
+  EXPECT_FALSE(sip::merge_key(a).empty());
+  EXPECT_EQ(sip::merge_key(a), sip::merge_key(b));
+  EXPECT_NE(sip::merge_key(a),
+            sip::merge_key(request("MESSAGE", "6 MESSAGE",
+                                   "SIP/2.0/UDP h;branch=z9hG4bKa3")));
+  EXPECT_EQ(sip::merge_key(request("BYE", "7 BYE",
+                                   "SIP/2.0/UDP h;branch=z9hG4bKa4", ";tag=x")),
+            "");
+}
+
+TEST(sip_transaction_key, stateless_tag_is_stable_per_key) {
+  EXPECT_EQ(sip::stateless_tag("k1"), sip::stateless_tag("k1"));
+  EXPECT_NE(sip::stateless_tag("k1"), sip::stateless_tag("k2"));
+  EXPECT_EQ(sip::stateless_tag("k1").size(), 16U);
+}
