@@ -8,8 +8,6 @@ namespace ivm::actors {
 
 namespace router {
 
-namespace {
-
 /// Ticks are rounded up to this, so timers due close together share one.
 constexpr std::chrono::milliseconds tick_granularity{5};
 
@@ -28,6 +26,8 @@ void arm(pointer self, steady::time_point at) {
       self, delay, caf::tick_atom::value,
       static_cast<std::uint64_t>(due.time_since_epoch().count()));
 }
+
+namespace {
 
 void on_tick(pointer self, std::uint64_t due_ns) {
   auto& st = self->state;
@@ -116,8 +116,6 @@ sip_router_actor::behavior_type router_impl(pointer self,
       [self](atoms::stats_atom) { return self->state.stats; },
   };
 }
-
-} // namespace
 
 } // namespace
 

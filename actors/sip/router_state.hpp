@@ -165,7 +165,8 @@ struct router_state {
 
 using pointer = sip_router_actor::stateful_pointer<router_state>;
 
-// Timers (router_actor.cpp).
+// Timers (router_actor.cpp): one CAF timeout for the earliest.
+void arm(pointer self, steady::time_point at);
 void schedule(pointer self, const std::string& key,
               const sip::effects::start_timer& t);
 
