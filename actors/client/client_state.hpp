@@ -111,7 +111,6 @@ struct client_state {
   }
 };
 
-
 using pointer = client_actor::stateful_pointer<client_state>;
 
 std::uint64_t now_s();

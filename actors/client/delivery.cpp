@@ -18,8 +18,6 @@ void release_waiter(pointer self, const std::string& id, int code) {
   st.waiters.erase(it);
 }
 
-
-
 // Removes the head message from storage and memory.
 void drop_head(pointer self) {
   auto& st = self->state;
@@ -158,7 +156,6 @@ void on_result(pointer self, std::uint64_t id, int status) {
     on_failed(self);
 }
 
-
 // Stores `task.msg` (unless its request was stored before) and calls
 // `done(stored_now)` once it is durable.
 template <class Done>
@@ -176,25 +173,25 @@ void enqueue(pointer self, const enqueue_task& task, Done done) {
             storage::records::dedup_key(st.user.extension, task.dedup),
             storage::be64(now_s()));
     store(
-            self, b,
-            [self, task, seq, done]() mutable {
-              auto& st = self->state;
-              st.stored->inc();
-              // Keep the queue in sequence order even if writes overtook.
-              auto pos =
-                  std::find_if(st.queue().begin(), st.queue().end(),
-                               [seq](const queued& q) { return q.seq > seq; });
-              st.queue().insert(pos, queued{seq, task.msg});
-              st.tally();
-              done(true);
-              pump(self);
-            },
-            [self, done](const caf::error& err) mutable {
-              self->state.log->error("{}: message not stored: {}",
-                                     self->state.user.extension,
-                                     self->system().render(err));
-              done(false);
-            });
+        self, b,
+        [self, task, seq, done]() mutable {
+          auto& st = self->state;
+          st.stored->inc();
+          // Keep the queue in sequence order even if writes overtook.
+          auto pos =
+              std::find_if(st.queue().begin(), st.queue().end(),
+                           [seq](const queued& q) { return q.seq > seq; });
+          st.queue().insert(pos, queued{seq, task.msg});
+          st.tally();
+          done(true);
+          pump(self);
+        },
+        [self, done](const caf::error& err) mutable {
+          self->state.log->error("{}: message not stored: {}",
+                                 self->state.user.extension,
+                                 self->system().render(err));
+          done(false);
+        });
   };
   if (task.dedup.empty()) {
     write();

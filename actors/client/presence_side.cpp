@@ -40,11 +40,11 @@ void save_batch(pointer self, const storage::write_batch& b) {
     return;
   store(
       self, b, [] {},
-            [self](const caf::error& err) {
-              self->state.log->error("{}: presence state not saved: {}",
-                                     self->state.user.extension,
-                                     self->system().render(err));
-            });
+      [self](const caf::error& err) {
+        self->state.log->error("{}: presence state not saved: {}",
+                               self->state.user.extension,
+                               self->system().render(err));
+      });
 }
 
 void arm_wakeup(pointer self) {
@@ -120,12 +120,12 @@ void run(pointer self, book_out out, const sip_task* t) {
       auto tc = *t;
       store(
           self, out.batch, [send]() mutable { send(); },
-                [self, tc](const caf::error& err) {
-                  self->state.log->error("{}: subscription not saved: {}",
-                                         self->state.user.extension,
-                                         self->system().render(err));
-                  answer(self, tc, 500, "Server Internal Error");
-                });
+          [self, tc](const caf::error& err) {
+            self->state.log->error("{}: subscription not saved: {}",
+                                   self->state.user.extension,
+                                   self->system().render(err));
+            answer(self, tc, 500, "Server Internal Error");
+          });
     }
     return;
   }

@@ -118,14 +118,13 @@ void on_register(pointer self, sip_task& t) {
   }
   store(
       self, b, [respond]() mutable { respond(); },
-            [self, t](const caf::error& err) {
-              self->state.log->error("{}: bindings not saved: {}",
-                                     self->state.user.extension,
-                                     self->system().render(err));
-              answer(self, t, 500, "Server Internal Error");
-            });
+      [self, t](const caf::error& err) {
+        self->state.log->error("{}: bindings not saved: {}",
+                               self->state.user.extension,
+                               self->system().render(err));
+        answer(self, t, 500, "Server Internal Error");
+      });
 }
-
 
 // Tells the phone `mac` (registered with its own credentials) to fetch its
 // configuration, then forgets its registrations when they were revoked.
@@ -169,6 +168,5 @@ void on_check_sync(pointer self, const std::string& mac,
   if (st.book_)
     run(self, st.book_->set_devices(online_devices(st), now));
 }
-
 
 } // namespace ivm::actors::client

@@ -58,8 +58,8 @@ void spawn_loaded(pointer self, const std::string& ext, scan_results& rows) {
     restart = !residue.saved_subscriptions;
     st.parked.erase(p);
   }
-  auto c = spawn_client(self->system(), st.cfg.clients, *user, rows[0],
-                        rows[1], rows[2], rows[3], residue, restart);
+  auto c = spawn_client(self->system(), st.cfg.clients, *user, rows[0], rows[1],
+                        rows[2], rows[3], residue, restart);
   self->link_to(c); // clients stop with the directory
   st.clients.emplace(ext, c);
   if (st.loads)
@@ -136,10 +136,9 @@ void on_client_left(pointer self, const std::string& ext,
   if (!residue.empty()) {
     st.parked[ext] = residue;
     if (residue.wake_at != 0) {
-      st.wakes.emplace(residue.wake_at > wake_early_s
-                           ? residue.wake_at - wake_early_s
-                           : 0,
-                       ext);
+      st.wakes.emplace(
+          residue.wake_at > wake_early_s ? residue.wake_at - wake_early_s : 0,
+          ext);
       arm_wake(self);
     }
   }

@@ -23,7 +23,6 @@ void report(pointer, client_tx& c, int status, sip::message resp) {
                  std::move(resp));
 }
 
-
 void apply_client(pointer self, const std::string& key,
                   const sip::transaction_effects& effects) {
   auto& st = self->state;

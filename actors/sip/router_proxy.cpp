@@ -396,5 +396,4 @@ void forward_ack(pointer self, sip::message& ack) {
     st.cfg.out->send(target->flow, target->dest, sip::serialize(*fwd));
 }
 
-
 } // namespace ivm::actors::router

@@ -1,12 +1,12 @@
 #include "appliance/net/udp_socket.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 #include <sys/socket.h>
+#include <vector>
 
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>

@@ -94,8 +94,7 @@ TEST(sip_transaction_key, strict_key_separates_reused_branches) {
 
 // RFC 3261 §8.2.2.2: no To tag -> From tag, Call-ID and CSeq identify it.
 TEST(sip_transaction_key, merge_key_only_without_to_tag) {
-  auto a = request("MESSAGE", "5 MESSAGE",
-                   "SIP/2.0/UDP h;branch=z9hG4bKa1");
+  auto a = request("MESSAGE", "5 MESSAGE", "SIP/2.0/UDP h;branch=z9hG4bKa1");
   auto b = request("MESSAGE", "5 MESSAGE",
                    "SIP/2.0/UDP other;branch=z9hG4bKb2"); // forked copy
   EXPECT_FALSE(sip::merge_key(a).empty());
