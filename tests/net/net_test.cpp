@@ -1,6 +1,9 @@
 // appliance/net: UDP and TCP echo through an actor, endpoint parsing.
 
+#include <condition_variable>
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -92,6 +95,48 @@ TEST(udp, echo_through_an_actor) {
   (*client)->close();
   sock->close();
   caf::anon_send_exit(echo, caf::exit_reason::user_shutdown);
+  io.stop();
+}
+
+TEST(udp, datagrams_queued_before_a_wait_are_received_without_another) {
+  // More than one wake-up's worth of datagrams (16 rounds of 32) queues
+  // before the socket receives; each is taken without a later datagram
+  // to wake the socket, and so is a lone one afterwards.
+  net::io_pool io;
+  io.start();
+  auto server = net::udp_socket::open(io, any_port);
+  ASSERT_TRUE(server);
+  auto client = net::udp_socket::open(io, any_port);
+  ASSERT_TRUE(client);
+  constexpr std::size_t queued = 700;
+  for (std::size_t i = 0; i < queued; ++i)
+    (*client)->send_to("d" + std::to_string(i), (*server)->local_endpoint());
+  // The datagrams are in the server's queue before it receives.
+  while ((*client)->datagrams_sent() < queued)
+    std::this_thread::yield();
+  std::mutex mtx;
+  std::condition_variable cv;
+  std::size_t got = 0;
+  std::string last;
+  (*server)->start([&](std::string payload, net::endpoint) {
+    std::lock_guard<std::mutex> lock{mtx};
+    ++got;
+    last = std::move(payload);
+    cv.notify_all();
+  });
+  {
+    std::unique_lock<std::mutex> lock{mtx};
+    cv.wait(lock, [&] { return got == queued; });
+    EXPECT_EQ(last, "d" + std::to_string(queued - 1));
+  }
+  (*client)->send_to("alone", (*server)->local_endpoint());
+  {
+    std::unique_lock<std::mutex> lock{mtx};
+    cv.wait(lock, [&] { return got == queued + 1; });
+    EXPECT_EQ(last, "alone");
+  }
+  (*client)->close();
+  (*server)->close();
   io.stop();
 }
 

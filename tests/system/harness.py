@@ -64,6 +64,10 @@ class Appliance:
         self.tftp_port = free_port()
         self.prov_http_port = free_port()
         self.extra_args = list(extra_args)
+        # Ports this harness chose may be re-chosen if another test took one
+        # between free_port() and the box's bind (tests run in parallel).
+        self._own_ports = sip_port is None and admin_port is None
+        self._started = False
         self.proc = None
         self.log_path = os.path.join(self.tmp, "appliance.log")
 
@@ -89,18 +93,41 @@ class Appliance:
         return args + self.extra_args
 
     def start(self, wait=True):
-        if getattr(self, "log", None):
-            self.log.close()
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.args(), stdout=self.log,
-                                     stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        if wait:
+        for attempt in range(5):
+            if getattr(self, "log", None):
+                self.log.close()
+            self.log = open(self.log_path, "ab")
+            mark = self.log.tell()
+            self.proc = subprocess.Popen(self.args(), stdout=self.log,
+                                         stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL)
+            if not wait:
+                break
             wait_until(lambda: self.proc.poll() is not None or self.healthy(),
                        "the appliance to answer /health")
-            if self.proc.poll() is not None:
-                raise AssertionError("appliance exited:\n" + self.log_text())
+            if self.proc.poll() is None:
+                break
+            # Another test bound one of our ports between free_port() and
+            # the box's bind: the first start may choose them again.
+            if (self._own_ports and not self._started and attempt < 4 and
+                    b"Address already in use" in self._log_since(mark)):
+                self._choose_ports()
+                continue
+            raise AssertionError("appliance exited:\n" + self.log_text())
+        self._started = True
         return self
+
+    def _log_since(self, offset):
+        with open(self.log_path, "rb") as f:
+            f.seek(offset)
+            return f.read()
+
+    def _choose_ports(self):
+        self.sip_port = free_port()
+        self.admin_port = free_port()
+        self.tls_port = free_port()
+        self.tftp_port = free_port()
+        self.prov_http_port = free_port()
 
     def healthy(self):
         try:

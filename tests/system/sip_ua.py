@@ -6,6 +6,7 @@ import hashlib
 import random
 import re
 import socket
+import sys
 
 from sip_util import header, status_of
 
@@ -13,6 +14,12 @@ from sip_util import header, status_of
 def _h(alg, text):
     fn = hashlib.sha256 if alg.upper() == "SHA-256" else hashlib.md5
     return fn(text.encode()).hexdigest()
+
+
+def _transaction_of(msg):
+    """(Call-ID, CSeq) of a request or response: which request it is."""
+    cseq = " ".join((header(msg, "CSeq") or "").split())
+    return header(msg, "Call-ID", "i"), cseq
 
 
 def parse_challenges(resp, name):
@@ -106,6 +113,18 @@ class UA:
             if r is None or r.startswith(b"SIP/2.0") and status_of(r) >= 200:
                 return r
 
+    def final_to_last(self, timeout=10.0):
+        """The final response to the last request sent (same Call-ID and
+        CSeq): an answer meant for another request, such as one to an
+        earlier socket on this port, is skipped."""
+        want = _transaction_of(self.last_sent)
+        while True:
+            r = self.final(timeout)
+            if r is None or _transaction_of(r) == want:
+                return r
+            sys.stderr.write("sip_ua: skipped an answer to another request: "
+                             "%r\n" % r[:120])
+
     def close(self):
         self.sock.close()
 
@@ -136,7 +155,7 @@ class UA:
         """Sends a request, answers a 401/407 challenge once, returns the
         final response."""
         self.send(self.request(method, ruri, extra, body, **kw))
-        r = self.final()
+        r = self.final_to_last()
         code = status_of(r) if r else None
         if code not in (401, 407):
             return r
@@ -149,7 +168,7 @@ class UA:
         hdr = "Authorization" if code == 401 else "Proxy-Authorization"
         self.send(self.request(method, ruri,
                                extra + "%s: %s\r\n" % (hdr, auth), body, **kw))
-        return self.final()
+        return self.final_to_last()
 
     def register(self, expires=3600, algorithm="MD5", password=None):
         contact = "<sip:%s@%s:%d%s>" % (
