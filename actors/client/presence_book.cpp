@@ -22,14 +22,6 @@ using sip::events::term_reason;
 
 namespace {
 
-/// After a restart, NOTIFY CSeq and document versions continue this far
-/// ahead of what was last saved (they are saved with state changes only).
-constexpr std::uint32_t restart_gap = 1000;
-
-std::string sub_id(const sip::events::subscription_data& d) {
-  return d.call_id + '\n' + d.local_tag;
-}
-
 std::string uri_of(const std::string& name_addr) {
   auto na = sip::parse_name_addr(name_addr);
   return na ? na->uri_text : name_addr;
@@ -72,125 +64,6 @@ presence_book::presence_book(book_env env) : env_(std::move(env)) {
 
 std::string presence_book::entity() const {
   return "sip:" + env_.extension + "@" + env_.domain;
-}
-
-void presence_book::load_contacts(const std::vector<storage::key_value>& rows) {
-  for (auto& [key, value] : rows) {
-    auto parts = storage::key_split(key);
-    if (!parts || parts->size() < 2)
-      continue;
-    auto& kind = (*parts)[1];
-    if (kind == "c" && parts->size() == 3) {
-      if (auto c = records::decode_contact(value))
-        contacts_[(*parts)[2]] = c->since_s;
-    } else if (kind == "w" && parts->size() == 3) {
-      if (auto w = records::decode_watcher(value))
-        watchers_[(*parts)[2]] = *w;
-    } else if (kind == "s") {
-      if (auto s = records::decode_status(value)) {
-        if (s->status <=
-            static_cast<std::uint8_t>(presence::user_status::signed_out))
-          status_ = static_cast<presence::user_status>(s->status);
-        note_ = s->note;
-      }
-    }
-  }
-}
-
-book_out
-presence_book::load_subscriptions(const std::vector<storage::key_value>& rows,
-                                  std::uint64_t now, bool restart) {
-  book_out out;
-  std::uint32_t gap = restart ? restart_gap : 0U;
-  for (auto& [key, value] : rows) {
-    auto rec = records::decode_subscription(value);
-    if (!rec || rec->expires_at <= now ||
-        rec->state == static_cast<std::uint8_t>(sub_state::terminated)) {
-      out.batch.del(storage::family::subscriptions, key);
-      continue;
-    }
-    book_sub s;
-    auto& d = s.data;
-    d.call_id = rec->call_id;
-    d.local_tag = rec->local_tag;
-    d.remote_tag = rec->remote_tag;
-    d.local_party = rec->local_party;
-    d.remote_party = rec->remote_party;
-    d.remote_target = rec->remote_target;
-    d.route_set = rec->route_set;
-    d.local_cseq = rec->local_cseq + gap;
-    d.remote_cseq = rec->remote_cseq;
-    d.package = rec->package;
-    d.event_id = rec->event_id;
-    d.expires_at = rec->expires_at;
-    d.state = static_cast<sub_state>(rec->state);
-    d.reason = static_cast<term_reason>(rec->reason);
-    s.watcher = rec->watcher;
-    s.transport = rec->transport;
-    s.source = rec->source;
-    s.version = rec->version + gap;
-    s.created_s = rec->created_s;
-    subs_.emplace(sub_id(d), std::move(s));
-  }
-  return out;
-}
-
-book_out presence_book::save_all() const {
-  book_out out;
-  for (auto& [id, s] : subs_)
-    save(s, out);
-  return out;
-}
-
-bool presence_book::may_leave() const {
-  return pubs_.entries.empty() && dialogs_.empty();
-}
-
-void presence_book::prime_sent_state() {
-  std::string doc;
-  for (auto& [id, s] : subs_) {
-    if (s.data.package != "presence" || s.data.state != sub_state::active)
-      continue;
-    if (doc.empty())
-      doc = pidf();
-    s.last_body = doc;
-  }
-}
-
-void presence_book::save(const book_sub& s, book_out& out) const {
-  const auto& d = s.data;
-  records::subscription_record r;
-  r.call_id = d.call_id;
-  r.local_tag = d.local_tag;
-  r.remote_tag = d.remote_tag;
-  r.local_party = d.local_party;
-  r.remote_party = d.remote_party;
-  r.remote_target = d.remote_target;
-  r.route_set = d.route_set;
-  r.local_cseq = d.local_cseq;
-  r.remote_cseq = d.remote_cseq;
-  r.package = d.package;
-  r.event_id = d.event_id;
-  r.expires_at = d.expires_at;
-  r.state = static_cast<std::uint8_t>(d.state);
-  r.reason = static_cast<std::uint8_t>(d.reason);
-  r.watcher = s.watcher;
-  r.transport = s.transport;
-  r.source = s.source;
-  r.version = s.version;
-  r.created_s = s.created_s;
-  out.batch.put(
-      storage::family::subscriptions,
-      records::subscription_key(env_.extension, d.call_id, d.local_tag),
-      records::encode(r));
-}
-
-bool presence_book::authorized(const std::string& watcher) const {
-  if (watcher == env_.extension)
-    return true;
-  auto it = watchers_.find(watcher);
-  return it != watchers_.end() &&
-         it->second.state == records::watch_state::allowed;
 }
 
 std::string presence_book::pidf() const {
@@ -263,7 +136,7 @@ void presence_book::send_notify(book_sub& s, std::uint64_t now, book_out& out) {
     }
   }
   notify_out n;
-  n.sub_id = sub_id(d);
+  n.sub_id = id_of(d);
   n.request = sip::events::make_notify(d, now, ctx_, type, std::move(body));
   n.transport = s.transport;
   n.source = s.source;
@@ -355,7 +228,7 @@ presence_book::subscribe(const sip::message& req, const std::string& watcher,
   s.transport = transport;
   s.source = source;
   s.created_s = now;
-  auto id = sub_id(s.data);
+  auto id = id_of(s.data);
   subs_[id] = std::move(s);
   apply(id, start->effects, now, out);
   if (declined) {
@@ -382,16 +255,6 @@ presence_book::subscribe(const sip::message& req, const std::string& watcher,
   if (package == "presence")
     winfo_changed(now, out);
   return out;
-}
-
-void presence_book::set_watcher(const std::string& watcher,
-                                records::watch_state st, std::uint64_t now,
-                                book_out& out) {
-  records::watcher_entry e{st, now};
-  watchers_[watcher] = e;
-  out.batch.put(storage::family::contacts,
-                records::watcher_key(env_.extension, watcher),
-                records::encode(e));
 }
 
 book_out presence_book::publish(const sip::message& req, std::uint64_t now) {
@@ -430,17 +293,27 @@ book_out presence_book::notify_result(const std::string& id, int status,
   return out;
 }
 
-void presence_book::presence_changed(std::uint64_t now, book_out& out) {
-  std::string doc;
+std::string presence_book::id_of(const sip::events::subscription_data& d) {
+  return d.call_id + '\n' + d.local_tag;
+}
+
+std::vector<book_sub*> presence_book::stale_presence(std::string& doc) {
+  std::vector<book_sub*> out;
   for (auto& [id, s] : subs_) {
     if (s.data.package != "presence" || s.data.state != sub_state::active)
       continue;
     if (doc.empty())
       doc = pidf();
-    if (s.last_body == doc)
-      continue; // nothing changed for this watcher
-    send_notify(s, now, out);
+    if (s.last_body != doc)
+      out.push_back(&s);
   }
+  return out;
+}
+
+void presence_book::presence_changed(std::uint64_t now, book_out& out) {
+  std::string doc;
+  for (auto* s : stale_presence(doc))
+    send_notify(*s, now, out);
 }
 
 void presence_book::dialogs_changed(std::uint64_t now, book_out& out) {
@@ -495,63 +368,6 @@ book_out presence_book::set_status(presence::user_status s, std::string note,
 // Accepts or refuses every presence subscription of `watcher`: pending ones
 // become active when allowed; when refused, active ones end (and pending
 // ones too when `end_pending`) with reason=rejected.
-void presence_book::authorize(const std::string& watcher, bool allow,
-                              bool end_pending, std::uint64_t now,
-                              book_out& out) {
-  std::vector<std::string> ids;
-  for (auto& [id, s] : subs_)
-    if (s.watcher == watcher && s.data.package == "presence")
-      ids.push_back(id);
-  for (auto& id : ids) {
-    auto it = subs_.find(id);
-    if (it == subs_.end())
-      continue;
-    auto& d = it->second.data;
-    bool refuse = d.state == sub_state::active ||
-                  (end_pending && d.state == sub_state::pending);
-    if (allow && d.state == sub_state::pending)
-      apply(id, sip::events::step(d, sub_event{sub_input::accept}, now, ctx_),
-            now, out);
-    else if (!allow && refuse)
-      apply(id, sip::events::step(d, sub_event{sub_input::decline}, now, ctx_),
-            now, out);
-  }
-  winfo_changed(now, out);
-}
-
-book_out presence_book::answer_watcher(const std::string& watcher, bool accept,
-                                       std::uint64_t now) {
-  book_out out;
-  set_watcher(watcher,
-              accept ? records::watch_state::allowed
-                     : records::watch_state::declined,
-              now, out);
-  authorize(watcher, accept, true, now, out);
-  return out;
-}
-
-book_out presence_book::contact_changed(char kind, const std::string& other,
-                                        int state, std::uint64_t now) {
-  book_out out;
-  if (kind == 'c') {
-    if (state < 0)
-      contacts_.erase(other);
-    else
-      contacts_[other] = now;
-    return out;
-  }
-  if (state < 0 || state > 2) {
-    watchers_.erase(other);
-    state = static_cast<int>(records::watch_state::declined);
-  } else {
-    watchers_[other] =
-        records::watcher_entry{static_cast<records::watch_state>(state), now};
-  }
-  authorize(other, state == static_cast<int>(records::watch_state::allowed),
-            false, now, out);
-  return out;
-}
-
 book_out presence_book::set_voice_messages(std::uint32_t fresh,
                                            std::uint32_t old,
                                            std::uint64_t now) {
@@ -603,21 +419,6 @@ std::optional<std::uint64_t> presence_book::next_wakeup() const {
         (!at || s.data.expires_at < *at))
       at = s.data.expires_at;
   return at;
-}
-
-std::vector<std::string> presence_book::contacts() const {
-  std::vector<std::string> out;
-  for (auto& [ext, since] : contacts_)
-    out.push_back(ext);
-  return out;
-}
-
-std::vector<std::pair<std::string, records::watch_state>>
-presence_book::watchers() const {
-  std::vector<std::pair<std::string, records::watch_state>> out;
-  for (auto& [ext, w] : watchers_)
-    out.emplace_back(ext, w.state);
-  return out;
 }
 
 const book_sub* presence_book::find(const std::string& id) const {

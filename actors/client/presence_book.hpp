@@ -159,6 +159,11 @@ public:
   std::string pidf() const;
 
 private:
+  /// The key of a subscription in `subs_`.
+  static std::string id_of(const sip::events::subscription_data& d);
+  /// The active presence subscriptions whose watcher was last sent another
+  /// document than the current one (made into `doc` if empty).
+  std::vector<book_sub*> stale_presence(std::string& doc);
   std::string entity() const;
   bool authorized(const std::string& watcher) const;
   void send_notify(book_sub& s, std::uint64_t now, book_out& out);

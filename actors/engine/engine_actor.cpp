@@ -133,13 +133,15 @@ void start_sip(pointer self) {
   rc.out = out;
   rc.metrics = st.res.metrics;
   if (st.res.sip_udp) {
-    rc.self.push_back(st.res.sip_udp->local_endpoint());
+    rc.self.emplace_back("UDP", st.res.sip_udp->local_endpoint());
     rc.udp_self = st.res.sip_udp->local_endpoint();
   }
-  if (st.res.sip_tcp)
+  if (st.res.sip_tcp) {
+    rc.self.emplace_back("TCP", st.res.sip_tcp->local_endpoint());
     rc.tcp_self = st.res.sip_tcp->local_endpoint();
+  }
   if (st.res.sip_tls) {
-    rc.self.push_back(st.res.sip_tls->local_endpoint());
+    rc.self.emplace_back("TLS", st.res.sip_tls->local_endpoint());
     rc.tls_self = st.res.sip_tls->local_endpoint();
   }
   for (std::size_t i = 0; i < std::max<std::size_t>(1, st.res.sip_shards); ++i)

@@ -2,6 +2,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/fwd.hpp>
@@ -21,8 +23,9 @@ class sip_outbound;
 
 struct sip_router_config {
   sip::core::uas_config uas;
-  /// Our own listening addresses (loop detection).
-  std::vector<net::endpoint> self;
+  /// Our own listening addresses by Via transport ("UDP", "TCP", "TLS"):
+  /// loop detection.
+  std::vector<std::pair<std::string, net::endpoint>> self;
   sip::timer_config timers;
   /// Server transactions a shard keeps at most; beyond, requests are
   /// answered 503 statelessly.

@@ -119,8 +119,8 @@ void on_request(pointer self, const std::string& key) {
     respond_with(self, key, code, reason);
     return;
   }
-  for (auto& me : st.cfg.self)
-    if (sip::core::via_names(req, me)) {
+  for (auto& [transport, me] : st.cfg.self)
+    if (sip::core::via_names(req, me, transport)) {
       respond_with(self, key, 482, "Loop Detected");
       return;
     }
@@ -209,8 +209,8 @@ bool answer_statelessly(pointer self, const std::string& key, sip_inbound& in) {
   const auto& msg = in.msg;
   if (sip::validate_request(msg))
     return false;
-  for (auto& me : st.cfg.self)
-    if (sip::core::via_names(msg, me))
+  for (auto& [transport, me] : st.cfg.self)
+    if (sip::core::via_names(msg, me, transport))
       return false;
   if (!sip::merge_key(msg).empty() && st.merged.count(sip::merge_key(msg)) > 0)
     return false;

@@ -113,15 +113,21 @@ net::endpoint response_destination(const message& req,
   return dest;
 }
 
-bool via_names(const message& req, const net::endpoint& self) {
+bool via_names(const message& req, const net::endpoint& self,
+               std::string_view transport) {
   for (auto h : req.find_all("Via")) {
     auto parsed = parse_via(h->value);
     if (!parsed)
       continue;
-    for (auto& v : *parsed)
+    for (auto& v : *parsed) {
+      if (!iequals(v.transport, transport))
+        continue;
+      // RFC 3261 §18.2.1: the port a sent-by without one means.
+      std::uint16_t port = iequals(v.transport, "TLS") ? 5061 : 5060;
       if (strip_brackets(v.host) == self.host &&
-          v.port.value_or(5060) == self.port)
+          v.port.value_or(port) == self.port)
         return true;
+    }
   }
   return false;
 }

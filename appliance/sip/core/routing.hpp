@@ -25,9 +25,12 @@ net::endpoint response_destination(const message& request,
                                    const net::endpoint& source,
                                    bool symmetric = true);
 
-/// True if any Via of `request` names `self` as sent-by: the request has
-/// been here before (loop, RFC 3261 §16.3 item 4 / §8.2.2.2 → 482).
-bool via_names(const message& request, const net::endpoint& self);
+/// True if any Via of `request` names `self` as sent-by over `transport`
+/// ("UDP", "TCP", "TLS"): the request has been here before (loop, RFC 3261
+/// §16.3 item 4 / §8.2.2.2 → 482). The transport counts: a UDP client may
+/// have the port number of a TCP-only (TLS) listener of ours.
+bool via_names(const message& request, const net::endpoint& self,
+               std::string_view transport);
 
 /// Best-effort error response to a request that did not parse: copies the
 /// Via, From, To, Call-ID and CSeq lines found in `raw` (RFC 3261 §8.2.6)
