@@ -299,6 +299,21 @@ class SharedBox(Base):
         self.assertEqual(status_of(u.final()), 482)
         u.close()
 
+    def test_loop_is_our_address_over_our_transport_only(self):
+        # A Via naming the box's UDP listener has been here: 482. The TLS
+        # listener is TCP only, so a UDP phone on this host may have its
+        # port number: that is no loop (RFC 3261 §16.3 item 4).
+        u = Udp(self.box.sip_port)
+        codes = {}
+        for name, port in (("udp", self.box.sip_port),
+                           ("tls", self.box.tls_port)):
+            req = options(self.box.sip_port).replace(b"OPTIONS", b"SUBSCRIBE")
+            req = req.replace(b"127.0.0.1:9;", b"127.0.0.1:%d;" % port)
+            u.send(req)
+            codes[name] = status_of(u.final())
+        u.close()
+        self.assertEqual(codes, {"udp": 482, "tls": 405})
+
     def test_max_forwards_zero_for_a_user_is_483(self):
         u = Udp(self.box.sip_port)
         u.send(options(self.box.sip_port,
