@@ -35,8 +35,12 @@ def metric(box, name):
     return int(m.group(1)) if m else 0
 
 
+ANSWERS = {}  # ext -> the box's last answers (a failure shows them)
+
+
 def registered(box_port, ext):
-    """The contacts the box lists for `ext` (REGISTER without Contact)."""
+    """The contacts the box lists for `ext` (REGISTER without Contact), None
+    without a 200."""
     ua = UA(box_port, str(ext), bench_users.password(ext))
     try:
         for _ in range(5):  # UDP: a lost datagram is asked again
@@ -44,6 +48,7 @@ def registered(box_port, ext):
                              to_uri="sip:%d@127.0.0.1" % ext)
             if r is not None:
                 break
+        ANSWERS.setdefault(ext, []).append(r)
         if r is None or status_of(r) != 200:
             return None
         return re.findall(rb"(?im)^(?:contact|m)\s*:\s*(.*)$", r)
@@ -117,9 +122,16 @@ class RegisterStorm(unittest.TestCase):
             t.start()
         for t in threads:
             t.join()
+        # On failure: what the box answered and logged for the first few.
+        detail = ""
+        for ext in missing[:3]:
+            lines = [line for line in box.log_text().splitlines()
+                     if str(ext) in line]
+            detail += "\n%d answered %r, logged:\n%s" % (
+                ext, ANSWERS.get(ext), "\n".join(lines[-10:]))
         self.assertEqual(missing[:20], [],
-                         "%d of %d acknowledged bindings lost"
-                         % (len(missing), len(acked)))
+                         "%d of %d acknowledged bindings lost%s"
+                         % (len(missing), len(acked), detail))
         self.assertEqual(box.stop(), 0)
 
 
