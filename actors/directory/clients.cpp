@@ -5,11 +5,10 @@
 
 #include "actors/directory/directory_state.hpp"
 
-#include <malloc.h>
-
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
 
+#include "appliance/common/memory_trim.hpp"
 #include "appliance/directory/intake.hpp"
 
 namespace ivm::actors::dir {
@@ -18,11 +17,6 @@ namespace {
 
 // A parked client is woken this long before its expiry is due.
 constexpr std::uint64_t wake_early_s = 5;
-
-// Leaves between two returns of freed memory to the system, at most one
-// every `trim_every`.
-constexpr std::uint64_t trim_after_leaves = 1000;
-constexpr auto trim_every = std::chrono::seconds{10};
 
 bool is_current(pointer self, const std::string& ext) {
   auto it = self->state.clients.find(ext);
@@ -60,7 +54,7 @@ void spawn_loaded(pointer self, const std::string& ext, scan_results& rows) {
   }
   auto c = spawn_client(self->system(), st.cfg.clients, *user, rows[0], rows[1],
                         rows[2], rows[3], residue, restart);
-  self->link_to(c); // clients stop with the directory
+  // Not linked: see stop_clients.
   st.clients.emplace(ext, c);
   if (st.loads)
     st.loads->inc();
@@ -86,20 +80,12 @@ void load_client(pointer self, const std::string& ext) {
             });
 }
 
-// glibc keeps freed memory in its arenas; after many clients left, hand
-// it back so the box's RSS shows what it holds.
-void maybe_trim(pointer self) {
-  auto& st = self->state;
-  auto now = std::chrono::steady_clock::now();
-  if (++st.leaves_untrimmed < trim_after_leaves ||
-      now - st.trimmed_at < trim_every)
-    return;
-  st.leaves_untrimmed = 0;
-  st.trimmed_at = now;
-  ::malloc_trim(0);
-}
-
 } // namespace
+
+void stop_clients(pointer self, const caf::error& reason) {
+  for (auto& [ext, c] : self->state.clients)
+    self->send_exit(c, reason);
+}
 
 void with_client(pointer self, const std::string& ext, client_fn fn) {
   auto& st = self->state;
@@ -149,7 +135,7 @@ void on_client_left(pointer self, const std::string& ext,
     else
       load_client(self, ext);
   }
-  maybe_trim(self);
+  memory::trim_soon(); // what it held shows in RSS
 }
 
 void on_client_stays(pointer self, const std::string& ext) {

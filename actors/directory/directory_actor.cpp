@@ -144,6 +144,19 @@ directory_actor::behavior_type directory_impl(pointer self,
                  st.cfg.waiting.size());
   for (auto& ext : st.cfg.waiting)
     with_client(self, ext, [](const client_actor&) {});
+  // The clients stop with the directory (stop_clients), on an exit message
+  // as on an exception.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (!msg.reason)
+      return;
+    stop_clients(self, msg.reason);
+    self->quit(std::move(msg.reason));
+  });
+  self->set_exception_handler([self](std::exception_ptr&) -> caf::error {
+    auto err = caf::make_error(caf::sec::runtime_error, "directory failed");
+    stop_clients(self, err);
+    return err;
+  });
   return {
       [self](atoms::http_atom, http_exchange& ex) {
         on_admin(self, std::move(ex));

@@ -40,9 +40,6 @@ struct directory_state {
   std::multimap<std::uint64_t, std::string> wakes;
   std::uint64_t wake_gen = 0;
   std::uint64_t wake_armed_at = 0; ///< 0: no wake timer
-  /// Leaves since memory was last handed back to the system.
-  std::uint64_t leaves_untrimmed = 0;
-  std::chrono::steady_clock::time_point trimmed_at{};
   metrics::counter* loads = nullptr;
   metrics::counter* leaves = nullptr;
   /// Admin requests waiting while a change is being written.
@@ -67,6 +64,11 @@ void answer(
 /// (clients.cpp).
 void with_client(pointer self, const std::string& ext, client_fn fn);
 
+/// Sends every client in memory an exit with `reason`. Clients are not
+/// linked to the directory: each link is an entry in the directory's list of
+/// attachables, which CAF walks on every unlink, so a leaving client cost
+/// time linear in the clients in memory (quadratic for a crowd leaving).
+void stop_clients(pointer self, const caf::error& reason);
 /// A client actor has been idle: it may leave unless work is on its way.
 void on_client_idle(pointer self, const std::string& ext);
 /// It left memory, leaving `residue`.
