@@ -127,9 +127,12 @@ int run(const settings& cfg, const site_values& site,
   // CAF's idle workers poll 100 times, then 500 times with 50 us sleeps
   // (~25 ms of wake-ups) before blocking on a condition variable that new
   // work from the I/O thread signals anyway. On a 2-core box that polling
-  // costs more CPU than the SIP work at low rates: keep it short.
-  sys_cfg.set("work-stealing.aggressive-poll-attempts", 50);
-  sys_cfg.set("work-stealing.moderate-poll-attempts", 10);
+  // costs more CPU than the SIP work at low rates: an idle worker goes
+  // straight to the condition variable. 500 MESSAGE/s relayed (scripts/bench
+  // soak): 1.22 ms of CPU per message, against 1.45 ms with 50 + 10 polls
+  // (docs/benchmarks.md, "Memory per registered user and soak").
+  sys_cfg.set("work-stealing.aggressive-poll-attempts", 1);
+  sys_cfg.set("work-stealing.moderate-poll-attempts", 0);
   caf::actor_system sys{sys_cfg};
   actors::engine_resources res;
   res.store = std::shared_ptr<storage::store>(std::move(*db));
