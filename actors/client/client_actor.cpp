@@ -181,6 +181,18 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
     self->send(self, atoms::retry_atom::value, std::uint64_t{0});
   touch(self);
   arm_idle_check(self, st.cfg->idle_timeout);
+  // The directory does not link or monitor its clients (see stop_clients):
+  // a client that fails tells it as if it had left with nothing to keep,
+  // so the next request for the user loads it again from storage instead
+  // of going to a dead actor.
+  self->set_exception_handler([self](std::exception_ptr&) -> caf::error {
+    auto& st = self->state;
+    st.log->error("{}: client failed; loaded again from storage on next use",
+                  st.user.extension);
+    self->send(st.cfg->directory, atoms::leave_atom::value, st.user.extension,
+               client_residue{});
+    return caf::make_error(caf::sec::runtime_error, "client failed");
+  });
   return {
       [self](atoms::register_atom, sip_task& t) {
         touch(self);
