@@ -119,11 +119,10 @@ void on_request(pointer self, const std::string& key) {
     respond_with(self, key, code, reason);
     return;
   }
-  for (auto& [transport, me] : st.cfg.self)
-    if (sip::core::via_names(req, me, transport)) {
-      respond_with(self, key, 482, "Loop Detected");
-      return;
-    }
+  if (sip::core::via_names(req, st.cfg.self)) {
+    respond_with(self, key, 482, "Loop Detected");
+    return;
+  }
   if (auto mk = sip::merge_key(req); !mk.empty()) {
     auto [pos, added] = st.merged.emplace(mk, key);
     if (!added && pos->second != key) {
@@ -209,9 +208,8 @@ bool answer_statelessly(pointer self, const std::string& key, sip_inbound& in) {
   const auto& msg = in.msg;
   if (sip::validate_request(msg))
     return false;
-  for (auto& [transport, me] : st.cfg.self)
-    if (sip::core::via_names(msg, me, transport))
-      return false;
+  if (sip::core::via_names(msg, st.cfg.self))
+    return false;
   if (!sip::merge_key(msg).empty() && st.merged.count(sip::merge_key(msg)) > 0)
     return false;
   auto answer = sip::core::decide(msg, st.cfg.uas);

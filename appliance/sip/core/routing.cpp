@@ -113,20 +113,19 @@ net::endpoint response_destination(const message& req,
   return dest;
 }
 
-bool via_names(const message& req, const net::endpoint& self,
-               std::string_view transport) {
+bool via_names(const message& req, const std::vector<listener>& self) {
   for (auto h : req.find_all("Via")) {
     auto parsed = parse_via(h->value);
     if (!parsed)
       continue;
     for (auto& v : *parsed) {
-      if (!iequals(v.transport, transport))
-        continue;
       // RFC 3261 §18.2.1: the port a sent-by without one means.
       std::uint16_t port = iequals(v.transport, "TLS") ? 5061 : 5060;
-      if (strip_brackets(v.host) == self.host &&
-          v.port.value_or(port) == self.port)
-        return true;
+      auto host = strip_brackets(v.host);
+      for (auto& [transport, at] : self)
+        if (iequals(v.transport, transport) && host == at.host &&
+            v.port.value_or(port) == at.port)
+          return true;
     }
   }
   return false;

@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "appliance/net/endpoint.hpp"
 #include "appliance/sip/message.hpp"
@@ -25,12 +27,15 @@ net::endpoint response_destination(const message& request,
                                    const net::endpoint& source,
                                    bool symmetric = true);
 
-/// True if any Via of `request` names `self` as sent-by over `transport`
-/// ("UDP", "TCP", "TLS"): the request has been here before (loop, RFC 3261
+/// A listening address of ours and its Via transport ("UDP", "TCP", "TLS").
+using listener = std::pair<std::string, net::endpoint>;
+
+/// True if any Via of `request` names one of `self` as sent-by over that
+/// listener's transport: the request has been here before (loop, RFC 3261
 /// §16.3 item 4 / §8.2.2.2 → 482). The transport counts: a UDP client may
-/// have the port number of a TCP-only (TLS) listener of ours.
-bool via_names(const message& request, const net::endpoint& self,
-               std::string_view transport);
+/// have the port number of a TCP-only (TLS) listener of ours. Each Via is
+/// parsed once, whatever the number of listeners.
+bool via_names(const message& request, const std::vector<listener>& self);
 
 /// Best-effort error response to a request that did not parse: copies the
 /// Via, From, To, Call-ID and CSeq lines found in `raw` (RFC 3261 §8.2.6)

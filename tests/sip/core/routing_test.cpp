@@ -62,18 +62,18 @@ TEST(response_destination, rfc3261_18_2_2_when_asked) {
 
 TEST(via_names, detects_our_own_address) {
   auto m = with_via("SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1");
-  EXPECT_TRUE(core::via_names(m, {"127.0.0.1", 5060}, "UDP"));
-  EXPECT_FALSE(core::via_names(m, {"127.0.0.1", 5061}, "UDP"));
+  EXPECT_TRUE(core::via_names(m, {{"UDP", {"127.0.0.1", 5060}}}));
+  EXPECT_FALSE(core::via_names(m, {{"UDP", {"127.0.0.1", 5061}}}));
   auto t = with_via("SIP/2.0/tls 127.0.0.1;branch=z9hG4bK1");
-  EXPECT_TRUE(core::via_names(t, {"127.0.0.1", 5061}, "TLS"));
+  EXPECT_TRUE(core::via_names(t, {{"TLS", {"127.0.0.1", 5061}}}));
 }
 
 TEST(via_names, a_client_on_the_port_of_a_listener_of_another_transport) {
   // A UDP phone on this host whose port number is the box's TLS port (TCP
   // only) is not the box: its requests are no loop.
   auto m = with_via("SIP/2.0/UDP 127.0.0.1:5061;rport;branch=z9hG4bK1");
-  EXPECT_FALSE(core::via_names(m, {"127.0.0.1", 5061}, "TLS"));
-  EXPECT_TRUE(core::via_names(m, {"127.0.0.1", 5061}, "UDP"));
+  EXPECT_FALSE(core::via_names(m, {{"TLS", {"127.0.0.1", 5061}}}));
+  EXPECT_TRUE(core::via_names(m, {{"UDP", {"127.0.0.1", 5061}}}));
 }
 
 TEST(raw_error_response, copies_the_dialog_headers_and_adds_a_tag) {
