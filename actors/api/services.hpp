@@ -78,8 +78,10 @@ using directory_actor = caf::typed_actor<
     // Phones (issue 11): one was heard of; the device record of a MAC.
     caf::reacts_to<atoms::seen_atom, device_sighting>,
     caf::replies_to<atoms::provision_atom, std::string>::with<device_lookup>,
-    // Client actors: idle (may it leave?), left (with its residue), stays.
+    // Client actors: idle (may it leave?), left (with its residue), stays;
+    // and its own timer granting the next idle clients their leave.
     caf::reacts_to<atoms::idle_atom, std::string>,
+    caf::reacts_to<atoms::idle_atom>,
     caf::reacts_to<atoms::leave_atom, std::string, client_residue>,
     caf::reacts_to<atoms::stay_atom, std::string>,
     // Wake-ups of clients that left: the timer of generation N.

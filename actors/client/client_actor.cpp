@@ -1,6 +1,8 @@
 #include "actors/client/client_actor.hpp"
 #include "actors/client/client_state.hpp"
 
+#include <random>
+
 #include <caf/actor_system.hpp>
 #include <caf/typed_response_promise.hpp>
 
@@ -28,6 +30,17 @@ constexpr std::uint64_t wake_margin_s = 10;
 
 void touch(pointer self) {
   self->state.last_active = now_s();
+}
+
+// The idle timeout and up to a quarter more: clients loaded together (a
+// crowd of phones registering after a restart) do not all go idle together.
+std::chrono::seconds spread(std::chrono::seconds timeout) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  auto extra = timeout.count() / 4;
+  if (extra <= 0)
+    return timeout;
+  return timeout + std::chrono::seconds{
+                       std::uniform_int_distribution<long>{0, extra}(rng)};
 }
 
 void arm_idle_check(pointer self, std::chrono::seconds delay) {
@@ -84,9 +97,13 @@ void on_idle_check(pointer self, std::uint64_t token) {
 }
 
 // The directory holds our requests back: leave if still idle, else stay.
+// Our turn may come a while after we said we were idle (the directory lets
+// idle clients go at a bounded rate): work that came meanwhile keeps us.
 void on_leave(pointer self) {
   auto& st = self->state;
-  if (!may_leave(st)) {
+  auto idle_for = now_s() - std::min(st.last_active, now_s());
+  if (!may_leave(st) ||
+      idle_for < static_cast<std::uint64_t>(st.cfg->idle_timeout.count())) {
     self->send(st.cfg->directory, atoms::stay_atom::value, st.user.extension);
     arm_idle_check(self, st.cfg->idle_timeout);
     return;
@@ -180,7 +197,7 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
   if (!st.queue_empty() && online(st))
     self->send(self, atoms::retry_atom::value, std::uint64_t{0});
   touch(self);
-  arm_idle_check(self, st.cfg->idle_timeout);
+  arm_idle_check(self, spread(st.cfg->idle_timeout));
   // The directory does not link or monitor its clients (see stop_clients):
   // a client that fails tells it as if it had left with nothing to keep,
   // so the next request for the user loads it again from storage instead

@@ -102,12 +102,64 @@ void with_client(pointer self, const std::string& ext, client_fn fn) {
     load_client(self, ext);
 }
 
+namespace {
+
+// How often the idle queue is served.
+constexpr auto idle_tick = std::chrono::milliseconds{100};
+
+void let_leave(pointer self, const std::string& ext) {
+  auto& st = self->state;
+  st.leaving.insert(ext);
+  self->send(st.clients[ext], atoms::leave_atom::value);
+}
+
+void arm_idle_tick(pointer self) {
+  auto& st = self->state;
+  if (st.idle_tick_armed || st.idle_queue.empty())
+    return;
+  st.idle_tick_armed = true;
+  self->delayed_send(self, idle_tick, atoms::idle_atom::value);
+}
+
+} // namespace
+
 void on_client_idle(pointer self, const std::string& ext) {
   auto& st = self->state;
   if (!is_current(self, ext) || st.leaving.count(ext) != 0)
     return;
-  st.leaving.insert(ext);
-  self->send(st.clients[ext], atoms::leave_atom::value);
+  if (st.cfg.leaves_per_second == 0) {
+    let_leave(self, ext);
+    return;
+  }
+  // Its turn comes at the bounded rate; work for it meanwhile goes to it as
+  // usual (it stays when asked if it had some: see client on_leave).
+  st.idle_queue.emplace_back(
+      ext, caf::actor_cast<caf::actor_addr>(self->current_sender()));
+  arm_idle_tick(self);
+}
+
+void on_idle_tick(pointer self) {
+  auto& st = self->state;
+  st.idle_tick_armed = false;
+  // Credit in thousandths of a leave, so low rates are kept exactly.
+  st.idle_credit += std::uint64_t{st.cfg.leaves_per_second} * idle_tick.count();
+  auto per_tick = st.idle_credit / 1000;
+  st.idle_credit %= 1000;
+  for (std::uint64_t n = 0; n < per_tick && !st.idle_queue.empty();) {
+    auto [ext, addr] = std::move(st.idle_queue.front());
+    st.idle_queue.pop_front();
+    auto it = st.clients.find(ext);
+    // Skip stale entries: the actor left or was replaced meanwhile.
+    if (it == st.clients.end() ||
+        caf::actor_cast<caf::actor_addr>(it->second) != addr ||
+        st.leaving.count(ext) != 0)
+      continue;
+    let_leave(self, ext);
+    ++n;
+  }
+  if (st.idle_queue.empty())
+    st.idle_credit = 0; // no saving up while nobody waits
+  arm_idle_tick(self);
 }
 
 void on_client_left(pointer self, const std::string& ext,

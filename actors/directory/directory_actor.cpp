@@ -187,6 +187,7 @@ directory_actor::behavior_type directory_impl(pointer self,
       [self](atoms::idle_atom, const std::string& ext) {
         on_client_idle(self, ext);
       },
+      [self](atoms::idle_atom) { on_idle_tick(self); },
       [self](atoms::leave_atom, const std::string& ext,
              const client_residue& residue) {
         on_client_left(self, ext, residue);

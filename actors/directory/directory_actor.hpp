@@ -25,6 +25,10 @@ struct directory_config {
   caf::actor voice;
   /// The box key (data_dir/voice.key): seals the devices' SIP passwords.
   std::string box_key;
+  /// Most idle client actors let go per second: a crowd that registered at
+  /// once goes idle at once, and each leave costs the directory (the path of
+  /// every SIP request) and the allocator some work. 0: no bound.
+  std::uint32_t leaves_per_second = 1000;
 };
 
 /// Spawns the directory with the accounts and groups read at start.

@@ -34,6 +34,12 @@ struct directory_state {
   std::unordered_map<std::string, std::vector<client_fn>> loading;
   /// Client actors asked to leave memory (their work waits in `loading`).
   std::unordered_set<std::string> leaving;
+  /// Idle client actors waiting for their turn to leave (see
+  /// directory_config::leaves_per_second), oldest first.
+  std::deque<std::pair<std::string, caf::actor_addr>> idle_queue;
+  bool idle_tick_armed = false;
+  std::uint64_t idle_credit = 0; ///< thousandths of a leave
+
   /// What is kept of clients that left (only those with something to keep).
   std::unordered_map<std::string, client_residue> parked;
   /// When parked clients must be back: (unix seconds, extension).
@@ -71,6 +77,8 @@ void with_client(pointer self, const std::string& ext, client_fn fn);
 void stop_clients(pointer self, const caf::error& reason);
 /// A client actor has been idle: it may leave unless work is on its way.
 void on_client_idle(pointer self, const std::string& ext);
+/// The idle tick: lets the next idle clients in the queue leave.
+void on_idle_tick(pointer self);
 /// It left memory, leaving `residue`.
 void on_client_left(pointer self, const std::string& ext,
                     const client_residue& residue);

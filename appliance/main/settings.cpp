@@ -128,6 +128,9 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (auto e = to_int<long long>(key, v, 0, 86400, n))
       return e;
     s.messaging.client_idle = std::chrono::seconds{n};
+  } else if (key == "messaging.client_leaves_per_s") {
+    return to_int<std::uint32_t>(key, v, 0, 1000000,
+                                 s.messaging.client_leaves_per_s);
   } else if (key == "messaging.max_age_h") {
     long long h = 0;
     if (auto e = to_int<long long>(key, v, 1, 24 * 365, h))
@@ -344,7 +347,8 @@ std::string to_toml(const settings& s) {
      << "fork_timeout_ms = " << s.messaging.fork_timeout.count() << "\n"
      << "max_attempts = " << s.messaging.max_attempts << "\n"
      << "max_age_h = " << s.messaging.max_age.count() << "\n"
-     << "client_idle_s = " << s.messaging.client_idle.count() << "\n\n"
+     << "client_idle_s = " << s.messaging.client_idle.count() << "\n"
+     << "client_leaves_per_s = " << s.messaging.client_leaves_per_s << "\n\n"
      << "[voice]\n"
      << "max_length_s = " << s.voice.max_length.count() << "\n"
      << "silence_timeout_s = " << s.voice.silence_timeout.count() << "\n"

@@ -69,6 +69,8 @@ struct settings {
     std::uint32_t max_attempts = 20;
     /// A user's client actor idle this long leaves memory (0: never).
     std::chrono::seconds client_idle{30};
+    /// Most idle client actors let go per second (0: no bound).
+    std::uint32_t client_leaves_per_s = 1000;
     /// Age after which an undelivered message is given up.
     std::chrono::hours max_age{168};
   } messaging;

@@ -6,10 +6,11 @@ Runs the box with messaging.client_idle_s = 1 so actors leave at once."""
 import json
 import os
 import re
+import time
 import unittest
 
 from harness import Appliance, wait_until
-from sip_ua import body_of
+from sip_ua import UA, body_of
 from sip_util import header, status_of
 from test_presence import (USERS, admin, next_request, provision, sub_state,
                            subscribe, ua)
@@ -100,6 +101,62 @@ class IdleClients(unittest.TestCase):
         watchers = {w["extension"]: w["state"]
                     for w in json.loads(body)["watchers"]}
         self.assertEqual(watchers.get("202"), "allowed")
+
+
+class LeaveRate(unittest.TestCase):
+    """A crowd of client actors idle at once leaves at the configured rate
+    (messaging.client_leaves_per_s), so a wave of leaves after a
+    re-registration storm takes a bounded share of the directory, and every
+    user of the crowd is still reachable afterwards."""
+    CROWD = 24
+    RATE = 4
+
+    def setUp(self):
+        self.box = Appliance()
+        conf = os.path.join(self.box.tmp, "idle.toml")
+        with open(conf, "w") as f:
+            f.write("[messaging]\nclient_idle_s = 1\n"
+                    "client_leaves_per_s = %d\n" % self.RATE)
+        self.box.extra_args += ["--config", conf]
+        self.box.start()
+        provision(self.box)
+        self.uas = []
+
+    def tearDown(self):
+        for u in self.uas:
+            u.close()
+        code = self.box.stop()
+        self.box.cleanup()
+        self.assertEqual(code, 0)
+
+    def test_crowd_leaves_at_the_bound_and_stays_reachable(self):
+        hdr = admin(self.box)
+        crowd = [str(300 + i) for i in range(self.CROWD)]
+        for ext in crowd:
+            s, _ = self.box.http("POST", "/api/v1/users", json.dumps(
+                {"extension": ext, "name": "U" + ext,
+                 "password": "pw" + ext}).encode(), hdr)
+            self.assertEqual(s, 201)
+        alice = ua(self.box, "201")
+        self.uas.append(alice)
+        start = counter(self.box, "ivm_client_leaves_total")
+        t0 = time.monotonic()
+        # One offline message each loads every client of the crowd at once.
+        for ext in crowd:
+            self.assertEqual(status_of(alice.message(ext, "hi " + ext)), 202)
+        wait_until(lambda: counter(self.box, "ivm_client_leaves_total")
+                   >= start + self.CROWD, "the crowd to leave memory")
+        took = time.monotonic() - t0
+        # At RATE a second, CROWD leaves take at least this; without the
+        # bound they all left a second after sending (about 1.5 s).
+        self.assertGreaterEqual(took, self.CROWD / self.RATE, took)
+        # Each message is still there: the user's phone gets it.
+        for ext in crowd[:3]:
+            u = UA(self.box.sip_port, ext, "pw" + ext)
+            self.uas.append(u)
+            self.assertEqual(status_of(u.register()), 200)
+            self.assertEqual(body_of(next_request(u, "MESSAGE")),
+                             ("hi " + ext).encode())
 
 
 if __name__ == "__main__":
