@@ -1,9 +1,14 @@
 #include "appliance/common/memory_trim.hpp"
 
 #include <atomic>
+#include <cstddef>
 #include <thread>
 
 #include <malloc.h>
+
+// Present when jemalloc is the allocator (the daemon's Release build).
+extern "C" int mallctl(const char*, void*, std::size_t*, void*, std::size_t)
+    __attribute__((weak));
 
 namespace ivm::memory {
 
@@ -15,6 +20,9 @@ std::atomic<unsigned long> done{0};
 } // namespace
 
 bool trim_soon(std::chrono::milliseconds after) {
+  // jemalloc's background thread hands aged memory back by itself.
+  if (&mallctl != nullptr)
+    return false;
   if (pending.exchange(true))
     return false;
   std::thread{[after] {

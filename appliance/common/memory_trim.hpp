@@ -13,7 +13,8 @@ namespace ivm::memory {
 /// heap. Calls while one is pending are covered by it, so every call is
 /// followed by a trim within `after`, and a wave of calls costs one trim
 /// per `after`. True if this call scheduled the trim, false if it found one
-/// pending.
+/// pending. Does nothing under jemalloc (the daemon's usual allocator),
+/// whose background thread returns memory as it ages.
 bool trim_soon(std::chrono::milliseconds after = std::chrono::seconds{5});
 
 /// Trims done so far (tests, metrics).
