@@ -176,6 +176,8 @@ class Appliance:
             [exe, "--data-dir", data_dir,
              "--sip-listen", "127.0.0.1:%d" % self.port,
              "--sip-tls-listen", "127.0.0.1:0",
+             "--tftp-listen", "127.0.0.1:0",
+             "--provisioning-http-listen", "127.0.0.1:0",
              "--admin-listen", "127.0.0.1:%d" % admin,
              "--log-level", "warn"], log_path)
         self.pid = self.p.pid
