@@ -156,6 +156,7 @@ void start_sip(pointer self) {
     sip_transport_config tc{sip_transport_kind::udp, st.res.sip_limits,
                             st.sip_routers,          out,
                             st.res.metrics,          st.res.sip_uas.server};
+    tc.max_queue_delay = st.res.sip_max_queue_delay;
     auto inflight = tc.inflight;
     auto* overload = &st.res.metrics->make_counter(
         "ivm_sip_overload_total", "UDP datagrams dropped, TCP/TLS connections "

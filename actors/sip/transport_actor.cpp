@@ -29,6 +29,7 @@ struct transport_state {
   sip::parse_options stream_limits;
   std::unordered_map<net::conn_id, connection> conns;
   metrics::counter* received = nullptr;
+  metrics::counter* stale = nullptr;
   metrics::counter* malformed = nullptr;
   std::shared_ptr<spdlog::logger> log = log::get("sip");
   static inline const char* name = "sip_transport";
@@ -64,10 +65,32 @@ void dispatch(pointer self, sip::message msg, const sip_flow& flow,
              sip_inbound{std::move(msg), flow, received});
 }
 
+// A request that starts a transaction (not a response, ACK, CANCEL or
+// BYE, which end or complete work already paid for), judged by its first
+// bytes.
+bool starts_work(const std::string& payload) {
+  auto starts = [&payload](const char* p) {
+    return payload.compare(0, std::char_traits<char>::length(p), p) == 0;
+  };
+  return !starts("SIP/2.0") && !starts("ACK ") && !starts("CANCEL ") &&
+         !starts("BYE ");
+}
+
 void on_datagram(pointer self, const datagram& d) {
   // CRLF keep-alives over UDP carry nothing to answer.
   if (d.payload.find_first_not_of("\r\n \t") == std::string::npos)
     return;
+  auto& cfg = self->state.cfg;
+  if (cfg.max_queue_delay.count() > 0 &&
+      d.received != std::chrono::steady_clock::time_point{} &&
+      std::chrono::steady_clock::now() - d.received > cfg.max_queue_delay &&
+      starts_work(d.payload)) {
+    // Too far behind: as a full socket buffer would, drop it before the
+    // parse; the sender retransmits (RFC 3261 §17.1.2.2) and the
+    // retransmission finds a shorter queue.
+    self->state.stale->inc();
+    return;
+  }
   sip_flow flow{sip_transport_kind::udp, 0, d.from};
   auto parsed = sip::parse(d.payload, self->state.cfg.limits);
   if (!parsed) {
@@ -124,6 +147,10 @@ sip_transport_actor::behavior_type transport_impl(pointer self,
   st.stream_limits.stream = true;
   st.received = &st.cfg.metrics->make_counter("ivm_sip_messages_received_total",
                                               "SIP messages parsed.");
+  st.stale = &st.cfg.metrics->make_counter(
+      "ivm_sip_overload_total", "UDP datagrams dropped, TCP/TLS connections "
+                                "closed or requests answered "
+                                "503 because the box was too far behind.");
   st.malformed = &st.cfg.metrics->make_counter(
       "ivm_sip_malformed_total",
       "SIP messages rejected or dropped as malformed.");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,11 @@ struct sip_transport_config {
   /// a flood cannot grow the mailbox without bound.
   std::shared_ptr<std::atomic<std::size_t>> inflight =
       std::make_shared<std::atomic<std::size_t>>(0);
+  /// A new request that waited longer than this between the socket and
+  /// this actor is dropped unparsed (its sender has retransmitted or given
+  /// up meanwhile): overload costs a look at the first bytes, not a parse.
+  /// 0: never.
+  std::chrono::milliseconds max_queue_delay{300};
 };
 
 /// Most datagrams or chunks in flight towards one transport actor.
