@@ -106,6 +106,10 @@ namespace {
 
 // How often the idle queue is served.
 constexpr auto idle_tick = std::chrono::milliseconds{100};
+// A request this late from the socket to the directory means the box is
+// busy; leaves then wait this long after the last late one.
+constexpr auto busy_delay = std::chrono::milliseconds{20};
+constexpr auto busy_hold = std::chrono::seconds{1};
 
 void let_leave(pointer self, const std::string& ext) {
   auto& st = self->state;
@@ -138,9 +142,26 @@ void on_client_idle(pointer self, const std::string& ext) {
   arm_idle_tick(self);
 }
 
+bool note_load(pointer self, std::chrono::steady_clock::time_point received) {
+  if (received == std::chrono::steady_clock::time_point{})
+    return false;
+  auto now = std::chrono::steady_clock::now();
+  auto late = now - received;
+  if (late > busy_delay)
+    self->state.busy_until = now + busy_hold;
+  auto limit = self->state.cfg.max_queue_delay;
+  return limit.count() > 0 && late > limit;
+}
+
 void on_idle_tick(pointer self) {
   auto& st = self->state;
   st.idle_tick_armed = false;
+  if (std::chrono::steady_clock::now() < st.busy_until) {
+    // Busy: no leaves this tick (and no credit saved up for later).
+    st.idle_credit = 0;
+    arm_idle_tick(self);
+    return;
+  }
   // Credit in thousandths of a leave, so low rates are kept exactly.
   st.idle_credit += std::uint64_t{st.cfg.leaves_per_second} * idle_tick.count();
   auto per_tick = st.idle_credit / 1000;

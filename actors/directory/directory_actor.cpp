@@ -138,6 +138,10 @@ directory_actor::behavior_type directory_impl(pointer self,
                                "or back after leaving memory).");
     st.leaves = &m.make_counter("ivm_client_leaves_total",
                                 "Idle client actors that left memory.");
+    st.overload = &m.make_counter(
+        "ivm_sip_overload_total", "UDP datagrams dropped, TCP/TLS connections "
+                                  "closed or requests answered "
+                                  "503 because the box was too far behind.");
   }
   if (!st.cfg.waiting.empty())
     st.log->info("resuming delivery for {} users with waiting messages",
@@ -161,7 +165,17 @@ directory_actor::behavior_type directory_impl(pointer self,
       [self](atoms::http_atom, http_exchange& ex) {
         on_admin(self, std::move(ex));
       },
-      [self](atoms::sipreq_atom, sip_task& t) { on_sip_request(self, t); },
+      [self](atoms::sipreq_atom, sip_task& t) {
+        if (note_load(self, t.in.received)) {
+          // Too far behind: refuse new work before the costly part
+          // (credentials, storage, relaying), RFC 3261 §21.5.4.
+          if (self->state.overload)
+            self->state.overload->inc();
+          answer(self, t, 503, "Service Unavailable", {{"Retry-After", "5"}});
+          return;
+        }
+        on_sip_request(self, t);
+      },
       [self](atoms::mwi_atom, const std::string& ext, std::uint32_t fresh,
              std::uint32_t old) {
         if (!self->state.dir.by_extension(ext))

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct directory_config {
   /// once goes idle at once, and each leave costs the directory (the path of
   /// every SIP request) and the allocator some work. 0: no bound.
   std::uint32_t leaves_per_second = 1000;
+  /// A SIP request that took longer than this from the socket to the
+  /// directory is answered 503 (the box is too far behind). 0: never.
+  std::chrono::milliseconds max_queue_delay{300};
 };
 
 /// Spawns the directory with the accounts and groups read at start.

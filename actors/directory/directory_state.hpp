@@ -38,6 +38,9 @@ struct directory_state {
   /// directory_config::leaves_per_second), oldest first.
   std::deque<std::pair<std::string, caf::actor_addr>> idle_queue;
   bool idle_tick_armed = false;
+  /// Leaves wait while requests reach the directory late (the box is
+  /// busy): letting clients go costs work that a busy box has no room for.
+  std::chrono::steady_clock::time_point busy_until{};
   std::uint64_t idle_credit = 0; ///< thousandths of a leave
 
   /// What is kept of clients that left (only those with something to keep).
@@ -48,6 +51,7 @@ struct directory_state {
   std::uint64_t wake_armed_at = 0; ///< 0: no wake timer
   metrics::counter* loads = nullptr;
   metrics::counter* leaves = nullptr;
+  metrics::counter* overload = nullptr;
   /// Admin requests waiting while a change is being written.
   std::deque<http_exchange> admin_queue;
   bool admin_busy = false;
@@ -77,6 +81,10 @@ void with_client(pointer self, const std::string& ext, client_fn fn);
 void stop_clients(pointer self, const caf::error& reason);
 /// A client actor has been idle: it may leave unless work is on its way.
 void on_client_idle(pointer self, const std::string& ext);
+/// A SIP request received from the socket at `received` reached the
+/// directory now: if late, leaves wait a while (clients.cpp). True when it
+/// is later than `max_queue_delay`: it is to be refused.
+bool note_load(pointer self, std::chrono::steady_clock::time_point received);
 /// The idle tick: lets the next idle clients in the queue leave.
 void on_idle_tick(pointer self);
 /// It left memory, leaving `residue`.
