@@ -153,6 +153,49 @@ parse_actions(std::string_view group, embedded_request& embedded) {
   return out;
 }
 
+
+struct list_item {
+  event_name name;
+  std::vector<std::string_view> groups;
+};
+
+// The items of an R:, S: or O: value: each an event name and at most
+// `max_groups` parenthesised groups after it.
+expected<std::vector<list_item>, value_error>
+parse_items(std::string_view value, std::size_t max_groups) {
+  std::vector<list_item> out;
+  if (text::trim(value).empty())
+    return out;
+  bool ok = true;
+  auto items = text::split_list(value, ok);
+  if (!ok)
+    return unexpected(bad(510, "bad event list"));
+  for (auto item : items) {
+    auto g = split_groups(item);
+    if (!g)
+      return unexpected(g.error());
+    if (g->second.size() > max_groups)
+      return unexpected(bad(510, "too many groups after an event"));
+    auto name = parse_event_name(g->first);
+    if (!name)
+      return unexpected(name.error());
+    out.push_back({std::move(*name), std::move(g->second)});
+  }
+  return out;
+}
+
+void write_params(std::string& out, const std::vector<std::string>& ps) {
+  if (ps.empty())
+    return;
+  out += '(';
+  for (std::size_t i = 0; i < ps.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    out += ps[i];
+  }
+  out += ')';
+}
+
 } // namespace
 
 bool event_name::is(std::string_view pkg, std::string_view event,
@@ -222,34 +265,23 @@ std::string to_string(const event_name& e) {
 
 expected<std::vector<requested_event>, value_error>
 parse_requested_events(std::string_view value) {
+  auto items = parse_items(value, 2);
+  if (!items)
+    return unexpected(items.error());
   std::vector<requested_event> out;
-  if (text::trim(value).empty())
-    return out;
-  bool ok = true;
-  auto items = text::split_list(value, ok);
-  if (!ok)
-    return unexpected(bad(510, "bad event list"));
-  for (auto item : items) {
-    auto g = split_groups(item);
-    if (!g)
-      return unexpected(g.error());
-    if (g->second.size() > 2)
-      return unexpected(bad(510, "too many groups after an event"));
-    auto name = parse_event_name(g->first);
-    if (!name)
-      return unexpected(name.error());
+  for (auto& item : *items) {
     requested_event r;
-    r.event = std::move(*name);
-    if (!g->second.empty()) {
-      auto acts = parse_actions(g->second[0], r.embedded);
+    r.event = std::move(item.name);
+    if (!item.groups.empty()) {
+      auto acts = parse_actions(item.groups[0], r.embedded);
       if (!acts)
         return unexpected(acts.error());
       r.actions = std::move(*acts);
     } else {
       r.actions = {action::notify};
     }
-    if (g->second.size() == 2) {
-      auto ps = params_of(g->second[1]);
+    if (item.groups.size() == 2) {
+      auto ps = params_of(item.groups[1]);
       if (!ps)
         return unexpected(ps.error());
       r.params = std::move(*ps);
@@ -302,41 +334,22 @@ std::string to_string(const std::vector<requested_event>& events) {
       }
     }
     out += ')';
-    if (!r.params.empty()) {
-      out += '(';
-      for (std::size_t i = 0; i < r.params.size(); ++i) {
-        if (i > 0)
-          out += ',';
-        out += r.params[i];
-      }
-      out += ')';
-    }
+    write_params(out, r.params);
   }
   return out;
 }
 
 expected<std::vector<event_with_params>, value_error>
 parse_event_list(std::string_view value) {
+  auto items = parse_items(value, 1);
+  if (!items)
+    return unexpected(items.error());
   std::vector<event_with_params> out;
-  if (text::trim(value).empty())
-    return out;
-  bool ok = true;
-  auto items = text::split_list(value, ok);
-  if (!ok)
-    return unexpected(bad(510, "bad event list"));
-  for (auto item : items) {
-    auto g = split_groups(item);
-    if (!g)
-      return unexpected(g.error());
-    if (g->second.size() > 1)
-      return unexpected(bad(510, "too many groups after a signal"));
-    auto name = parse_event_name(g->first);
-    if (!name)
-      return unexpected(name.error());
+  for (auto& item : *items) {
     event_with_params e;
-    e.event = std::move(*name);
-    if (!g->second.empty()) {
-      auto ps = params_of(g->second[0]);
+    e.event = std::move(item.name);
+    if (!item.groups.empty()) {
+      auto ps = params_of(item.groups[0]);
       if (!ps)
         return unexpected(ps.error());
       e.params = std::move(*ps);
@@ -352,15 +365,7 @@ std::string to_string(const std::vector<event_with_params>& events) {
     if (!out.empty())
       out += ", ";
     out += to_string(e.event);
-    if (!e.params.empty()) {
-      out += '(';
-      for (std::size_t i = 0; i < e.params.size(); ++i) {
-        if (i > 0)
-          out += ',';
-        out += e.params[i];
-      }
-      out += ')';
-    }
+    write_params(out, e.params);
   }
   return out;
 }

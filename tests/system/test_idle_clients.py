@@ -22,12 +22,15 @@ def counter(box, name):
     return int(m.group(1)) if m else 0
 
 
-class IdleClients(unittest.TestCase):
+class BoxWithIdleClients(unittest.TestCase):
+    """A box whose idle client actors leave after a second (no tests)."""
+    CONFIG = "[messaging]\nclient_idle_s = 1\n"
+
     def setUp(self):
         self.box = Appliance()
         conf = os.path.join(self.box.tmp, "idle.toml")
         with open(conf, "w") as f:
-            f.write("[messaging]\nclient_idle_s = 1\n")
+            f.write(self.CONFIG)
         self.box.extra_args += ["--config", conf]
         self.box.start()
         provision(self.box)
@@ -45,6 +48,8 @@ class IdleClients(unittest.TestCase):
         self.uas.append(u)
         return u
 
+
+class IdleClients(BoxWithIdleClients):
     def leaves(self):
         return counter(self.box, "ivm_client_leaves_total")
 
@@ -103,31 +108,15 @@ class IdleClients(unittest.TestCase):
         self.assertEqual(watchers.get("202"), "allowed")
 
 
-class LeaveRate(unittest.TestCase):
+class LeaveRate(BoxWithIdleClients):
     """A crowd of client actors idle at once leaves at the configured rate
     (messaging.client_leaves_per_s), so a wave of leaves after a
     re-registration storm takes a bounded share of the directory, and every
     user of the crowd is still reachable afterwards."""
     CROWD = 24
     RATE = 4
-
-    def setUp(self):
-        self.box = Appliance()
-        conf = os.path.join(self.box.tmp, "idle.toml")
-        with open(conf, "w") as f:
-            f.write("[messaging]\nclient_idle_s = 1\n"
-                    "client_leaves_per_s = %d\n" % self.RATE)
-        self.box.extra_args += ["--config", conf]
-        self.box.start()
-        provision(self.box)
-        self.uas = []
-
-    def tearDown(self):
-        for u in self.uas:
-            u.close()
-        code = self.box.stop()
-        self.box.cleanup()
-        self.assertEqual(code, 0)
+    CONFIG = ("[messaging]\nclient_idle_s = 1\nclient_leaves_per_s = %d\n"
+              % RATE)
 
     def test_crowd_leaves_at_the_bound_and_stays_reachable(self):
         hdr = admin(self.box)
@@ -137,8 +126,7 @@ class LeaveRate(unittest.TestCase):
                 {"extension": ext, "name": "U" + ext,
                  "password": "pw" + ext}).encode(), hdr)
             self.assertEqual(s, 201)
-        alice = ua(self.box, "201")
-        self.uas.append(alice)
+        alice = self.ua("201")
         start = counter(self.box, "ivm_client_leaves_total")
         t0 = time.monotonic()
         # One offline message each loads every client of the crowd at once.
