@@ -210,7 +210,13 @@ void gateway_session::on_command(output& out, const command& c, millis now) {
         return;
       }
       answer(200);
-      set_phase(out, gateway_phase::up, now);
+      if (phase_ != gateway_phase::up) {
+        // Heard from before its restart or our audit: it is up, and the
+        // request this answers is not ours (the box restarted): start over.
+        set_phase(out, gateway_phase::up, now);
+        resync(out, now);
+        return;
+      }
       line_events::notified n{c.param("X") ? *c.param("X") : "",
                               std::move(*observed)};
       run_effects(out, line, step(lines_[line], n, at(now), cfg_.line), now);

@@ -138,6 +138,21 @@ TEST(MgcpGateway, RestartAnsweredThenNotificationsDriveTheLine) {
   EXPECT_EQ(d->digits, "*8");
 }
 
+TEST(MgcpGateway, ANotifyBeforeAnyRestartBringsItUpAndResyncs) {
+  // The box restarted; the gateway did not: its first word is a NTFY for
+  // a request of the box's previous life.
+  mgcp::gateway_session s{config(), ms{0}};
+  auto out = s.on_datagram("NTFY 9 aaln/2@gw1.example.net MGCP 1.0\r\n"
+                           "X: 77\r\nO: L/hd\r\n",
+                           ms{1});
+  ASSERT_EQ(responses(out).size(), 1u);
+  EXPECT_EQ(responses(out)[0].code, 200);
+  EXPECT_EQ(s.phase(), mgcp::gateway_phase::up);
+  auto rq = commands(out);
+  ASSERT_EQ(rq.size(), 2u);
+  EXPECT_EQ(*rq[1].param("R"), "L/hd(N), L/hu(N)");
+}
+
 TEST(MgcpGateway, LostDatagramsAreSentAgainAndSilenceTakesItDown) {
   auto s = up_session();
   auto out = s.on_line("aaln/2", mgcp::line_events::lamp{true}, ms{100});
