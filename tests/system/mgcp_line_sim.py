@@ -289,6 +289,12 @@ class LineGateway:
             return self._respond(addr, tid, e.args[0], "Not supported")
         except (ValueError, IndexError):
             return self._respond(addr, tid, 510, "Protocol error")
+        # Asking for a hook change that already happened (RFC 3435 §2.4).
+        wants = {(e["pkg"], e["ev"]) for e in events}
+        if ("L", "hd") in wants and ("L", "hu") not in wants and line.off_hook:
+            return self._respond(addr, tid, 401, "Phone off-hook")
+        if ("L", "hu") in wants and ("L", "hd") not in wants and not line.off_hook:
+            return self._respond(addr, tid, 402, "Phone on-hook")
         line.request = {"X": param(params, "X") or "", "events": events,
                         "D": dmap or (line.request or {}).get("D"),
                         "N": param(params, "N"), "S": param(params, "S")}

@@ -121,6 +121,14 @@ class LineSimulator(unittest.TestCase):
         self.rqnt(2, "X: 3", "R: L/hu(N)", "S: L/vmwi(-)")
         self.assertFalse(self.gw.lamp(2))
 
+    def test_asking_for_the_hook_it_is_in_fails(self):
+        self.assertTrue(self.rqnt(1, "X: 1", "R: L/hu(N)").startswith("402 "))
+        self.assertTrue(self.rqnt(1, "X: 2", "R: L/hd(N), L/hu(N)").startswith("200 "))
+        self.gw.off_hook(1)
+        ntfy, src = self.ca.next_command("NTFY")
+        self.ca.ack(ntfy, src)
+        self.assertTrue(self.rqnt(1, "X: 3", "R: L/hd(N)").startswith("401 "))
+
     def test_repeated_command_runs_once(self):
         self.ca.tid += 1
         text = "RQNT %d aaln/1@gw1.test MGCP 1.0\r\nX: 7\r\nR: L/hd(N)\r\n" % self.ca.tid
