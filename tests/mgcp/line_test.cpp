@@ -29,6 +29,21 @@ struct line {
   }
 };
 
+// A line whose phone was found on-hook after a restart.
+line idle_line() {
+  line l;
+  l(ev::restarted{});
+  l.notify("L/hu");
+  return l;
+}
+
+// The same, then lifted: dial tone, collecting digits.
+line dialling_line() {
+  auto l = idle_line();
+  l.notify("L/hd");
+  return l;
+}
+
 template <class T>
 const T* find(const std::vector<mgcp::line_effect>& fx) {
   for (auto& f : fx)
@@ -91,34 +106,22 @@ TEST(MgcpLine, OffHookDialToneDigitsDialled) {
 }
 
 TEST(MgcpLine, IntercomListEndsWithHashOrTimer) {
-  line l;
-  l(ev::restarted{});
-  l.notify("L/hu");
-  l.notify("L/hd");
+  auto l = dialling_line();
   auto fx1 = l.notify("D/*,D/9,D/2,D/0,D/2,D/2,D/0,D/3,D/#");
   ASSERT_NE(find<fx::dialled>(fx1), nullptr);
   EXPECT_EQ(find<fx::dialled>(fx1)->digits, "*9202203#");
-  line m;
-  m(ev::restarted{});
-  m.notify("L/hu");
-  m.notify("L/hd");
+  auto m = dialling_line();
   auto fx2 = m.notify("D/2,D/0,D/5");
   ASSERT_NE(find<fx::dialled>(fx2), nullptr);
   EXPECT_EQ(find<fx::dialled>(fx2)->digits, "205");
-  line t;
-  t(ev::restarted{});
-  t.notify("L/hu");
-  t.notify("L/hd");
+  auto t = dialling_line();
   auto fx3 = t.notify("D/*,D/9,D/2,D/0,D/2,D/T");
   ASSERT_NE(find<fx::dialled>(fx3), nullptr);
   EXPECT_EQ(find<fx::dialled>(fx3)->digits, "*9202");
 }
 
 TEST(MgcpLine, WrongNumberPlaysReorderUntilOnHook) {
-  line l;
-  l(ev::restarted{});
-  l.notify("L/hu");
-  l.notify("L/hd");
+  auto l = dialling_line();
   auto fx1 = l.notify("D/*,D/5,D/5");
   EXPECT_EQ(find<fx::dialled>(fx1), nullptr);
   EXPECT_EQ(l.s.phase, mgcp::line_phase::reorder);
@@ -128,9 +131,7 @@ TEST(MgcpLine, WrongNumberPlaysReorderUntilOnHook) {
 }
 
 TEST(MgcpLine, RingAnswerAndTimeout) {
-  line l;
-  l(ev::restarted{});
-  l.notify("L/hu");
+  auto l = idle_line();
   auto fx1 = l(ev::ring{});
   EXPECT_EQ(l.s.phase, mgcp::line_phase::ringing);
   EXPECT_EQ(request_of(fx1).body.signals, "L/rg");
@@ -158,9 +159,7 @@ TEST(MgcpLine, RingAnswerAndTimeout) {
 }
 
 TEST(MgcpLine, LampFollowsTheOwnerButNotWhileDialling) {
-  line l;
-  l(ev::restarted{});
-  l.notify("L/hu");
+  auto l = idle_line();
   auto fx1 = l(ev::lamp{true});
   EXPECT_EQ(request_of(fx1).body.signals, "L/vmwi(+)");
   EXPECT_TRUE(l(ev::lamp{true}).empty()); // no change, no request
