@@ -18,14 +18,27 @@ int digit_map::symbol_of(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   switch (c) {
-    case '*': return 10;
-    case '#': return 11;
-    case 'A': case 'a': return 12;
-    case 'B': case 'b': return 13;
-    case 'C': case 'c': return 14;
-    case 'D': case 'd': return 15;
-    case 'T': case 't': return 16;
-    default: return -1;
+    case '*':
+      return 10;
+    case '#':
+      return 11;
+    case 'A':
+    case 'a':
+      return 12;
+    case 'B':
+    case 'b':
+      return 13;
+    case 'C':
+    case 'c':
+      return 14;
+    case 'D':
+    case 'd':
+      return 15;
+    case 'T':
+    case 't':
+      return 16;
+    default:
+      return -1;
   }
 }
 
@@ -131,7 +144,8 @@ digit_map::result digit_map::match(std::string_view digits) const {
       next.clear();
       if (sym >= 0)
         for (auto k : states)
-          if (k < p.size() && p[k].accepts.test(static_cast<std::size_t>(sym))) {
+          if (k < p.size() &&
+              p[k].accepts.test(static_cast<std::size_t>(sym))) {
             auto to = p[k].repeat ? k : k + 1;
             if (std::find(next.begin(), next.end(), to) == next.end())
               next.push_back(to);

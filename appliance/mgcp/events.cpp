@@ -13,8 +13,8 @@ value_error bad(int code, std::string reason) {
 }
 
 bool name_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-         c == '_' || c == '.' || c == '*' || c == '#' || c == '$';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
+         c == '.' || c == '*' || c == '#' || c == '$';
 }
 
 // A name and the contents of the parenthesised groups after it:
@@ -118,13 +118,26 @@ parse_actions(std::string_view group, embedded_request& embedded) {
     action act;
     if (a.size() == 1) {
       switch (std::toupper(static_cast<unsigned char>(a[0]))) {
-        case 'N': act = action::notify; break;
-        case 'A': act = action::accumulate; break;
-        case 'D': act = action::digit_map; break;
-        case 'S': act = action::swap; break;
-        case 'I': act = action::ignore; break;
-        case 'K': act = action::keep; break;
-        default: return unexpected(bad(523, "unknown action"));
+        case 'N':
+          act = action::notify;
+          break;
+        case 'A':
+          act = action::accumulate;
+          break;
+        case 'D':
+          act = action::digit_map;
+          break;
+        case 'S':
+          act = action::swap;
+          break;
+        case 'I':
+          act = action::ignore;
+          break;
+        case 'K':
+          act = action::keep;
+          break;
+        default:
+          return unexpected(bad(523, "unknown action"));
       }
     } else if (a.size() > 2 && (a[0] == 'E' || a[0] == 'e') && a[1] == '(' &&
                a.back() == ')') {
@@ -152,7 +165,6 @@ parse_actions(std::string_view group, embedded_request& embedded) {
     return unexpected(bad(523, "illegal combination of actions"));
   return out;
 }
-
 
 struct list_item {
   event_name name;
@@ -304,12 +316,24 @@ std::string to_string(const std::vector<requested_event>& events) {
         out += ',';
       first = false;
       switch (a) {
-        case action::notify: out += 'N'; break;
-        case action::accumulate: out += 'A'; break;
-        case action::digit_map: out += 'D'; break;
-        case action::swap: out += 'S'; break;
-        case action::ignore: out += 'I'; break;
-        case action::keep: out += 'K'; break;
+        case action::notify:
+          out += 'N';
+          break;
+        case action::accumulate:
+          out += 'A';
+          break;
+        case action::digit_map:
+          out += 'D';
+          break;
+        case action::swap:
+          out += 'S';
+          break;
+        case action::ignore:
+          out += 'I';
+          break;
+        case action::keep:
+          out += 'K';
+          break;
         case action::embedded: {
           out += "E(";
           std::string parts;

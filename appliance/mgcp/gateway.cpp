@@ -21,16 +21,19 @@ std::string response_text(std::uint32_t tid, int code) {
 
 std::string_view to_string(gateway_phase p) {
   switch (p) {
-    case gateway_phase::registering: return "registering";
-    case gateway_phase::up: return "up";
-    case gateway_phase::down: return "down";
+    case gateway_phase::registering:
+      return "registering";
+    case gateway_phase::up:
+      return "up";
+    case gateway_phase::down:
+      return "down";
   }
   return "?";
 }
 
 gateway_session::gateway_session(gateway_config cfg, millis now)
-  : cfg_(std::move(cfg)), since_(now), next_audit_(now),
-    out_(cfg_.retransmit), in_() {
+  : cfg_(std::move(cfg)), since_(now), next_audit_(now), out_(cfg_.retransmit),
+    in_() {
   for (auto& l : cfg_.lines)
     lines_.emplace(l, line_state{});
 }
@@ -65,8 +68,9 @@ std::uint32_t gateway_session::send(output& out, command c, millis now) {
 }
 
 std::uint32_t gateway_session::request(output& out, const std::string& line,
-                              const line_request& r,
-                              const std::string& request_id, millis now) {
+                                       const line_request& r,
+                                       const std::string& request_id,
+                                       millis now) {
   command c;
   c.what = verb::rqnt;
   c.endpoint = endpoint_of(line);
@@ -110,8 +114,8 @@ void gateway_session::resync(output& out, millis now) {
   tx_line_.clear();
   audit_tid_ = 0;
   for (auto& [name, st] : lines_)
-    run_effects(out, name, step(st, line_events::restarted{}, at(now), cfg_.line),
-                now);
+    run_effects(out, name,
+                step(st, line_events::restarted{}, at(now), cfg_.line), now);
 }
 
 gateway_session::output gateway_session::on_datagram(std::string_view bytes,
@@ -192,10 +196,10 @@ void gateway_session::on_command(output& out, const command& c, millis now) {
       if (all) {
         resync(out, now);
       } else {
-        run_effects(out, line,
-                    step(lines_[line], line_events::restarted{}, at(now),
-                         cfg_.line),
-                    now);
+        run_effects(
+            out, line,
+            step(lines_[line], line_events::restarted{}, at(now), cfg_.line),
+            now);
       }
       return;
     }

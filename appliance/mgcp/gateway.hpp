@@ -20,9 +20,9 @@
 namespace ivm::mgcp {
 
 struct gateway_config {
-  std::string domain;          ///< the gateway's name: "gw1.example.net"
+  std::string domain;             ///< the gateway's name: "gw1.example.net"
   std::vector<std::string> lines; ///< local endpoint names: "aaln/1", ...
-  std::string notified_entity; ///< N: "ca@127.0.0.1:2727" (empty: none)
+  std::string notified_entity;    ///< N: "ca@127.0.0.1:2727" (empty: none)
   retransmit_policy retransmit;
   /// A gateway up is audited this often (AUEP of one line); one that is
   /// down, probed as often, until it answers.

@@ -120,12 +120,18 @@ void notified(line_state& s, const ev::notified& n, const line_settings& cfg,
 
 std::string_view to_string(line_phase p) {
   switch (p) {
-    case line_phase::unknown: return "unknown";
-    case line_phase::idle: return "idle";
-    case line_phase::ringing: return "ringing";
-    case line_phase::dialing: return "dialing";
-    case line_phase::connected: return "connected";
-    case line_phase::reorder: return "reorder";
+    case line_phase::unknown:
+      return "unknown";
+    case line_phase::idle:
+      return "idle";
+    case line_phase::ringing:
+      return "ringing";
+    case line_phase::dialing:
+      return "dialing";
+    case line_phase::connected:
+      return "connected";
+    case line_phase::reorder:
+      return "reorder";
   }
   return "?";
 }

@@ -80,11 +80,10 @@ struct lamp {
 struct tick {};
 } // namespace line_events
 
-using line_event =
-    std::variant<line_events::notified, line_events::restarted,
-                 line_events::ring, line_events::stop_ringing,
-                 line_events::connected, line_events::released,
-                 line_events::lamp, line_events::tick>;
+using line_event = std::variant<line_events::notified, line_events::restarted,
+                                line_events::ring, line_events::stop_ringing,
+                                line_events::connected, line_events::released,
+                                line_events::lamp, line_events::tick>;
 
 namespace line_effects {
 /// Send an RQNT with this request id and body.

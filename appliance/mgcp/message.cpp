@@ -58,10 +58,10 @@ bool valid_param_name(std::string_view s) {
 
 // Parameter lines up to the empty line, then the SDP. `lines` starts after
 // the start line.
-expected<bool, parse_error> read_rest(const std::vector<std::string_view>& lines,
-                                      std::size_t from, std::uint32_t tid,
-                                      const parse_options& opts,
-                                      parameters& params, std::string& sdp) {
+expected<bool, parse_error>
+read_rest(const std::vector<std::string_view>& lines, std::size_t from,
+          std::uint32_t tid, const parse_options& opts, parameters& params,
+          std::string& sdp) {
   std::size_t i = from;
   for (; i < lines.size(); ++i) {
     auto line = text::trim(lines[i]);
@@ -136,10 +136,9 @@ parse_command(const std::vector<std::string_view>& lines,
   return message{std::move(c)};
 }
 
-expected<message, parse_error>
-parse_response(std::string_view first, const std::vector<std::string_view>& lines,
-               const std::vector<std::string_view>& words,
-               const parse_options& opts) {
+expected<message, parse_error> parse_response(
+    std::string_view first, const std::vector<std::string_view>& lines,
+    const std::vector<std::string_view>& words, const parse_options& opts) {
   // code tid [/package] [commentary]
   if (words.size() < 2)
     return unexpected(fail(510, 0, "response without transaction id"));
@@ -160,9 +159,8 @@ parse_response(std::string_view first, const std::vector<std::string_view>& line
   rest = text::trim(rest);
   if (!rest.empty() && rest[0] == '/') {
     auto sp = rest.find_first_of(" \t");
-    r.package = std::string{rest.substr(1, sp == std::string_view::npos
-                                               ? std::string_view::npos
-                                               : sp - 1)};
+    r.package = std::string{rest.substr(
+        1, sp == std::string_view::npos ? std::string_view::npos : sp - 1)};
     rest = sp == std::string_view::npos ? std::string_view{}
                                         : text::trim(rest.substr(sp));
   }
@@ -212,8 +210,8 @@ expected<message, parse_error> parse_one(std::string_view text_in,
   return parse_command(lines, words, opts);
 }
 
-expected<std::vector<message>, parse_error>
-parse(std::string_view datagram, const parse_options& opts) {
+expected<std::vector<message>, parse_error> parse(std::string_view datagram,
+                                                  const parse_options& opts) {
   if (datagram.size() > opts.max_datagram)
     return unexpected(fail(510, 0, "datagram too large"));
   std::vector<message> out;
@@ -321,63 +319,119 @@ std::string serialize(const std::vector<message>& ms) {
 
 std::string_view reason_of(int code) {
   switch (code) {
-    case 0: return "Response acknowledgement";
-    case 100: return "Transaction being executed";
-    case 101: return "Transaction has been queued";
-    case 200: return "OK";
-    case 250: return "Connection was deleted";
-    case 400: return "Transient error";
-    case 401: return "Phone off-hook";
-    case 402: return "Phone on-hook";
-    case 403: return "Insufficient resources now";
-    case 404: return "Insufficient bandwidth now";
-    case 405: return "Endpoint restarting";
-    case 406: return "Timeout";
-    case 407: return "Aborted";
-    case 409: return "Overload";
-    case 410: return "No endpoint available";
-    case 500: return "Endpoint unknown";
-    case 501: return "Endpoint not ready";
-    case 502: return "Insufficient resources";
-    case 503: return "All of wildcard too complicated";
-    case 504: return "Unknown or unsupported command";
-    case 505: return "Unsupported remote connection descriptor";
-    case 506: return "Unable to satisfy both LocalConnectionOptions and "
-                     "RemoteConnectionDescriptor";
-    case 507: return "Unsupported functionality";
-    case 508: return "Unknown or unsupported quarantine handling";
-    case 509: return "Error in RemoteConnectionDescriptor";
-    case 510: return "Protocol error";
-    case 511: return "Unrecognized extension";
-    case 512: return "Not equipped to detect requested event";
-    case 513: return "Not equipped to generate requested signal";
-    case 514: return "Cannot send the specified announcement";
-    case 515: return "Incorrect connection-id";
-    case 516: return "Unknown or incorrect call-id";
-    case 517: return "Unsupported or invalid mode";
-    case 518: return "Unsupported or unknown package";
-    case 519: return "Endpoint does not have a digit map";
-    case 520: return "Endpoint is restarting";
-    case 521: return "Endpoint redirected to another Call Agent";
-    case 522: return "No such event or signal";
-    case 523: return "Unknown action or illegal combination of actions";
-    case 524: return "Internal inconsistency in LocalConnectionOptions";
-    case 525: return "Unknown extension in LocalConnectionOptions";
-    case 526: return "Insufficient bandwidth";
-    case 527: return "Missing RemoteConnectionDescriptor";
-    case 528: return "Incompatible protocol version";
-    case 529: return "Internal hardware failure";
-    case 532: return "Unsupported value(s) in LocalConnectionOptions";
-    case 533: return "Response too large";
-    case 534: return "Codec negotiation failure";
-    case 535: return "Packetization period not supported";
-    case 536: return "Unknown or unsupported RestartMethod";
-    case 537: return "Unknown or unsupported digit map extension";
-    case 538: return "Event/signal parameter error";
-    case 539: return "Invalid or unsupported command parameter";
-    case 540: return "Per endpoint connection limit exceeded";
-    case 541: return "Invalid or unsupported LocalConnectionOptions";
-    default: return "";
+    case 0:
+      return "Response acknowledgement";
+    case 100:
+      return "Transaction being executed";
+    case 101:
+      return "Transaction has been queued";
+    case 200:
+      return "OK";
+    case 250:
+      return "Connection was deleted";
+    case 400:
+      return "Transient error";
+    case 401:
+      return "Phone off-hook";
+    case 402:
+      return "Phone on-hook";
+    case 403:
+      return "Insufficient resources now";
+    case 404:
+      return "Insufficient bandwidth now";
+    case 405:
+      return "Endpoint restarting";
+    case 406:
+      return "Timeout";
+    case 407:
+      return "Aborted";
+    case 409:
+      return "Overload";
+    case 410:
+      return "No endpoint available";
+    case 500:
+      return "Endpoint unknown";
+    case 501:
+      return "Endpoint not ready";
+    case 502:
+      return "Insufficient resources";
+    case 503:
+      return "All of wildcard too complicated";
+    case 504:
+      return "Unknown or unsupported command";
+    case 505:
+      return "Unsupported remote connection descriptor";
+    case 506:
+      return "Unable to satisfy both LocalConnectionOptions and "
+             "RemoteConnectionDescriptor";
+    case 507:
+      return "Unsupported functionality";
+    case 508:
+      return "Unknown or unsupported quarantine handling";
+    case 509:
+      return "Error in RemoteConnectionDescriptor";
+    case 510:
+      return "Protocol error";
+    case 511:
+      return "Unrecognized extension";
+    case 512:
+      return "Not equipped to detect requested event";
+    case 513:
+      return "Not equipped to generate requested signal";
+    case 514:
+      return "Cannot send the specified announcement";
+    case 515:
+      return "Incorrect connection-id";
+    case 516:
+      return "Unknown or incorrect call-id";
+    case 517:
+      return "Unsupported or invalid mode";
+    case 518:
+      return "Unsupported or unknown package";
+    case 519:
+      return "Endpoint does not have a digit map";
+    case 520:
+      return "Endpoint is restarting";
+    case 521:
+      return "Endpoint redirected to another Call Agent";
+    case 522:
+      return "No such event or signal";
+    case 523:
+      return "Unknown action or illegal combination of actions";
+    case 524:
+      return "Internal inconsistency in LocalConnectionOptions";
+    case 525:
+      return "Unknown extension in LocalConnectionOptions";
+    case 526:
+      return "Insufficient bandwidth";
+    case 527:
+      return "Missing RemoteConnectionDescriptor";
+    case 528:
+      return "Incompatible protocol version";
+    case 529:
+      return "Internal hardware failure";
+    case 532:
+      return "Unsupported value(s) in LocalConnectionOptions";
+    case 533:
+      return "Response too large";
+    case 534:
+      return "Codec negotiation failure";
+    case 535:
+      return "Packetization period not supported";
+    case 536:
+      return "Unknown or unsupported RestartMethod";
+    case 537:
+      return "Unknown or unsupported digit map extension";
+    case 538:
+      return "Event/signal parameter error";
+    case 539:
+      return "Invalid or unsupported command parameter";
+    case 540:
+      return "Per endpoint connection limit exceeded";
+    case 541:
+      return "Invalid or unsupported LocalConnectionOptions";
+    default:
+      return "";
   }
 }
 

@@ -108,9 +108,8 @@ incoming_transactions::check(const std::string& peer, std::uint32_t tid,
   return {verdict::answered, it->second.response};
 }
 
-void incoming_transactions::answered(const std::string& peer,
-                                     std::uint32_t tid, std::string datagram,
-                                     millis now) {
+void incoming_transactions::answered(const std::string& peer, std::uint32_t tid,
+                                     std::string datagram, millis now) {
   auto& r = seen_[{peer, tid}];
   r.done = true;
   r.response = std::move(datagram);
@@ -122,8 +121,8 @@ void incoming_transactions::acknowledged(
     const std::vector<std::pair<std::uint32_t, std::uint32_t>>& ranges) {
   for (auto [lo, hi] : ranges) {
     auto it = seen_.lower_bound({peer, lo});
-    for (; it != seen_.end() && it->first.first == peer &&
-           it->first.second <= hi;
+    for (;
+         it != seen_.end() && it->first.first == peer && it->first.second <= hi;
          ++it)
       if (it->second.done)
         it->second.response.clear();
@@ -171,7 +170,8 @@ parse_response_ack(std::string_view value) {
                                         : comma - start);
     auto dash = item.find('-');
     auto lo = number(item.substr(0, dash));
-    auto hi = dash == std::string_view::npos ? lo : number(item.substr(dash + 1));
+    auto hi =
+        dash == std::string_view::npos ? lo : number(item.substr(dash + 1));
     if (!lo || !hi || *hi < *lo)
       return unexpected(std::string{"bad response acknowledgement"});
     out.emplace_back(*lo, *hi);

@@ -43,8 +43,7 @@ public:
 
   explicit outgoing_transactions(retransmit_policy p = {},
                                  std::uint32_t first_id = 1)
-    : policy_(p), next_id_(first_id == 0 ? 1 : first_id) {
-  }
+    : policy_(p), next_id_(first_id == 0 ? 1 : first_id) {}
 
   /// A fresh transaction id (1..999999999, not in use).
   std::uint32_t next_id();
@@ -89,8 +88,7 @@ private:
 class incoming_transactions {
 public:
   explicit incoming_transactions(millis history = millis{30000})
-    : history_(history) {
-  }
+    : history_(history) {}
 
   enum class verdict : std::uint8_t {
     fresh,     ///< never seen: execute it
@@ -111,9 +109,9 @@ public:
 
   /// The peer's K: list confirmed these responses (RFC 3435 §3.5.6): their
   /// text is dropped; the id is still known until the history ends.
-  void acknowledged(const std::string& peer,
-                    const std::vector<std::pair<std::uint32_t, std::uint32_t>>&
-                        ranges);
+  void acknowledged(
+      const std::string& peer,
+      const std::vector<std::pair<std::uint32_t, std::uint32_t>>& ranges);
 
   /// Forgets what is older than the history.
   void expire(millis now);

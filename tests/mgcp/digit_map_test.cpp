@@ -19,16 +19,17 @@ mgcp::digit_map map_of(const char* text) {
 
 TEST(MgcpDigitMap, RfcExample) {
   // RFC 3435 §2.1.5's example map.
-  auto m = map_of("(0T|00T|[1-7]xxx|8xxxxxxx|#xxxxxxx|*xx|91xxxxxxxxxx|9011x.T)");
+  auto m =
+      map_of("(0T|00T|[1-7]xxx|8xxxxxxx|#xxxxxxx|*xx|91xxxxxxxxxx|9011x.T)");
   EXPECT_EQ(m.patterns().size(), 8u);
   EXPECT_EQ(m.match(""), result::partial);
-  EXPECT_EQ(m.match("0"), result::partial);   // 0T or 00T: wait
-  EXPECT_EQ(m.match("0T"), result::full);     // the operator
+  EXPECT_EQ(m.match("0"), result::partial); // 0T or 00T: wait
+  EXPECT_EQ(m.match("0T"), result::full);   // the operator
   EXPECT_EQ(m.match("00"), result::partial);
   EXPECT_EQ(m.match("00T"), result::full);
   EXPECT_EQ(m.match("2"), result::partial);
   EXPECT_EQ(m.match("234"), result::partial);
-  EXPECT_EQ(m.match("2345"), result::full);   // a local extension
+  EXPECT_EQ(m.match("2345"), result::full); // a local extension
   EXPECT_EQ(m.match("23456"), result::no_match);
   EXPECT_EQ(m.match("*12"), result::full);
   EXPECT_EQ(m.match("*1#"), result::no_match);
@@ -68,8 +69,8 @@ TEST(MgcpDigitMap, RangesLettersAndCase) {
 }
 
 TEST(MgcpDigitMap, BadMapsAreRefused) {
-  for (auto bad : {"", "()", "(1||2)", "(|1)", "(1|)", ".1", "1..", "[",
-                   "[]", "[9-1]", "[1-#]", "12Z", "(x)(y)"}) {
+  for (auto bad : {"", "()", "(1||2)", "(|1)", "(1|)", ".1", "1..", "[", "[]",
+                   "[9-1]", "[1-#]", "12Z", "(x)(y)"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(mgcp::digit_map::parse(bad));
   }

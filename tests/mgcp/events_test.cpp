@@ -30,8 +30,8 @@ TEST(MgcpEvents, Names) {
   ASSERT_TRUE(any);
   EXPECT_EQ(any->package, "*");
   EXPECT_EQ(any->connection, "$");
-  for (auto bad : {"", "/hd", "L/", "L/h d", "L/hd@", "D/[0-9", "D/[]",
-                   "L/h(d"}) {
+  for (auto bad :
+       {"", "/hd", "L/", "L/h d", "L/hd@", "D/[0-9", "D/[]", "L/h(d"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(mgcp::parse_event_name(bad));
   }
@@ -56,7 +56,8 @@ TEST(MgcpEvents, RequestedEventsWithActionsAndEmbeddedRequest) {
   auto inner = mgcp::parse_requested_events(hd.embedded.requested_events);
   ASSERT_TRUE(inner);
   ASSERT_EQ(inner->size(), 3u);
-  EXPECT_EQ((*inner)[2].actions, std::vector<mgcp::action>{mgcp::action::digit_map});
+  EXPECT_EQ((*inner)[2].actions,
+            std::vector<mgcp::action>{mgcp::action::digit_map});
   // Written back and read again: the same.
   auto again = mgcp::parse_requested_events(mgcp::to_string(*r));
   ASSERT_TRUE(again);
@@ -65,11 +66,13 @@ TEST(MgcpEvents, RequestedEventsWithActionsAndEmbeddedRequest) {
   auto plain = mgcp::parse_requested_events("l/hd(n), L/hu(N), D/[0-9#*T](D)");
   ASSERT_TRUE(plain);
   EXPECT_EQ(plain->size(), 3u);
-  EXPECT_EQ((*plain)[0].actions, std::vector<mgcp::action>{mgcp::action::notify});
+  EXPECT_EQ((*plain)[0].actions,
+            std::vector<mgcp::action>{mgcp::action::notify});
   // No action given: notify.
   auto none = mgcp::parse_requested_events("L/hf");
   ASSERT_TRUE(none);
-  EXPECT_EQ((*none)[0].actions, std::vector<mgcp::action>{mgcp::action::notify});
+  EXPECT_EQ((*none)[0].actions,
+            std::vector<mgcp::action>{mgcp::action::notify});
   // Event parameters after the actions.
   auto params = mgcp::parse_requested_events("L/ld(N)(to=100)");
   ASSERT_TRUE(params);
@@ -86,8 +89,8 @@ TEST(MgcpEvents, BadActionsAre523) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, 523);
   }
-  for (auto v : {"L/hd(N", "L/hd,,L/hu", "L/hd(N))", "L/hd(N)x",
-                 "L/hd(E(X(1)))"}) {
+  for (auto v :
+       {"L/hd(N", "L/hd,,L/hu", "L/hd(N))", "L/hd(N)x", "L/hd(E(X(1)))"}) {
     SCOPED_TRACE(v);
     auto r = mgcp::parse_requested_events(v);
     ASSERT_FALSE(r);
@@ -96,7 +99,8 @@ TEST(MgcpEvents, BadActionsAre523) {
 }
 
 TEST(MgcpEvents, SignalsAndObservedEvents) {
-  auto s = mgcp::parse_event_list("L/rg, L/vmwi(+), L/ci(10/14/17/26,2015551212,\"Alice, A\")");
+  auto s = mgcp::parse_event_list(
+      "L/rg, L/vmwi(+), L/ci(10/14/17/26,2015551212,\"Alice, A\")");
   ASSERT_TRUE(s) << s.error().reason;
   ASSERT_EQ(s->size(), 3u);
   EXPECT_TRUE((*s)[0].event.is("L", "rg"));

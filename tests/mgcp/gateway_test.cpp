@@ -31,7 +31,8 @@ std::vector<mgcp::command> commands(const mgcp::gateway_session::output& out) {
   return cs;
 }
 
-std::vector<mgcp::response> responses(const mgcp::gateway_session::output& out) {
+std::vector<mgcp::response>
+responses(const mgcp::gateway_session::output& out) {
   std::vector<mgcp::response> rs;
   for (auto& d : out.datagrams) {
     auto m = mgcp::parse(d);
@@ -111,7 +112,8 @@ TEST(MgcpGateway, RestartAnsweredThenNotificationsDriveTheLine) {
   // Off-hook on line 1: answered 200, then dial tone and the digit map.
   auto x = s.line("aaln/1")->request_id;
   auto hd = s.on_datagram("NTFY 200 aaln/1@gw1.example.net MGCP 1.0\r\n"
-                          "X: " + x + "\r\nO: L/hd\r\n",
+                          "X: " +
+                              x + "\r\nO: L/hd\r\n",
                           ms{10});
   ASSERT_EQ(responses(hd).size(), 1u);
   EXPECT_EQ(responses(hd)[0].code, 200);
@@ -123,7 +125,8 @@ TEST(MgcpGateway, RestartAnsweredThenNotificationsDriveTheLine) {
   s.on_datagram(ok(dial[0].transaction), ms{11});
   // The same NTFY again (our 200 was lost): answered again, not run again.
   auto again = s.on_datagram("NTFY 200 aaln/1@gw1.example.net MGCP 1.0\r\n"
-                             "X: " + x + "\r\nO: L/hd\r\n",
+                             "X: " +
+                                 x + "\r\nO: L/hd\r\n",
                              ms{12});
   ASSERT_EQ(responses(again).size(), 1u);
   EXPECT_TRUE(again.effects.empty());
@@ -131,7 +134,8 @@ TEST(MgcpGateway, RestartAnsweredThenNotificationsDriveTheLine) {
   // Digits.
   auto x2 = s.line("aaln/1")->request_id;
   auto dd = s.on_datagram("NTFY 201 aaln/1@gw1.example.net MGCP 1.0\r\n"
-                          "X: " + x2 + "\r\nO: D/*,D/8\r\n",
+                          "X: " +
+                              x2 + "\r\nO: D/*,D/8\r\n",
                           ms{20});
   auto d = effect<mgcp::line_effects::dialled>(dd, "aaln/1");
   ASSERT_NE(d, nullptr);
@@ -233,8 +237,8 @@ TEST(MgcpGateway, BadInputGetsAnErrorOrNothing) {
   auto v = s.on_datagram("NTFY 401 aaln/1@gw1.example.net MGCP 3.0\r\n", ms{2});
   EXPECT_EQ(responses(v)[0].code, 528);
   EXPECT_TRUE(s.on_datagram("\x01\x02garbage", ms{3}).datagrams.empty());
-  auto crcx = s.on_datagram("CRCX 402 aaln/1@gw1.example.net MGCP 1.0\r\n",
-                            ms{4});
+  auto crcx =
+      s.on_datagram("CRCX 402 aaln/1@gw1.example.net MGCP 1.0\r\n", ms{4});
   EXPECT_EQ(responses(crcx)[0].code, 504);
   // A response to nothing we sent changes nothing.
   EXPECT_TRUE(s.on_datagram(ok(777777), ms{5}).datagrams.empty());

@@ -69,8 +69,8 @@ TEST(MgcpMessage, AppendixFExamplesParseAndRoundTrip) {
 }
 
 TEST(MgcpMessage, NotificationRequestFields) {
-  auto c = command_of(
-      slurp(vectors / "rfc3435-appendixF/F.1b-RQNT-1202-accumulate-digitmap.txt"));
+  auto c = command_of(slurp(
+      vectors / "rfc3435-appendixF/F.1b-RQNT-1202-accumulate-digitmap.txt"));
   EXPECT_EQ(c.what, mgcp::verb::rqnt);
   EXPECT_EQ(c.transaction, 1202u);
   EXPECT_EQ(c.endpoint, "aaln/1@rgw-2567.whatever.net");
@@ -96,14 +96,14 @@ TEST(MgcpMessage, ResponseWithSdpAndProvisionalAndAck) {
   auto p = response_of(
       slurp(vectors / "rfc3435-appendixF/F.3c-resp-100-1206-provisional.txt"));
   EXPECT_EQ(p.code, 100);
-  auto f = response_of(
-      slurp(vectors / "rfc3435-appendixF/F.3c-resp-200-1206-final-empty-K.txt"));
+  auto f = response_of(slurp(
+      vectors / "rfc3435-appendixF/F.3c-resp-200-1206-final-empty-K.txt"));
   EXPECT_EQ(f.code, 200);
   ASSERT_NE(f.param("K"), nullptr); // asks for a response acknowledgement
   EXPECT_EQ(*f.param("K"), "");
 
-  auto busy = response_of(
-      slurp(vectors / "rfc3435-appendixF/F.3b-resp-401-1205-phone-off-hook.txt"));
+  auto busy = response_of(slurp(
+      vectors / "rfc3435-appendixF/F.3b-resp-401-1205-phone-off-hook.txt"));
   EXPECT_EQ(busy.code, 401);
 }
 
@@ -115,9 +115,10 @@ TEST(MgcpMessage, OsmoMgwRequestsAndResponses) {
       continue;
     SCOPED_TRACE(name);
     auto text = with_ids(slurp(f.path()));
-    bool short_or_empty = name.rfind("17-", 0) == 0 || name.rfind("18-", 0) == 0 ||
-                          name.rfind("19-", 0) == 0 || name.rfind("20-", 0) == 0 ||
-                          name.rfind("21-", 0) == 0;
+    bool short_or_empty =
+        name.rfind("17-", 0) == 0 || name.rfind("18-", 0) == 0 ||
+        name.rfind("19-", 0) == 0 || name.rfind("20-", 0) == 0 ||
+        name.rfind("21-", 0) == 0;
     if (name == "31-CRCX.req.txt") {
       // A bare "X" line, which osmo-mgw skips: a parameter line needs its
       // colon (RFC 3435 §3.2.2), so this is a protocol error to the sender.
@@ -153,7 +154,8 @@ TEST(MgcpMessage, TruncatedCommandLines) {
   auto s1 = mgcp::parse(slurp(vectors / "osmo-mgw/18-SHORT1.req.txt"));
   ASSERT_FALSE(s1);
   EXPECT_EQ(s1.error().transaction, 0u);
-  for (auto file : {"19-SHORT2.req.txt", "20-SHORT3.req.txt", "21-SHORT4.req.txt"}) {
+  for (auto file :
+       {"19-SHORT2.req.txt", "20-SHORT3.req.txt", "21-SHORT4.req.txt"}) {
     SCOPED_TRACE(file);
     auto s = mgcp::parse(slurp(vectors / "osmo-mgw" / file));
     ASSERT_FALSE(s);
@@ -212,11 +214,11 @@ TEST(MgcpMessage, ErrorsCarryTheRightCode) {
     auto m = mgcp::parse(text);
     return m ? 0 : m.error().code;
   };
-  EXPECT_EQ(code("XYZW 17 aaln/1@gw MGCP 1.0\r\n"), 504);  // unknown verb
-  EXPECT_EQ(code("RQNT 17 aaln/1@gw MGCP 2.0\r\n"), 528);  // version
+  EXPECT_EQ(code("XYZW 17 aaln/1@gw MGCP 1.0\r\n"), 504); // unknown verb
+  EXPECT_EQ(code("RQNT 17 aaln/1@gw MGCP 2.0\r\n"), 528); // version
   EXPECT_EQ(code("RQNT 17 aaln/1@gw SIP 1.0\r\n"), 510);
   EXPECT_EQ(code("RQNT 17 aaln/1@gw MGCP one\r\n"), 510);
-  EXPECT_EQ(code("RQNT 17 aaln1 MGCP 1.0\r\n"), 500);       // no domain
+  EXPECT_EQ(code("RQNT 17 aaln1 MGCP 1.0\r\n"), 500); // no domain
   EXPECT_EQ(code("RQNT 17 aaln/1@gw MGCP 1.0\r\nX 12\r\n"), 510);
   EXPECT_EQ(code("RQNT 17 aaln/1@gw MGCP 1.0\r\nX Y: 12\r\n"), 510);
   auto big = mgcp::parse(std::string(9000, 'a'));
@@ -244,8 +246,8 @@ TEST(MgcpMessage, WritesWhatTsharkAndGatewaysRead) {
   c.what = mgcp::verb::crcx;
   c.transaction = 1204;
   c.endpoint = "aaln/1@rgw-2567.whatever.net";
-  c.params = {{"C", "A3C47F21456789F0"}, {"L", "p:10, a:PCMU"},
-              {"M", "recvonly"}};
+  c.params = {
+      {"C", "A3C47F21456789F0"}, {"L", "p:10, a:PCMU"}, {"M", "recvonly"}};
   c.sdp = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 3456 RTP/AVP 0\r\n";
   EXPECT_EQ(mgcp::serialize(c),
             "CRCX 1204 aaln/1@rgw-2567.whatever.net MGCP 1.0\r\n"

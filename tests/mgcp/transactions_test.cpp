@@ -26,8 +26,8 @@ TEST(MgcpTransactions, RetransmitsWithBackoffThenGivesUp) {
     EXPECT_EQ(d.resend[0].second.datagram, "RQNT 1 aaln/1@gw1 MGCP 1.0\r\n");
     at.push_back(now);
   }
-  EXPECT_EQ(at, (std::vector<ms>{ms{200}, ms{600}, ms{1400}, ms{3000},
-                                 ms{6200}, ms{10200}, ms{14200}}));
+  EXPECT_EQ(at, (std::vector<ms>{ms{200}, ms{600}, ms{1400}, ms{3000}, ms{6200},
+                                 ms{10200}, ms{14200}}));
   // The eighth send was the last: next time it fails.
   auto d = t.due(*t.next_due());
   EXPECT_TRUE(d.resend.empty());
