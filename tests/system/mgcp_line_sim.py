@@ -306,15 +306,23 @@ class LineGateway:
         for e in queued:
             self._event(line, e)
 
-    def _requested(self, value):
-        out = []
+    @staticmethod
+    def _items(value, known, unknown_code):
+        """(package, name, groups) of each item of an R: or S: value; an
+        unknown package is 518, a line event or signal not in `known` is
+        `unknown_code`."""
         for item in split_list(value) if value.strip() else []:
             name, groups = split_groups(item)
             pkg, ev = event_name(name)
             if pkg not in PACKAGES:
                 raise KeyError(518)
-            if pkg == "L" and ev not in LINE_EVENTS:
-                raise KeyError(512)
+            if pkg == "L" and ev not in known:
+                raise KeyError(unknown_code)
+            yield pkg, ev, groups
+
+    def _requested(self, value):
+        out = []
+        for pkg, ev, groups in self._items(value, LINE_EVENTS, 512):
             actions, embedded = [], None
             for a in split_list(groups[0]) if groups else ["N"]:
                 if a.upper().startswith("E("):
@@ -331,16 +339,8 @@ class LineGateway:
     def _signals(self, value):
         if value is None:
             return None
-        out = []
-        for item in split_list(value) if value.strip() else []:
-            name, groups = split_groups(item)
-            pkg, sig = event_name(name)
-            if pkg not in PACKAGES:
-                raise KeyError(518)
-            if pkg == "L" and sig not in LINE_SIGNALS:
-                raise KeyError(513)
-            out.append((pkg, sig, groups[0] if groups else ""))
-        return out
+        return [(pkg, sig, groups[0] if groups else "")
+                for pkg, sig, groups in self._items(value, LINE_SIGNALS, 513)]
 
     def _apply_signals(self, line, signals):
         if signals is None:

@@ -48,27 +48,33 @@ def tone(freqs, seconds, rate=8000, level=8000):
 
 # -- text ---------------------------------------------------------------------
 
-def split_list(value):
-    """Comma-separated items, commas inside parentheses or quotes kept."""
-    items, depth, quoted, cur = [], 0, False, ""
-    for c in value:
+def _scan(text):
+    """(index, char, depth) of each character outside double quotes, depth
+    being the parentheses open after it; raises on unbalanced text."""
+    depth, quoted = 0, False
+    for i, c in enumerate(text):
         if quoted:
             quoted = c != '"'
-        elif c == '"':
-            quoted = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                raise ValueError("unbalanced")
-        elif c == "," and depth == 0:
-            items.append(cur.strip())
-            cur = ""
             continue
-        cur += c
+        if c == '"':
+            quoted = True
+            continue
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            raise ValueError("unbalanced")
+        yield i, c, depth
     if depth or quoted:
         raise ValueError("unbalanced")
+
+
+def split_list(value):
+    """Comma-separated items, commas inside parentheses or quotes kept."""
+    items, start = [], 0
+    for i, c, depth in _scan(value):
+        if c == "," and depth == 0:
+            items.append(value[start:i].strip())
+            start = i + 1
+    cur = value[start:]
     if cur.strip() or items:
         items.append(cur.strip())
     if any(not i for i in items):
@@ -83,20 +89,7 @@ def split_groups(item):
     while rest:
         if rest[0] != "(":
             raise ValueError("text after group")
-        depth, quoted = 0, False
-        for i, c in enumerate(rest):
-            if quoted:
-                quoted = c != '"'
-            elif c == '"':
-                quoted = True
-            elif c == "(":
-                depth += 1
-            elif c == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-        else:
-            raise ValueError("unbalanced")
+        i = next(i for i, c, depth in _scan(rest) if c == ")" and depth == 0)
         groups.append(rest[1:i])
         rest = rest[i + 1:].strip()
     return name, groups
