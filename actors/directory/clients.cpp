@@ -142,15 +142,12 @@ void on_client_idle(pointer self, const std::string& ext) {
   arm_idle_tick(self);
 }
 
-bool note_load(pointer self, std::chrono::steady_clock::time_point received) {
+void note_load(pointer self, std::chrono::steady_clock::time_point received) {
   if (received == std::chrono::steady_clock::time_point{})
-    return false;
+    return;
   auto now = std::chrono::steady_clock::now();
-  auto late = now - received;
-  if (late > busy_delay)
+  if (now - received > busy_delay)
     self->state.busy_until = now + busy_hold;
-  auto limit = self->state.cfg.max_queue_delay;
-  return limit.count() > 0 && late > limit;
 }
 
 void on_idle_tick(pointer self) {

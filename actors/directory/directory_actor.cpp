@@ -11,6 +11,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/api/overload.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/directory/intake.hpp"
 #include "appliance/sip/header_name.hpp"
@@ -138,10 +139,7 @@ directory_actor::behavior_type directory_impl(pointer self,
                                "or back after leaving memory).");
     st.leaves = &m.make_counter("ivm_client_leaves_total",
                                 "Idle client actors that left memory.");
-    st.overload = &m.make_counter(
-        "ivm_sip_overload_total", "UDP datagrams dropped, TCP/TLS connections "
-                                  "closed or requests answered "
-                                  "503 because the box was too far behind.");
+    st.overload = &sip_overload_counter(m);
   }
   if (!st.cfg.waiting.empty())
     st.log->info("resuming delivery for {} users with waiting messages",
@@ -166,7 +164,8 @@ directory_actor::behavior_type directory_impl(pointer self,
         on_admin(self, std::move(ex));
       },
       [self](atoms::sipreq_atom, sip_task& t) {
-        if (note_load(self, t.in.received)) {
+        note_load(self, t.in.received);
+        if (too_late_to_start(t.in, self->state.cfg.max_queue_delay)) {
           // Too far behind: refuse new work before the costly part
           // (credentials, storage, relaying), RFC 3261 §21.5.4.
           if (self->state.overload)

@@ -82,9 +82,8 @@ void stop_clients(pointer self, const caf::error& reason);
 /// A client actor has been idle: it may leave unless work is on its way.
 void on_client_idle(pointer self, const std::string& ext);
 /// A SIP request received from the socket at `received` reached the
-/// directory now: if late, leaves wait a while (clients.cpp). True when it
-/// is later than `max_queue_delay`: it is to be refused.
-bool note_load(pointer self, std::chrono::steady_clock::time_point received);
+/// directory now: if late, leaves wait a while (clients.cpp).
+void note_load(pointer self, std::chrono::steady_clock::time_point received);
 /// The idle tick: lets the next idle clients in the queue leave.
 void on_idle_tick(pointer self);
 /// It left memory, leaving `residue`.

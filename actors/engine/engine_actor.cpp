@@ -10,6 +10,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/admin/admin_actor.hpp"
+#include "actors/api/overload.hpp"
 #include "actors/sip/outbound.hpp"
 #include "actors/sip/router_actor.hpp"
 #include "actors/sip/transport_actor.hpp"
@@ -47,10 +48,7 @@ void start_stream(pointer self, Server& server, sip_transport_kind kind,
   sip_transport_config tc{kind, st.res.sip_limits, st.sip_routers,
                           out,  st.res.metrics,    st.res.sip_uas.server};
   auto inflight = tc.inflight;
-  auto* overload = &st.res.metrics->make_counter(
-      "ivm_sip_overload_total",
-      "UDP datagrams dropped, TCP/TLS connections closed or requests answered "
-      "503 because the box was too far behind.");
+  auto* overload = &sip_overload_counter(*st.res.metrics);
   auto tr = spawn_sip_transport(self->system(), std::move(tc));
   st.sip_transports.push_back(tr);
   net::tcp_handlers h;
@@ -158,10 +156,7 @@ void start_sip(pointer self) {
                             st.res.metrics,          st.res.sip_uas.server};
     tc.max_queue_delay = st.res.sip_max_queue_delay;
     auto inflight = tc.inflight;
-    auto* overload = &st.res.metrics->make_counter(
-        "ivm_sip_overload_total", "UDP datagrams dropped, TCP/TLS connections "
-                                  "closed or requests answered "
-                                  "503 because the box was too far behind.");
+    auto* overload = &sip_overload_counter(*st.res.metrics);
     // Parsing is the heavy part: one transport actor per core, taken in
     // turn (a PBX or trunk sends everything from one address, so hashing by
     // sender would not spread it). Each Call-ID still lands on one router

@@ -4,6 +4,8 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/api/overload.hpp"
+
 namespace ivm::actors {
 
 namespace router {
@@ -81,10 +83,7 @@ sip_router_actor::behavior_type router_impl(pointer self,
                                 "Retransmitted requests answered again.");
   st.responses = &m.make_counter("ivm_sip_responses_sent_total",
                                  "Responses sent by server transactions.");
-  st.overload = &m.make_counter(
-      "ivm_sip_overload_total",
-      "UDP datagrams dropped, TCP/TLS connections closed or requests answered "
-      "503 because the box was too far behind.");
+  st.overload = &sip_overload_counter(m);
   st.stateless = &m.make_counter(
       "ivm_sip_stateless_answers_total",
       "OPTIONS to the box answered without a transaction (RFC 3261 8.2.7).");

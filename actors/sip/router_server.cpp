@@ -2,6 +2,7 @@
 
 #include <caf/send.hpp>
 
+#include "actors/api/overload.hpp"
 #include "actors/sip/outbound.hpp"
 #include "appliance/sip/core/routing.hpp"
 #include "appliance/sip/header_values.hpp"
@@ -272,23 +273,18 @@ void on_inbound(pointer self, sip_inbound& in) {
   bool reliable = in.flow.kind != sip_transport_kind::udp;
   if (msg.method == "OPTIONS" && answer_statelessly(self, key, in))
     return;
-  if (in.received != std::chrono::steady_clock::time_point{} &&
-      msg.method != "CANCEL" &&
-      std::chrono::steady_clock::now() - in.received > st.cfg.max_queue_delay) {
-    auto to = sip::parse_name_addr(msg.value_of("To"));
-    if (to && !to->tag()) {
-      // Too far behind: shed a new request (RFC 3261 §21.5.4).
-      st.overload->inc();
-      sip::core::uas_answer busy{
-          503, "Service Unavailable", {{"Retry-After", "5"}}};
-      auto resp = sip::core::build_response(msg, busy, sip::stateless_tag(key),
-                                            st.cfg.uas);
-      st.cfg.out->send(in.flow,
-                       sip::core::response_destination(
-                           msg, in.flow.remote, st.cfg.symmetric_responses),
-                       sip::serialize(resp));
-      return;
-    }
+  if (too_late_to_start(in, st.cfg.max_queue_delay)) {
+    // Too far behind: shed a new request (RFC 3261 §21.5.4).
+    st.overload->inc();
+    sip::core::uas_answer busy{
+        503, "Service Unavailable", {{"Retry-After", "5"}}};
+    auto resp = sip::core::build_response(msg, busy, sip::stateless_tag(key),
+                                          st.cfg.uas);
+    st.cfg.out->send(in.flow,
+                     sip::core::response_destination(
+                         msg, in.flow.remote, st.cfg.symmetric_responses),
+                     sip::serialize(resp));
+    return;
   }
   auto reply_to =
       reliable ? in.flow.remote

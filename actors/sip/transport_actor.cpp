@@ -7,6 +7,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/api/overload.hpp"
 #include "actors/sip/outbound.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
@@ -147,10 +148,7 @@ sip_transport_actor::behavior_type transport_impl(pointer self,
   st.stream_limits.stream = true;
   st.received = &st.cfg.metrics->make_counter("ivm_sip_messages_received_total",
                                               "SIP messages parsed.");
-  st.stale = &st.cfg.metrics->make_counter(
-      "ivm_sip_overload_total", "UDP datagrams dropped, TCP/TLS connections "
-                                "closed or requests answered "
-                                "503 because the box was too far behind.");
+  st.stale = &sip_overload_counter(*st.cfg.metrics);
   st.malformed = &st.cfg.metrics->make_counter(
       "ivm_sip_malformed_total",
       "SIP messages rejected or dropped as malformed.");
