@@ -184,7 +184,9 @@ int run(const settings& cfg, const site_values& site,
   dcfg.clients->max_age = cfg.messaging.max_age;
   dcfg.clients->idle_timeout = cfg.messaging.client_idle;
   dcfg.leaves_per_second = cfg.messaging.client_leaves_per_s;
-  dcfg.max_queue_delay = cfg.sip.max_queue_delay;
+  // The directory is further down the path (socket, transport, router
+  // shard, directory): it allows twice what a shard allows before refusing.
+  dcfg.max_queue_delay = 2 * cfg.sip.max_queue_delay;
   auto nonce_secret = ensure_secret(cfg.data_dir, "nonce-secret", 32);
   if (!nonce_secret)
     return fail("data_dir: " + nonce_secret.error());
