@@ -159,6 +159,14 @@ void route(pointer self, http_exchange& ex) {
       ex.respond(error_response(404, "provisioning is off"));
       return;
     }
+    if (under("/api/v1/gateways") || under("/api/v1/stations")) {
+      if (ctx.legacy) {
+        ctx.legacy(std::move(ex));
+        return;
+      }
+      ex.respond(error_response(404, "MGCP is off (mgcp.listen)"));
+      return;
+    }
     if (ctx.directory) {
       self->send(ctx.directory, atoms::http_atom::value, std::move(ex));
       return;

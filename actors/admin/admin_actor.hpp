@@ -26,6 +26,9 @@ struct admin_context {
   /// Phone provisioning's admin resources (/api/v1/dhcp, /api/v1/firmware):
   /// hands the request on; empty when provisioning is off.
   std::function<void(http_exchange)> provisioning;
+  /// Legacy phones' admin resources (/api/v1/gateways, /api/v1/stations):
+  /// hands the request to the MGCP call agent; empty when MGCP is off.
+  std::function<void(http_exchange)> legacy;
   /// GET and PATCH /api/v1/settings (site name, domain, address, time
   /// zone); empty: 404.
   std::function<net::http_response(const net::http_request&)> settings;

@@ -14,6 +14,7 @@
 
 #include "actors/api/provisioning.hpp"
 #include "actors/api/sip.hpp"
+#include "appliance/net/endpoint.hpp"
 #include "appliance/sip/proxy/dialog_tracker.hpp"
 #include "storage/records/records.hpp"
 
@@ -65,6 +66,19 @@ struct client_residue {
   }
 };
 
+/// A legacy phone's side of a voice service (issue 15): the gateway actor
+/// that controls its line and where the gateway receives RTP (PCMU). The
+/// controller hears `(start_atom, line, int code)` when the service is
+/// refused (SIP-like codes), `(start_atom, line, net::endpoint box_rtp,
+/// caf::actor session)` when it runs, and `(leave_atom, line)` when the
+/// box ended it; it sends the session `(leave_atom)` when the user hangs up
+/// and `(command_atom, char)` for each key.
+struct legacy_media {
+  caf::actor controller;
+  std::string line;
+  net::endpoint remote;
+};
+
 /// The directory: accounts, groups, authentication, and the users' client
 /// actors (spawned on first use).
 using directory_actor = caf::typed_actor<
@@ -85,7 +99,9 @@ using directory_actor = caf::typed_actor<
     caf::reacts_to<atoms::leave_atom, std::string, client_residue>,
     caf::reacts_to<atoms::stay_atom, std::string>,
     // Wake-ups of clients that left: the timer of generation N.
-    caf::reacts_to<atoms::wake_atom, std::uint64_t>>;
+    caf::reacts_to<atoms::wake_atom, std::uint64_t>,
+    // A legacy phone of user `ext` dialled a service code (*8, *7..., *9...).
+    caf::reacts_to<atoms::start_atom, std::string, std::string, legacy_media>>;
 
 /// Where a live intercom reaches a user now (issue 6): every registered
 /// device, or none and why (`absent`: offline, busy, dnd, signed out).
@@ -129,6 +145,7 @@ using client_actor = caf::typed_actor<
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::legacy_media)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::intercom_reach)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::client_residue)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::enqueue_task)

@@ -182,6 +182,14 @@ directory_actor::behavior_type directory_impl(pointer self,
         with_client(self, ext, [self, fresh, old](const client_actor& c) {
           self->send(c, atoms::mwi_atom::value, fresh, old);
         });
+        // Legacy phones' lamps (issue 15).
+        if (self->state.cfg.legacy)
+          caf::anon_send(self->state.cfg.legacy, atoms::mwi_atom::value, ext,
+                         fresh, old);
+      },
+      [self](atoms::start_atom, const std::string& ext, const std::string& code,
+             const legacy_media& lm) {
+        on_legacy_service(self, ext, code, lm);
       },
       [self](atoms::dialog_atom, const std::string& ext,
              const sip::proxy::dialog_view& v) {

@@ -33,6 +33,9 @@ struct directory_config {
   /// A SIP request that took longer than this from the socket to the
   /// directory is answered 503 (the box is too far behind). 0: never.
   std::chrono::milliseconds max_queue_delay{300};
+  /// The MGCP call agent (issue 15): told of voice messages waiting (the
+  /// stations' lamps). Null: no legacy phones.
+  caf::actor legacy;
 };
 
 /// Spawns the directory with the accounts and groups read at start.

@@ -101,6 +101,10 @@ void forget_client(pointer self, const std::string& ext);
 /// authenticates before the target is looked up.
 void on_sip_request(pointer self, sip_task& t);
 
+/// A legacy phone of `ext` dialled the service code `code` (issue 15).
+void on_legacy_service(pointer self, const std::string& ext,
+                       const std::string& code, const legacy_media& lm);
+
 /// /api/v1/users/{owner}/contacts[/{other}] (docs/admin-api.md, Contacts).
 void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
                        const std::string& other);

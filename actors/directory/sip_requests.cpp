@@ -186,25 +186,23 @@ void on_message(pointer self, sip_task& t, const directory::account* sender) {
   }
 }
 
-// A new INVITE to a user (RFC 3261 §16): the caller authenticates (407),
-// the callee's client actor picks the devices to ring.
 // A call to a service code: *7 (record) or *9 (intercom: live to those
 // online, recorded for the others) followed by extensions separated by
-// '*'; *8 listens.
-void on_service_call(pointer self, sip_task& t, const std::string& code,
-                     const directory::account* caller) {
+// '*'; *8 listens. `call` names the caller (a SIP INVITE or a legacy
+// phone); `fail` refuses with a SIP status code.
+template <class Fail>
+void start_service(pointer self, voice_call call, const std::string& code,
+                   Fail fail) {
   auto& st = self->state;
   bool listen = code == "*8";
   if (!st.cfg.voice ||
       (!listen && (code.size() < 3 || (code[1] != '7' && code[1] != '9')))) {
-    answer(self, t, 404, "Not Found");
+    fail(404, "Not Found");
     return;
   }
+  call.directory = self;
   if (listen) {
-    caf::anon_send(
-        st.cfg.voice, atoms::start_atom::value,
-        voice_call{
-            t, caller->extension, caller->display_name, {}, self, false, {}});
+    caf::anon_send(st.cfg.voice, atoms::start_atom::value, std::move(call));
     return;
   }
   std::vector<std::string> recipients;
@@ -221,10 +219,10 @@ void on_service_call(pointer self, sip_task& t, const std::string& code,
       exts.push_back(target.user->extension);
     else if (target.grp)
       for (auto& m : target.grp->members)
-        if (m != caller->extension && st.dir.by_extension(m))
+        if (m != call.user && st.dir.by_extension(m))
           exts.push_back(m);
     if (exts.empty()) {
-      answer(self, t, 404, "Not Found"); // an unknown recipient
+      fail(404, "Not Found"); // an unknown recipient
       return;
     }
     for (auto& e : exts)
@@ -233,16 +231,10 @@ void on_service_call(pointer self, sip_task& t, const std::string& code,
         recipients.push_back(e);
   }
   if (recipients.empty()) {
-    answer(self, t, 484, "Address Incomplete");
+    fail(484, "Address Incomplete");
     return;
   }
-  voice_call call{t,
-                  caller->extension,
-                  caller->display_name,
-                  std::move(recipients),
-                  self,
-                  false,
-                  {}};
+  call.recipients = std::move(recipients);
   if (code[1] == '7') {
     caf::anon_send(st.cfg.voice, atoms::start_atom::value, std::move(call));
     return;
@@ -276,6 +268,42 @@ void on_service_call(pointer self, sip_task& t, const std::string& code,
   }
 }
 
+void on_service_call(pointer self, sip_task& t, const std::string& code,
+                     const directory::account* caller) {
+  voice_call call;
+  call.invite = t;
+  call.user = caller->extension;
+  call.user_name = caller->display_name;
+  start_service(self, std::move(call), code,
+                [self, &t](int status, const char* reason) {
+                  answer(self, t, status, reason);
+                });
+}
+
+} // namespace
+
+// A legacy phone of `ext` dialled `code` (issue 15).
+void on_legacy_service(pointer self, const std::string& ext,
+                       const std::string& code, const legacy_media& lm) {
+  auto refuse = [&lm](int status, const char*) {
+    caf::anon_send(lm.controller, atoms::start_atom::value, lm.line, status);
+  };
+  const auto* user = self->state.dir.by_extension(ext);
+  if (!user || !user->enabled) {
+    refuse(403, "Forbidden");
+    return;
+  }
+  voice_call call;
+  call.user = user->extension;
+  call.user_name = user->display_name;
+  call.legacy = lm;
+  start_service(self, std::move(call), code, refuse);
+}
+
+namespace {
+
+// A new INVITE to a user (RFC 3261 §16): the caller authenticates (407),
+// the callee's client actor picks the devices to ring.
 void on_invite(pointer self, sip_task& t, const directory::account* caller) {
   auto& st = self->state;
   auto ruri = sip::parse_uri(t.in.msg.request_uri);

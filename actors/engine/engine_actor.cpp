@@ -31,6 +31,7 @@ struct engine_state {
   admin_actor admin;
   directory_actor directory;
   provisioning_actor provisioning;
+  caf::actor mgcp; ///< the MGCP call agent, if mgcp.listen is on
   std::vector<sip_router_actor> sip_routers;
   std::vector<sip_transport_actor> sip_transports;
   bool started = false;
@@ -116,8 +117,18 @@ void start_sip(pointer self) {
       dcfg.voice = spawn_voice(self->system(), std::move(vc));
       voice = dcfg.voice;
     }
+    if (st.res.mgcp) {
+      auto mc = std::move(*st.res.mgcp);
+      st.res.mgcp.reset();
+      mc.storage = st.storage;
+      mc.voice = voice;
+      st.mgcp = spawn_mgcp_call_agent(self->system(), std::move(mc));
+      dcfg.legacy = st.mgcp;
+    }
     st.directory = spawn_directory(self->system(), std::move(dcfg),
                                    std::move(*st.res.users));
+    if (st.mgcp)
+      caf::anon_send(st.mgcp, atoms::start_atom::value, st.directory);
     st.res.users.reset();
     clients->directory = st.directory;
   }
@@ -227,6 +238,10 @@ void start(pointer self) {
         caf::anon_send(prov, caf::put_atom::value, c);
       };
   }
+  if (auto agent = st.mgcp)
+    ctx.legacy = [agent](http_exchange ex) {
+      caf::anon_send(agent, atoms::http_atom::value, std::move(ex));
+    };
   ctx.settings = st.res.site_api;
   st.admin = spawn_admin(self->system(), std::move(ctx));
   if (st.res.admin_http) {
@@ -254,6 +269,10 @@ void stop(pointer self, caf::typed_response_promise<caf::ok_atom> rp) {
   if (st.provisioning) {
     self->send_exit(st.provisioning, caf::exit_reason::user_shutdown);
     st.log->info("provisioning stopped");
+  }
+  if (st.mgcp) {
+    caf::anon_send(st.mgcp, atoms::stop_atom::value);
+    st.log->info("MGCP stopped");
   }
   if (st.res.sip_udp)
     st.res.sip_udp->close();

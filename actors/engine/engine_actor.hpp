@@ -9,6 +9,7 @@
 
 #include "actors/api/engine_actor.hpp"
 #include "actors/directory/directory_actor.hpp"
+#include "actors/mgcp/mgcp_actors.hpp"
 #include "actors/provisioning/provisioning_actor.hpp"
 #include "appliance/auth/admin_accounts.hpp"
 #include "appliance/directory/directory.hpp"
@@ -69,6 +70,9 @@ struct engine_resources {
   /// Phone provisioning (issue 11): sockets bound, leases loaded; storage,
   /// directory and metrics are filled in by the engine.
   std::optional<provisioning_config> provisioning;
+  /// Legacy phones behind MGCP gateways (issue 15): the socket bound, the
+  /// gateways and stations read; storage and voice are filled in.
+  std::optional<mgcp_agent_config> mgcp;
   /// GET/PATCH /api/v1/settings (the runner's site settings), and who it
   /// tells of changes the phones' files take at once.
   std::function<net::http_response(const net::http_request&)> site_api;

@@ -87,6 +87,11 @@ void load(pointer self, std::size_t i) {
 
 void send_bye(pointer self) {
   auto& st = self->state;
+  if (st.s.call.from_legacy()) {
+    self->send(st.s.call.legacy.controller, atoms::leave_atom::value,
+               st.s.call.legacy.line);
+    return;
+  }
   if (auto bye = bye_to_caller(*st.s.clients, st.s.call.invite, st.local_tag,
                                caf::actor_cast<caf::actor>(self)))
     self->send(st.router, atoms::sipsend_atom::value, std::move(*bye));
@@ -148,16 +153,12 @@ void tick(pointer self) {
                      atoms::retry_atom::value, std::uint64_t{0});
 }
 
-// A key from the caller (RFC 4733; one action per key press).
-void on_key(pointer self, const rtp::packet_view& p) {
+// A key from the caller: RFC 4733 event numbers (10 '*', 11 '#').
+void on_digit(pointer self, int event) {
   auto& st = self->state;
-  auto ev = rtp::parse_telephone_event(p.payload, p.payload_size);
-  if (!ev || (st.last_event_ts && *st.last_event_ts == p.hdr.timestamp))
+  if (st.finishing || st.done)
     return;
-  st.last_event_ts = p.hdr.timestamp;
-  if (st.finishing)
-    return;
-  switch (ev->event) {
+  switch (event) {
     case 11: // '#': next
       heard(self, st.item, false);
       load(self, st.item + 1);
@@ -174,11 +175,26 @@ void on_key(pointer self, const rtp::packet_view& p) {
   }
 }
 
+// A key from the caller over RTP (RFC 4733; one action per key press).
+void on_key(pointer self, const rtp::packet_view& p) {
+  auto& st = self->state;
+  auto ev = rtp::parse_telephone_event(p.payload, p.payload_size);
+  if (!ev || (st.last_event_ts && *st.last_event_ts == p.hdr.timestamp))
+    return;
+  st.last_event_ts = p.hdr.timestamp;
+  on_digit(self, ev->event);
+}
+
 caf::behavior playback_impl(pointer self, playback_setup setup) {
   auto& st = self->state;
   st.s = std::move(setup);
   st.enc = voice::frame_encoder{st.s.codec};
   st.call_id = std::string{st.s.call.invite.in.msg.value_of("Call-ID")};
+  if (st.s.call.from_legacy()) // no dialog: an id for the SSRC and the logs
+    st.call_id =
+        st.s.call.legacy.line + "/" +
+        std::to_string(
+            std::chrono::steady_clock::now().time_since_epoch().count());
   auto to = sip::parse_name_addr(st.s.answer.value_of("To"));
   st.local_tag = to && to->tag() ? std::string{*to->tag()} : std::string{};
   st.router = st.s.call.invite.router;
@@ -230,6 +246,14 @@ caf::behavior playback_impl(pointer self, playback_setup setup) {
           finish(self, false);
       },
       [](atoms::sipresult_atom, std::uint64_t, int, const sip::message&) {},
+      // A legacy phone (issue 15): its user hung up, or pressed a key.
+      [self](atoms::leave_atom) { finish(self, false); },
+      [self](atoms::command_atom, char key) {
+        on_digit(self, key == '*'                 ? 10
+                       : key == '#'               ? 11
+                       : key >= '0' && key <= '9' ? key - '0'
+                                                  : -1);
+      },
       [self](atoms::stop_atom) {
         if (self->state.s.rtcp)
           self->state.s.rtcp->close();

@@ -74,9 +74,15 @@ struct session_state {
 
 using pointer = caf::stateful_actor<session_state>*;
 
-// A BYE from the box to the caller (the recording ended on our side).
+// A BYE from the box to the caller (the recording ended on our side); a
+// legacy phone's gateway actor is told instead.
 void send_bye(pointer self) {
   auto& st = self->state;
+  if (st.s.call.from_legacy()) {
+    self->send(st.s.call.legacy.controller, atoms::leave_atom::value,
+               st.s.call.legacy.line);
+    return;
+  }
   if (auto bye = bye_to_caller(*st.s.clients, st.s.call.invite, st.local_tag,
                                caf::actor_cast<caf::actor>(self)))
     self->send(st.router, atoms::sipsend_atom::value, std::move(*bye));
@@ -118,6 +124,8 @@ void publish_leg(pointer self, const leg_state& l,
 
 void publish_caller(pointer self, sip::proxy::dialog_state state) {
   auto& st = self->state;
+  if (st.s.call.from_legacy())
+    return; // a legacy phone's presence follows its hook
   auto from = sip::parse_name_addr(st.s.call.invite.in.msg.value_of("From"));
   publish(self, st.s.call.user, st.call_id,
           from && from->tag() ? std::string{*from->tag()} : std::string{},
@@ -371,6 +379,11 @@ caf::behavior session_impl(pointer self, session_setup setup) {
   auto& st = self->state;
   st.s = std::move(setup);
   st.call_id = std::string{st.s.call.invite.in.msg.value_of("Call-ID")};
+  if (st.s.call.from_legacy()) // no dialog: an id for the SSRC and the logs
+    st.call_id =
+        st.s.call.legacy.line + "/" +
+        std::to_string(
+            std::chrono::steady_clock::now().time_since_epoch().count());
   auto to = sip::parse_name_addr(st.s.answer.value_of("To"));
   st.local_tag = to && to->tag() ? std::string{*to->tag()} : std::string{};
   st.router = st.s.call.invite.router;
@@ -513,6 +526,20 @@ caf::behavior session_impl(pointer self, session_setup setup) {
           }
       },
       [self](atoms::commit_atom) { finish(self, "hung up", false); },
+      // A legacy phone (issue 15): its user hung up, or pressed a key.
+      [self](atoms::leave_atom) {
+        auto& st = self->state;
+        if (st.done || st.closing)
+          return;
+        st.closing = true;
+        self->delayed_send(self, std::chrono::milliseconds{300},
+                           atoms::commit_atom::value);
+      },
+      [self](atoms::command_atom, char key) {
+        auto& st = self->state;
+        if (key == '#' && !st.done && !st.closing)
+          finish(self, "#", true);
+      },
       [self](atoms::stop_atom) {
         for (auto& l : self->state.legs) {
           self->send(l.router, atoms::dialog_atom::value, l.d.call_id,
@@ -533,7 +560,7 @@ caf::behavior session_impl(pointer self, session_setup setup) {
 void resend_answer(caf::event_based_actor* self, const sip_router_actor& router,
                    const std::string& key, const sip::message& answer,
                    resend_2xx& r, bool done) {
-  if (done || r.acked)
+  if (done || r.acked || !router)
     return;
   self->send(router, atoms::sipresp_atom::value, key, answer);
   if (auto d = r.next())
@@ -559,10 +586,12 @@ void start_own_dialog(caf::event_based_actor* self,
                       const sip::message& answer, resend_2xx& r,
                       net::udp_socket& socket) {
   auto me = caf::actor_cast<caf::actor>(self);
-  self->send(router, atoms::dialog_atom::value, call_id, me);
-  self->send(router, atoms::sipresp_atom::value, key, answer);
-  if (auto d = r.next())
-    self->delayed_send(self, *d, atoms::sipresp_atom::value);
+  if (router) { // none for a legacy phone's service (no SIP dialog)
+    self->send(router, atoms::dialog_atom::value, call_id, me);
+    self->send(router, atoms::sipresp_atom::value, key, answer);
+    if (auto d = r.next())
+      self->delayed_send(self, *d, atoms::sipresp_atom::value);
+  }
   socket.start([me](std::string payload, net::endpoint from) {
     caf::anon_send(me, atoms::recv_atom::value,
                    datagram{std::move(payload), std::move(from)});
@@ -572,7 +601,8 @@ void start_own_dialog(caf::event_based_actor* self,
 void end_own_dialog(caf::event_based_actor* self,
                     const sip_router_actor& router, const std::string& call_id,
                     net::udp_socket& socket) {
-  self->send(router, atoms::dialog_atom::value, call_id, caf::actor{});
+  if (router)
+    self->send(router, atoms::dialog_atom::value, call_id, caf::actor{});
   socket.close();
   self->delayed_send(self, std::chrono::seconds{5}, atoms::stop_atom::value);
 }

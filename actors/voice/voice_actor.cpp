@@ -391,10 +391,49 @@ std::optional<opened_call> open_call(pointer self, const sip_task& t,
   return out;
 }
 
+// A legacy phone's call (issue 15): G.711 µ-law to the gateway's RTP
+// address, no SDP negotiation (the gateway actor makes the connection); a
+// failure goes to the gateway actor (reorder tone).
+std::optional<opened_call> open_legacy(pointer self, const voice_call& c) {
+  auto& st = self->state;
+  auto& lm = c.legacy;
+  auto ports = st.cfg.io ? open_rtp_port(self) : media_ports{};
+  if (!ports.rtp || !st.cfg.clients) {
+    st.log->warn("no free RTP port for {}'s legacy phone", c.user);
+    caf::anon_send(lm.controller, atoms::start_atom::value, lm.line, 503);
+    return std::nullopt;
+  }
+  opened_call out{ports.rtp, ports.rtcp, {}, {}};
+  for (auto& k : sdp::box_codecs())
+    if (k.encoding == "PCMU")
+      out.audio.audio = k;
+  out.audio.payload_type = 0;
+  out.audio.remote.address = lm.remote.host;
+  out.audio.remote_port = lm.remote.port;
+  out.audio.remote_rtcp_port = static_cast<std::uint16_t>(lm.remote.port + 1);
+  return out;
+}
+
+std::optional<opened_call> open_any(pointer self, const voice_call& c) {
+  return c.from_legacy() ? open_legacy(self, c)
+                         : open_call(self, c.invite, sdp::box_codecs());
+}
+
+// Tells a legacy phone's gateway actor where the box's RTP is and which
+// actor runs the service.
+void started(pointer self, const voice_call& c, const opened_call& call,
+             const caf::actor& session) {
+  if (c.from_legacy())
+    caf::anon_send(c.legacy.controller, atoms::start_atom::value, c.legacy.line,
+                   net::endpoint{self->state.cfg.media_host,
+                                 call.sock->local_endpoint().port},
+                   session);
+}
+
 // *7...: record a message for the recipients.
 void start_recording(pointer self, voice_call& c) {
   auto& st = self->state;
-  auto call = open_call(self, c.invite, sdp::box_codecs());
+  auto call = open_any(self, c);
   if (!call)
     return;
   const auto& a = call->audio;
@@ -438,7 +477,9 @@ void start_recording(pointer self, voice_call& c) {
       }
     setup.answer_timeout = st.cfg.intercom_answer;
   }
-  spawn_session(self->system(), std::move(setup));
+  auto opened = *call;
+  auto session = spawn_session(self->system(), std::move(setup));
+  started(self, c, opened, session);
 }
 
 // *8: play the caller's new messages, oldest first. Their audio is read,
@@ -463,7 +504,7 @@ void start_listening(pointer self, voice_call& c) {
                 std::make_shared<std::vector<playback_item>>(fresh.size());
             auto left = std::make_shared<std::size_t>(fresh.size());
             auto play = [self, c, items]() mutable {
-              auto call = open_call(self, c.invite, sdp::box_codecs());
+              auto call = open_any(self, c);
               if (!call)
                 return;
               std::vector<playback_item> list;
@@ -484,7 +525,9 @@ void start_listening(pointer self, voice_call& c) {
                   std::move(list),
                   caf::actor_cast<caf::actor>(self),
                   self->state.cfg.clients};
-              spawn_playback(self->system(), std::move(setup));
+              auto opened = *call;
+              started(self, c, opened,
+                      spawn_playback(self->system(), std::move(setup)));
             };
             if (fresh.empty()) {
               play();
@@ -514,7 +557,11 @@ void start_listening(pointer self, voice_call& c) {
             }
           },
           [self, c](const caf::error&) {
-            answer_call(self, c.invite, 500, "Server Internal Error");
+            if (c.from_legacy())
+              caf::anon_send(c.legacy.controller, atoms::start_atom::value,
+                             c.legacy.line, 500);
+            else
+              answer_call(self, c.invite, 500, "Server Internal Error");
           });
 }
 

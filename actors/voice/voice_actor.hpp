@@ -40,6 +40,11 @@ struct voice_call {
   /// others get the recording.
   bool intercom = false;
   std::vector<std::pair<std::string, std::vector<proxy_target>>> live;
+  /// From a legacy phone (issue 15): no SIP dialog; `invite` is empty.
+  legacy_media legacy;
+  bool from_legacy() const {
+    return static_cast<bool>(legacy.controller);
+  }
 };
 
 struct voice_config {

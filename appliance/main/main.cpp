@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   std::string admin_listen;
   std::string tftp_listen;
   std::string provisioning_http_listen;
+  std::string mgcp_listen;
   std::string domain;
   std::string log_level;
   bool check_config = false;
@@ -56,6 +57,9 @@ int main(int argc, char** argv) {
   app.add_option("--provisioning-http-listen", provisioning_http_listen,
                  "HTTP provisioning address (default 127.0.0.1:8082; port 0: "
                  "off)");
+  app.add_option("--mgcp-listen", mgcp_listen,
+                 "MGCP call agent UDP address (default 127.0.0.1:2727; port "
+                 "0: off)");
   app.add_option("--domain", domain, "SIP domain (default 127.0.0.1)");
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error, critical or off");
@@ -90,6 +94,7 @@ int main(int argc, char** argv) {
       {"admin.listen", &admin_listen},
       {"provisioning.tftp_listen", &tftp_listen},
       {"provisioning.http_listen", &provisioning_http_listen},
+      {"mgcp.listen", &mgcp_listen},
       {"domain", &domain},
       {"log_level", &log_level},
   };

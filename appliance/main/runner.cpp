@@ -22,6 +22,7 @@
 #include "appliance/net/tls_context.hpp"
 #include "appliance/net/udp_socket.hpp"
 #include "ivm/version.hpp"
+#include "storage/records/legacy.hpp"
 #include "storage/store.hpp"
 
 namespace ivm::app {
@@ -58,6 +59,14 @@ int run(const settings& cfg, const site_values& site,
   auto http = net::http_server::open(io, cfg.admin.listen, admin_limits);
   if (!http)
     return fail("admin.listen: " + http.error());
+  // Legacy phones: the MGCP call agent's socket (port 0: off).
+  std::shared_ptr<net::udp_socket> mgcp_udp;
+  if (cfg.mgcp.listen.port != 0) {
+    auto opened = net::udp_socket::open(io, cfg.mgcp.listen, 1 << 20);
+    if (!opened)
+      return fail("mgcp.listen: " + opened.error());
+    mgcp_udp = std::move(*opened);
+  }
   // Phone provisioning: DHCP, TFTP and HTTP sockets, template overrides.
   auto prov = open_provisioning(io, cfg);
   if (!prov)
@@ -159,6 +168,34 @@ int run(const settings& cfg, const site_values& site,
               log->warn("stored admin account {} skipped: {}", key, a.error());
           }))
     return fail("admin accounts: " + bad->message);
+  // Media gateways and stations, read before the store goes to the
+  // storage actor.
+  if (mgcp_udp) {
+    actors::mgcp_agent_config mc;
+    mc.socket = mgcp_udp;
+    mc.accept_unknown = cfg.mgcp.accept_unknown;
+    if (auto bad = storage::scan_all(
+            *res.store, storage::family::devices,
+            storage::records::media_gateway_prefix(),
+            [&](const std::string& key, const std::string& value) {
+              if (auto g = storage::records::decode_media_gateway(value))
+                mc.gateways.push_back(std::move(*g));
+              else
+                log->warn("stored gateway {} skipped", key);
+            }))
+      return fail("gateways: " + bad->message);
+    if (auto bad = storage::scan_all(
+            *res.store, storage::family::devices,
+            storage::records::station_prefix(),
+            [&](const std::string& key, const std::string& value) {
+              if (auto s = storage::records::decode_station(value))
+                mc.stations.push_back(std::move(*s));
+              else
+                log->warn("stored station {} skipped", key);
+            }))
+      return fail("stations: " + bad->message);
+    res.mgcp = std::move(mc);
+  }
   // DHCP leases, read before the store goes to the storage actor.
   if (*prov) {
     if (auto err = load_stored_leases(*res.store, **prov))

@@ -110,6 +110,12 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     s.sip.tls_private_key = std::string{v};
   } else if (key == "admin.listen") {
     return to_endpoint(key, v, s.admin.listen);
+  } else if (key == "mgcp.listen") {
+    return to_endpoint(key, v, s.mgcp.listen);
+  } else if (key == "mgcp.accept_unknown") {
+    if (v != "true" && v != "false")
+      return err(key, "true or false");
+    s.mgcp.accept_unknown = v == "true";
   } else if (key == "registrar.min_expires") {
     return to_int<std::uint32_t>(key, v, 1, 86400, s.registrar.min_expires);
   } else if (key == "registrar.max_expires") {
@@ -338,6 +344,10 @@ std::string to_toml(const settings& s) {
      << "tls_private_key = \"" << s.sip.tls_private_key << "\"\n\n"
      << "[admin]\n"
      << "listen = \"" << net::to_string(s.admin.listen) << "\"\n\n"
+     << "[mgcp]\n"
+     << "listen = \"" << net::to_string(s.mgcp.listen) << "\"\n"
+     << "accept_unknown = " << (s.mgcp.accept_unknown ? "true" : "false")
+     << "\n\n"
      << "[registrar]\n"
      << "min_expires = " << s.registrar.min_expires << "\n"
      << "max_expires = " << s.registrar.max_expires << "\n"

@@ -88,6 +88,15 @@ struct settings {
     std::uint16_t rtp_port_max = 20999;
   } voice;
 
+  /// Legacy phones behind MGCP gateways (issue 15): the call agent.
+  struct mgcp_t {
+    /// UDP; port 0 turns MGCP off.
+    net::endpoint listen{"127.0.0.1", 2727};
+    /// An RSIP from an unconfigured address is listed for the admin (GET
+    /// /api/v1/gateways, "pending") as well as refused.
+    bool accept_unknown = false;
+  } mgcp;
+
   struct auth_t {
     /// Digest challenges offered, in order ("MD5", "SHA-256").
     std::vector<std::string> algorithms{"MD5", "SHA-256"};

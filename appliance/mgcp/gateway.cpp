@@ -43,6 +43,12 @@ const line_state* gateway_session::line(const std::string& name) const {
   return it == lines_.end() ? nullptr : &it->second;
 }
 
+void gateway_session::fail_owned(output& out) {
+  for (auto& [tid, line] : owned_)
+    out.answers.push_back(make_response(tid, 406, "Transaction Time-Out"));
+  owned_.clear();
+}
+
 std::string gateway_session::endpoint_of(const std::string& line) const {
   return line + "@" + cfg_.domain;
 }
@@ -98,6 +104,35 @@ void gateway_session::run_effects(output& out, const std::string& line,
   }
 }
 
+std::uint32_t gateway_session::command_for(output& out, const std::string& line,
+                                           command c, millis now) {
+  if (phase_ != gateway_phase::up || !lines_.count(line))
+    return 0;
+  c.endpoint = endpoint_of(line);
+  auto tid = send(out, std::move(c), now);
+  owned_[tid] = line;
+  return tid;
+}
+
+gateway_session::output gateway_session::add_line(const std::string& line,
+                                                  millis now) {
+  output out;
+  if (lines_.count(line))
+    return out;
+  lines_.emplace(line, line_state{});
+  if (phase_ == gateway_phase::up)
+    run_effects(
+        out, line,
+        step(lines_[line], line_events::restarted{}, at(now), cfg_.line), now);
+  return out;
+}
+
+void gateway_session::remove_line(const std::string& line) {
+  lines_.erase(line);
+  for (auto it = tx_line_.begin(); it != tx_line_.end();)
+    it = it->second == line ? tx_line_.erase(it) : std::next(it);
+}
+
 void gateway_session::set_phase(output& out, gateway_phase p, millis now) {
   if (p == phase_)
     return;
@@ -112,6 +147,7 @@ void gateway_session::resync(output& out, millis now) {
   // What was asked of the gateway before is void: ask again.
   out_.drop_peer(cfg_.domain);
   tx_line_.clear();
+  fail_owned(out);
   audit_tid_ = 0;
   for (auto& [name, st] : lines_)
     run_effects(out, name,
@@ -252,6 +288,10 @@ void gateway_session::on_response(output& out, const response& r, millis now) {
     out.datagrams.push_back(serialize(make_response(r.transaction, 0, "")));
   if (r.transaction == audit_tid_)
     audit_tid_ = 0;
+  if (auto o = owned_.find(r.transaction); o != owned_.end()) {
+    owned_.erase(o);
+    out.answers.push_back(r);
+  }
   auto line = tx_line_.find(r.transaction);
   std::string line_name;
   if (line != tx_line_.end()) {
@@ -299,6 +339,8 @@ gateway_session::output gateway_session::on_tick(millis now) {
   bool gave_up = false;
   for (auto& [tid, e] : due.failed) {
     tx_line_.erase(tid);
+    if (owned_.erase(tid))
+      out.answers.push_back(make_response(tid, 406, "Transaction Time-Out"));
     if (tid == audit_tid_)
       audit_tid_ = 0;
     gave_up = true;
@@ -316,6 +358,7 @@ gateway_session::output gateway_session::on_tick(millis now) {
     }
     out_.drop_peer(cfg_.domain);
     tx_line_.clear();
+    fail_owned(out);
     set_phase(out, gateway_phase::down, now);
   }
   for (auto& [name, st] : lines_)

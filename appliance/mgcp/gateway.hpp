@@ -44,6 +44,9 @@ public:
     std::vector<std::string> datagrams; ///< to the gateway, in order
     /// What the users did, per line (local endpoint name).
     std::vector<std::pair<std::string, line_effect>> effects;
+    /// Final answers to the owner's own commands (`command_for`), by
+    /// transaction id; a command the gateway never answered gets code 406.
+    std::vector<response> answers;
     bool phase_changed = false;
   };
 
@@ -54,6 +57,22 @@ public:
 
   /// A wish for one line (ring, stop ringing, lamp, connected, released).
   output on_line(const std::string& line, const line_event& e, millis now);
+
+  /// Sends the owner's command `c` (CRCX, MDCX, DLCX, AUCX) for `line`;
+  /// its final answer comes back in `output::answers`. Returns its id, 0
+  /// when the gateway is not up (nothing sent).
+  std::uint32_t command_for(output& out, const std::string& line, command c,
+                            millis now);
+
+  /// Lines come and go with the stations the admin maps onto them.
+  /// A new line is resynchronised at once when the gateway is up.
+  output add_line(const std::string& line, millis now);
+  void remove_line(const std::string& line);
+
+  /// The gateway's domain name ("gw1.example.net").
+  const std::string& domain() const {
+    return cfg_.domain;
+  }
 
   /// Time passes: retransmissions, give-ups, audits, ring timeouts.
   output on_tick(millis now);
@@ -84,6 +103,7 @@ private:
                    std::vector<line_effect> fx, millis now);
   void set_phase(output& out, gateway_phase p, millis now);
   void resync(output& out, millis now);
+  void fail_owned(output& out);
   void on_command(output& out, const command& c, millis now);
   void on_response(output& out, const response& r, millis now);
   std::string endpoint_of(const std::string& line) const;
@@ -99,6 +119,8 @@ private:
   incoming_transactions in_;
   /// The line each RQNT in flight is for (a 401/402 answer corrects it).
   std::map<std::uint32_t, std::string> tx_line_;
+  /// The owner's commands in flight (answers go back to it).
+  std::map<std::uint32_t, std::string> owned_;
   std::uint32_t audit_tid_ = 0; ///< the audit in flight, 0: none
 };
 

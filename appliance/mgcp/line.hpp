@@ -38,10 +38,11 @@ struct line_request {
 };
 
 struct line_settings {
-  /// Given to the gateway while dialling. Service codes (*7 record, *8
-  /// listen, *9 intercom + extensions ended by #) and 3- or 4-digit
-  /// extensions.
-  std::string digit_map = "(*7|*8|*9x.#|*9x.T|[1-9]xx|[1-9]xxx|0T)";
+  /// Given to the gateway while dialling. Service codes (*8 listen; *7
+  /// record and *9 intercom, each + extensions separated by '*' and ended
+  /// by '#' or the timer, as on SIP phones) and 3- or 4-digit extensions.
+  std::string digit_map =
+      "(*8|*7[0-9*].#|*7[0-9*].T|*9[0-9*].#|*9[0-9*].T|[1-9]xx|[1-9]xxx|0T)";
   /// Ringing stops after this (the owner is told: not answered).
   std::chrono::seconds ring_timeout{60};
 };

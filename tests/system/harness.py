@@ -63,6 +63,7 @@ class Appliance:
         # of tests run in parallel never meet on the defaults.
         self.tftp_port = free_port()
         self.prov_http_port = free_port()
+        self.mgcp_port = free_port(socket.SOCK_DGRAM)
         self.extra_args = list(extra_args)
         # Ports this harness chose may be re-chosen if another test took one
         # between free_port() and the box's bind (tests run in parallel).
@@ -75,7 +76,8 @@ class Appliance:
         args = [BINARY, "--data-dir", self.data_dir,
                 "--sip-listen", "127.0.0.1:%d" % self.sip_port,
                 "--sip-tls-listen", "127.0.0.1:%d" % self.tls_port,
-                "--admin-listen", "127.0.0.1:%d" % self.admin_port]
+                "--admin-listen", "127.0.0.1:%d" % self.admin_port,
+                "--mgcp-listen", "127.0.0.1:%d" % self.mgcp_port]
         # A test's own [provisioning] section chooses its ports itself.
         conf = None
         if "--config" in self.extra_args:
@@ -128,6 +130,7 @@ class Appliance:
         self.tls_port = free_port()
         self.tftp_port = free_port()
         self.prov_http_port = free_port()
+        self.mgcp_port = free_port(socket.SOCK_DGRAM)
 
     def healthy(self):
         try:

@@ -55,6 +55,7 @@ class LineGateway:
         self.commands = []        # (verb, tid, endpoint, params) received
         self.responses = []       # what it answered
         self.notifies = []        # dicts: tid, endpoint, X, O, code
+        self.responses_received = []  # (code, tid): final answers to its own
         self.executions = {}      # tid -> times executed
         self.retransmissions = 0
         self.cache = {}           # (addr, tid) -> response text
@@ -564,6 +565,7 @@ class LineGateway:
             p[2] = time.monotonic() + 5
             return
         del self.pending[tid]
+        self.responses_received.append((code, tid))
         if p[5] is not None:
             p[5]["code"] = code
         if param(params, "K") is not None:

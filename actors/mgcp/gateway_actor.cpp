@@ -1,0 +1,380 @@
+// One media gateway (issue 15): drives its `mgcp::gateway_session` (the
+// protocol, the lines' state machines) and plays the stations on its lines:
+// the hook becomes presence, dialled service codes become voice services
+// with a connection (CRCX/MDCX/DLCX) between the line and the box's RTP.
+
+#include <chrono>
+#include <ctime>
+#include <limits>
+#include <map>
+#include <random>
+
+#include <caf/actor_cast.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/mgcp/mgcp_actors.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/mgcp/gateway.hpp"
+#include "appliance/net/udp_socket.hpp"
+
+namespace ivm::actors {
+
+namespace {
+
+using mgcp::millis;
+
+millis now_ms() {
+  return std::chrono::duration_cast<millis>(
+      std::chrono::steady_clock::now().time_since_epoch());
+}
+
+/// A station: the user on a line and the voice service it runs.
+struct station_state {
+  std::string ext;
+  bool off_hook = false;
+  std::string code;       ///< the service dialled, waiting for its media
+  std::string call_id;    ///< C: of the connection
+  std::string connection; ///< I: the gateway gave it
+  std::uint32_t crcx = 0; ///< the CRCX in flight
+  caf::actor service;     ///< the voice session or playback
+  std::uint64_t generation = 0;
+};
+
+struct gateway_state {
+  mgcp_gateway_setup s;
+  std::unique_ptr<mgcp::gateway_session> session;
+  std::map<std::string, station_state> stations;
+  millis timer_at = millis::max();
+  std::uint64_t timer_gen = 0;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::shared_ptr<spdlog::logger> log = log::get("mgcp");
+  static inline const char* name = "mgcp_gateway";
+};
+
+using pointer = caf::stateful_actor<gateway_state>*;
+using output = mgcp::gateway_session::output;
+
+void apply(pointer self, output out);
+
+// Where the gateway receives RTP, from its SDP (c= and m=audio).
+std::optional<net::endpoint> remote_of(const std::string& sdp) {
+  std::string host;
+  long port = -1;
+  std::size_t pos = 0;
+  while (pos < sdp.size()) {
+    auto end = sdp.find('\n', pos);
+    auto line = sdp.substr(pos, end == std::string::npos ? end : end - pos);
+    pos = end == std::string::npos ? sdp.size() : end + 1;
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    if (line.rfind("c=IN IP4 ", 0) == 0)
+      host = line.substr(9, line.find(' ', 9) - 9);
+    else if (line.rfind("m=audio ", 0) == 0)
+      port = std::strtol(line.c_str() + 8, nullptr, 10);
+  }
+  if (host.empty() || port <= 0 || port > 65535)
+    return std::nullopt;
+  return net::endpoint{host, static_cast<std::uint16_t>(port)};
+}
+
+std::string box_sdp(const net::endpoint& local) {
+  auto id = std::to_string(std::time(nullptr));
+  return "v=0\r\no=ivm " + id + " 1 IN IP4 " + local.host +
+         "\r\ns=-\r\nc=IN IP4 " + local.host + "\r\nt=0 0\r\nm=audio " +
+         std::to_string(local.port) +
+         " RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ptime:20\r\n";
+}
+
+// The hook as presence: off-hook is "on the phone" (RFC 4235 confirmed) to
+// the user's watchers and busy lamps, on-hook ends it.
+void publish_hook(pointer self, const std::string& line,
+                  const station_state& sta, bool off) {
+  auto& st = self->state;
+  if (!st.s.directory || sta.ext.empty())
+    return;
+  sip::proxy::dialog_view v;
+  v.call_id = "mgcp-" + st.s.record.name + "-" + line;
+  v.id = v.call_id + "\n\n";
+  v.direction = sip::proxy::dialog_direction::initiator;
+  v.state = off ? sip::proxy::dialog_state::confirmed
+                : sip::proxy::dialog_state::terminated;
+  self->send(st.s.directory, atoms::dialog_atom::value, sta.ext, std::move(v));
+}
+
+void send_dlcx(output& out, pointer self, const std::string& line,
+               station_state& sta) {
+  auto& st = self->state;
+  if (!sta.call_id.empty()) {
+    mgcp::command c;
+    c.what = mgcp::verb::dlcx;
+    c.params.push_back({"C", sta.call_id});
+    if (!sta.connection.empty())
+      c.params.push_back({"I", sta.connection});
+    st.session->command_for(out, line, std::move(c), now_ms());
+  }
+  sta.call_id.clear();
+  sta.connection.clear();
+  sta.code.clear();
+  sta.crcx = 0;
+  ++sta.generation;
+}
+
+// The service on `line` is over (from either side): the connection goes,
+// the line plays reorder while still off-hook.
+void release(pointer self, const std::string& line, station_state& sta,
+             output& out) {
+  auto& st = self->state;
+  sta.service = nullptr;
+  send_dlcx(out, self, line, sta);
+  auto more =
+      st.session->on_line(line, mgcp::line_events::released{}, now_ms());
+  for (auto& d : more.datagrams)
+    out.datagrams.push_back(std::move(d));
+  for (auto& e : more.effects)
+    out.effects.push_back(std::move(e));
+}
+
+// The user dialled `digits`: a service code gets a connection first.
+void dialled(pointer self, const std::string& line, station_state& sta,
+             std::string digits, output& out) {
+  auto& st = self->state;
+  if (digits.size() > 2 && digits.back() == '#')
+    digits.pop_back();
+  if (digits.empty() || digits[0] != '*' || !st.s.directory) {
+    // Calls between a legacy phone and other users are not built yet.
+    st.log->info("{} {} ({}): {} is not a service here: reorder",
+                 st.s.record.name, line, sta.ext, digits);
+    release(self, line, sta, out);
+    return;
+  }
+  mgcp::command c;
+  c.what = mgcp::verb::crcx;
+  char id[17];
+  std::snprintf(id, sizeof id, "%016llx",
+                static_cast<unsigned long long>(st.rng()));
+  sta.call_id = id;
+  sta.code = std::move(digits);
+  c.params.push_back({"C", sta.call_id});
+  c.params.push_back({"L", "p:20, a:PCMU"});
+  c.params.push_back({"M", "sendrecv"});
+  sta.crcx = st.session->command_for(out, line, std::move(c), now_ms());
+  if (sta.crcx == 0)
+    release(self, line, sta, out);
+}
+
+void on_effect(pointer self, const std::string& line,
+               const mgcp::line_effect& e, output& out) {
+  auto& st = self->state;
+  auto it = st.stations.find(line);
+  if (it == st.stations.end())
+    return;
+  auto& sta = it->second;
+  namespace fx = mgcp::line_effects;
+  if (auto h = std::get_if<fx::hook>(&e)) {
+    sta.off_hook = h->off;
+    publish_hook(self, line, sta, h->off);
+  } else if (auto d = std::get_if<fx::dialled>(&e)) {
+    dialled(self, line, sta, d->digits, out);
+  } else if (auto k = std::get_if<fx::key>(&e)) {
+    if (sta.service)
+      self->send(sta.service, atoms::command_atom::value, k->digit);
+  } else if (std::holds_alternative<fx::hung_up>(e)) {
+    if (sta.service)
+      self->send(sta.service, atoms::leave_atom::value);
+    sta.service = nullptr;
+    send_dlcx(out, self, line, sta);
+  }
+}
+
+void on_answer(pointer self, const mgcp::response& r, output& out) {
+  auto& st = self->state;
+  for (auto& [line, sta] : st.stations) {
+    if (sta.crcx == 0 || sta.crcx != r.transaction)
+      continue;
+    sta.crcx = 0;
+    auto remote =
+        r.code >= 200 && r.code < 300 ? remote_of(r.sdp) : std::nullopt;
+    if (auto i = r.param("I"))
+      sta.connection = *i;
+    if (!remote) {
+      st.log->warn("{} {}: connection refused ({} {})", st.s.record.name, line,
+                   r.code, r.comment);
+      release(self, line, sta, out);
+      return;
+    }
+    self->send(st.s.directory, atoms::start_atom::value, sta.ext, sta.code,
+               legacy_media{caf::actor_cast<caf::actor>(self), line, *remote});
+    return;
+  }
+}
+
+void schedule(pointer self) {
+  auto& st = self->state;
+  auto next = st.session->next_tick();
+  if (next >= st.timer_at)
+    return;
+  st.timer_at = next;
+  auto now = now_ms();
+  auto delay = next > now ? next - now : millis{0};
+  self->delayed_send(self, delay, atoms::timer_atom::value, ++st.timer_gen);
+}
+
+void apply(pointer self, output out) {
+  auto& st = self->state;
+  // Effects and answers may add commands: the datagrams go out last.
+  for (std::size_t i = 0; i < out.effects.size(); ++i) {
+    auto [line, e] = out.effects[i];
+    on_effect(self, line, e, out);
+  }
+  for (std::size_t i = 0; i < out.answers.size(); ++i) {
+    auto r = out.answers[i];
+    on_answer(self, r, out);
+  }
+  for (auto& d : out.datagrams)
+    st.s.socket->send_to(std::move(d), st.s.address);
+  if (out.phase_changed)
+    st.log->info("gateway {} ({}) is {}", st.s.record.name,
+                 net::to_string(st.s.address),
+                 mgcp::to_string(st.session->phase()));
+  schedule(self);
+}
+
+mgcp_gateway_status status(pointer self) {
+  auto& st = self->state;
+  mgcp_gateway_status out;
+  out.phase = std::string{mgcp::to_string(st.session->phase())};
+  auto ago = now_ms() - st.session->since();
+  auto now_s = static_cast<std::uint64_t>(std::time(nullptr));
+  auto ago_s = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(ago).count());
+  out.since_s = ago_s < now_s ? now_s - ago_s : 0;
+  for (auto& [line, sta] : st.stations) {
+    mgcp_line_status l;
+    l.endpoint = line;
+    l.extension = sta.ext;
+    if (auto* ls = st.session->line(line)) {
+      l.phase = std::string{mgcp::to_string(ls->phase)};
+      l.off_hook = ls->off_hook;
+      l.lamp = ls->lamp;
+    }
+    out.lines.push_back(std::move(l));
+  }
+  return out;
+}
+
+caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
+  auto& st = self->state;
+  st.s = std::move(setup);
+  mgcp::gateway_config gc;
+  gc.domain = st.s.record.domain;
+  gc.notified_entity = st.s.notified_entity;
+  for (auto& [line, ext] : st.s.stations) {
+    gc.lines.push_back(line);
+    st.stations[line].ext = ext;
+  }
+  st.session = std::make_unique<mgcp::gateway_session>(gc, now_ms());
+  apply(self, st.session->on_tick(now_ms())); // the first audit
+  return {
+      [self](atoms::recv_atom, const datagram& d) {
+        auto& st = self->state;
+        apply(self, st.session->on_datagram(d.payload, now_ms()));
+      },
+      [self](atoms::timer_atom, std::uint64_t gen) {
+        auto& st = self->state;
+        if (gen != st.timer_gen)
+          return;
+        st.timer_at = millis::max();
+        apply(self, st.session->on_tick(now_ms()));
+      },
+      [self](atoms::start_atom, const directory_actor& d) {
+        self->state.s.directory = d;
+      },
+      // Stations come and go.
+      [self](caf::put_atom, const std::string& line, const std::string& ext) {
+        auto& st = self->state;
+        st.stations[line].ext = ext;
+        apply(self, st.session->add_line(line, now_ms()));
+      },
+      [self](atoms::stop_atom, const std::string& line) {
+        auto& st = self->state;
+        auto it = st.stations.find(line);
+        if (it == st.stations.end())
+          return;
+        output out;
+        if (it->second.service)
+          self->send(it->second.service, atoms::leave_atom::value);
+        send_dlcx(out, self, line, it->second);
+        if (it->second.off_hook)
+          publish_hook(self, line, it->second, false);
+        st.stations.erase(it);
+        apply(self, std::move(out));
+        st.session->remove_line(line);
+      },
+      // The lamp: new voice messages wait.
+      [self](atoms::mwi_atom, const std::string& line, bool on) {
+        auto& st = self->state;
+        apply(self,
+              st.session->on_line(line, mgcp::line_events::lamp{on}, now_ms()));
+      },
+      // The voice service: refused, running, or ended by the box.
+      [self](atoms::start_atom, const std::string& line, int code) {
+        auto& st = self->state;
+        auto it = st.stations.find(line);
+        if (it == st.stations.end())
+          return;
+        st.log->info("{} {} ({}): {} refused ({})", st.s.record.name, line,
+                     it->second.ext, it->second.code, code);
+        output out;
+        release(self, line, it->second, out);
+        apply(self, std::move(out));
+      },
+      [self](atoms::start_atom, const std::string& line,
+             const net::endpoint& local, const caf::actor& service) {
+        auto& st = self->state;
+        auto it = st.stations.find(line);
+        if (it == st.stations.end() || it->second.call_id.empty() ||
+            !it->second.off_hook) {
+          self->send(service, atoms::leave_atom::value); // hung up meanwhile
+          return;
+        }
+        auto& sta = it->second;
+        sta.service = service;
+        output out;
+        mgcp::command c;
+        c.what = mgcp::verb::mdcx;
+        c.params.push_back({"C", sta.call_id});
+        if (!sta.connection.empty())
+          c.params.push_back({"I", sta.connection});
+        c.params.push_back({"M", "sendrecv"});
+        c.sdp = box_sdp(local);
+        st.session->command_for(out, line, std::move(c), now_ms());
+        apply(self, std::move(out));
+        apply(self, st.session->on_line(line, mgcp::line_events::connected{},
+                                        now_ms()));
+      },
+      [self](atoms::leave_atom, const std::string& line) {
+        auto& st = self->state;
+        auto it = st.stations.find(line);
+        // From the service in force only (an older one may end late).
+        if (it == st.stations.end() || !it->second.service ||
+            caf::actor_cast<caf::actor>(self->current_sender()) !=
+                it->second.service)
+          return;
+        output out;
+        release(self, line, it->second, out);
+        apply(self, std::move(out));
+      },
+      [self](caf::get_atom) { return status(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_mgcp_gateway(caf::actor_system& sys, mgcp_gateway_setup s) {
+  return sys.spawn(gateway_impl, std::move(s));
+}
+
+} // namespace ivm::actors

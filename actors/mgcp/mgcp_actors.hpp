@@ -1,0 +1,73 @@
+#pragma once
+
+// Legacy phones behind MGCP gateways (issue 15): the call agent (one UDP
+// socket on mgcp.listen, the gateways and stations the admin configured,
+// /api/v1/gateways and /api/v1/stations) and one actor per gateway (its
+// `mgcp::gateway_session`, the stations on its lines).
+// docs/protocols/mgcp.md, docs/legacy.md.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "actors/api/services.hpp"
+#include "actors/api/storage_actor.hpp"
+#include "storage/records/legacy.hpp"
+
+namespace ivm::net {
+class udp_socket;
+} // namespace ivm::net
+
+namespace ivm::actors {
+
+struct mgcp_agent_config {
+  /// Bound on mgcp.listen (not started yet).
+  std::shared_ptr<net::udp_socket> socket;
+  storage_actor storage;
+  /// The voice message store: recounts a user's messages for the lamp.
+  caf::actor voice;
+  /// An RSIP from an address no gateway has is listed for the admin
+  /// (pending) instead of only refused.
+  bool accept_unknown = false;
+  /// Read at start.
+  std::vector<storage::records::media_gateway> gateways;
+  std::vector<storage::records::station> stations;
+};
+
+/// The call agent; it waits for `(start_atom, directory_actor)` before it
+/// reads its socket. `(stop_atom)` closes it.
+caf::actor spawn_mgcp_call_agent(caf::actor_system& sys, mgcp_agent_config cfg);
+
+/// What a gateway actor needs (internal to the call agent).
+struct mgcp_gateway_setup {
+  storage::records::media_gateway record;
+  std::shared_ptr<net::udp_socket> socket;
+  net::endpoint address;
+  std::string notified_entity; ///< "ca@host:port"
+  directory_actor directory;
+  /// line (local endpoint name) -> extension
+  std::vector<std::pair<std::string, std::string>> stations;
+};
+
+/// A gateway's state for GET /api/v1/gateways (`get_atom`).
+struct mgcp_line_status {
+  std::string endpoint;
+  std::string extension;
+  std::string phase; ///< the line's: idle, dialing, connected, ...
+  bool off_hook = false;
+  bool lamp = false;
+};
+struct mgcp_gateway_status {
+  std::string phase; ///< registering, up, down
+  std::uint64_t since_s = 0;
+  std::vector<mgcp_line_status> lines;
+};
+
+caf::actor spawn_mgcp_gateway(caf::actor_system& sys, mgcp_gateway_setup s);
+
+} // namespace ivm::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::mgcp_gateway_setup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::mgcp_gateway_status)

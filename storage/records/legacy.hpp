@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "appliance/common/expected.hpp"
+#include "storage/store.hpp"
+
+/// Legacy phones (issue 15), family `devices`: media gateways and the
+/// stations (a gateway's endpoint carrying a user's line) on them.
+namespace ivm::storage::records {
+
+/// A media gateway (key `key_join({"g", name})`).
+struct media_gateway {
+  std::string name;     ///< the admin's name: "gw1"
+  std::string protocol; ///< "mgcp" (later "megaco")
+  std::string address;  ///< "192.0.2.10:2427": where it is reached
+  std::string domain;   ///< its endpoints' domain name ("gw1" by default)
+  std::uint64_t created_s = 0;
+};
+
+std::string media_gateway_key(std::string_view name);
+std::string media_gateway_prefix();
+std::string encode(const media_gateway& x);
+expected<media_gateway, error> decode_media_gateway(std::string_view bytes);
+
+/// A station (key `key_join({"t", gateway, endpoint})`).
+struct station {
+  std::string gateway;   ///< a media_gateway's name
+  std::string endpoint;  ///< its local endpoint name: "aaln/1"
+  std::string extension; ///< the user whose line it carries
+  std::uint64_t created_s = 0;
+};
+
+std::string station_key(std::string_view gateway, std::string_view endpoint);
+std::string station_prefix();
+std::string encode(const station& x);
+expected<station, error> decode_station(std::string_view bytes);
+
+} // namespace ivm::storage::records
