@@ -189,6 +189,60 @@ void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
 
 // /api/v1/voice-messages: the user authenticates with HTTP Digest (RFC 7616)
 // against the stored HA1, as for SIP; POST names the recipients (?to=).
+// POST /api/v1/voice-messages/record {"to":["202","203"]}: the box rings
+// the user's legacy phone; off-hook records for the recipients, on-hook
+// sends (issue 15, the seed's own flow).
+void on_ring_to_record(pointer self, voice_request r) {
+  auto& st = self->state;
+  auto& respond = r.ex.respond;
+  if (r.ex.request.method != "POST") {
+    net::http_response resp{405,
+                            "application/json",
+                            json_error("method not allowed").dump(),
+                            {{"Allow", "POST"}}};
+    respond(std::move(resp));
+    return;
+  }
+  auto body = nlohmann::json::parse(r.ex.request.body, nullptr, false);
+  if (!body.is_object() || !body.contains("to") || !body["to"].is_array() ||
+      body["to"].empty()) {
+    json_reply(respond, 422,
+               {{"error", "name the recipients: {\"to\":[\"202\"]}"},
+                {"field", "to"}});
+    return;
+  }
+  std::string code = "*7";
+  std::vector<std::string> recipients;
+  for (auto& item : body["to"]) {
+    auto name = item.is_string() ? item.get<std::string>() : std::string{};
+    auto t = st.dir.resolve(name);
+    std::vector<std::string> exts;
+    if (t.user && t.user->enabled)
+      exts.push_back(t.user->extension);
+    else if (t.grp)
+      for (auto& m : t.grp->members)
+        if (m != r.user && st.dir.by_extension(m))
+          exts.push_back(m);
+    if (exts.empty()) {
+      json_reply(respond, 422,
+                 {{"error", "no such recipient: " + name}, {"field", "to"}});
+      return;
+    }
+    for (auto& e : exts)
+      if (std::find(recipients.begin(), recipients.end(), e) ==
+          recipients.end()) {
+        recipients.push_back(e);
+        code += (code.size() > 2 ? "*" : "") + e;
+      }
+  }
+  if (!st.cfg.legacy) {
+    json_reply(respond, 404, json_error("no legacy phone is assigned to you"));
+    return;
+  }
+  caf::anon_send(st.cfg.legacy, atoms::command_atom::value, r.user, code,
+                 std::move(r.ex));
+}
+
 void on_voice(pointer self, http_exchange ex) {
   auto& st = self->state;
   if (!st.cfg.voice) {
@@ -217,6 +271,11 @@ void on_voice(pointer self, http_exchange ex) {
   voice_request r{
       std::move(ex), out.user->extension, out.user->display_name, {}, self};
   const auto& target = r.ex.request.target;
+  auto path = target.substr(0, target.find('?'));
+  if (path == "/api/v1/voice-messages/record") {
+    on_ring_to_record(self, std::move(r));
+    return;
+  }
   if (r.ex.request.method == "POST") {
     auto q = target.find("?to=");
     if (q == std::string::npos) {

@@ -580,6 +580,21 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
                          fresh > 0);
           }
       },
+      // POST /api/v1/voice-messages/record, authenticated and resolved by
+      // the directory: ring the user's station.
+      [self](atoms::command_atom, const std::string& ext,
+             const std::string& code, http_exchange& ex) {
+        auto& st = self->state;
+        for (auto& [id, s] : st.stations) {
+          auto g = st.gateways.find(s.gateway);
+          if (s.extension != ext || g == st.gateways.end() || !g->second.actor)
+            continue;
+          self->send(g->second.actor, atoms::command_atom::value, s.endpoint,
+                     code, std::move(ex));
+          return;
+        }
+        error(ex.respond, 404, "no legacy phone is assigned to you");
+      },
       [self](atoms::stop_atom) {
         auto& st = self->state;
         st.cfg.socket->close();

@@ -41,6 +41,9 @@ struct station_state {
   std::uint32_t crcx = 0; ///< the CRCX in flight
   caf::actor service;     ///< the voice session or playback
   std::uint64_t generation = 0;
+  /// Ringing to record (POST /api/v1/voice-messages/record): the service
+  /// code off-hook starts ("*7202*203").
+  std::string ring_code;
 };
 
 struct gateway_state {
@@ -178,6 +181,19 @@ void on_effect(pointer self, const std::string& line,
     publish_hook(self, line, sta, h->off);
   } else if (auto d = std::get_if<fx::dialled>(&e)) {
     dialled(self, line, sta, d->digits, out);
+  } else if (std::holds_alternative<fx::answered>(e)) {
+    auto code = std::move(sta.ring_code);
+    sta.ring_code.clear();
+    if (!code.empty()) {
+      st.log->info("{} {} ({}) answered: recording", st.s.record.name, line,
+                   sta.ext);
+      dialled(self, line, sta, code, out);
+    }
+  } else if (std::holds_alternative<fx::unanswered>(e)) {
+    if (!sta.ring_code.empty())
+      st.log->info("{} {} ({}): not answered, nothing recorded",
+                   st.s.record.name, line, sta.ext);
+    sta.ring_code.clear();
   } else if (auto k = std::get_if<fx::key>(&e)) {
     if (sta.service)
       self->send(sta.service, atoms::command_atom::value, k->digit);
@@ -240,6 +256,47 @@ void apply(pointer self, output out) {
                  net::to_string(st.s.address),
                  mgcp::to_string(st.session->phase()));
   schedule(self);
+}
+
+void answer(http_exchange& ex, int code, const std::string& json_body) {
+  ex.respond(net::http_response{code, "application/json", json_body, {}});
+}
+
+void ring_to_record(pointer self, const std::string& line,
+                    const std::string& code, http_exchange& ex) {
+  auto& st = self->state;
+  auto it = st.stations.find(line);
+  const auto* ls = st.session->line(line);
+  if (it == st.stations.end() || !ls) {
+    answer(ex, 404, R"({"error":"no legacy phone is assigned to you"})");
+    return;
+  }
+  auto& sta = it->second;
+  if (st.session->phase() != mgcp::gateway_phase::up) {
+    answer(ex, 503, R"({"error":"the gateway of your phone is not up"})");
+    return;
+  }
+  if (sta.off_hook || sta.service || !sta.call_id.empty() ||
+      (ls->phase != mgcp::line_phase::idle &&
+       ls->phase != mgcp::line_phase::unknown)) {
+    answer(ex, 409, R"({"error":"your phone is in use"})");
+    return;
+  }
+  sta.ring_code = code;
+  auto out = st.session->on_line(line, mgcp::line_events::ring{}, now_ms());
+  bool busy = false;
+  for (auto& [l, e] : out.effects)
+    busy = busy || std::holds_alternative<mgcp::line_effects::unanswered>(e);
+  apply(self, std::move(out));
+  if (busy) {
+    answer(ex, 409, R"({"error":"your phone is in use"})");
+    return;
+  }
+  st.log->info("ringing {} {} ({}) to record {}", st.s.record.name, line,
+               sta.ext, code);
+  answer(ex, 202,
+         "{\"ringing\":{\"gateway\":\"" + st.s.record.name +
+             "\",\"endpoint\":\"" + line + "\"}}");
 }
 
 mgcp_gateway_status status(pointer self) {
@@ -368,6 +425,10 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
         apply(self, std::move(out));
       },
       [self](caf::get_atom) { return status(self); },
+      // Ring the phone; off-hook records for the recipients of `code`.
+      [self](atoms::command_atom, const std::string& line,
+             const std::string& code,
+             http_exchange& ex) { ring_to_record(self, line, code, ex); },
   };
 }
 

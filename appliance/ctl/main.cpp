@@ -15,6 +15,7 @@
 #include "appliance/ctl/exit_code.hpp"
 #include "appliance/ctl/format.hpp"
 #include "appliance/ctl/group_commands.hpp"
+#include "appliance/ctl/legacy_commands.hpp"
 #include "appliance/ctl/password_input.hpp"
 #include "appliance/ctl/settings.hpp"
 #include "appliance/ctl/user_commands.hpp"
@@ -289,6 +290,61 @@ void add_device_commands(CLI::App& app, action& chosen) {
   });
 }
 
+/// Declares `ivmctl gateway ...` and `ivmctl station ...` (legacy phones).
+void add_legacy_commands(CLI::App& app, action& chosen) {
+  auto* gw = app.add_subcommand("gateway", "Manage media gateways (MGCP)");
+  auto add = std::make_shared<gateway_add_args>();
+  auto* cmd = gw->add_subcommand("add", "Add a gateway the box controls");
+  cmd->add_option("name", add->name, "Name, e.g. gw1")->required();
+  cmd->add_option("address", add->address,
+                  "Where it listens, e.g. 192.0.2.10:2427")
+      ->required();
+  cmd->add_option("--protocol", add->protocol, "mgcp (the default)");
+  cmd->add_option("--domain", add->domain,
+                  "Its endpoints' domain name (default: the name)");
+  cmd->callback([&chosen, add] {
+    chosen = [add](const context& ctx) { return gateway_add(ctx, *add); };
+  });
+  gw->add_subcommand("list", "List gateways, their state and pending ones")
+      ->callback([&chosen] {
+        chosen = [](const context& ctx) { return gateway_list(ctx); };
+      });
+  for (auto which : {"show", "del"}) {
+    auto name = std::make_shared<std::string>();
+    bool show = std::string{which} == "show";
+    cmd = gw->add_subcommand(which, show ? "Show a gateway and its endpoints"
+                                         : "Delete a gateway and its stations");
+    cmd->add_option("name", *name, "Gateway name")->required();
+    cmd->callback([&chosen, name, show] {
+      chosen = [name, show](const context& ctx) {
+        return show ? gateway_show(ctx, *name) : gateway_del(ctx, *name);
+      };
+    });
+  }
+  auto* st = app.add_subcommand(
+      "station", "Map gateway endpoints (legacy phones) to users");
+  for (auto which : {"add", "del"}) {
+    auto a = std::make_shared<station_args>();
+    bool adding = std::string{which} == "add";
+    cmd = st->add_subcommand(which, adding ? "Put a user on an endpoint"
+                                           : "Remove a station");
+    cmd->add_option("gateway", a->gateway, "Gateway name")->required();
+    cmd->add_option("endpoint", a->endpoint, "Endpoint, e.g. aaln/1")
+        ->required();
+    if (adding)
+      cmd->add_option("extension", a->extension, "The user, e.g. 205")
+          ->required();
+    cmd->callback([&chosen, a, adding] {
+      chosen = [a, adding](const context& ctx) {
+        return adding ? station_add(ctx, *a) : station_del(ctx, *a);
+      };
+    });
+  }
+  st->add_subcommand("list", "List stations")->callback([&chosen] {
+    chosen = [](const context& ctx) { return station_list(ctx); };
+  });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -322,6 +378,7 @@ int main(int argc, char** argv) {
   add_group_commands(app, chosen);
   add_contacts_commands(app, chosen);
   add_device_commands(app, chosen);
+  add_legacy_commands(app, chosen);
 
   try {
     app.parse(argc, argv);
@@ -340,12 +397,18 @@ int main(int argc, char** argv) {
     else if (app.got_subcommand("device"))
       std::cerr << "ivmctl: device needs a command: add, list, show, set or "
                    "del (see ivmctl device --help)\n";
+    else if (app.got_subcommand("gateway"))
+      std::cerr << "ivmctl: gateway needs a command: add, list, show or del "
+                   "(see ivmctl gateway --help)\n";
+    else if (app.got_subcommand("station"))
+      std::cerr << "ivmctl: station needs a command: add, list or del (see "
+                   "ivmctl station --help)\n";
     else if (app.got_subcommand("contacts"))
       std::cerr << "ivmctl: contacts needs a command: list, add or remove "
                    "(see ivmctl contacts --help)\n";
     else
-      std::cerr << "ivmctl: a command is required: user, group, contacts or "
-                   "device "
+      std::cerr << "ivmctl: a command is required: user, group, contacts, "
+                   "device, gateway or station "
                    "(see ivmctl --help)\n";
     return usage_or_unreachable;
   }

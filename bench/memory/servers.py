@@ -178,6 +178,7 @@ class Appliance:
              "--sip-tls-listen", "127.0.0.1:0",
              "--tftp-listen", "127.0.0.1:0",
              "--provisioning-http-listen", "127.0.0.1:0",
+             "--mgcp-listen", "127.0.0.1:0",
              "--admin-listen", "127.0.0.1:%d" % admin,
              "--log-level", "warn"], log_path)
         self.pid = self.p.pid

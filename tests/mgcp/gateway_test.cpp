@@ -244,3 +244,67 @@ TEST(MgcpGateway, BadInputGetsAnErrorOrNothing) {
   EXPECT_TRUE(s.on_datagram(ok(777777), ms{5}).datagrams.empty());
   EXPECT_EQ(s.phase(), mgcp::gateway_phase::up);
 }
+
+// The owner's connection commands (CRCX, MDCX, DLCX): sent on the line's
+// endpoint, answered back by transaction id; never answered: 406.
+TEST(MgcpGateway, OwnerCommandsComeBackWithTheirAnswers) {
+  auto s = up_session();
+  mgcp::gateway_session::output out;
+  mgcp::command c;
+  c.what = mgcp::verb::crcx;
+  c.params.push_back({"C", "abc"});
+  c.params.push_back({"M", "sendrecv"});
+  auto tid = s.command_for(out, "aaln/1", c, ms{10});
+  ASSERT_NE(tid, 0u);
+  auto sent = commands(out);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].what, mgcp::verb::crcx);
+  EXPECT_EQ(sent[0].endpoint, "aaln/1@gw1.example.net");
+  auto answer = mgcp::make_response(tid, 200);
+  answer.params.push_back({"I", "F3"});
+  answer.sdp = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio 4000 RTP/AVP 0\r\n";
+  auto back = s.on_datagram(mgcp::serialize(answer), ms{20});
+  ASSERT_EQ(back.answers.size(), 1u);
+  EXPECT_EQ(back.answers[0].transaction, tid);
+  EXPECT_EQ(back.answers[0].code, 200);
+  ASSERT_TRUE(back.answers[0].param("I"));
+  EXPECT_EQ(*back.answers[0].param("I"), "F3");
+  EXPECT_NE(back.answers[0].sdp.find("m=audio 4000"), std::string::npos);
+  // The same answer again (retransmitted by the gateway): not twice.
+  EXPECT_TRUE(s.on_datagram(mgcp::serialize(answer), ms{30}).answers.empty());
+  // Unknown line, or the gateway not up: nothing sent.
+  mgcp::gateway_session::output none;
+  EXPECT_EQ(s.command_for(none, "aaln/9", c, ms{40}), 0u);
+  EXPECT_TRUE(none.datagrams.empty());
+  mgcp::gateway_session fresh{config(), ms{0}};
+  EXPECT_EQ(fresh.command_for(none, "aaln/1", c, ms{0}), 0u);
+  // Never answered: retransmitted, then given up with 406.
+  mgcp::gateway_session::output lost;
+  auto t2 = s.command_for(lost, "aaln/2", c, ms{100});
+  std::vector<mgcp::response> gave_up;
+  for (ms now{100}; now < ms{60000} && gave_up.empty(); now += ms{100})
+    for (auto& r : s.on_tick(now).answers)
+      gave_up.push_back(r);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_EQ(gave_up[0].transaction, t2);
+  EXPECT_EQ(gave_up[0].code, 406);
+}
+
+// Stations come and go: a line added while the gateway is up is asked for
+// its events at once; a removed line is no longer resynchronised.
+TEST(MgcpGateway, LinesAddedAndRemovedWhileUp) {
+  auto s = up_session();
+  auto out = s.add_line("aaln/3", ms{10});
+  auto cs = commands(out);
+  ASSERT_EQ(cs.size(), 1u);
+  EXPECT_EQ(cs[0].what, mgcp::verb::rqnt);
+  EXPECT_EQ(cs[0].endpoint, "aaln/3@gw1.example.net");
+  EXPECT_TRUE(commands(s.add_line("aaln/3", ms{20})).empty()); // known
+  s.remove_line("aaln/3");
+  EXPECT_EQ(s.line("aaln/3"), nullptr);
+  auto again = s.on_datagram("RSIP 101 aaln/*@gw1.example.net MGCP 1.0\r\n"
+                             "RM: restart\r\n",
+                             ms{30});
+  for (auto& c : commands(again))
+    EXPECT_NE(c.endpoint, "aaln/3@gw1.example.net");
+}

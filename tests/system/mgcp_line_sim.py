@@ -56,6 +56,7 @@ class LineGateway:
         self.responses = []       # what it answered
         self.notifies = []        # dicts: tid, endpoint, X, O, code
         self.responses_received = []  # (code, tid): final answers to its own
+        self.raw_in = []          # (bytes, addr): every datagram received
         self.executions = {}      # tid -> times executed
         self.retransmissions = 0
         self.cache = {}           # (addr, tid) -> response text
@@ -215,6 +216,7 @@ class LineGateway:
             pass
 
     def _datagram(self, data, addr):
+        self.raw_in.append((data, addr))
         try:
             text = data.decode("utf-8", "replace")
         except Exception:

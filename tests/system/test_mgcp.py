@@ -9,6 +9,8 @@ import math
 import os
 import re
 import shutil
+import socket
+import struct
 import subprocess
 import tempfile
 import unittest
@@ -22,6 +24,7 @@ from test_messaging import USERS, provision
 from test_presence import next_request, subscribe
 from sip_ua import body_of
 
+IVMCTL = os.environ.get("IVMCTL", "ivmctl")
 TOOLS = all(shutil.which(t) for t in ("curl", "espeak-ng", "opusdec"))
 
 
@@ -51,6 +54,20 @@ def correlation(a, b):
     va = math.sqrt(sum((x - ma) ** 2 for x in a))
     vb = math.sqrt(sum((y - mb) ** 2 for y in b))
     return cov / (va * vb) if va and vb else 0.0
+
+
+def write_udp_pcap(path, datagrams, dport):
+    """`datagrams` [(payload, (host, sport))] as UDP to `dport` in a pcap."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for k, (payload, (host, sport)) in enumerate(datagrams):
+            udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) \
+                + payload
+            ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), k, 0,
+                             64, 17, 0, socket.inet_aton(host),
+                             socket.inet_aton("127.0.0.1")) + udp
+            frame = b"\0" * 12 + b"\x08\x00" + ip
+            f.write(struct.pack("<IIII", k, 0, len(frame), len(frame)) + frame)
 
 
 def requested(gw, n):
@@ -107,6 +124,12 @@ class Mgcp(unittest.TestCase):
                             "extension": ext})
         self.assertEqual(s, 201, body)
         return body
+
+    def ctl(self, *args):
+        r = subprocess.run([IVMCTL, "--data-dir", self.box.data_dir] +
+                           list(args), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
 
     def gateway_state(self, name="gw1"):
         s, body = self.api("GET", "/api/v1/gateways/" + name)
@@ -196,6 +219,15 @@ class Mgcp(unittest.TestCase):
         self.assertEqual([(x["gateway"], x["endpoint"], x["extension"])
                           for x in body["stations"]],
                          [("gw1", "aaln/1", "201")])
+        # ivmctl shows the same.
+        out = self.ctl("gateway", "list")
+        self.assertRegex(out, r"gw1\s+mgcp\s+127\.0\.0\.1:%d\s+up"
+                         % self.gw.port)
+        out = self.ctl("gateway", "show", "gw1")
+        self.assertRegex(out, r"aaln/1\s+201\s+\w+\s+on\s+off")
+        self.assertRegex(self.ctl("station", "list"), r"gw1\s+aaln/1\s+201")
+        self.ctl("station", "add", "gw1", "aaln/2", "202")
+        self.ctl("station", "del", "gw1", "aaln/2")
         # Deleting the gateway deletes its stations.
         s, _ = self.api("DELETE", "/api/v1/gateways/gw1")
         self.assertEqual(s, 200)
@@ -289,6 +321,55 @@ class Mgcp(unittest.TestCase):
         self.gw.on_hook(1)
         code, body = self.curl("201", "GET", "/api/v1/voice-messages")
         self.assertTrue(json.loads(body)["messages"][0]["heard"])
+        if shutil.which("tshark"):
+            self.check_wire_with_tshark()
+
+    def check_wire_with_tshark(self):
+        """Every datagram the box sent the gateway decodes in tshark with
+        the fields the simulator read (verb, transaction, endpoint, and the
+        parameters of RQNT, CRCX, MDCX, DLCX)."""
+        got = [(d, a) for d, a in self.gw.raw_in
+               if a[1] == self.box.mgcp_port]
+        self.assertTrue(got)
+        pcap = os.path.join(self.tmp, "mgcp.pcap")
+        write_udp_pcap(pcap, got, self.gw.port)
+        fields = ["mgcp.req.verb", "mgcp.transid", "mgcp.req.endpoint",
+                  "mgcp.rsp.rspcode", "mgcp.param.requestid",
+                  "mgcp.param.reqevents", "mgcp.param.callid",
+                  "mgcp.param.connectionmode", "mgcp.param.connectionid",
+                  "mgcp.param.notifiedentity"]
+        args = ["tshark", "-r", pcap, "-d", "udp.port==%d,mgcp" % self.gw.port,
+                "-T", "fields", "-E", "separator=|", "-E", "occurrence=f"]
+        for f in fields:
+            args += ["-e", f]
+        out = subprocess.run(args, capture_output=True, text=True, check=True)
+        rows = [dict(zip(fields, line.split("|")))
+                for line in out.stdout.splitlines()]
+        self.assertEqual(len(rows), len(got))
+        verbs = set()
+        for (data, _), row in zip(got, rows):
+            text = data.decode()
+            first = text.split("\r\n", 1)[0].split()
+            self.assertEqual(row["mgcp.transid"], first[1], text)
+            if first[0].isdigit():  # a response to the gateway's NTFY/RSIP
+                self.assertEqual(row["mgcp.rsp.rspcode"], first[0], text)
+                continue
+            verbs.add(first[0])
+            self.assertEqual(row["mgcp.req.verb"], first[0], text)
+            self.assertEqual(row["mgcp.req.endpoint"], first[2], text)
+            if first[0] == "RQNT":
+                self.assertTrue(row["mgcp.param.requestid"], text)
+                self.assertTrue(row["mgcp.param.reqevents"], text)
+                self.assertEqual(row["mgcp.param.notifiedentity"],
+                                 "ca@127.0.0.1:%d" % self.box.mgcp_port)
+            if first[0] in ("CRCX", "MDCX", "DLCX"):
+                self.assertTrue(row["mgcp.param.callid"], text)
+            if first[0] == "CRCX":
+                self.assertEqual(row["mgcp.param.connectionmode"], "sendrecv")
+            if first[0] == "MDCX":
+                self.assertTrue(row["mgcp.param.connectionid"], text)
+        self.assertTrue({"AUEP", "RQNT", "CRCX", "MDCX", "DLCX"} <= verbs,
+                        verbs)
 
     @unittest.skipUnless(TOOLS, "curl, espeak-ng and opusdec needed")
     def test_recording_with_star_7(self):
@@ -322,6 +403,109 @@ class Mgcp(unittest.TestCase):
         ref, got = frames_energy(pcm), frames_energy(read_wav(out))
         self.assertGreater(len(got), len(ref) * 0.8)
         self.assertGreater(best_alignment(ref, got), 0.8)
+
+    @unittest.skipUnless(TOOLS, "curl, espeak-ng and opusdec needed")
+    def test_ring_to_record(self):
+        # The seed's flow: Alice picks the recipients elsewhere, the box
+        # rings her analog phone, off-hook records, on-hook sends.
+        self.bring_up()
+        body = os.path.join(self.tmp, "to.json")
+        with open(body, "w") as f:
+            json.dump({"to": ["202", "203"]}, f)
+        code, answer = self.curl("201", "POST",
+                                 "/api/v1/voice-messages/record", body,
+                                 ctype="application/json")
+        self.assertEqual(code, 202, answer)
+        self.gw.wait_for(lambda: self.gw.ringing(1), "ringing")
+        # Asked again while it rings: in use.
+        code, _ = self.curl("201", "POST", "/api/v1/voice-messages/record",
+                            body, ctype="application/json")
+        self.assertEqual(code, 409)
+        wav = self.speech("Team, lunch is at noon today.")
+        pcm = read_wav(wav)
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
+                                  if c.remote], "a connection with the box")
+        self.gw.wait_for(lambda: self.gw.received_audio(1), "the tone")
+        self.gw.send_audio(1, pcm)
+        self.gw.on_hook(1)
+        for user in ("202", "203"):
+            def messages():
+                code, body = self.curl(user, "GET", "/api/v1/voice-messages")
+                return json.loads(body)["messages"] if code == 200 else []
+            msgs = wait_until(messages, user + "'s voice message")
+            self.assertEqual(msgs[0]["from"], "201")
+            self.assertGreater(msgs[0]["duration_ms"], 1000)
+        # Bad requests: no recipients, an unknown one, a user with no
+        # legacy phone, a stranger.
+        with open(body, "w") as f:
+            json.dump({"to": []}, f)
+        code, _ = self.curl("201", "POST", "/api/v1/voice-messages/record",
+                            body, ctype="application/json")
+        self.assertEqual(code, 422)
+        with open(body, "w") as f:
+            json.dump({"to": ["999"]}, f)
+        code, _ = self.curl("201", "POST", "/api/v1/voice-messages/record",
+                            body, ctype="application/json")
+        self.assertEqual(code, 422)
+        with open(body, "w") as f:
+            json.dump({"to": ["201"]}, f)
+        code, _ = self.curl("202", "POST", "/api/v1/voice-messages/record",
+                            body, ctype="application/json")
+        self.assertEqual(code, 404)
+        s, _ = self.box.http("POST", "/api/v1/voice-messages/record",
+                             b'{"to":["202"]}')
+        self.assertEqual(s, 401)
+
+    @unittest.skipUnless(TOOLS, "curl, espeak-ng and opusdec needed")
+    def test_gateway_restart_during_a_recording_keeps_the_audio(self):
+        self.bring_up()
+        pcm = read_wav(self.speech("The first half arrives, the rest is "
+                                   "cut by the restart of the gateway."))
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1), "dial tone")
+        self.gw.dial(1, "*7202#")
+        self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
+                                  if c.remote], "a connection with the box")
+        self.gw.wait_for(lambda: self.gw.received_audio(1), "the tone")
+        self.gw.send_audio(1, pcm[:len(pcm) // 2])
+        self.gw.restart()  # RSIP restart: its calls are gone
+
+        def messages():
+            code, body = self.curl("202", "GET", "/api/v1/voice-messages")
+            return json.loads(body)["messages"] if code == 200 else []
+        msgs = wait_until(messages, "the message cut by the restart")
+        self.assertGreater(msgs[0]["duration_ms"], 500)
+        # The line is asked for its events again, the gateway is up.
+        self.gw.wait_for(lambda: ("L", "hd") in requested(self.gw, 1) or
+                         ("L", "hu") in requested(self.gw, 1),
+                         "the line resynchronised")
+        self.assertEqual(self.gateway_state()["state"], "up")
+
+    def test_lost_datagrams_are_retransmitted_and_executed_once(self):
+        self.bring_up()
+        # The box's answer to the off-hook NTFY is lost: the gateway sends
+        # the NTFY again and gets the same answer, no second dial tone
+        # request.
+        self.gw.drop_incoming(1)
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1), "dial tone")
+        self.gw.wait_for(lambda: self.gw.retransmissions >= 1,
+                         "the NTFY retransmitted")
+        # The box's CRCX is lost: the box sends it again, the gateway
+        # makes one connection.
+        self.gw.drop_incoming(1)
+        self.gw.dial(1, "*8")
+        self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
+                                  if c.remote], "a connection")
+        self.assertEqual(len(self.gw.connections(1)), 1)
+        self.assertEqual(max(self.gw.executions.values()), 1,
+                         self.gw.executions)
+        crcx = [c for c in self.gw.commands if c[0] == "CRCX"]
+        self.assertEqual(len(crcx), 1)
+        self.gw.on_hook(1)
+        self.gw.wait_for(lambda: not self.gw.connections(1),
+                         "the connection deleted")
 
     def test_unknown_service_and_recipient_get_reorder(self):
         self.bring_up()
