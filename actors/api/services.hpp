@@ -66,6 +66,13 @@ struct client_residue {
   }
 };
 
+/// Where a live intercom reaches a user now (issue 6): every registered
+/// device, or none and why (`absent`: offline, busy, dnd, signed out).
+struct intercom_reach {
+  std::vector<proxy_target> targets;
+  std::string absent;
+};
+
 /// A legacy phone's side of a voice service (issue 15): the gateway actor
 /// that controls its line and where the gateway receives RTP (PCMU). The
 /// controller hears `(start_atom, line, int code)` when the service is
@@ -101,14 +108,9 @@ using directory_actor = caf::typed_actor<
     // Wake-ups of clients that left: the timer of generation N.
     caf::reacts_to<atoms::wake_atom, std::uint64_t>,
     // A legacy phone of user `ext` dialled a service code (*8, *7..., *9...).
-    caf::reacts_to<atoms::start_atom, std::string, std::string, legacy_media>>;
-
-/// Where a live intercom reaches a user now (issue 6): every registered
-/// device, or none and why (`absent`: offline, busy, dnd, signed out).
-struct intercom_reach {
-  std::vector<proxy_target> targets;
-  std::string absent;
-};
+    caf::reacts_to<atoms::start_atom, std::string, std::string, legacy_media>,
+    // Where user `ext` can be called now (a legacy phone calls a user).
+    caf::replies_to<atoms::intercom_atom, std::string>::with<intercom_reach>>;
 
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<

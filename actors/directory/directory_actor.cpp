@@ -191,6 +191,22 @@ directory_actor::behavior_type directory_impl(pointer self,
              const legacy_media& lm) {
         on_legacy_service(self, ext, code, lm);
       },
+      [self](atoms::intercom_atom,
+             const std::string& ext) -> caf::result<intercom_reach> {
+        auto* u = self->state.dir.by_extension(ext);
+        if (!u || !u->enabled)
+          return intercom_reach{{}, "unknown"};
+        auto rp = self->make_response_promise<intercom_reach>();
+        with_client(self, ext, [self, rp](const client_actor& c) mutable {
+          self->request(c, std::chrono::seconds{2}, atoms::intercom_atom::value)
+              .then(
+                  [rp](intercom_reach& r) mutable { rp.deliver(std::move(r)); },
+                  [rp](const caf::error&) mutable {
+                    rp.deliver(intercom_reach{{}, "offline"});
+                  });
+        });
+        return rp;
+      },
       [self](atoms::dialog_atom, const std::string& ext,
              const sip::proxy::dialog_view& v) {
         if (!self->state.dir.by_extension(ext))

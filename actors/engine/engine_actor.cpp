@@ -122,6 +122,7 @@ void start_sip(pointer self) {
       st.res.mgcp.reset();
       mc.storage = st.storage;
       mc.voice = voice;
+      mc.clients = clients;
       st.mgcp = spawn_mgcp_call_agent(self->system(), std::move(mc));
       dcfg.legacy = st.mgcp;
     }

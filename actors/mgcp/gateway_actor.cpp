@@ -15,52 +15,17 @@
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/mgcp/mgcp_actors.hpp"
+#include "actors/mgcp/gateway_state.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/mgcp/gateway.hpp"
 #include "appliance/net/udp_socket.hpp"
 
-namespace ivm::actors {
-
-namespace {
-
-using mgcp::millis;
+namespace ivm::actors::gw {
 
 millis now_ms() {
   return std::chrono::duration_cast<millis>(
       std::chrono::steady_clock::now().time_since_epoch());
 }
-
-/// A station: the user on a line and the voice service it runs.
-struct station_state {
-  std::string ext;
-  bool off_hook = false;
-  std::string code;       ///< the service dialled, waiting for its media
-  std::string call_id;    ///< C: of the connection
-  std::string connection; ///< I: the gateway gave it
-  std::uint32_t crcx = 0; ///< the CRCX in flight
-  caf::actor service;     ///< the voice session or playback
-  std::uint64_t generation = 0;
-  /// Ringing to record (POST /api/v1/voice-messages/record): the service
-  /// code off-hook starts ("*7202*203").
-  std::string ring_code;
-};
-
-struct gateway_state {
-  mgcp_gateway_setup s;
-  std::unique_ptr<mgcp::gateway_session> session;
-  std::map<std::string, station_state> stations;
-  millis timer_at = millis::max();
-  std::uint64_t timer_gen = 0;
-  std::mt19937_64 rng{std::random_device{}()};
-  std::shared_ptr<spdlog::logger> log = log::get("mgcp");
-  static inline const char* name = "mgcp_gateway";
-};
-
-using pointer = caf::stateful_actor<gateway_state>*;
-using output = mgcp::gateway_session::output;
-
-void apply(pointer self, output out);
 
 // Where the gateway receives RTP, from its SDP (c= and m=audio).
 std::optional<net::endpoint> remote_of(const std::string& sdp) {
@@ -131,6 +96,7 @@ void release(pointer self, const std::string& line, station_state& sta,
              output& out) {
   auto& st = self->state;
   sta.service = nullptr;
+  end_call(self, sta);
   send_dlcx(out, self, line, sta);
   auto more =
       st.session->on_line(line, mgcp::line_events::released{}, now_ms());
@@ -146,9 +112,9 @@ void dialled(pointer self, const std::string& line, station_state& sta,
   auto& st = self->state;
   if (digits.size() > 2 && digits.back() == '#')
     digits.pop_back();
-  if (digits.empty() || digits[0] != '*' || !st.s.directory) {
-    // Calls between a legacy phone and other users are not built yet.
-    st.log->info("{} {} ({}): {} is not a service here: reorder",
+  if (digits.empty() || !st.s.directory || !st.s.clients ||
+      (digits[0] != '*' && digits == sta.ext)) {
+    st.log->info("{} {} ({}): {} cannot be dialled here: reorder",
                  st.s.record.name, line, sta.ext, digits);
     release(self, line, sta, out);
     return;
@@ -198,6 +164,7 @@ void on_effect(pointer self, const std::string& line,
     if (sta.service)
       self->send(sta.service, atoms::command_atom::value, k->digit);
   } else if (std::holds_alternative<fx::hung_up>(e)) {
+    end_call(self, sta);
     if (sta.service)
       self->send(sta.service, atoms::leave_atom::value);
     sta.service = nullptr;
@@ -219,6 +186,10 @@ void on_answer(pointer self, const mgcp::response& r, output& out) {
       st.log->warn("{} {}: connection refused ({} {})", st.s.record.name, line,
                    r.code, r.comment);
       release(self, line, sta, out);
+      return;
+    }
+    if (sta.code[0] != '*') {
+      start_call(self, line, sta, r.sdp); // an extension: a call
       return;
     }
     self->send(st.s.directory, atoms::start_atom::value, sta.ext, sta.code,
@@ -425,6 +396,14 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
         apply(self, std::move(out));
       },
       [self](caf::get_atom) { return status(self); },
+      // Calls from a legacy phone: the callee's answers and requests.
+      [self](atoms::sipresult_atom, std::uint64_t id, int status,
+             const sip::message& resp) {
+        on_call_result(self, id, status, resp);
+      },
+      [self](atoms::sipreq_atom, const sip_task& t) {
+        on_call_request(self, t);
+      },
       // Ring the phone; off-hook records for the recipients of `code`.
       [self](atoms::command_atom, const std::string& line,
              const std::string& code,
@@ -432,10 +411,12 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
   };
 }
 
-} // namespace
+} // namespace ivm::actors::gw
+
+namespace ivm::actors {
 
 caf::actor spawn_mgcp_gateway(caf::actor_system& sys, mgcp_gateway_setup s) {
-  return sys.spawn(gateway_impl, std::move(s));
+  return sys.spawn(gw::gateway_impl, std::move(s));
 }
 
 } // namespace ivm::actors

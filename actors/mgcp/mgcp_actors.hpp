@@ -14,6 +14,7 @@
 
 #include "actors/api/services.hpp"
 #include "actors/api/storage_actor.hpp"
+#include "actors/client/client_actor.hpp"
 #include "storage/records/legacy.hpp"
 
 namespace ivm::net {
@@ -31,6 +32,9 @@ struct mgcp_agent_config {
   /// An RSIP from an address no gateway has is listed for the admin
   /// (pending) instead of only refused.
   bool accept_unknown = false;
+  /// Routers and the box's SIP addresses (filled in by the engine before
+  /// traffic flows): legacy phones call SIP users through them.
+  std::shared_ptr<const client_config> clients;
   /// Read at start.
   std::vector<storage::records::media_gateway> gateways;
   std::vector<storage::records::station> stations;
@@ -47,6 +51,8 @@ struct mgcp_gateway_setup {
   net::endpoint address;
   std::string notified_entity; ///< "ca@host:port"
   directory_actor directory;
+  /// Routers and the box's SIP addresses (calls to SIP users).
+  std::shared_ptr<const client_config> clients;
   /// line (local endpoint name) -> extension
   std::vector<std::pair<std::string, std::string>> stations;
 };

@@ -40,7 +40,7 @@ leg_dialog make_intercom_invite(const client_config& cfg,
               self_of(cfg, kind).host;
   d.local_tag = sip::core::random_tag();
   auto name = call.caller_name.empty() ? call.caller_ext : call.caller_name;
-  d.from = sip::quoted_string(name + " (intercom)") +
+  d.from = sip::quoted_string(call.auto_answer ? name + " (intercom)" : name) +
            " <sip:" + call.caller_ext + "@" + cfg.domain +
            ">;tag=" + d.local_tag;
   d.to = "<sip:" + call.recipient_ext + "@" + cfg.domain + ">";
@@ -57,11 +57,13 @@ leg_dialog make_intercom_invite(const client_config& cfg,
   inv.add("Call-ID", d.call_id);
   inv.add("CSeq", "1 INVITE");
   inv.add("Contact", "<sip:ivm@" + self + param + ">");
-  inv.add("Call-Info", "<sip:" + cfg.domain + ">;answer-after=0");
-  inv.add("Alert-Info",
-          "<http://" + cfg.domain + "/intercom>;info=alert-autoanswer;delay=0");
-  inv.add("Answer-Mode", "Auto");
-  inv.add("Subject", "Intercom from " + name);
+  if (call.auto_answer) {
+    inv.add("Call-Info", "<sip:" + cfg.domain + ">;answer-after=0");
+    inv.add("Alert-Info", "<http://" + cfg.domain +
+                              "/intercom>;info=alert-autoanswer;delay=0");
+    inv.add("Answer-Mode", "Auto");
+    inv.add("Subject", "Intercom from " + name);
+  }
   inv.add("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS");
   inv.add("User-Agent", cfg.server);
   inv.add("Content-Type", "application/sdp");

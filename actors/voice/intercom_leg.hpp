@@ -30,6 +30,9 @@ struct intercom_call {
   std::string caller_name;
   std::string recipient_ext;
   std::string sdp; ///< the box's offer
+  /// False for a plain call (a legacy phone calling a user, issue 15): no
+  /// auto-answer headers, the caller's own name.
+  bool auto_answer = true;
 };
 
 /// The INVITE to `target` with auto-answer: `Call-Info: <sip:BOX>;

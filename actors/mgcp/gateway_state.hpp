@@ -1,0 +1,108 @@
+#pragma once
+
+// Private to actors/mgcp: the state of one gateway actor, shared by its
+// units (gateway_actor.cpp: the protocol, stations and voice services;
+// gateway_calls.cpp: calls between a legacy phone and SIP users).
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+
+#include "actors/mgcp/mgcp_actors.hpp"
+#include "actors/voice/intercom_leg.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/mgcp/gateway.hpp"
+
+namespace ivm::actors::gw {
+
+using mgcp::millis;
+using output = mgcp::gateway_session::output;
+
+millis now_ms();
+
+/// One device of the callee a legacy phone calls (the box is the UAC).
+struct call_leg {
+  enum class phase { calling, ringing, answered, gone };
+  leg_dialog d;
+  sip_router_actor router;
+  phase at = phase::calling;
+  bool cancel_wanted = false;
+};
+
+/// A call from a legacy phone to a user.
+struct outgoing_call {
+  std::string callee;
+  std::string offer; ///< the gateway's SDP
+  std::vector<call_leg> legs;
+  bool answered = false;
+};
+
+/// A station: the user on a line and the voice service or call it runs.
+struct station_state {
+  std::string ext;
+  bool off_hook = false;
+  std::string code;       ///< what was dialled, waiting for its media
+  std::string call_id;    ///< C: of the connection
+  std::string connection; ///< I: the gateway gave it
+  std::uint32_t crcx = 0; ///< the CRCX in flight
+  caf::actor service;     ///< the voice session or playback
+  std::uint64_t generation = 0;
+  /// Ringing to record (POST /api/v1/voice-messages/record): the service
+  /// code off-hook starts ("*7202*203").
+  std::string ring_code;
+  std::optional<outgoing_call> call;
+};
+
+struct gateway_state {
+  mgcp_gateway_setup s;
+  std::unique_ptr<mgcp::gateway_session> session;
+  std::map<std::string, station_state> stations;
+  millis timer_at = millis::max();
+  std::uint64_t timer_gen = 0;
+  std::mt19937_64 rng{std::random_device{}()};
+  /// Result ids of the calls' INVITEs: id -> (line, leg index).
+  std::map<std::uint64_t, std::pair<std::string, std::size_t>> results;
+  std::uint64_t next_result = 1;
+  /// Legs of calls already over whose INVITE is still unanswered.
+  std::map<std::uint64_t, call_leg> orphans;
+  std::shared_ptr<spdlog::logger> log = log::get("mgcp");
+  static inline const char* name = "mgcp_gateway";
+};
+
+using pointer = caf::stateful_actor<gateway_state>*;
+
+/// Sends what `out` holds and acts on its effects and answers.
+void apply(pointer self, output out);
+
+/// The service or call on `line` is over: DLCX, reorder while off-hook.
+void release(pointer self, const std::string& line, station_state& sta,
+             output& out);
+
+/// DLCX of the station's connection (if any); forgets it.
+void send_dlcx(output& out, pointer self, const std::string& line,
+               station_state& sta);
+
+// -- calls (gateway_calls.cpp) ---------------------------------------------
+
+/// The connection for a call to `sta.code` is up (the gateway's SDP):
+/// find the callee's devices and call them.
+void start_call(pointer self, const std::string& line, station_state& sta,
+                const std::string& gateway_sdp);
+
+/// A response to one of the calls' INVITEs.
+void on_call_result(pointer self, std::uint64_t id, int status,
+                    const sip::message& resp);
+
+/// A request in a call's dialog (the callee hung up).
+void on_call_request(pointer self, const sip_task& t);
+
+/// The legacy user hung up, or the call must end: BYE or CANCEL each leg.
+void end_call(pointer self, station_state& sta);
+
+} // namespace ivm::actors::gw
