@@ -183,9 +183,8 @@ protected:
 TEST_F(OsmoMgw, ConnectionsAreCreatedModifiedAndDeletedAndRtpFlows) {
   // Audited up (AUEP answered; osmo-mgw starts in a moment: the audit is
   // retransmitted until it answers).
-  run(session_->on_tick(now()), [&] {
-    return session_->phase() == mgcp::gateway_phase::up;
-  });
+  run(session_->on_tick(now()),
+      [&] { return session_->phase() == mgcp::gateway_phase::up; });
   ASSERT_EQ(session_->phase(), mgcp::gateway_phase::up);
   // Two connections on one endpoint, each pointed at one of our sockets.
   udp a, b;
@@ -239,11 +238,14 @@ TEST_F(OsmoMgw, ConnectionsAreCreatedModifiedAndDeletedAndRtpFlows) {
   d.params.push_back({"C", "1a2b3c"});
   auto rd = command(std::move(d));
   EXPECT_TRUE(rd.code == 200 || rd.code == 250) << rd.code;
-  // Deleted: MDCX of A's connection is refused now.
+  // Deleted: MDCX of A's connection is refused now (osmo-mgw says 400
+  // for an endpoint with no call, where the RFC suggests 515 or 516).
   mgcp::command gone;
   gone.what = mgcp::verb::mdcx;
   gone.params.push_back({"C", "1a2b3c"});
   gone.params.push_back({"I", *ra.param("I")});
   gone.params.push_back({"M", "sendrecv"});
-  EXPECT_EQ(command(std::move(gone)).code, 515);
+  auto refused = command(std::move(gone)).code;
+  EXPECT_GE(refused, 400);
+  EXPECT_NE(refused, 406); // answered, not timed out
 }
