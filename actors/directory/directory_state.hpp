@@ -101,6 +101,13 @@ void forget_client(pointer self, const std::string& ext);
 /// authenticates before the target is looked up.
 void on_sip_request(pointer self, sip_task& t);
 
+/// The service code that records for `names` (users or groups, as the
+/// user `user` named them): "*7202*203"; empty with `bad` naming the first
+/// that is nobody.
+std::string record_code(pointer self, const std::string& user,
+                        const std::vector<std::string>& names,
+                        std::string& bad);
+
 /// A legacy phone of `ext` dialled the service code `code` (issue 15).
 void on_legacy_service(pointer self, const std::string& ext,
                        const std::string& code, const legacy_media& lm);

@@ -2,6 +2,7 @@
 #include "actors/voice/voice_actor.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
@@ -112,6 +113,56 @@ const directory::account* identify(pointer self, const sip_task& t,
 /// The box's service address: text commands ("status away", "accept 202").
 constexpr std::string_view service_user = "ivm";
 
+// "record 202 203": the box rings the sender's legacy phone; off-hook
+// records for them, on-hook sends (issue 15). The answer comes back as a
+// message from the box.
+void on_record_command(pointer self, sip_task& t,
+                       const directory::account& sender,
+                       const std::string& text) {
+  auto& st = self->state;
+  answer(self, t, 200, "OK");
+  std::vector<std::string> names;
+  std::size_t pos = 6; // after "record"
+  while (pos < text.size()) {
+    auto start = text.find_first_not_of(" \t\r\n,", pos);
+    if (start == std::string::npos)
+      break;
+    auto end = text.find_first_of(" \t\r\n,", start);
+    names.push_back(text.substr(start, end - start));
+    pos = end == std::string::npos ? text.size() : end;
+  }
+  auto ext = sender.extension;
+  auto domain = st.dir.realm();
+  directory_actor me = self;
+  auto tell = [me, ext, domain](std::string reply) {
+    caf::anon_send(me, atoms::notify_atom::value, ext,
+                   directory::make_notice(ext, domain, std::move(reply),
+                                          directory::unix_now()));
+  };
+  std::string bad;
+  auto code =
+      names.empty() ? std::string{} : record_code(self, ext, names, bad);
+  if (code.empty()) {
+    tell(names.empty() ? "Name who gets the recording: record 202 203"
+                       : "No such recipient: " + bad);
+    return;
+  }
+  if (!st.cfg.legacy) {
+    tell("No legacy phone is assigned to you.");
+    return;
+  }
+  http_exchange ex;
+  ex.respond = [tell](net::http_response r) {
+    tell(r.status == 202   ? "Your phone rings: lift the handset to record, "
+                             "hang up to send."
+         : r.status == 409 ? "Your phone is in use."
+         : r.status == 503 ? "The gateway of your phone is not up."
+                           : "No legacy phone is assigned to you.");
+  };
+  caf::anon_send(st.cfg.legacy, atoms::command_atom::value, ext, code,
+                 std::move(ex));
+}
+
 void on_command(pointer self, sip_task& t, const directory::account& sender) {
   auto& st = self->state;
   auto intake = directory::make_intake(t.in.msg, sender, st.dir.realm(),
@@ -121,6 +172,11 @@ void on_command(pointer self, sip_task& t, const directory::account& sender) {
     return;
   }
   auto text = intake.msg.body;
+  if (text.size() >= 6 && sip::iequals(text.substr(0, 6), "record") &&
+      (text.size() == 6 || std::isspace(static_cast<unsigned char>(text[6])))) {
+    on_record_command(self, t, sender, text);
+    return;
+  }
   with_client(self, sender.extension, [self, t, text](const client_actor& c) {
     self->send(c, atoms::command_atom::value, t, text);
   });

@@ -189,6 +189,37 @@ void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
 
 // /api/v1/voice-messages: the user authenticates with HTTP Digest (RFC 7616)
 // against the stored HA1, as for SIP; POST names the recipients (?to=).
+std::string record_code(pointer self, const std::string& user,
+                        const std::vector<std::string>& names,
+                        std::string& bad) {
+  auto& st = self->state;
+  std::string code = "*7";
+  std::vector<std::string> recipients;
+  for (auto& name : names) {
+    auto t = st.dir.resolve(name);
+    std::vector<std::string> exts;
+    if (t.user && t.user->enabled)
+      exts.push_back(t.user->extension);
+    else if (t.grp)
+      for (auto& m : t.grp->members)
+        if (m != user && st.dir.by_extension(m))
+          exts.push_back(m);
+    if (exts.empty()) {
+      bad = name;
+      return {};
+    }
+    for (auto& e : exts)
+      if (std::find(recipients.begin(), recipients.end(), e) ==
+          recipients.end()) {
+        recipients.push_back(e);
+        code += (code.size() > 2 ? "*" : "") + e;
+      }
+  }
+  if (recipients.empty())
+    bad = "(none)";
+  return recipients.empty() ? std::string{} : code;
+}
+
 // POST /api/v1/voice-messages/record {"to":["202","203"]}: the box rings
 // the user's legacy phone; off-hook records for the recipients, on-hook
 // sends (issue 15, the seed's own flow).
@@ -211,29 +242,15 @@ void on_ring_to_record(pointer self, voice_request r) {
                 {"field", "to"}});
     return;
   }
-  std::string code = "*7";
-  std::vector<std::string> recipients;
-  for (auto& item : body["to"]) {
-    auto name = item.is_string() ? item.get<std::string>() : std::string{};
-    auto t = st.dir.resolve(name);
-    std::vector<std::string> exts;
-    if (t.user && t.user->enabled)
-      exts.push_back(t.user->extension);
-    else if (t.grp)
-      for (auto& m : t.grp->members)
-        if (m != r.user && st.dir.by_extension(m))
-          exts.push_back(m);
-    if (exts.empty()) {
-      json_reply(respond, 422,
-                 {{"error", "no such recipient: " + name}, {"field", "to"}});
-      return;
-    }
-    for (auto& e : exts)
-      if (std::find(recipients.begin(), recipients.end(), e) ==
-          recipients.end()) {
-        recipients.push_back(e);
-        code += (code.size() > 2 ? "*" : "") + e;
-      }
+  std::vector<std::string> names;
+  for (auto& item : body["to"])
+    names.push_back(item.is_string() ? item.get<std::string>() : std::string{});
+  std::string bad;
+  auto code = record_code(self, r.user, names, bad);
+  if (code.empty()) {
+    json_reply(respond, 422,
+               {{"error", "no such recipient: " + bad}, {"field", "to"}});
+    return;
   }
   if (!st.cfg.legacy) {
     json_reply(respond, 404, json_error("no legacy phone is assigned to you"));

@@ -217,6 +217,38 @@ class MgcpPhone(MgcpBox):
                              b'{"to":["202"]}')
         self.assertEqual(s, 401)
 
+    def test_record_command_rings_the_phone(self):
+        # The same flow from a text message to the box's service address:
+        # "record 202" (the answer comes back as a message from the box).
+        self.bring_up()
+        alice = UA(self.box.sip_port, "201", USERS["201"][1])
+        try:
+            self.assertEqual(status_of(alice.register()), 200)
+            self.assertEqual(status_of(alice.message("ivm", "record 999")), 200)
+            note = alice.receive_request("MESSAGE")
+            self.assertIn(b"No such recipient: 999", body_of(note))
+            self.assertFalse(self.gw.ringing(1))
+            self.assertEqual(status_of(alice.message("ivm", "Record 202")), 200)
+            note = alice.receive_request("MESSAGE")
+            self.assertIn(b"Your phone rings", body_of(note))
+            self.gw.wait_for(lambda: self.gw.ringing(1), "ringing")
+            self.gw.off_hook(1)
+            self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
+                                      if c.remote], "a connection")
+            self.gw.wait_for(lambda: self.gw.received_audio(1), "the tone")
+            self.gw.send_audio(1, [4000, -4000] * 4000)  # 1 s of tone
+            self.gw.on_hook(1)
+            bob = UA(self.box.sip_port, "202", USERS["202"][1])
+            try:
+                self.assertEqual(status_of(bob.register()), 200)
+                note = bob.receive_request("MESSAGE")
+                self.assertIn(b"Voice message from", body_of(note))
+                self.assertIn(b"(201)", body_of(note))
+            finally:
+                bob.close()
+        finally:
+            alice.close()
+
     def test_calls_between_the_legacy_phone_and_a_sip_phone(self):
         self.bring_up()
         bob = UA(self.box.sip_port, "202", USERS["202"][1])
