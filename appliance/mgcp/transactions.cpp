@@ -114,6 +114,7 @@ void incoming_transactions::answered(const std::string& peer, std::uint32_t tid,
   r.done = true;
   r.response = std::move(datagram);
   r.at = now;
+  order_.emplace_back(now, std::make_pair(peer, tid));
 }
 
 void incoming_transactions::acknowledged(
@@ -130,12 +131,15 @@ void incoming_transactions::acknowledged(
 }
 
 void incoming_transactions::expire(millis now) {
-  for (auto it = seen_.begin(); it != seen_.end();) {
-    // A command still running is kept however old (its answer will come).
-    if (it->second.done && it->second.at + history_ <= now)
-      it = seen_.erase(it);
-    else
-      ++it;
+  // A command still running is kept however old (its answer will come): only
+  // answered ones are queued here.
+  while (!order_.empty() && order_.front().first + history_ <= now) {
+    auto it = seen_.find(order_.front().second);
+    // Answered again since (a later entry covers it), or dropped: skip.
+    if (it != seen_.end() && it->second.done &&
+        it->second.at + history_ <= now)
+      seen_.erase(it);
+    order_.pop_front();
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -131,6 +132,10 @@ private:
   };
   millis history_;
   std::map<std::pair<std::string, std::uint32_t>, record> seen_;
+  /// Answers in the order they were sent: expire() looks at the oldest
+  /// only (a walk of the whole history on every datagram cost 13 µs per
+  /// transaction with 1,000 busy endpoints, bench/mgcp_codec_bench).
+  std::deque<std::pair<millis, std::pair<std::string, std::uint32_t>>> order_;
 };
 
 /// Parses a ResponseAck value, "6234-6255, 6257, 19030-19044": inclusive
