@@ -101,6 +101,12 @@ void forget_client(pointer self, const std::string& ext);
 /// authenticates before the target is looked up.
 void on_sip_request(pointer self, sip_task& t);
 
+/// Who a message or recording for `name` (an extension, a user name or a
+/// group) reaches: the user, or the group's members but `user` (the
+/// sender). Empty: nobody by that name.
+std::vector<std::string> recipients_of(pointer self, const std::string& user,
+                                       const std::string& name);
+
 /// The service code that records for `names` (users or groups, as the
 /// user `user` named them): "*7202*203"; empty with `bad` naming the first
 /// that is nobody.

@@ -269,14 +269,7 @@ void start_service(pointer self, voice_call call, const std::string& code,
     pos = star == std::string::npos ? code.size() + 1 : star + 1;
     if (item.empty())
       continue;
-    auto target = st.dir.resolve(item);
-    std::vector<std::string> exts;
-    if (target.user && target.user->enabled)
-      exts.push_back(target.user->extension);
-    else if (target.grp)
-      for (auto& m : target.grp->members)
-        if (m != call.user && st.dir.by_extension(m))
-          exts.push_back(m);
+    auto exts = recipients_of(self, call.user, item);
     if (exts.empty()) {
       fail(404, "Not Found"); // an unknown recipient
       return;

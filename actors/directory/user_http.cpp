@@ -189,21 +189,27 @@ void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
 
 // /api/v1/voice-messages: the user authenticates with HTTP Digest (RFC 7616)
 // against the stored HA1, as for SIP; POST names the recipients (?to=).
+std::vector<std::string> recipients_of(pointer self, const std::string& user,
+                                       const std::string& name) {
+  auto& st = self->state;
+  auto t = st.dir.resolve(name);
+  std::vector<std::string> exts;
+  if (t.user && t.user->enabled)
+    exts.push_back(t.user->extension);
+  else if (t.grp)
+    for (auto& m : t.grp->members)
+      if (m != user && st.dir.by_extension(m))
+        exts.push_back(m);
+  return exts;
+}
+
 std::string record_code(pointer self, const std::string& user,
                         const std::vector<std::string>& names,
                         std::string& bad) {
-  auto& st = self->state;
   std::string code = "*7";
   std::vector<std::string> recipients;
   for (auto& name : names) {
-    auto t = st.dir.resolve(name);
-    std::vector<std::string> exts;
-    if (t.user && t.user->enabled)
-      exts.push_back(t.user->extension);
-    else if (t.grp)
-      for (auto& m : t.grp->members)
-        if (m != user && st.dir.by_extension(m))
-          exts.push_back(m);
+    auto exts = recipients_of(self, user, name);
     if (exts.empty()) {
       bad = name;
       return {};
@@ -308,14 +314,7 @@ void on_voice(pointer self, http_exchange ex) {
       pos = comma == std::string::npos ? list.size() + 1 : comma + 1;
       if (item.empty())
         continue;
-      auto t = st.dir.resolve(item);
-      std::vector<std::string> exts;
-      if (t.user && t.user->enabled)
-        exts.push_back(t.user->extension);
-      else if (t.grp)
-        for (auto& m : t.grp->members)
-          if (m != r.user && st.dir.by_extension(m))
-            exts.push_back(m);
+      auto exts = recipients_of(self, r.user, item);
       if (exts.empty()) {
         json_reply(r.ex.respond, 422,
                    {{"error", "no such recipient: " + item}, {"field", "to"}});

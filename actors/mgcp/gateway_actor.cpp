@@ -72,6 +72,21 @@ void publish_hook(pointer self, const std::string& line,
   self->send(st.s.directory, atoms::dialog_atom::value, sta.ext, std::move(v));
 }
 
+void connect(pointer self, const std::string& line, const station_state& sta,
+             std::string sdp) {
+  auto& st = self->state;
+  output out;
+  mgcp::command c;
+  c.what = mgcp::verb::mdcx;
+  c.params.push_back({"C", sta.call_id});
+  if (!sta.connection.empty())
+    c.params.push_back({"I", sta.connection});
+  c.params.push_back({"M", "sendrecv"});
+  c.sdp = std::move(sdp);
+  st.session->command_for(out, line, std::move(c), now_ms());
+  apply(self, std::move(out));
+}
+
 void send_dlcx(output& out, pointer self, const std::string& line,
                station_state& sta) {
   auto& st = self->state;
@@ -370,16 +385,7 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
         }
         auto& sta = it->second;
         sta.service = service;
-        output out;
-        mgcp::command c;
-        c.what = mgcp::verb::mdcx;
-        c.params.push_back({"C", sta.call_id});
-        if (!sta.connection.empty())
-          c.params.push_back({"I", sta.connection});
-        c.params.push_back({"M", "sendrecv"});
-        c.sdp = box_sdp(local);
-        st.session->command_for(out, line, std::move(c), now_ms());
-        apply(self, std::move(out));
+        connect(self, line, sta, box_sdp(local));
         apply(self, st.session->on_line(line, mgcp::line_events::connected{},
                                         now_ms()));
       },

@@ -190,16 +190,7 @@ void on_call_result(pointer self, std::uint64_t id, int status,
       drop_leg(self, call.legs[i], leg_id);
       st.results.erase(leg_id);
     }
-  output out;
-  mgcp::command c;
-  c.what = mgcp::verb::mdcx;
-  c.params.push_back({"C", sta.call_id});
-  if (!sta.connection.empty())
-    c.params.push_back({"I", sta.connection});
-  c.params.push_back({"M", "sendrecv"});
-  c.sdp = resp.body;
-  st.session->command_for(out, line, std::move(c), now_ms());
-  apply(self, std::move(out));
+  connect(self, line, sta, resp.body);
   st.log->info("call from {} to {} answered", sta.ext, call.callee);
 }
 

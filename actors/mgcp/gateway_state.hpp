@@ -84,6 +84,10 @@ void apply(pointer self, output out);
 void release(pointer self, const std::string& line, station_state& sta,
              output& out);
 
+/// MDCX of the station's connection: sendrecv with the far end's `sdp`.
+void connect(pointer self, const std::string& line, const station_state& sta,
+             std::string sdp);
+
 /// DLCX of the station's connection (if any); forgets it.
 void send_dlcx(output& out, pointer self, const std::string& line,
                station_state& sta);

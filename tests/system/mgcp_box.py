@@ -16,6 +16,7 @@ import wave
 from harness import Appliance, wait_until
 from mgcp_line_sim import LineGateway
 from test_messaging import USERS, provision
+from test_voice import curl_as
 
 IVMCTL = os.environ.get("IVMCTL", "ivmctl")
 TOOLS = all(shutil.which(t) for t in ("curl", "espeak-ng", "opusdec"))
@@ -142,16 +143,24 @@ class MgcpBox(unittest.TestCase):
                          "the box's RQNT for line 1")
 
     def curl(self, user, method, path, data=None, out=None, ctype=None):
-        args = ["curl", "-s", "-o", out or "-", "-w", "\n%{http_code}",
-                "--digest", "-u", "%s:%s" % (user, USERS[user][1]),
-                "-X", method,
-                "http://127.0.0.1:%d%s" % (self.box.admin_port, path)]
-        if data is not None:
-            args += ["--data-binary", "@" + data,
-                     "-H", "Content-Type: " + (ctype or "audio/wav")]
-        r = subprocess.run(args, capture_output=True, check=True)
-        body, _, code = r.stdout.rpartition(b"\n")
-        return int(code), body
+        return curl_as(self.box, user, method, path, data, out, ctype)
+
+    def wait_voice_messages(self, user, what):
+        """`user`'s voice messages, once there is one."""
+        def messages():
+            code, body = self.curl(user, "GET", "/api/v1/voice-messages")
+            return json.loads(body)["messages"] if code == 200 else []
+        return wait_until(messages, what)
+
+    def dial_service(self, digits):
+        """Line 1 lifts, dials `digits`; returns once the box connected
+        the line and its tone or audio reached the handset."""
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1), "dial tone")
+        self.gw.dial(1, digits)
+        self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
+                                  if c.remote], "a connection with the box")
+        self.gw.wait_for(lambda: self.gw.received_audio(1), "the tone")
 
     def speech(self, text):
         path = os.path.join(self.tmp, "speech.wav")

@@ -2,7 +2,6 @@
 stations through the admin API and ivmctl, unknown gateways refused, a
 gateway restarting during a recording, lost datagrams, wrong numbers."""
 
-import json
 import unittest
 
 from harness import wait_until
@@ -116,19 +115,12 @@ class Mgcp(MgcpBox):
         self.bring_up()
         pcm = read_wav(self.speech("The first half arrives, the rest is "
                                    "cut by the restart of the gateway."))
-        self.gw.off_hook(1)
-        self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1), "dial tone")
-        self.gw.dial(1, "*7202#")
-        self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
-                                  if c.remote], "a connection with the box")
-        self.gw.wait_for(lambda: self.gw.received_audio(1), "the tone")
+        self.dial_service("*7202#")
         self.gw.send_audio(1, pcm[:len(pcm) // 2])
         self.gw.restart()  # RSIP restart: its calls are gone
 
-        def messages():
-            code, body = self.curl("202", "GET", "/api/v1/voice-messages")
-            return json.loads(body)["messages"] if code == 200 else []
-        msgs = wait_until(messages, "the message cut by the restart")
+        msgs = self.wait_voice_messages("202",
+                                        "the message cut by the restart")
         self.assertGreater(msgs[0]["duration_ms"], 500)
         # The line is asked for its events again, the gateway is up.
         self.gw.wait_for(lambda: ("L", "hd") in requested(self.gw, 1) or

@@ -136,22 +136,14 @@ class MgcpPhone(MgcpBox):
         self.bring_up()
         wav = self.speech("Bob, the delivery is at the front desk.")
         pcm = read_wav(wav)
-        self.gw.off_hook(1)
-        self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1), "dial tone")
-        self.gw.dial(1, "*7202#")
-        self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
-                                  if c.remote], "a connection with the box")
         # The go-ahead tone reaches the handset, then the user speaks.
-        self.gw.wait_for(lambda: self.gw.received_audio(1), "the tone")
+        self.dial_service("*7202#")
         self.gw.send_audio(1, pcm)
         self.gw.on_hook(1)
         self.gw.wait_for(lambda: not self.gw.connections(1),
                          "the connection deleted")
 
-        def messages():
-            code, body = self.curl("202", "GET", "/api/v1/voice-messages")
-            return json.loads(body)["messages"] if code == 200 else []
-        msgs = wait_until(messages, "Bob's voice message")
+        msgs = self.wait_voice_messages("202", "Bob's voice message")
         self.assertEqual(msgs[0]["from"], "201")
         ogg = os.path.join(self.tmp, "got.ogg")
         code, _ = self.curl("202", "GET",
@@ -190,10 +182,7 @@ class MgcpPhone(MgcpBox):
         self.gw.send_audio(1, pcm)
         self.gw.on_hook(1)
         for user in ("202", "203"):
-            def messages():
-                code, body = self.curl(user, "GET", "/api/v1/voice-messages")
-                return json.loads(body)["messages"] if code == 200 else []
-            msgs = wait_until(messages, user + "'s voice message")
+            msgs = self.wait_voice_messages(user, user + "'s voice message")
             self.assertEqual(msgs[0]["from"], "201")
             self.assertGreater(msgs[0]["duration_ms"], 1000)
         # Bad requests: no recipients, an unknown one, a user with no

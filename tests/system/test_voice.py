@@ -50,6 +50,20 @@ def similarity(a, b):
 
 
 @unittest.skipUnless(TOOLS, "curl, espeak-ng, sox or opusdec missing")
+def curl_as(box, user, method, path, data=None, out=None, ctype=None):
+    """(status, body bytes) of an HTTP Digest request as `user`."""
+    args = ["curl", "-s", "-o", out or "-", "-w", "\n%{http_code}",
+            "--digest", "-u", "%s:%s" % (user, USERS[user][1]),
+            "-X", method,
+            "http://127.0.0.1:%d%s" % (box.admin_port, path)]
+    if data is not None:
+        args += ["--data-binary", "@" + data,
+                 "-H", "Content-Type: " + (ctype or "audio/wav")]
+    r = subprocess.run(args, capture_output=True, check=True)
+    body, _, code = r.stdout.rpartition(b"\n")
+    return int(code), body
+
+
 class VoiceMessages(unittest.TestCase):
     def setUp(self):
         self.box = Appliance().start()
@@ -67,17 +81,7 @@ class VoiceMessages(unittest.TestCase):
         self.assertEqual(code, 0)
 
     def curl(self, user, method, path, data=None, out=None, ctype=None):
-        """(status, body bytes) of an HTTP Digest request as `user`."""
-        args = ["curl", "-s", "-o", out or "-", "-w", "\n%{http_code}",
-                "--digest", "-u", "%s:%s" % (user, USERS[user][1]),
-                "-X", method,
-                "http://127.0.0.1:%d%s" % (self.box.admin_port, path)]
-        if data is not None:
-            args += ["--data-binary", "@" + data,
-                     "-H", "Content-Type: " + (ctype or "audio/wav")]
-        r = subprocess.run(args, capture_output=True, check=True)
-        body, _, code = r.stdout.rpartition(b"\n")
-        return int(code), body
+        return curl_as(self.box, user, method, path, data, out, ctype)
 
     def test_upload_notify_fetch_and_delete(self):
         bob = UA(self.box.sip_port, "202", USERS["202"][1])
