@@ -154,6 +154,10 @@ void on_call_result(pointer self, std::uint64_t id, int status,
       if (l.cancel_wanted)
         send_leg(self, l, make_leg_cancel(l.d));
     }
+    // The callee's phone rings: ringback tone in the handset.
+    if (status >= 180 && !call.answered)
+      apply(self, st.session->on_line(
+                      line, mgcp::line_events::ringback{true}, now_ms()));
     return;
   }
   st.results.erase(r);
@@ -190,6 +194,8 @@ void on_call_result(pointer self, std::uint64_t id, int status,
       drop_leg(self, call.legs[i], leg_id);
       st.results.erase(leg_id);
     }
+  apply(self, st.session->on_line(line, mgcp::line_events::ringback{false},
+                                  now_ms()));
   connect(self, line, sta, resp.body);
   st.log->info("call from {} to {} answered", sta.ext, call.callee);
 }

@@ -156,6 +156,8 @@ line_request request_for(const line_state& s, const line_settings& cfg) {
       break;
     case line_phase::connected:
       r.requested_events = "L/hu(N), L/hf(N), D/[0-9#*](N)";
+      if (s.ringback)
+        r.signals = "L/rt";
       break;
     case line_phase::reorder:
       r.requested_events = "L/hu(N)";
@@ -216,6 +218,11 @@ std::vector<line_effect> step(line_state& s, const line_event& e,
     // the change goes with the next request.
     if (s.lamp != s.lamp_wanted && s.phase != line_phase::dialing)
       refresh(s, cfg, out);
+  } else if (auto rb = std::get_if<ev::ringback>(&e)) {
+    if (s.phase == line_phase::connected && s.ringback != rb->on) {
+      s.ringback = rb->on;
+      refresh(s, cfg, out);
+    }
   } else if (std::holds_alternative<ev::tick>(e)) {
     if (s.phase == line_phase::ringing && now >= s.ring_until) {
       s.phase = line_phase::idle;
@@ -223,6 +230,8 @@ std::vector<line_effect> step(line_state& s, const line_event& e,
       refresh(s, cfg, out);
     }
   }
+  if (s.phase != line_phase::connected)
+    s.ringback = false;
   return out;
 }
 

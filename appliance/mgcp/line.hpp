@@ -52,6 +52,7 @@ struct line_state {
   bool off_hook = false;
   bool lamp = false;        ///< message-waiting lamp as last requested
   bool lamp_wanted = false; ///< what the owner wants
+  bool ringback = false;    ///< the far end of the user's call rings
   std::string request_id;   ///< X: of the request in force
   std::uint64_t next_request = 1;
   std::chrono::steady_clock::time_point ring_until{};
@@ -79,12 +80,18 @@ struct lamp {
 };
 /// Time passes (ring timeout).
 struct tick {};
+/// The far end of the user's outgoing call rings (on) or answered (off):
+/// ringback tone (L/rt) while connected.
+struct ringback {
+  bool on = false;
+};
 } // namespace line_events
 
 using line_event = std::variant<line_events::notified, line_events::restarted,
                                 line_events::ring, line_events::stop_ringing,
                                 line_events::connected, line_events::released,
-                                line_events::lamp, line_events::tick>;
+                                line_events::lamp, line_events::tick,
+                                line_events::ringback>;
 
 namespace line_effects {
 /// Send an RQNT with this request id and body.

@@ -194,3 +194,26 @@ TEST(MgcpLine, StaleNotificationsAndRestartsMidSession) {
   EXPECT_EQ(l.s.phase, mgcp::line_phase::ringing);
   EXPECT_NE(request_of(fx2).body.signals.find("L/rg"), std::string::npos);
 }
+
+// A call the user made rings at the far end: ringback tone (L/rt) while it
+// rings, stopped (an empty S:) when it is answered; gone with the call.
+TEST(MgcpLine, RingbackWhileTheFarEndRings) {
+  namespace ev = ivm::mgcp::line_events;
+  namespace fx = ivm::mgcp::line_effects;
+  ivm::mgcp::line_state s;
+  auto now = std::chrono::steady_clock::time_point{};
+  ivm::mgcp::step(s, ev::notified{s.request_id, {}}, now);
+  s.phase = ivm::mgcp::line_phase::connected;
+  s.off_hook = true;
+  auto on = ivm::mgcp::step(s, ev::ringback{true}, now);
+  ASSERT_EQ(on.size(), 1u);
+  EXPECT_EQ(std::get<fx::request>(on[0]).body.signals, "L/rt");
+  EXPECT_TRUE(ivm::mgcp::step(s, ev::ringback{true}, now).empty()); // same
+  auto off = ivm::mgcp::step(s, ev::ringback{false}, now);
+  ASSERT_EQ(off.size(), 1u);
+  EXPECT_EQ(std::get<fx::request>(off[0]).body.signals, "");
+  ivm::mgcp::step(s, ev::ringback{true}, now);
+  ivm::mgcp::step(s, ev::released{}, now);
+  EXPECT_FALSE(s.ringback);
+  EXPECT_EQ(s.phase, ivm::mgcp::line_phase::reorder);
+}

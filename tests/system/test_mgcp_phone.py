@@ -265,10 +265,15 @@ class MgcpPhone(MgcpBox):
                 conn = self.gw.connections(1)[0]
                 self.assertIn(b"m=audio %d " % conn.port, body_of(inv))
                 answer_as(bob, inv, 180, "Ringing")
+                # Alice hears ringback until Bob answers.
+                self.gw.wait_for(lambda: "L/rt" in self.gw.signals(1),
+                                 "ringback tone")
                 answer_as(bob, inv, 200, "OK", body=answer_sdp)
                 self.assertIsNotNone(next_request(bob, "ACK", answer=None))
                 self.gw.wait_for(lambda: conn.remote == ("127.0.0.1", port),
                                  "the gateway given Bob's media address")
+                self.gw.wait_for(lambda: "L/rt" not in self.gw.signals(1),
+                                 "ringback stopped")
                 # RTP both ways, straight between the gateway and Bob.
                 self.gw.send_audio(1, [3000] * 480)
                 data, src = media.recvfrom(2048)
