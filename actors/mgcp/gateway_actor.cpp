@@ -314,6 +314,7 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
   mgcp::gateway_config gc;
   gc.domain = st.s.record.domain;
   gc.notified_entity = st.s.notified_entity;
+  gc.audit_hook = true;
   for (auto& [line, ext] : st.s.stations) {
     gc.lines.push_back(line);
     st.stations[line].ext = ext;

@@ -149,9 +149,39 @@ void gateway_session::resync(output& out, millis now) {
   tx_line_.clear();
   fail_owned(out);
   audit_tid_ = 0;
+  hook_audit_.clear();
   for (auto& [name, st] : lines_)
     run_effects(out, name,
                 step(st, line_events::restarted{}, at(now), cfg_.line), now);
+  if (cfg_.audit_hook && phase_ == gateway_phase::up)
+    for (auto& [name, st] : lines_) {
+      command c;
+      c.what = verb::auep;
+      c.endpoint = endpoint_of(name);
+      c.params.push_back({"F", "ES"});
+      hook_audit_[send(out, std::move(c), now)] = name;
+    }
+}
+
+void gateway_session::on_hook_audit(output& out, const std::string& line,
+                                    const response& r, millis now) {
+  auto it = lines_.find(line);
+  auto es = r.param("ES");
+  if (it == lines_.end() || r.code < 200 || r.code >= 300 || !es ||
+      it->second.phase != line_phase::unknown)
+    return; // an event told us first, or no answer to go by
+  auto& st = it->second;
+  if (es->find("hd") != std::string::npos) {
+    auto obs = parse_event_list("L/hd");
+    run_effects(out, line,
+                step(st, line_events::notified{st.request_id, *obs}, at(now),
+                     cfg_.line),
+                now);
+  } else if (es->find("hu") != std::string::npos) {
+    // On-hook: the request in force (off-hook or on-hook) fits idle too.
+    st.phase = line_phase::idle;
+    st.off_hook = false;
+  }
 }
 
 gateway_session::output gateway_session::on_datagram(std::string_view bytes,
@@ -292,6 +322,13 @@ void gateway_session::on_response(output& out, const response& r, millis now) {
     owned_.erase(o);
     out.answers.push_back(r);
   }
+  if (auto h = hook_audit_.find(r.transaction); h != hook_audit_.end()) {
+    auto line = h->second;
+    hook_audit_.erase(h);
+    if (phase_ == gateway_phase::up)
+      on_hook_audit(out, line, r, now);
+    return;
+  }
   auto line = tx_line_.find(r.transaction);
   std::string line_name;
   if (line != tx_line_.end()) {
@@ -339,6 +376,7 @@ gateway_session::output gateway_session::on_tick(millis now) {
   bool gave_up = false;
   for (auto& [tid, e] : due.failed) {
     tx_line_.erase(tid);
+    hook_audit_.erase(tid);
     if (owned_.erase(tid))
       out.answers.push_back(make_response(tid, 406, "Transaction Time-Out"));
     if (tid == audit_tid_)

@@ -27,6 +27,9 @@ struct gateway_config {
   /// A gateway up is audited this often (AUEP of one line); one that is
   /// down, probed as often, until it answers.
   millis audit_every{30000};
+  /// After a (re)start, ask each line's hook state (AUEP `F: ES`), so that
+  /// a phone already off-hook is known as such at once.
+  bool audit_hook = false;
   line_settings line;
 };
 
@@ -104,6 +107,8 @@ private:
   void set_phase(output& out, gateway_phase p, millis now);
   void resync(output& out, millis now);
   void fail_owned(output& out);
+  void on_hook_audit(output& out, const std::string& line, const response& r,
+                     millis now);
   void on_command(output& out, const command& c, millis now);
   void on_response(output& out, const response& r, millis now);
   std::string endpoint_of(const std::string& line) const;
@@ -119,6 +124,8 @@ private:
   incoming_transactions in_;
   /// The line each RQNT in flight is for (a 401/402 answer corrects it).
   std::map<std::uint32_t, std::string> tx_line_;
+  /// The hook audits in flight (AUEP F: ES after a restart), by line.
+  std::map<std::uint32_t, std::string> hook_audit_;
   /// The owner's commands in flight (answers go back to it).
   std::map<std::uint32_t, std::string> owned_;
   std::uint32_t audit_tid_ = 0; ///< the audit in flight, 0: none

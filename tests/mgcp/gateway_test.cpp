@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "appliance/mgcp/gateway.hpp"
 
 namespace mgcp = ivm::mgcp;
@@ -307,4 +309,43 @@ TEST(MgcpGateway, LinesAddedAndRemovedWhileUp) {
                              ms{30});
   for (auto& c : commands(again))
     EXPECT_NE(c.endpoint, "aaln/3@gw1.example.net");
+}
+
+// After a restart the box asks each line's hook state (AUEP F: ES): a phone
+// already off-hook gets its dial tone at once, an on-hook one is idle.
+TEST(MgcpGateway, HookStatesAreAuditedAfterARestart) {
+  auto cfg = config();
+  cfg.audit_hook = true;
+  mgcp::gateway_session s{cfg, ms{0}};
+  auto out = s.on_datagram("RSIP 100 aaln/*@gw1.example.net MGCP 1.0\r\n"
+                           "RM: restart\r\n",
+                           ms{0});
+  std::map<std::string, std::uint32_t> audits;
+  for (auto& c : commands(out)) {
+    if (c.what == mgcp::verb::auep) {
+      ASSERT_TRUE(c.param("F"));
+      EXPECT_EQ(*c.param("F"), "ES");
+      audits[c.endpoint] = c.transaction;
+    } else {
+      s.on_datagram(ok(c.transaction), ms{1});
+    }
+  }
+  ASSERT_EQ(audits.size(), 2u);
+  auto answer = [&](const char* ep, const char* es) {
+    auto r = mgcp::make_response(audits[ep], 200);
+    r.params.push_back({"ES", es});
+    return s.on_datagram(mgcp::serialize(r), ms{5});
+  };
+  auto off = answer("aaln/1@gw1.example.net", "L/hd");
+  auto hook = effect<mgcp::line_effects::hook>(off, "aaln/1");
+  ASSERT_NE(hook, nullptr);
+  EXPECT_TRUE(hook->off);
+  auto dial = commands(off);
+  ASSERT_EQ(dial.size(), 1u);
+  EXPECT_EQ(*dial[0].param("S"), "L/dl");
+  EXPECT_EQ(s.line("aaln/1")->phase, mgcp::line_phase::dialing);
+  auto on = answer("aaln/2@gw1.example.net", "L/hu");
+  EXPECT_TRUE(commands(on).empty());
+  EXPECT_TRUE(on.effects.empty());
+  EXPECT_EQ(s.line("aaln/2")->phase, mgcp::line_phase::idle);
 }

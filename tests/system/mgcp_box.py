@@ -138,9 +138,12 @@ class MgcpBox(unittest.TestCase):
         self.gw.start()
         wait_until(lambda: self.gateway_state()["state"] == "up",
                    "the gateway up")
-        # The box asked for the line's events (RQNT: off-hook at least).
+        # The box asked for the line's events (RQNT: off-hook at least) and
+        # its hook state (AUEP F: ES): the line is idle.
         self.gw.wait_for(lambda: ("L", "hd") in requested(self.gw, 1),
                          "the box's RQNT for line 1")
+        wait_until(lambda: self.gateway_state()["endpoints"][0]["line"] ==
+                   "idle", "line 1 idle")
 
     def curl(self, user, method, path, data=None, out=None, ctype=None):
         return curl_as(self.box, user, method, path, data, out, ctype)

@@ -128,6 +128,25 @@ class Mgcp(MgcpBox):
                          "the line resynchronised")
         self.assertEqual(self.gateway_state()["state"], "up")
 
+    def test_a_phone_off_hook_across_a_gateway_restart(self):
+        # The box asks the hook state after a restart (AUEP F: ES): a phone
+        # left off-hook gets its dial tone back at once and still shows the
+        # user on the phone.
+        self.bring_up()
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1), "dial tone")
+        x0 = self.gw.last_request(1).get("X")
+        self.gw.restart()
+        self.gw.wait_for(lambda: self.gw.last_request(1).get("X") != x0 and
+                         "L/dl" in self.gw.signals(1),
+                         "dial tone again after the restart")
+        audits = [c for c in self.gw.commands
+                  if c[0] == "AUEP" and ("F", "ES") in c[3]]
+        self.assertTrue(audits)
+        wait_until(lambda: self.gateway_state()["endpoints"][0]["hook"] ==
+                   "off", "the hook off in the API")
+        self.gw.on_hook(1)
+
     def test_lost_datagrams_are_retransmitted_and_executed_once(self):
         self.bring_up()
         # The box's answer to the off-hook NTFY is lost: the gateway sends
