@@ -17,6 +17,7 @@
 
 #include "actors/mgcp/gateway_state.hpp"
 #include "appliance/common/log.hpp"
+#include "appliance/directory/intake.hpp"
 #include "appliance/mgcp/gateway.hpp"
 #include "appliance/net/udp_socket.hpp"
 
@@ -149,6 +150,26 @@ void dialled(pointer self, const std::string& line, station_state& sta,
     release(self, line, sta, out);
 }
 
+// A recording the gateway cut (restart, failure): what was recorded is
+// kept and sent; the user hears of it by message (an analog set has no
+// display).
+void tell_cut(pointer self, const station_state& sta) {
+  auto& st = self->state;
+  if (!st.s.directory || !st.s.clients)
+    return;
+  std::string to;
+  for (char c : sta.code.substr(2))
+    to += c == '*' ? ", " : std::string(1, c);
+  st.log->info("{}: the recording for {} was cut by the gateway", sta.ext, to);
+  self->send(st.s.directory, atoms::notify_atom::value, sta.ext,
+             directory::make_notice(
+                 sta.ext, st.s.clients->domain,
+                 "Your voice message for " + to +
+                     " was cut short: the gateway of your phone restarted. "
+                     "What you had recorded was sent.",
+                 directory::unix_now()));
+}
+
 void on_effect(pointer self, const std::string& line,
                const mgcp::line_effect& e, output& out) {
   auto& st = self->state;
@@ -178,10 +199,13 @@ void on_effect(pointer self, const std::string& line,
   } else if (auto k = std::get_if<fx::key>(&e)) {
     if (sta.service)
       self->send(sta.service, atoms::command_atom::value, k->digit);
-  } else if (std::holds_alternative<fx::hung_up>(e)) {
+  } else if (auto h = std::get_if<fx::hung_up>(&e)) {
     end_call(self, sta);
     if (sta.service)
       self->send(sta.service, atoms::leave_atom::value);
+    if (sta.service && h->cut && sta.code.size() > 2 &&
+        (sta.code[1] == '7' || sta.code[1] == '9'))
+      tell_cut(self, sta);
     sta.service = nullptr;
     send_dlcx(out, self, line, sta);
   }

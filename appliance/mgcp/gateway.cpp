@@ -250,7 +250,7 @@ void gateway_session::on_command(output& out, const command& c, millis now) {
         for (auto& [name, st] : lines_)
           if (all || name == line) {
             if (st.phase == line_phase::connected)
-              out.effects.emplace_back(name, line_effects::hung_up{});
+              out.effects.emplace_back(name, line_effects::hung_up{true});
             st.phase = line_phase::unknown;
             st.off_hook = false;
           }
@@ -298,7 +298,7 @@ void gateway_session::on_command(output& out, const command& c, millis now) {
       if (!line.empty()) {
         auto& st = lines_[line];
         if (st.phase == line_phase::connected)
-          out.effects.emplace_back(line, line_effects::hung_up{});
+          out.effects.emplace_back(line, line_effects::hung_up{true});
         run_effects(out, line,
                     step(st, line_events::released{}, at(now), cfg_.line), now);
       }
@@ -388,7 +388,7 @@ gateway_session::output gateway_session::on_tick(millis now) {
     // lines are resynchronised when it answers again.
     for (auto& [name, st] : lines_) {
       if (st.phase == line_phase::connected)
-        out.effects.emplace_back(name, line_effects::hung_up{});
+        out.effects.emplace_back(name, line_effects::hung_up{true});
       if (st.phase == line_phase::ringing)
         out.effects.emplace_back(name, line_effects::unanswered{});
       st.phase = line_phase::unknown;

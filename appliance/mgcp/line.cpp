@@ -183,7 +183,7 @@ std::vector<line_effect> step(line_state& s, const line_event& e,
   } else if (std::holds_alternative<ev::restarted>(e)) {
     // What the gateway held is gone: hook state, signals, the lamp.
     if (s.phase == line_phase::connected)
-      out.push_back(fx::hung_up{});
+      out.push_back(fx::hung_up{true});
     if (s.phase != line_phase::ringing)
       s.phase = line_phase::unknown;
     s.off_hook = false;

@@ -87,11 +87,11 @@ struct ringback {
 };
 } // namespace line_events
 
-using line_event = std::variant<line_events::notified, line_events::restarted,
-                                line_events::ring, line_events::stop_ringing,
-                                line_events::connected, line_events::released,
-                                line_events::lamp, line_events::tick,
-                                line_events::ringback>;
+using line_event =
+    std::variant<line_events::notified, line_events::restarted,
+                 line_events::ring, line_events::stop_ringing,
+                 line_events::connected, line_events::released,
+                 line_events::lamp, line_events::tick, line_events::ringback>;
 
 namespace line_effects {
 /// Send an RQNT with this request id and body.
@@ -115,8 +115,11 @@ struct dialled {
 struct key {
   char digit = 0;
 };
-/// The user hung up (or flashed) during a session: end it.
-struct hung_up {};
+/// The user hung up (or flashed) during a session: end it. `cut`: not the
+/// user but the gateway ended it (restart, failure, gone silent).
+struct hung_up {
+  bool cut = false;
+};
 /// Flash-hook during a session.
 struct flash {};
 } // namespace line_effects

@@ -136,8 +136,7 @@ void incoming_transactions::expire(millis now) {
   while (!order_.empty() && order_.front().first + history_ <= now) {
     auto it = seen_.find(order_.front().second);
     // Answered again since (a later entry covers it), or dropped: skip.
-    if (it != seen_.end() && it->second.done &&
-        it->second.at + history_ <= now)
+    if (it != seen_.end() && it->second.done && it->second.at + history_ <= now)
       seen_.erase(it);
     order_.pop_front();
   }

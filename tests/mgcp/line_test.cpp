@@ -217,3 +217,28 @@ TEST(MgcpLine, RingbackWhileTheFarEndRings) {
   EXPECT_FALSE(s.ringback);
   EXPECT_EQ(s.phase, ivm::mgcp::line_phase::reorder);
 }
+
+// A session the gateway ended (restart) is "cut", one the user ended is
+// not: the owner tells the user only of the former.
+TEST(MgcpLine, HangUpByTheGatewayIsACut) {
+  namespace ev = ivm::mgcp::line_events;
+  namespace fx = ivm::mgcp::line_effects;
+  auto now = std::chrono::steady_clock::time_point{};
+  ivm::mgcp::line_state s;
+  s.phase = ivm::mgcp::line_phase::connected;
+  s.off_hook = true;
+  auto fx1 = ivm::mgcp::step(s, ev::restarted{}, now);
+  ASSERT_FALSE(fx1.empty());
+  ASSERT_TRUE(std::holds_alternative<fx::hung_up>(fx1[0]));
+  EXPECT_TRUE(std::get<fx::hung_up>(fx1[0]).cut);
+  ivm::mgcp::line_state u;
+  u.phase = ivm::mgcp::line_phase::connected;
+  u.off_hook = true;
+  u.request_id = "7";
+  auto obs = ivm::mgcp::parse_event_list("L/hu");
+  bool user_cut = true;
+  for (auto& f : ivm::mgcp::step(u, ev::notified{"7", *obs}, now))
+    if (auto h = std::get_if<fx::hung_up>(&f))
+      user_cut = h->cut;
+  EXPECT_FALSE(user_cut);
+}

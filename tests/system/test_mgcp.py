@@ -7,6 +7,9 @@ import unittest
 from harness import wait_until
 from mgcp_box import TOOLS, MgcpBox, read_wav, requested
 from mgcp_line_sim import LineGateway
+from sip_ua import UA, body_of
+from sip_util import status_of
+from test_messaging import USERS
 
 
 class Mgcp(MgcpBox):
@@ -122,6 +125,16 @@ class Mgcp(MgcpBox):
         msgs = self.wait_voice_messages("202",
                                         "the message cut by the restart")
         self.assertGreater(msgs[0]["duration_ms"], 500)
+        # Alice is told by message (her softphone gets it when it registers).
+        alice = UA(self.box.sip_port, "201", USERS["201"][1])
+        try:
+            self.assertEqual(status_of(alice.register()), 200)
+            note = alice.receive_request("MESSAGE")
+            self.assertIsNotNone(note, "Alice was not told")
+            self.assertIn(b"Your voice message for 202 was cut short",
+                          body_of(note))
+        finally:
+            alice.close()
         # The line is asked for its events again, the gateway is up.
         self.gw.wait_for(lambda: ("L", "hd") in requested(self.gw, 1) or
                          ("L", "hu") in requested(self.gw, 1),
