@@ -15,11 +15,15 @@ constexpr std::string_view help_text =
     "  signin                                 appear online again\n"
     "  accept <extension>                     let them see your status\n"
     "  decline <extension>                    refuse their request\n"
+    "  record <extension> [...]               ring your analog phone to "
+    "record\n"
+    "                                         a voice message for them\n"
     "  help                                   this text";
 
 constexpr std::string_view short_help =
     "Sorry, I did not understand. Try: status available|away|busy|dnd "
-    "[note], signout, signin, accept <extension>, decline <extension>, help";
+    "[note], signout, signin, accept <extension>, decline <extension>, "
+    "record <extension>, help";
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
