@@ -156,8 +156,8 @@ void on_call_result(pointer self, std::uint64_t id, int status,
     }
     // The callee's phone rings: ringback tone in the handset.
     if (status >= 180 && !call.answered)
-      apply(self, st.session->on_line(
-                      line, mgcp::line_events::ringback{true}, now_ms()));
+      apply(self, st.session->on_line(line, mgcp::line_events::ringback{true},
+                                      now_ms()));
     return;
   }
   st.results.erase(r);
