@@ -51,6 +51,14 @@ struct proxy_target {
   std::string uri; ///< the Request-URI (the device's Contact)
   sip_flow flow;
   net::endpoint dest;
+  /// A device the box runs itself (a legacy phone's station, issue 15):
+  /// the router offers it the request as `(proxy_atom, branch, line,
+  /// sip_task)`; the device answers `(proxy_atom, branch, response)` with
+  /// responses built from the request as received, and is told `(proxy_atom,
+  /// branch)` when the call is cancelled or taken elsewhere. Its dialog is
+  /// then the box's own (in-dialog requests come as for `dialog_atom`).
+  caf::actor local;
+  std::string line;
 };
 
 /// Where a new INVITE goes (RFC 3261 §16.5), decided by the callee's client
@@ -79,6 +87,8 @@ using sip_router_actor = caf::typed_actor<
     caf::reacts_to<atoms::sipresp_atom, std::string, sip::message>,
     caf::reacts_to<atoms::sipsend_atom, sip_request_task>,
     caf::reacts_to<atoms::proxy_atom, std::string, proxy_plan>,
+    // A response of a local branch (see proxy_target::local).
+    caf::reacts_to<atoms::proxy_atom, std::string, sip::message>,
     // A dialog the box is the UAS of (a recording): its in-dialog requests
     // (BYE...) go to `owner` as (sipreq_atom, sip_task); a null owner ends it.
     caf::reacts_to<atoms::dialog_atom, std::string, caf::actor>,

@@ -27,6 +27,9 @@ struct client_config {
   storage_actor storage;
   std::vector<sip_router_actor> routers;
   directory_actor directory;
+  /// The MGCP call agent (null: no legacy phones): a call to a user rings
+  /// their stations too, asked as `(proxy_atom, ext) -> proxy_plan`.
+  caf::actor legacy;
   /// Our own addresses for the Via of requests we send.
   net::endpoint udp_self;
   net::endpoint tcp_self;

@@ -231,7 +231,8 @@ std::vector<proxy_target> device_targets(const client_state& st) {
     auto where = reach(d.binding.contact, d.transport, d.source, d.flow);
     if (!where)
       continue;
-    out.push_back(proxy_target{d.binding.contact, where->first, where->second});
+    out.push_back(
+        proxy_target{d.binding.contact, where->first, where->second, {}, {}});
   }
   return out;
 }
@@ -263,11 +264,26 @@ void on_call(pointer self, sip_task& t, const std::string& caller) {
   plan.caller = caller;
   plan.callee = st.user.extension;
   plan.targets = device_targets(st);
-  if (plan.targets.empty()) {
-    answer(self, t, 480, "Temporarily Unavailable");
+  auto ring = [self, t](proxy_plan& plan) {
+    if (plan.targets.empty())
+      answer(self, t, 480, "Temporarily Unavailable");
+    else
+      self->send(t.router, atoms::proxy_atom::value, t.key, std::move(plan));
+  };
+  if (!st.cfg->legacy) {
+    ring(plan);
     return;
   }
-  self->send(t.router, atoms::proxy_atom::value, t.key, std::move(plan));
+  // The user's legacy phones ring too (issue 15).
+  self->request(st.cfg->legacy, std::chrono::seconds{2},
+                atoms::proxy_atom::value, st.user.extension)
+      .then(
+          [ring, plan](proxy_plan& stations) mutable {
+            for (auto& s : stations.targets)
+              plan.targets.push_back(std::move(s));
+            ring(plan);
+          },
+          [ring, plan](const caf::error&) mutable { ring(plan); });
 }
 
 std::string contacts_text(const client_state& st) {

@@ -125,6 +125,7 @@ void start_sip(pointer self) {
       mc.clients = clients;
       st.mgcp = spawn_mgcp_call_agent(self->system(), std::move(mc));
       dcfg.legacy = st.mgcp;
+      clients->legacy = st.mgcp;
     }
     st.directory = spawn_directory(self->system(), std::move(dcfg),
                                    std::move(*st.res.users));

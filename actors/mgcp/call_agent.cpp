@@ -170,6 +170,21 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
                          fresh > 0);
           }
       },
+      // A call to `ext`: their stations ring with their SIP devices.
+      [self](atoms::proxy_atom, const std::string& ext) {
+        auto& st = self->state;
+        proxy_plan plan;
+        for (auto& [id, s] : st.stations) {
+          auto g = st.gateways.find(s.gateway);
+          if (s.extension != ext || g == st.gateways.end() || !g->second.actor)
+            continue;
+          proxy_target t;
+          t.local = g->second.actor;
+          t.line = s.endpoint;
+          plan.targets.push_back(std::move(t));
+        }
+        return plan;
+      },
       // POST /api/v1/voice-messages/record, authenticated and resolved by
       // the directory: ring the user's station.
       [self](atoms::command_atom, const std::string& ext,

@@ -135,19 +135,26 @@ void dialled(pointer self, const std::string& line, station_state& sta,
     release(self, line, sta, out);
     return;
   }
+  sta.code = std::move(digits);
+  if (!open_connection(self, line, sta, out, {}))
+    release(self, line, sta, out);
+}
+
+bool open_connection(pointer self, const std::string& line, station_state& sta,
+                     output& out, const std::string& remote_sdp) {
+  auto& st = self->state;
   mgcp::command c;
   c.what = mgcp::verb::crcx;
   char id[17];
   std::snprintf(id, sizeof id, "%016llx",
                 static_cast<unsigned long long>(st.rng()));
   sta.call_id = id;
-  sta.code = std::move(digits);
   c.params.push_back({"C", sta.call_id});
   c.params.push_back({"L", "p:20, a:PCMU"});
   c.params.push_back({"M", "sendrecv"});
+  c.sdp = remote_sdp;
   sta.crcx = st.session->command_for(out, line, std::move(c), now_ms());
-  if (sta.crcx == 0)
-    release(self, line, sta, out);
+  return sta.crcx != 0;
 }
 
 // A recording the gateway cut (restart, failure): what was recorded is
@@ -184,6 +191,10 @@ void on_effect(pointer self, const std::string& line,
   } else if (auto d = std::get_if<fx::dialled>(&e)) {
     dialled(self, line, sta, d->digits, out);
   } else if (std::holds_alternative<fx::answered>(e)) {
+    if (sta.incoming) {
+      incoming_answered(self, line, sta, out);
+      return;
+    }
     auto code = std::move(sta.ring_code);
     sta.ring_code.clear();
     if (!code.empty()) {
@@ -192,6 +203,7 @@ void on_effect(pointer self, const std::string& line,
       dialled(self, line, sta, code, out);
     }
   } else if (std::holds_alternative<fx::unanswered>(e)) {
+    incoming_unanswered(self, sta);
     if (!sta.ring_code.empty())
       st.log->info("{} {} ({}): not answered, nothing recorded",
                    st.s.record.name, line, sta.ext);
@@ -224,6 +236,14 @@ void on_answer(pointer self, const mgcp::response& r, output& out) {
     if (!remote) {
       st.log->warn("{} {}: connection refused ({} {})", st.s.record.name, line,
                    r.code, r.comment);
+      release(self, line, sta, out);
+      return;
+    }
+    if (sta.incoming) {
+      incoming_connected(self, line, sta, r.sdp); // a call to the user
+      return;
+    }
+    if (sta.code.empty()) { // the line was released meanwhile
       release(self, line, sta, out);
       return;
     }
@@ -374,6 +394,7 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
         output out;
         if (it->second.service)
           self->send(it->second.service, atoms::leave_atom::value);
+        end_call(self, it->second);
         send_dlcx(out, self, line, it->second);
         if (it->second.off_hook)
           publish_hook(self, line, it->second, false);
@@ -433,7 +454,18 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
         on_call_result(self, id, status, resp);
       },
       [self](atoms::sipreq_atom, const sip_task& t) {
-        on_call_request(self, t);
+        if (!on_incoming_request(self, t))
+          on_call_request(self, t);
+      },
+      // Calls to the user: the router offers, cancels; our 2xx again.
+      [self](atoms::proxy_atom, const std::string& branch,
+             const std::string& line,
+             sip_task& invite) { on_offer(self, branch, line, invite); },
+      [self](atoms::proxy_atom, const std::string& branch) {
+        on_offer_cancel(self, branch);
+      },
+      [self](atoms::sipresp_atom, const std::string& line, std::uint64_t gen) {
+        resend_ok(self, line, gen);
       },
       // Ring the phone; off-hook records for the recipients of `code`.
       [self](atoms::command_atom, const std::string& line,

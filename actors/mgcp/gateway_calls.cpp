@@ -229,6 +229,7 @@ void on_call_request(pointer self, const sip_task& t) {
 
 void end_call(pointer self, station_state& sta) {
   auto& st = self->state;
+  end_incoming(self, sta);
   if (!sta.call)
     return;
   auto call = std::move(*sta.call);

@@ -43,6 +43,20 @@ struct outgoing_call {
   bool answered = false;
 };
 
+/// A call to the user offered by the router (a local branch of its proxy,
+/// issue 15): the line rings; off-hook answers (the box as UAS, the
+/// gateway's SDP in the 2xx).
+struct incoming_call {
+  std::string branch;
+  sip_task invite;          ///< the server transaction's key, router, request
+  std::string tag;          ///< our To tag
+  bool answered = false;    ///< the 2xx went up
+  bool acked = false;       ///< its ACK came
+  sip::message ok;          ///< the 2xx (sent again until the ACK)
+  std::chrono::milliseconds resend{500};
+  std::chrono::milliseconds resent{0};
+};
+
 /// A station: the user on a line and the voice service or call it runs.
 struct station_state {
   std::string ext;
@@ -57,6 +71,7 @@ struct station_state {
   /// code off-hook starts ("*7202*203").
   std::string ring_code;
   std::optional<outgoing_call> call;
+  std::optional<incoming_call> incoming;
 };
 
 struct gateway_state {
@@ -106,7 +121,44 @@ void on_call_result(pointer self, std::uint64_t id, int status,
 /// A request in a call's dialog (the callee hung up).
 void on_call_request(pointer self, const sip_task& t);
 
-/// The legacy user hung up, or the call must end: BYE or CANCEL each leg.
+/// The legacy user hung up, or the call must end: BYE or CANCEL each leg
+/// (and BYE or a failure answer for a call to the user).
 void end_call(pointer self, station_state& sta);
+
+/// CRCX of a connection for `line`: `remote_sdp` is the far end's (empty:
+/// none yet). False when the line is gone.
+bool open_connection(pointer self, const std::string& line, station_state& sta,
+                     output& out, const std::string& remote_sdp);
+
+// -- calls to the user (gateway_incoming.cpp) -------------------------------
+
+/// The router offers a call to the user of `line` (a local branch).
+void on_offer(pointer self, const std::string& branch, const std::string& line,
+              sip_task& invite);
+
+/// The router cancels branch `branch` (the caller gave up, or the call was
+/// taken elsewhere).
+void on_offer_cancel(pointer self, const std::string& branch);
+
+/// Off-hook while the call rang: the connection, then the 2xx.
+void incoming_answered(pointer self, const std::string& line,
+                       station_state& sta, output& out);
+
+/// The connection for the call is up (the gateway's SDP): the 2xx.
+void incoming_connected(pointer self, const std::string& line,
+                        station_state& sta, const std::string& gateway_sdp);
+
+/// The line rang out (or is in use): the branch fails.
+void incoming_unanswered(pointer self, station_state& sta);
+
+/// The call to the user ends from the box's side: BYE when answered, else a
+/// failure answer.
+void end_incoming(pointer self, station_state& sta);
+
+/// An in-dialog request of a call to the user (ACK, BYE); false if none.
+bool on_incoming_request(pointer self, const sip_task& t);
+
+/// The 2xx again unless acknowledged (RFC 3261 §13.3.1.4).
+void resend_ok(pointer self, const std::string& line, std::uint64_t gen);
 
 } // namespace ivm::actors::gw

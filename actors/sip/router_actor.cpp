@@ -104,6 +104,10 @@ sip_router_actor::behavior_type router_impl(pointer self,
       [self](atoms::proxy_atom, const std::string& key, proxy_plan& plan) {
         on_plan(self, key, plan);
       },
+      [self](atoms::proxy_atom, const std::string& branch,
+             const sip::message& resp) {
+        on_local_response(self, branch, resp);
+      },
       [self](atoms::dialog_atom, const std::string& call_id,
              const caf::actor& owner) {
         auto& owned = self->state.owned;

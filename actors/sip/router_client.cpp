@@ -112,6 +112,9 @@ void on_send(pointer self, sip_request_task& task) {
     st.cfg.out->send(task.flow, task.dest, sip::serialize(task.request));
     return;
   }
+  // The box ends a call it answered as a legacy phone (issue 15).
+  if (task.request.method == "BYE" && st.tracker.on_request(task.request))
+    publish_dialogs(self, std::string{task.request.value_of("Call-ID")});
   bool reliable = task.flow.kind != sip_transport_kind::udp;
   bool invite = task.request.method == "INVITE";
   client_tx c{invite ? client_machine{sip::invite_client_transaction{

@@ -94,6 +94,10 @@ void send_cancel(pointer self, proxy_branch& b) {
   auto& st = self->state;
   if (b.cancelled)
     return;
+  if (b.local) {
+    cancel_local(self, b);
+    return;
+  }
   b.cancelled = true;
   auto cit = st.ctxs.find(b.ckey);
   if (cit == st.ctxs.end())
@@ -258,6 +262,10 @@ void proxy_to(pointer self, const std::string& key,
   bool invite = req.method == "INVITE";
   st.proxied->inc();
   for (auto& t : targets) {
+    if (t.local) {
+      start_local(self, key, p.ctx.add_branch(), t);
+      continue;
+    }
     auto me = identity(st, t.flow.kind);
     auto branch = "z9hG4bK" + sip::core::random_tag();
     auto fwd = sip::proxy::prepare_forward(req, t.uri, me, branch, &inbound);
@@ -286,7 +294,7 @@ void proxy_to(pointer self, const std::string& key,
                 false};
     p.branches.push_back(
         proxy_branch{"c\n" + sip::client_transaction_key_of_request(*fwd), *fwd,
-                     t.flow.kind, false, false, false});
+                     t.flow.kind, false, false, false, {}});
     ++p.alive;
     if (!start_client(self, *fwd, std::move(c))) {
       --p.alive;
@@ -334,7 +342,7 @@ std::optional<proxy_target> dialog_target(const router_state& st,
     auto tag = from ? from->tag() : std::nullopt;
     const auto& side = tag && *tag == d->second.caller_tag ? d->second.callee
                                                            : d->second.caller;
-    return proxy_target{{}, side.flow, side.addr};
+    return proxy_target{{}, side.flow, side.addr, {}, {}};
   }
   auto ruri = sip::parse_uri(req.request_uri);
   if (!ruri || !ruri->is_sip())
@@ -345,7 +353,8 @@ std::optional<proxy_target> dialog_target(const router_state& st,
   if (!sip::is_ipv4_address(host) && !sip::is_ipv6_address(host))
     return std::nullopt;
   net::endpoint dest{host, ruri->port.value_or(5060)};
-  return proxy_target{{}, sip_flow{sip_transport_kind::udp, 0, dest}, dest};
+  return proxy_target{
+      {}, sip_flow{sip_transport_kind::udp, 0, dest}, dest, {}, {}};
 }
 
 // True if `req` belongs to a call the box routes: it has a To tag and a

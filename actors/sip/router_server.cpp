@@ -140,7 +140,10 @@ void on_request(pointer self, const std::string& key) {
       o != st.owned.end()) {
     auto to = sip::parse_name_addr(req.value_of("To"));
     if (to && to->tag()) {
-      // An in-dialog request of a dialog the box answered itself.
+      // An in-dialog request of a dialog the box answered itself (a
+      // recording, a legacy phone's call: its busy lamps go out on BYE).
+      if (st.tracker.on_request(req))
+        publish_dialogs(self, o->first);
       st.pending.insert(key);
       caf::anon_send(o->second, atoms::sipreq_atom::value,
                      sip_task{key, self, sip_inbound{req, entry.flow}, {}});

@@ -74,6 +74,9 @@ struct proxy_branch {
   bool provisional = false;   ///< a 1xx came: CANCEL may be sent (§9.1)
   bool cancel_wanted = false; ///< CANCEL once a 1xx comes
   bool cancelled = false;     ///< CANCEL sent
+  /// A device the box runs (proxy_target::local): no client transaction;
+  /// `ckey` names the branch to it.
+  caf::actor local;
 };
 
 /// A request the box proxies statefully (RFC 3261 §16), keyed like its
@@ -133,6 +136,8 @@ struct router_state {
   std::unordered_map<std::string, server_tx> txs;
   std::unordered_map<std::string, client_tx> ctxs;
   std::unordered_map<std::string, proxy_tx> proxies;
+  /// Local branches (legacy phones) by branch key -> (proxy key, index).
+  std::unordered_map<std::string, std::pair<std::string, std::size_t>> locals;
   /// Calls by Call-ID (every message of a call comes to this shard).
   std::unordered_map<std::string, dialog_route> dialogs;
   sip::proxy::dialog_tracker tracker;
@@ -203,5 +208,15 @@ void on_branch_response(pointer self, const std::string& ckey,
 void on_branch_failure(pointer self, const std::string& ckey);
 void on_branch_gone(pointer self, const std::string& proxy_key);
 void on_plan(pointer self, const std::string& key, proxy_plan& plan);
+
+// Local branches: devices the box runs itself (router_local.cpp).
+/// Offers the request of proxy `key` to `t.local` as branch `idx`.
+void start_local(pointer self, const std::string& key, std::size_t idx,
+                 const proxy_target& t);
+/// A response of local branch `branch`.
+void on_local_response(pointer self, const std::string& branch,
+                       const sip::message& resp);
+/// Tells a local branch the call is cancelled or taken elsewhere.
+void cancel_local(pointer self, proxy_branch& b);
 
 } // namespace ivm::actors::router
