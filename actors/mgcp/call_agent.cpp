@@ -59,6 +59,8 @@ void start_gateway(pointer self, gateway_entry& g) {
   s.socket = st.cfg.socket;
   s.address = g.address;
   s.notified_entity = st.notified_entity;
+  s.audit_every = st.cfg.audit_every;
+  s.max_retransmissions = st.cfg.max_retransmissions;
   s.directory = st.directory;
   s.clients = st.cfg.clients;
   s.stations = lines_of(self, g.record.name);

@@ -359,6 +359,8 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
   gc.domain = st.s.record.domain;
   gc.notified_entity = st.s.notified_entity;
   gc.audit_hook = true;
+  gc.audit_every = st.s.audit_every;
+  gc.retransmit.max_sends = st.s.max_retransmissions + 1;
   for (auto& [line, ext] : st.s.stations) {
     gc.lines.push_back(line);
     st.stations[line].ext = ext;

@@ -6,6 +6,7 @@
 // `mgcp::gateway_session`, the stations on its lines).
 // docs/protocols/mgcp.md, docs/legacy.md.
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ struct mgcp_agent_config {
   /// An RSIP from an address no gateway has is listed for the admin
   /// (pending) instead of only refused.
   bool accept_unknown = false;
+  /// mgcp.audit_interval_s, mgcp.max_retransmissions.
+  std::chrono::milliseconds audit_every{30000};
+  unsigned max_retransmissions = 7;
   /// Routers and the box's SIP addresses (filled in by the engine before
   /// traffic flows): legacy phones call SIP users through them.
   std::shared_ptr<const client_config> clients;
@@ -53,6 +57,8 @@ struct mgcp_gateway_setup {
   directory_actor directory;
   /// Routers and the box's SIP addresses (calls to SIP users).
   std::shared_ptr<const client_config> clients;
+  std::chrono::milliseconds audit_every{30000};
+  unsigned max_retransmissions = 7;
   /// line (local endpoint name) -> extension
   std::vector<std::pair<std::string, std::string>> stations;
 };

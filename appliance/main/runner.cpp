@@ -174,6 +174,8 @@ int run(const settings& cfg, const site_values& site,
     actors::mgcp_agent_config mc;
     mc.socket = mgcp_udp;
     mc.accept_unknown = cfg.mgcp.accept_unknown;
+    mc.audit_every = std::chrono::seconds{cfg.mgcp.audit_interval_s};
+    mc.max_retransmissions = cfg.mgcp.max_retransmissions;
     if (auto bad = storage::scan_all(
             *res.store, storage::family::devices,
             storage::records::media_gateway_prefix(),

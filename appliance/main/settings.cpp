@@ -116,6 +116,10 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (v != "true" && v != "false")
       return err(key, "true or false");
     s.mgcp.accept_unknown = v == "true";
+  } else if (key == "mgcp.audit_interval_s") {
+    return to_int<std::uint32_t>(key, v, 1, 3600, s.mgcp.audit_interval_s);
+  } else if (key == "mgcp.max_retransmissions") {
+    return to_int<std::uint32_t>(key, v, 1, 20, s.mgcp.max_retransmissions);
   } else if (key == "registrar.min_expires") {
     return to_int<std::uint32_t>(key, v, 1, 86400, s.registrar.min_expires);
   } else if (key == "registrar.max_expires") {

@@ -95,6 +95,12 @@ struct settings {
     /// An RSIP from an unconfigured address is listed for the admin (GET
     /// /api/v1/gateways, "pending") as well as refused.
     bool accept_unknown = false;
+    /// A gateway that is up is audited (AUEP) this often; one that is
+    /// down is probed as often.
+    std::uint32_t audit_interval_s = 30;
+    /// Repeats of an unanswered command before the gateway is down (RFC
+    /// 3435 §4.3, Max2).
+    std::uint32_t max_retransmissions = 7;
   } mgcp;
 
   struct auth_t {

@@ -81,8 +81,18 @@ def best_alignment(ref, got):
 class MgcpBox(unittest.TestCase):
     """A box with users 201-203 and a line gateway simulator (two lines)."""
 
+    #: TOML the box starts with (a test class's own settings), or None.
+    config = None
+
     def setUp(self):
-        self.box = Appliance().start()
+        args = []
+        if self.config:
+            fd, self.config_path = tempfile.mkstemp(suffix=".toml")
+            with os.fdopen(fd, "w") as f:
+                f.write(self.config)
+            self.addCleanup(os.unlink, self.config_path)
+            args = ["--config", self.config_path]
+        self.box = Appliance(args).start()
         provision(self.box, group=False)
         with open(os.path.join(self.box.data_dir, "admin.json")) as f:
             self.token = json.load(f)["token"]

@@ -196,8 +196,92 @@ class Mgcp(MgcpBox):
         self.gw.on_hook(1)
 
 
+@unittest.skipUnless(TOOLS, "curl, espeak-ng, sox or opusdec missing")
+class SilentGateway(MgcpBox):
+    """A gateway that stops answering: down after the retransmissions, then
+    resynchronised when it answers an audit again (short timers)."""
+    config = "[mgcp]\naudit_interval_s = 1\nmax_retransmissions = 2\n"
+
+    def test_down_then_resynchronised(self):
+        self.bring_up()
+        before = self.gw.last_request(1).get("X")
+        self.gw.pause()
+        wait_until(lambda: self.gateway_state()["state"] == "down",
+                   "the gateway down")
+        wait_until(lambda: "gateway gw1 (127.0.0.1:%d) is down" % self.gw.port
+                   in self.box.log_text(), "the log says so")
+        # While it is down: a voice message for Alice (the lamp must come
+        # on later) and a call to her line (refused, not lost in silence).
+        wav = self.speech("The gateway was down.")
+        code, body = self.curl("202", "POST",
+                               "/api/v1/voice-messages?to=201", wav)
+        self.assertEqual(code, 201, body)
+        self.assertFalse(self.gw.lamp(1))
+        from test_mgcp_calls import Call
+        call = Call(self.box)
+        try:
+            call.invite()
+            final = call.response(final=True)
+            self.assertEqual(status_of(final), 480)
+        finally:
+            call.close()
+        # It answers again: up, its lines asked for their events anew, the
+        # lamp lit.
+        self.gw.resume()
+        wait_until(lambda: self.gateway_state()["state"] == "up",
+                   "the gateway up again")
+        self.gw.wait_for(lambda: self.gw.last_request(1).get("X") != before,
+                         "a new request for line 1")
+        self.assertIn(("L", "hd"), requested(self.gw, 1))
+        self.gw.wait_for(lambda: self.gw.lamp(1), "the lamp on")
+        wait_until(lambda: self.gateway_state()["endpoints"][0]["line"] ==
+                   "idle", "line 1 idle")
+
+
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(TOOLS, "curl, espeak-ng, sox or opusdec missing")
+class SilentGateway(MgcpBox):
+    """A gateway that stops answering: down after the retransmissions, then
+    resynchronised when it answers an audit again (short timers)."""
+    config = "[mgcp]\naudit_interval_s = 1\nmax_retransmissions = 2\n"
+
+    def test_down_then_resynchronised(self):
+        self.bring_up()
+        before = self.gw.last_request(1).get("X")
+        self.gw.pause()
+        wait_until(lambda: self.gateway_state()["state"] == "down",
+                   "the gateway down")
+        wait_until(lambda: "gateway gw1 (127.0.0.1:%d) is down" % self.gw.port
+                   in self.box.log_text(), "the log says so")
+        # While it is down: a voice message for Alice (the lamp must come
+        # on later) and a call to her line (refused, not lost in silence).
+        wav = self.speech("The gateway was down.")
+        code, body = self.curl("202", "POST",
+                               "/api/v1/voice-messages?to=201", wav)
+        self.assertEqual(code, 201, body)
+        self.assertFalse(self.gw.lamp(1))
+        from test_mgcp_calls import Call
+        call = Call(self.box)
+        try:
+            call.invite()
+            final = call.response(final=True)
+            self.assertEqual(status_of(final), 480)
+        finally:
+            call.close()
+        # It answers again: up, its lines asked for their events anew, the
+        # lamp lit.
+        self.gw.resume()
+        wait_until(lambda: self.gateway_state()["state"] == "up",
+                   "the gateway up again")
+        self.gw.wait_for(lambda: self.gw.last_request(1).get("X") != before,
+                         "a new request for line 1")
+        self.assertIn(("L", "hd"), requested(self.gw, 1))
+        self.gw.wait_for(lambda: self.gw.lamp(1), "the lamp on")
+        wait_until(lambda: self.gateway_state()["endpoints"][0]["line"] ==
+                   "idle", "line 1 idle")
 
 
 if __name__ == "__main__":
