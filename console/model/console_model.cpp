@@ -36,6 +36,8 @@ const char* path_of(dataset d) {
       return "/api/v1/groups";
     case dataset::templates:
       return "/api/v1/templates";
+    case dataset::gateways:
+      return "/api/v1/gateways";
     case dataset::count_:
       break;
   }
@@ -60,6 +62,7 @@ const std::vector<page_info>& all_pages() {
       {page::monitor, "monitor", "Monitor", "F6"},
       {page::groups, "groups", "Groups", "F7"},
       {page::templates, "templates", "Templates", "F8"},
+      {page::gateways, "gateways", "Gateways", "F9"},
   };
   return pages;
 }
@@ -93,6 +96,8 @@ std::vector<dataset> datasets_of(page p) {
       return {dataset::health, dataset::groups, dataset::users};
     case page::templates:
       return {dataset::health, dataset::templates};
+    case page::gateways:
+      return {dataset::health, dataset::gateways, dataset::users};
   }
   return {dataset::health};
 }
@@ -338,6 +343,10 @@ void model::apply(const job& j, const answer& a) {
       case dataset::templates:
         take(parse_templates(a.body), templates_);
         on_templates();
+        break;
+      case dataset::gateways:
+        take(parse_gateways(a.body), gateways_);
+        on_gateways();
         break;
       case dataset::settings:
         take(parse_settings(a.body), site_);

@@ -13,6 +13,7 @@
 
 #include "console/model/groups_view.hpp"
 #include "console/model/health_view.hpp"
+#include "console/model/legacy_view.hpp"
 #include "console/model/monitor_view.hpp"
 #include "console/model/provisioning_view.hpp"
 #include "console/model/setup_view.hpp"
@@ -28,7 +29,8 @@ enum class page : std::uint8_t {
   firmware,
   monitor,
   groups,
-  templates
+  templates,
+  gateways
 };
 
 struct page_info {
@@ -52,6 +54,7 @@ enum class dataset : std::uint8_t {
   settings,
   groups,
   templates,
+  gateways,
   count_
 };
 
@@ -293,6 +296,26 @@ public:
   /// PUTs the file at `upload().path` to /api/v1/firmware/<its name>.
   void upload_firmware();
 
+  // -- media gateways and stations (legacy.cpp)
+  const gateways_view& gateways() const noexcept {
+    return gateways_;
+  }
+  gateway_forms& gateway_form() noexcept {
+    return gateway_forms_;
+  }
+  const gateway_row* selected_gateway() const;
+  void select_gateway(const std::string& name);
+  void add_gateway();
+  /// Puts `gateway_form().extension` on the chosen gateway's line
+  /// `gateway_form().endpoint`.
+  void add_station();
+  void delete_station(const std::string& endpoint);
+  /// Deleting takes two steps: ask, then `delete_gateway()` or
+  /// `keep_gateway()`.
+  void ask_delete_gateway();
+  void delete_gateway();
+  void keep_gateway();
+
   // -- monitoring (monitor.cpp)
   // --------------------------------------------------
 
@@ -348,6 +371,7 @@ private:
   void on_templates();
   void on_provisioning_answer(const job& j, const answer& a);
   void on_groups();
+  void on_gateways();
   void set_group_members(std::vector<std::string> members, std::string message);
   job make(std::string method, std::string path, std::string body = {});
 
@@ -360,6 +384,8 @@ private:
   std::vector<firmware_row> firmware_;
   std::vector<group_row> groups_;
   group_forms group_forms_;
+  gateways_view gateways_;
+  gateway_forms gateway_forms_;
   user_edit_form user_edit_;
   files_panel files_;
   std::vector<template_row> templates_;

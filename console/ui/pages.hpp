@@ -27,6 +27,7 @@ void draw_firmware(model& m);
 void draw_monitor(model& m);
 void draw_groups(model& m);
 void draw_templates(model& m);
+void draw_gateways(model& m);
 
 // -- shared bits
 // ---------------------------------------------------------------

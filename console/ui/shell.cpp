@@ -131,6 +131,9 @@ void draw_console(model& m) {
     case page::templates:
       draw_templates(m);
       break;
+    case page::gateways:
+      draw_gateways(m);
+      break;
   }
   ImGui::EndChild();
   ImGui::EndChild();

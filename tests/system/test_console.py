@@ -18,7 +18,7 @@ from harness import start_xvfb, Appliance, free_port, wait_until
 YEALINK_MAC = "001565123456"
 YEALINK_UA = "Yealink SIP-T46S 66.86.0.15 00:15:65:12:34:56"
 PAGES = ("overview", "users", "devices", "dhcp", "firmware", "groups",
-         "templates")
+         "templates", "gateways")
 
 
 @unittest.skipUnless(CONSOLE and shutil.which("Xvfb"), "no ivm-console/Xvfb")
@@ -40,6 +40,16 @@ class Console(ConsoleDriver, unittest.TestCase):
             s, raw = cls.api("POST", "/api/v1/groups",
                              {"name": "front-desk", "extension": "610",
                               "members": ["201"]})
+            assert s == 201, raw
+            # A media gateway with Alice on a line (the Gateways page).
+            s, raw = cls.api("POST", "/api/v1/gateways",
+                             {"name": "gw1", "protocol": "mgcp",
+                              "address": "127.0.0.1:2427",
+                              "domain": "gw1.example.net"})
+            assert s == 201, raw
+            s, raw = cls.api("POST", "/api/v1/stations",
+                             {"gateway": "gw1", "endpoint": "aaln/1",
+                              "extension": "201"})
             assert s == 201, raw
             # A phone asks for its file: the box lists it as unassigned.
             req = urllib.request.Request(
@@ -188,6 +198,22 @@ class Console(ConsoleDriver, unittest.TestCase):
             self.xdo("key", "Return")
             wait_until(lambda: sales()["members"] == ["205", "201"],
                        "member 201 added to sales from the console")
+            # F9: gateways; Tab to the name, address; Enter adds it; the
+            # keys then go to its endpoint field: a station for 205.
+            self.xdo("key", "F9", "Tab")
+            self.xdo("type", "gw2")
+            self.xdo("key", "Tab")
+            self.xdo("type", "127.0.0.1:2437")
+            self.xdo("key", "Return")
+            wait_until(lambda: self.api("GET", "/api/v1/gateways/gw2")[0]
+                       == 200, "gateway gw2 added from the console")
+            self.xdo("type", "aaln/1")
+            self.xdo("key", "Tab")
+            self.xdo("type", "205")
+            self.xdo("key", "Return")
+            wait_until(lambda: '"extension":"205"' in self.api(
+                "GET", "/api/v1/gateways/gw2")[1],
+                "station 205 on gw2 added from the console")
             self.assertIsNone(proc.poll())
         finally:
             proc.kill()

@@ -1,0 +1,74 @@
+#include "console/model/legacy_view.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace ivm::console {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::string text(const json& o, const char* key) {
+  auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>()
+                                          : std::string{};
+}
+
+std::uint64_t number(const json& o, const char* key) {
+  auto it = o.find(key);
+  return it != o.end() && it->is_number_unsigned() ? it->get<std::uint64_t>()
+                                                   : 0;
+}
+
+} // namespace
+
+expected<gateways_view, std::string> parse_gateways(std::string_view body) {
+  auto j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("gateways") ||
+      !j["gateways"].is_array())
+    return unexpected(std::string{"the gateways could not be read"});
+  gateways_view out;
+  for (auto& g : j["gateways"]) {
+    if (!g.is_object())
+      continue;
+    gateway_row r{text(g, "name"),   text(g, "protocol"), text(g, "address"),
+                  text(g, "domain"), text(g, "state"),    number(g, "since"),
+                  {}};
+    if (auto e = g.find("endpoints"); e != g.end() && e->is_array())
+      for (auto& s : *e)
+        if (s.is_object())
+          r.stations.push_back(station_row{
+              text(s, "endpoint"), text(s, "extension"), text(s, "line"),
+              text(s, "hook"),
+              s.contains("lamp") && s["lamp"].is_boolean() &&
+                  s["lamp"].get<bool>()});
+    out.gateways.push_back(std::move(r));
+  }
+  if (auto p = j.find("pending"); p != j.end() && p->is_array())
+    for (auto& x : *p)
+      if (x.is_object())
+        out.pending.push_back(pending_gateway_row{
+            text(x, "address"), text(x, "endpoint"), number(x, "last_seen")});
+  return out;
+}
+
+bool is_host_port(std::string_view t) {
+  auto colon = t.rfind(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 >= t.size())
+    return false;
+  auto port = t.substr(colon + 1);
+  if (port.size() > 5)
+    return false;
+  unsigned long v = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9')
+      return false;
+    v = v * 10 + static_cast<unsigned long>(c - '0');
+  }
+  auto host = t.substr(0, colon);
+  if (host.front() == '[' && host.back() != ']')
+    return false;
+  return v >= 1 && v <= 65535 && host.find(' ') == std::string_view::npos;
+}
+
+} // namespace ivm::console
