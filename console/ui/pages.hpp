@@ -13,7 +13,7 @@ namespace ivm::console::ui {
 inline constexpr int key_f1 = 290;
 inline constexpr int key_r = 82;
 
-/// The whole console: navigation (F1..F7), status bar, the current page.
+/// The whole console: navigation (F1..F9), status bar, the current page.
 /// Draws into the full display (io.DisplaySize).
 void draw_console(model& m);
 
