@@ -2,6 +2,7 @@
 stations through the admin API and ivmctl, unknown gateways refused, a
 gateway restarting during a recording, lost datagrams, wrong numbers."""
 
+import socket
 import unittest
 
 from harness import wait_until
@@ -184,6 +185,42 @@ class Mgcp(MgcpBox):
         self.gw.on_hook(1)
         self.gw.wait_for(lambda: not self.gw.connections(1),
                          "the connection deleted")
+
+    def test_garbage_gets_an_error_or_nothing_and_the_box_serves_on(self):
+        self.bring_up()
+        box = ("127.0.0.1", self.box.mgcp_port)
+        # From the gateway's own address: a command the box cannot read is
+        # answered with an error code (RFC 3435 §3.4: 510 protocol error
+        # and its kin), junk with nothing.
+        seen = len(self.gw.raw_in)
+        self.gw.sock.sendto(b"NTFY 4711 aaln/1@gw1.example.net MGCP 1.0\r\n"
+                            b"O: L/hd\r\nX: \x00\xff\r\nQ: \r\n\r\n"
+                            b"v=0\r\n", box)
+        self.gw.sock.sendto(b"FOO 4712 aaln/1@gw1.example.net MGCP 1.0\r\n",
+                            box)
+        self.gw.sock.sendto(b"\x00\xff\xfe garbage \r\n\r\n", box)
+        self.gw.sock.sendto(b"", box)
+        self.gw.wait_for(lambda: [d for d, _ in self.gw.raw_in[seen:]
+                                  if d.startswith(b"5") and b" 4712" in d],
+                         "an error answer to the unknown verb")
+        # From a stranger: nothing at all comes back.
+        stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        stranger.bind(("127.0.0.1", 0))
+        stranger.settimeout(0.5)
+        try:
+            for junk in (b"\x00\xff garbage", b"AUEP 1 */* MGCP 1.0\r\n",
+                         b"RQNT 2 aaln/1@gw1.example.net MGCP 1.0\r\n"):
+                stranger.sendto(junk, box)
+            # The box still serves the gateway: off-hook gets dial tone.
+            self.gw.off_hook(1)
+            self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1),
+                             "dial tone")
+            with self.assertRaises(socket.timeout):
+                stranger.recvfrom(2048)
+        finally:
+            stranger.close()
+        self.gw.on_hook(1)
+        self.assertEqual(self.gateway_state()["state"], "up")
 
     def test_unknown_service_and_recipient_get_reorder(self):
         self.bring_up()

@@ -222,6 +222,24 @@ class MgcpCalls(MgcpBox):
         finally:
             call.close()
 
+    def test_a_text_message_waits_for_a_device_with_a_display(self):
+        """An analog set shows no text: a message to a user whose only phone
+        is the line waits (202) for their SIP phone."""
+        self.bring_up()
+        bob = UA(self.box.sip_port, "202", USERS["202"][1])
+        alice = UA(self.box.sip_port, "201", USERS["201"][1])
+        try:
+            r = bob.message("201", "Lunch at noon?")
+            self.assertEqual(status_of(r), 202, r)
+            self.assertFalse(self.gw.ringing(1))
+            self.assertEqual(status_of(alice.register()), 200)
+            got = alice.receive_request("MESSAGE")
+            self.assertIsNotNone(got, "the message never came")
+            self.assertIn(b"Lunch at noon?", got)
+        finally:
+            bob.close()
+            alice.close()
+
     @unittest.skipUnless(shutil.which("baresip") and shutil.which("sox"),
                          "baresip or sox missing")
     def test_baresip_calls_the_legacy_phone(self):
