@@ -233,13 +233,20 @@ void on_proxy_timer(pointer self, const std::string& key, std::uint64_t gen) {
   auto& p = pit->second;
   if (p.ctx.final_sent())
     return;
+  std::vector<std::string> locals;
   for (auto i : p.ctx.pending_branches()) {
     if (i < p.branches.size() && p.branches[i].provisional)
       send_cancel(self, p.branches[i]);
     if (st.proxies.count(key) == 0)
       return;
+    if (i < p.branches.size() && p.branches[i].local)
+      locals.push_back(p.branches[i].ckey);
     act(self, key, p.ctx.on_failure(i));
   }
+  // A local branch that never answers (its actor gone) is not waited for.
+  for (auto& ckey : locals)
+    if (st.locals.erase(ckey) != 0)
+      on_branch_gone(self, key);
 }
 
 // Forwards the request of server transaction `key` to `targets` in
