@@ -1,0 +1,108 @@
+// What the box writes in H.248 text decodes in an implementation nobody here
+// wrote: Erlang/OTP's megaco decoders (Debian erlang-megaco). Every vector
+// the OTP decoder reads (trailing NULs of the captures taken off) is
+// written back by appliance/megaco in the long and the compact form, and
+// OTP must read both. Skipped without erl.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "appliance/megaco/text.hpp"
+
+namespace fs = std::filesystem;
+namespace megaco = ivm::megaco;
+
+namespace {
+
+const fs::path vectors = fs::path{IVM_SOURCE_DIR} / "tests/vectors/megaco";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f{p, std::ios::binary};
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+void spit(const fs::path& p, const std::string& text) {
+  std::ofstream f{p, std::ios::binary};
+  f << text;
+}
+
+// Decodes each file named in `list` (triples: the original, ours long, ours
+// compact); prints "BAD <file>" for each of ours that fails while its
+// original decodes, then "DONE <n>" with the originals read.
+const char* script = R"(
+{ok, L} = file:read_file(os:getenv("IVM_LIST")),
+Files = string:lexemes(binary_to_list(L), "\n"),
+Dec = fun(F) ->
+  {ok, B} = file:read_file(F),
+  element(1, megaco_pretty_text_encoder:decode_message([], dynamic, B)) =:= ok
+end,
+Check = fun Check([O, Lg, C | Rest], N) ->
+    case Dec(O) of
+      true ->
+        [io:format("BAD ~s~n", [F]) || F <- [Lg, C], not Dec(F)],
+        Check(Rest, N + 1);
+      false -> Check(Rest, N)
+    end;
+  Check(_, N) -> N
+end,
+io:format("DONE ~p~n", [Check(Files, 0)]),
+halt().
+)";
+
+} // namespace
+
+TEST(megaco_otp, otp_decodes_what_the_box_writes) {
+  if (::access("/usr/bin/erl", X_OK) != 0)
+    GTEST_SKIP() << "erl (erlang-megaco) is not installed";
+  auto dir = fs::temp_directory_path() /
+             ("ivm-megaco-otp-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string list;
+  std::string names; // for the failure message: which vector each is
+  int n = 0;
+  for (auto sub : {"otp-time_test", "captured-text"})
+    for (auto& f : fs::directory_iterator(vectors / sub)) {
+      if (f.path().filename().string().find("INDEX") != std::string::npos)
+        continue;
+      auto text = slurp(f.path());
+      auto m = megaco::parse(text);
+      if (!m)
+        continue; // the truncated capture
+      while (!text.empty() && text.back() == '\0')
+        text.pop_back();
+      names += std::to_string(n) + " " + f.path().filename().string() + "\n";
+      auto base = dir / std::to_string(n++);
+      spit(base.string() + ".orig", text);
+      spit(base.string() + ".long", megaco::serialize(*m, false));
+      spit(base.string() + ".compact", megaco::serialize(*m, true));
+      list += base.string() + ".orig\n" + base.string() + ".long\n" +
+              base.string() + ".compact\n";
+    }
+  spit(dir / "list", list);
+  spit(dir / "check.erl", script);
+  auto cmd = "IVM_LIST='" + (dir / "list").string() +
+             "' erl -noshell -eval \"$(cat '" + (dir / "check.erl").string() +
+             "')\" 2>&1";
+  std::string out;
+  if (auto* p = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    while (auto got = std::fread(buf, 1, sizeof buf, p))
+      out.append(buf, got);
+    ::pclose(p);
+  }
+  if (out.find("BAD ") == std::string::npos)
+    fs::remove_all(dir);
+  EXPECT_EQ(out.find("BAD "), std::string::npos) << out << names;
+  auto done = out.find("DONE ");
+  ASSERT_NE(done, std::string::npos) << out;
+  // Most vectors are read by OTP (some captures carry what it refuses).
+  EXPECT_GE(std::stoi(out.substr(done + 5)), 150) << out;
+}
