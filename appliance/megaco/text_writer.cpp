@@ -124,7 +124,7 @@ void write(std::string& out, const node& n, bool compact, int depth) {
     if (!compact)
       out += ' ';
     out += n.op;
-    if (!compact)
+    if (!compact && (n.quoted || !n.value.empty()))
       out += ' ';
     if (n.quoted)
       out += '"' + n.value + '"';
