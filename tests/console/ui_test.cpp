@@ -45,6 +45,10 @@ protected:
       else if (j.path == "/api/v1/templates")
         body = R"({"templates":[{"name":"snom-common_config",)"
                R"("source":"built-in"}]})";
+      else if (j.path == "/api/v1/gateways")
+        body = R"({"gateways":[{"name":"gw1","protocol":"mgcp",)"
+               R"("address":"192.0.2.10:2427","state":"up","endpoints":[]}],)"
+               R"("pending":[]})";
       else if (j.path.rfind("/api/v1/templates/", 0) == 0)
         body = R"({"name":"snom-common_config","source":"built-in",)"
                R"("text":"<settings/>\n"})";
