@@ -370,7 +370,8 @@ node make_signals(const std::vector<std::string>& signals) {
   std::vector<node> items;
   for (auto& s : signals)
     items.push_back(make(s));
-  return make("Signals", {}, std::move(items), true);
+  // None: a bare `Signals` (OTP's v1 parser refuses `Signals { }`).
+  return make("Signals", {}, std::move(items), !items.empty());
 }
 
 node make_media(const std::string& mode, const std::string& local_sdp,

@@ -149,7 +149,7 @@ node make_command(verb v, const std::string& termination,
 node make_events(const std::string& request_id,
                  const std::vector<std::string>& events,
                  const std::string& digit_map = {});
-/// `Signals { name, ... }` (empty: stop all signals).
+/// `Signals { name, ... }`; none: a bare `Signals` (stops all signals).
 node make_signals(const std::vector<std::string>& signals);
 /// `Media { Stream = 1 { LocalControl { Mode = mode }, Local {..},
 /// Remote {..} } }`; an empty SDP is left out.

@@ -1,12 +1,15 @@
 // Fuzzes the H.248 text codec (appliance/megaco): what parses must write
 // back, long and compact, to text that parses to the same tree and writes
-// the same again; what does not parse gets an H.248.8 code.
+// the same again; what does not parse gets an H.248.8 code; a gateway
+// session fed the input writes only what decodes.
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "appliance/megaco/commands.hpp"
+#include "appliance/megaco/gateway.hpp"
 #include "appliance/megaco/text.hpp"
 
 namespace megaco = ivm::megaco;
@@ -16,6 +19,24 @@ namespace {
 void check(bool condition) {
   if (!condition)
     std::abort();
+}
+
+// The input as datagrams from a gateway to a session that is up: whatever
+// it says, every datagram the session writes decodes.
+void session(std::string_view bytes) {
+  megaco::gateway_config cfg;
+  cfg.mid = "[192.0.2.1]:2944";
+  cfg.lines = {"line/1", "line/2"};
+  megaco::gateway_session s{cfg, megaco::millis{0}};
+  auto check_out = [](const megaco::gateway_session::output& out) {
+    for (auto& d : out.datagrams)
+      check(megaco::decode(d).has_value());
+  };
+  check_out(s.on_datagram("MEGACO/1 [192.0.2.10]:2944\nT=1{C=-{SC=ROOT{SV{"
+                          "MT=RS}}}}",
+                          megaco::millis{0}));
+  check_out(s.on_datagram(bytes, megaco::millis{1}));
+  check_out(s.on_tick(megaco::millis{100000}));
 }
 
 } // namespace
@@ -44,5 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                     : again->body[i] == m->body[i]);
     check(megaco::serialize(*again, compact) == wire);
   }
+  (void)megaco::decode(bytes);
+  session(bytes);
   return 0;
 }

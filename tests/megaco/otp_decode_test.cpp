@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "appliance/megaco/commands.hpp"
+#include "appliance/megaco/gateway.hpp"
 #include "appliance/megaco/text.hpp"
 
 namespace fs = std::filesystem;
@@ -112,16 +113,55 @@ TEST(megaco_otp, otp_decodes_what_the_box_writes) {
                            {megaco::make_command(verb::notify, "line/1")}),
         megaco::make_error_reply(8, 421, "Unknown action"),
         megaco::make_response_ack({{3, 5}, {9, 9}})};
-    for (std::size_t i = 0; i < items.size(); ++i) {
+    std::vector<std::string> texts;
+    for (auto& item : items)
+      texts.push_back(
+          megaco::write_message("[127.0.0.1]:2944", {item}, 1, false));
+    // And what a gateway session writes: its replies, the lines' events and
+    // signals (dial tone, digit map, ringing), Add, Modify, Subtract, audit.
+    megaco::gateway_config cfg;
+    cfg.mid = "[127.0.0.1]:2944";
+    cfg.lines = {"line/1", "line/2"};
+    megaco::millis now{1000};
+    megaco::gateway_session session{cfg, now};
+    auto keep = [&texts](const megaco::gateway_session::output& out) {
+      for (auto& d : out.datagrams)
+        texts.push_back(d);
+    };
+    const std::string gw = "MEGACO/1 [127.0.0.2]:2944\n";
+    keep(session.on_datagram(
+        gw + "T=1{C=-{SC=ROOT{SV{MT=RS,AD=2944,V=2}}}}", now));
+    keep(session.on_tick(now)); // the audit
+    keep(session.on_line("line/2", ivm::mgcp::line_events::ring{}, now));
+    auto rid = session.line("line/1")->request_id;
+    keep(session.on_datagram(
+        gw + "T=2{C=-{N=line/1{OE=" +
+            std::to_string(std::stoull(rid, nullptr, 16)) + "{al/of}}}}",
+        now));
+    megaco::gateway_session::output o;
+    ivm::mgcp::command crcx;
+    crcx.what = ivm::mgcp::verb::crcx;
+    crcx.sdp = "v=0\nc=IN IP4 127.0.0.1\nm=audio 20000 RTP/AVP 0\n";
+    auto tid = session.command_for(o, "line/1", crcx, now);
+    keep(o);
+    session.on_datagram(gw + "P=" + std::to_string(tid) +
+                            "{C=3{A=line/1,A=rtp/1{M{L{\nv=0\n}}}}}",
+                        now);
+    o = {};
+    ivm::mgcp::command dlcx;
+    dlcx.what = ivm::mgcp::verb::dlcx;
+    session.command_for(o, "line/1", dlcx, now);
+    keep(o);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
       auto base = (dir / ("built" + std::to_string(i))).string();
-      spit(base + ".orig",
-           megaco::write_message("[127.0.0.1]:2944", {items[i]}, 1, false));
-      spit(base + ".long",
-           megaco::write_message("[127.0.0.1]:2944", {items[i]}, 1, false));
-      spit(base + ".compact",
-           megaco::write_message("[127.0.0.1]:2944", {items[i]}, 1, true));
+      auto m = megaco::parse(texts[i]);
+      ASSERT_TRUE(m) << texts[i];
+      spit(base + ".orig", texts[i]);
+      spit(base + ".long", megaco::serialize(*m, false));
+      spit(base + ".compact", megaco::serialize(*m, true));
       list += base + ".orig\n" + base + ".long\n" + base + ".compact\n";
     }
+    ASSERT_GE(texts.size(), 12u);
   }
   spit(dir / "list", list);
   spit(dir / "check.erl", script);

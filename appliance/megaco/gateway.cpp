@@ -1,0 +1,563 @@
+#include "appliance/megaco/gateway.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "appliance/mgcp/events.hpp"
+
+namespace ivm::megaco {
+
+namespace {
+
+namespace fx = mgcp::line_effects;
+namespace ev = mgcp::line_events;
+using mgcp::gateway_phase;
+using mgcp::line_phase;
+
+/// The peer's name in the transaction tables (one gateway per session).
+const std::string peer = "gw";
+
+std::chrono::steady_clock::time_point at(millis now) {
+  return std::chrono::steady_clock::time_point{
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(now)};
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The line machine's request ids are hex ("1f"); H.248's RequestID is a
+// decimal UINT32.
+std::string decimal_of(const std::string& hex) {
+  unsigned long long v = 0;
+  for (char c : hex) {
+    int d = std::isdigit(static_cast<unsigned char>(c))
+                ? c - '0'
+                : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10;
+    if (d < 0 || d > 15)
+      return "0";
+    v = (v * 16 + static_cast<unsigned long long>(d)) & 0xffffffffULL;
+  }
+  return std::to_string(v);
+}
+
+std::string hex_of(const std::string& decimal) {
+  unsigned long long v = 0;
+  for (char c : decimal) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) || v > 0xffffffffULL)
+      return {};
+    v = v * 10 + static_cast<unsigned long long>(c - '0');
+  }
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%llx", v);
+  return buf;
+}
+
+std::string mode_of(const mgcp::command& c) {
+  auto m = c.param("M") ? *c.param("M") : std::string{"sendrecv"};
+  if (iequals(m, "recvonly"))
+    return "ReceiveOnly";
+  if (iequals(m, "sendonly"))
+    return "SendOnly";
+  if (iequals(m, "inactive"))
+    return "Inactive";
+  return "SendReceive";
+}
+
+// Observed H.248 events as the MGCP events the line machine reads.
+std::string as_mgcp_events(const observed_events& oe) {
+  std::string out;
+  auto add = [&out](const std::string& e) {
+    if (!out.empty())
+      out += ", ";
+    out += e;
+  };
+  for (auto& e : oe.events) {
+    if (e.name == "al/of")
+      add("L/hd");
+    else if (e.name == "al/on")
+      add("L/hu");
+    else if (e.name == "al/fl")
+      add("L/hf");
+    else if (e.name == "dd/ce") {
+      for (char d : mgcp_digits(e.param("ds").value_or("")))
+        add(std::string{"D/"} + d);
+    } else if (e.name.size() == 5 && e.name.rfind("dd/d", 0) == 0) {
+      char d = e.name[4];
+      if (d == 's')
+        add("D/*");
+      else if (d == 'o')
+        add("D/#");
+      else if (std::isdigit(static_cast<unsigned char>(d)) ||
+               (d >= 'a' && d <= 'd'))
+        add(std::string{"D/"} +
+            static_cast<char>(std::toupper(static_cast<unsigned char>(d))));
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::string h248_digit_map(std::string_view mgcp_map) {
+  std::string out;
+  for (char c : mgcp_map)
+    out += c == '*' ? 'E' : c == '#' ? 'F' : (c == 'T' || c == 't') ? 'S' : c;
+  return out;
+}
+
+std::string mgcp_digits(std::string_view h248_digits) {
+  std::string out;
+  for (char c : h248_digits) {
+    if (c == 'E' || c == 'e')
+      out += '*';
+    else if (c == 'F' || c == 'f')
+      out += '#';
+    else if (std::isdigit(static_cast<unsigned char>(c)) ||
+             (c >= 'A' && c <= 'D') || (c >= 'a' && c <= 'd'))
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+gateway_session::gateway_session(gateway_config cfg, millis now)
+  : cfg_(std::move(cfg)), since_(now), next_audit_(now), out_(cfg_.retransmit),
+    in_() {
+  for (auto& l : cfg_.lines)
+    lines_.emplace(l, mgcp::line_state{});
+}
+
+const mgcp::line_state* gateway_session::line(const std::string& name) const {
+  auto it = lines_.find(name);
+  return it == lines_.end() ? nullptr : &it->second;
+}
+
+std::string gateway_session::line_of(const std::string& termination) const {
+  for (auto& [name, st] : lines_)
+    if (iequals(name, termination))
+      return name;
+  return {};
+}
+
+std::uint32_t gateway_session::send(output& out, const std::string& context,
+                                    std::vector<node> commands, millis now) {
+  auto tid = out_.next_id();
+  auto text = write_message(
+      cfg_.mid, {make_request(tid, context, std::move(commands))}, 1,
+      cfg_.compact);
+  out_.sent(tid, peer, text, now);
+  out.datagrams.push_back(std::move(text));
+  return tid;
+}
+
+void gateway_session::send_reply(output& out, std::uint32_t id,
+                                 const std::string& context,
+                                 std::vector<node> replies, millis now) {
+  auto text = write_message(
+      cfg_.mid, {make_reply(id, context, std::move(replies))}, 1, cfg_.compact);
+  in_.answered(peer, id, text, now);
+  out.datagrams.push_back(std::move(text));
+}
+
+void gateway_session::refuse(output& out, std::uint32_t id, int code,
+                             const std::string& text, millis now) {
+  auto msg = write_message(cfg_.mid, {make_error_reply(id, code, text)}, 1,
+                           cfg_.compact);
+  in_.answered(peer, id, msg, now);
+  out.datagrams.push_back(std::move(msg));
+}
+
+// The line's events and signals for its phase (see the table in the header).
+void gateway_session::modify(output& out, const std::string& line,
+                             millis now) {
+  auto& st = lines_[line];
+  std::vector<std::string> events;
+  std::vector<std::string> signals;
+  std::string map;
+  switch (st.phase) {
+    case line_phase::unknown:
+      events = {"al/of", "al/on"};
+      break;
+    case line_phase::idle:
+      events = {"al/of"};
+      break;
+    case line_phase::ringing:
+      events = {"al/of"};
+      signals = {"al/ri"};
+      break;
+    case line_phase::dialing:
+      events = {"al/on", "al/fl", "dd/ce"};
+      signals = {"cg/dt"};
+      map = h248_digit_map(cfg_.line.digit_map);
+      break;
+    case line_phase::connected:
+      events = {"al/on", "al/fl"};
+      for (auto d : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "s", "o"})
+        events.push_back(std::string{"dd/d"} + d);
+      if (st.ringback)
+        signals = {"cg/rt"};
+      break;
+    case line_phase::reorder:
+      events = {"al/on"};
+      signals = {"cg/ct"};
+      break;
+  }
+  auto c = connections_.find(line);
+  send(out, c == connections_.end() ? "-" : c->second.context,
+       {make_command(verb::modify, line,
+                     {make_events(decimal_of(st.request_id), events, map),
+                      make_signals(signals)})},
+       now);
+}
+
+void gateway_session::run_effects(output& out, const std::string& line,
+                                  std::vector<mgcp::line_effect> effects,
+                                  millis now) {
+  for (auto& f : effects) {
+    if (std::holds_alternative<fx::request>(f)) {
+      if (phase_ == gateway_phase::up)
+        modify(out, line, now);
+      continue; // else sent again by the resync when it comes back
+    }
+    out.effects.emplace_back(line, std::move(f));
+  }
+}
+
+void gateway_session::fail_owned(output& out) {
+  for (auto& [tid, o] : owned_)
+    out.answers.push_back(mgcp::make_response(tid, 406, "Transaction Time-Out"));
+  owned_.clear();
+}
+
+// The gateway lost what it held: sessions end, hook states are unknown.
+void gateway_session::lines_lost(output& out) {
+  for (auto& [name, st] : lines_) {
+    if (st.phase == line_phase::connected)
+      out.effects.emplace_back(name, fx::hung_up{true});
+    if (st.phase == line_phase::ringing)
+      out.effects.emplace_back(name, fx::unanswered{});
+    st.phase = line_phase::unknown;
+    st.off_hook = false;
+  }
+  connections_.clear();
+}
+
+void gateway_session::set_phase(output& out, gateway_phase p, millis now) {
+  if (p == phase_)
+    return;
+  phase_ = p;
+  since_ = now;
+  out.phase_changed = true;
+  next_audit_ = p == gateway_phase::up ? now + cfg_.audit_every : now;
+}
+
+void gateway_session::resync(output& out, millis now) {
+  out_.drop_peer(peer);
+  fail_owned(out);
+  audit_tid_ = 0;
+  connections_.clear();
+  for (auto& [name, st] : lines_)
+    run_effects(out, name, step(st, ev::restarted{}, at(now), cfg_.line), now);
+}
+
+std::uint32_t gateway_session::command_for(output& out,
+                                           const std::string& line,
+                                           mgcp::command c, millis now) {
+  if (phase_ != gateway_phase::up || !lines_.count(line))
+    return 0;
+  std::uint32_t tid = 0;
+  auto conn = connections_.find(line);
+  switch (c.what) {
+    case mgcp::verb::crcx: {
+      auto media = make_media(mode_of(c), "v=0\nc=IN IP4 $\nm=audio $ RTP/AVP 0",
+                              c.sdp);
+      tid = send(out, "$",
+                 {make_command(verb::add, line),
+                  make_command(verb::add, "$", {std::move(media)})},
+                 now);
+      break;
+    }
+    case mgcp::verb::mdcx:
+      if (conn == connections_.end())
+        return 0;
+      tid = send(out, conn->second.context,
+                 {make_command(verb::modify, conn->second.ephemeral,
+                               {make_media(mode_of(c), "", c.sdp)})},
+                 now);
+      break;
+    case mgcp::verb::dlcx:
+      if (conn == connections_.end())
+        return 0;
+      tid = send(out, conn->second.context,
+                 {make_command(verb::subtract, "*")}, now);
+      connections_.erase(conn);
+      break;
+    default:
+      return 0;
+  }
+  owned_[tid] = owned{line, c.what};
+  return tid;
+}
+
+gateway_session::output gateway_session::add_line(const std::string& line,
+                                                  millis now) {
+  output out;
+  if (lines_.count(line))
+    return out;
+  lines_.emplace(line, mgcp::line_state{});
+  if (phase_ == gateway_phase::up)
+    run_effects(out, line,
+                step(lines_[line], ev::restarted{}, at(now), cfg_.line), now);
+  return out;
+}
+
+void gateway_session::remove_line(const std::string& line) {
+  lines_.erase(line);
+  connections_.erase(line);
+}
+
+gateway_session::output gateway_session::on_datagram(std::string_view bytes,
+                                                     millis now) {
+  output out;
+  auto d = decode(bytes);
+  if (!d) {
+    // A request with a readable id is told why; anything else is dropped.
+    if (d.error().code == 403 && d.error().transaction != 0)
+      refuse(out, d.error().transaction, 403,
+             "Syntax error in TransactionRequest", now);
+    return out;
+  }
+  if (peer_mid_.empty())
+    peer_mid_ = d->mid;
+  for (auto& t : d->transactions) {
+    if (auto rq = std::get_if<request>(&t)) {
+      on_request(out, *rq, now);
+    } else if (auto rp = std::get_if<megaco::reply>(&t)) {
+      on_reply(out, *rp, now);
+    } else if (auto p = std::get_if<megaco::pending>(&t)) {
+      out_.on_response(peer, p->id, 100, now); // waits the long timer
+    } else if (auto k = std::get_if<response_ack>(&t)) {
+      in_.acknowledged(peer, k->ranges);
+    }
+  }
+  in_.expire(now);
+  return out;
+}
+
+void gateway_session::on_request(output& out, const request& rq, millis now) {
+  auto seen = in_.check(peer, rq.id, now);
+  if (seen.what == mgcp::incoming_transactions::verdict::answered) {
+    if (!seen.cached.empty())
+      out.datagrams.push_back(seen.cached);
+    return;
+  }
+  if (seen.what == mgcp::incoming_transactions::verdict::executing)
+    return;
+  // What a gateway sends the controller: ServiceChange and Notify, one per
+  // transaction in practice.
+  if (rq.actions.size() != 1 || rq.actions[0].commands.size() != 1) {
+    refuse(out, rq.id, 421, "Unknown action or illegal combination of actions",
+           now);
+    return;
+  }
+  auto& a = rq.actions[0];
+  auto& c = a.commands[0];
+  if (c.what == verb::service_change) {
+    on_service_change(out, rq, c, a.context, now);
+  } else if (c.what == verb::notify) {
+    auto line = line_of(c.termination);
+    if (line.empty()) {
+      refuse(out, rq.id, 430, "Unknown TerminationID", now);
+      return;
+    }
+    send_reply(out, rq.id, a.context,
+               {make_command(verb::notify, c.termination)}, now);
+    if (phase_ != gateway_phase::up) {
+      // Heard from before its restart or our audit: it is up, and what it
+      // reports answers requests that are not ours: start over.
+      set_phase(out, gateway_phase::up, now);
+      resync(out, now);
+      return;
+    }
+    on_notify(out, c, now);
+  } else {
+    refuse(out, rq.id, 501, "Not Implemented", now);
+  }
+}
+
+void gateway_session::on_service_change(output& out, const request& rq,
+                                        const command& c,
+                                        const std::string& context,
+                                        millis now) {
+  auto sc = service_change_of(c);
+  auto method = sc ? sc->method : std::string{};
+  bool all = iequals(c.termination, "ROOT") || c.termination == "*";
+  auto line = all ? std::string{} : line_of(c.termination);
+  if (!all && line.empty()) {
+    refuse(out, rq.id, 430, "Unknown TerminationID", now);
+    return;
+  }
+  std::vector<node> services;
+  if (sc && sc->version > 1) // this controller speaks version 1
+    services.push_back(make("Version", "1"));
+  send_reply(out, rq.id, context,
+        {make_command(verb::service_change, c.termination,
+                      services.empty()
+                          ? std::vector<node>{}
+                          : std::vector<node>{make("Services", {}, services)})},
+        now);
+  if (iequals(method, "Graceful") || iequals(method, "GR"))
+    return; // in service until it restarts or says forced
+  if (iequals(method, "Forced") || iequals(method, "FO")) {
+    if (all) {
+      lines_lost(out);
+      set_phase(out, gateway_phase::down, now);
+    } else {
+      auto& st = lines_[line];
+      if (st.phase == line_phase::connected)
+        out.effects.emplace_back(line, fx::hung_up{true});
+      st.phase = line_phase::unknown;
+      st.off_hook = false;
+      connections_.erase(line);
+    }
+    return;
+  }
+  // Restart, Disconnected, Failover, HandOff: in service, resynchronised.
+  if (all) {
+    lines_lost(out);
+    set_phase(out, gateway_phase::up, now);
+    resync(out, now);
+    return;
+  }
+  set_phase(out, gateway_phase::up, now);
+  connections_.erase(line);
+  run_effects(out, line, step(lines_[line], ev::restarted{}, at(now), cfg_.line),
+              now);
+}
+
+void gateway_session::on_notify(output& out, const command& c, millis now) {
+  auto oe = observed_of(c);
+  auto line = line_of(c.termination);
+  if (!oe || line.empty())
+    return;
+  auto events = as_mgcp_events(*oe);
+  auto parsed = mgcp::parse_event_list(events);
+  if (!parsed || parsed->empty())
+    return;
+  ev::notified n{hex_of(oe->request_id), std::move(*parsed)};
+  run_effects(out, line, step(lines_[line], n, at(now), cfg_.line), now);
+}
+
+void gateway_session::on_reply(output& out, const megaco::reply& r,
+                               millis now) {
+  int code = r.error ? r.error->code : 200;
+  for (auto& a : r.actions) {
+    if (a.error)
+      code = a.error->code;
+    for (auto& c : a.commands)
+      if (c.error)
+        code = c.error->code;
+  }
+  auto done = out_.on_response(peer, r.id, code, now);
+  if (!done)
+    return; // late or repeated
+  if (r.imm_ack_required)
+    out.datagrams.push_back(write_message(
+        cfg_.mid, {make_response_ack({{r.id, r.id}})}, 1, cfg_.compact));
+  if (r.id == audit_tid_)
+    audit_tid_ = 0;
+  if (auto o = owned_.find(r.id); o != owned_.end()) {
+    auto line = o->second.line;
+    auto what = o->second.what;
+    owned_.erase(o);
+    mgcp::response answer;
+    answer.transaction = r.id;
+    answer.code = code == 200 ? 200 : code;
+    if (r.error)
+      answer.comment = r.error->text;
+    if (code == 200 && what == mgcp::verb::crcx && !r.actions.empty()) {
+      // The context the gateway chose, the ephemeral termination it named
+      // (the Add that is not the line) and its SDP.
+      auto& a = r.actions[0];
+      for (auto& c : a.commands)
+        if (c.what == verb::add && !iequals(c.termination, line)) {
+          connections_[line] = connection{a.context, c.termination};
+          answer.params.push_back({"I", c.termination});
+          answer.sdp = c.local_sdp().value_or("");
+        }
+      if (!connections_.count(line))
+        answer.code = 510; // no ephemeral termination in the reply
+    }
+    out.answers.push_back(std::move(answer));
+  }
+  if (phase_ != gateway_phase::up) {
+    // It answers: it is back, and knows nothing we asked before.
+    set_phase(out, gateway_phase::up, now);
+    resync(out, now);
+  }
+}
+
+gateway_session::output gateway_session::on_line(const std::string& line,
+                                                 const mgcp::line_event& e,
+                                                 millis now) {
+  output out;
+  auto it = lines_.find(line);
+  if (it == lines_.end())
+    return out;
+  if (phase_ != gateway_phase::up && std::holds_alternative<ev::ring>(e)) {
+    out.effects.emplace_back(line, fx::unanswered{});
+    return out;
+  }
+  run_effects(out, line, step(it->second, e, at(now), cfg_.line), now);
+  return out;
+}
+
+gateway_session::output gateway_session::on_tick(millis now) {
+  output out;
+  auto due = out_.due(now);
+  for (auto& [tid, e] : due.resend)
+    out.datagrams.push_back(e.datagram);
+  bool gave_up = false;
+  for (auto& [tid, e] : due.failed) {
+    if (owned_.erase(tid))
+      out.answers.push_back(
+          mgcp::make_response(tid, 406, "Transaction Time-Out"));
+    if (tid == audit_tid_)
+      audit_tid_ = 0;
+    gave_up = true;
+  }
+  if (gave_up && phase_ == gateway_phase::up) {
+    lines_lost(out);
+    out_.drop_peer(peer);
+    fail_owned(out);
+    set_phase(out, gateway_phase::down, now);
+  }
+  for (auto& [name, st] : lines_)
+    run_effects(out, name, step(st, ev::tick{}, at(now), cfg_.line), now);
+  if (now >= next_audit_ && audit_tid_ == 0) {
+    audit_tid_ =
+        send(out, "-",
+             {make_command(verb::audit_value, "ROOT", {make("Audit", {}, {}, true)})},
+             now);
+    next_audit_ = now + cfg_.audit_every;
+  }
+  return out;
+}
+
+millis gateway_session::next_tick() const {
+  auto next = next_audit_;
+  if (auto d = out_.next_due())
+    next = std::min(next, *d);
+  for (auto& [name, st] : lines_)
+    if (st.phase == line_phase::ringing)
+      next = std::min(next, std::chrono::duration_cast<millis>(
+                                st.ring_until.time_since_epoch()));
+  return next;
+}
+
+} // namespace ivm::megaco
