@@ -16,6 +16,7 @@
 
 #include "actors/mgcp/agent_state.hpp"
 #include "appliance/common/log.hpp"
+#include "appliance/megaco/commands.hpp"
 #include "appliance/mgcp/message.hpp"
 #include "appliance/mgcp/text.hpp"
 #include "appliance/net/udp_socket.hpp"
@@ -56,7 +57,14 @@ void start_gateway(pointer self, gateway_entry& g) {
   auto& st = self->state;
   mgcp_gateway_setup s;
   s.record = g.record;
-  s.socket = st.cfg.socket;
+  bool h248 = g.record.protocol == "megaco";
+  s.socket = h248 ? st.cfg.megaco_socket : st.cfg.socket;
+  if (!s.socket) {
+    st.log->warn("gateway {} speaks {} but {}.listen is off: not started",
+                 g.record.name, g.record.protocol, g.record.protocol);
+    return;
+  }
+  s.mid = st.mid;
   s.address = g.address;
   s.notified_entity = st.notified_entity;
   s.audit_every = st.cfg.audit_every;
@@ -105,15 +113,59 @@ void on_stranger(pointer self, const datagram& d) {
                  c->endpoint);
 }
 
-void on_datagram(pointer self, const datagram& d) {
+// An H.248 message from an address no gateway has: a ServiceChange is
+// refused (Error 402, listed with megaco.accept_unknown), logged once per
+// address; the rest is dropped unanswered.
+void on_megaco_stranger(pointer self, const datagram& d) {
+  auto& st = self->state;
+  auto m = megaco::decode(d.payload);
+  if (!m || m->transactions.size() != 1)
+    return;
+  auto* rq = std::get_if<megaco::request>(&m->transactions[0]);
+  if (!rq || rq->actions.empty() || rq->actions[0].commands.empty() ||
+      rq->actions[0].commands[0].what != megaco::verb::service_change)
+    return;
+  st.cfg.megaco_socket->send_to(
+      megaco::write_message(st.mid,
+                            {megaco::make_error_reply(rq->id, 402,
+                                                      "Unauthorized")},
+                            1, false),
+      d.from);
+  auto addr = net::to_string(d.from);
+  if (st.cfg.megaco_accept_unknown) {
+    auto& p = st.pending[addr];
+    if (p.first_s == 0) {
+      if (st.pending.size() > 256) {
+        st.pending.erase(addr);
+        return;
+      }
+      p.address = addr;
+      p.first_s = unix_now();
+      st.log->warn("ServiceChange from unknown H.248 gateway {} ({}): "
+                   "pending for the admin",
+                   addr, m->mid);
+    }
+    p.endpoint = m->mid.substr(0, 128);
+    p.last_s = unix_now();
+    return;
+  }
+  if (st.refused.size() < 1024 && st.refused.insert(addr).second)
+    st.log->warn("ServiceChange from unknown H.248 gateway {} ({}) refused",
+                 addr, m->mid);
+}
+
+void on_datagram(pointer self, const datagram& d, bool h248) {
   auto& st = self->state;
   for (auto& [name, g] : st.gateways)
-    if (g.address == d.from) {
+    if (g.address == d.from && (g.record.protocol == "megaco") == h248) {
       if (g.actor)
         self->send(g.actor, atoms::recv_atom::value, d);
       return;
     }
-  on_stranger(self, d);
+  if (h248)
+    on_megaco_stranger(self, d);
+  else
+    on_stranger(self, d);
 }
 
 void start(pointer self, const directory_actor& dir) {
@@ -130,20 +182,33 @@ void start(pointer self, const directory_actor& dir) {
   for (auto& u : users)
     recount(self, u);
   auto me = caf::actor_cast<caf::actor>(self);
-  st.cfg.socket->start([me](std::string payload, net::endpoint from) {
-    caf::anon_send(me, atoms::recv_atom::value,
-                   datagram{std::move(payload), std::move(from),
-                            std::chrono::steady_clock::now()});
-  });
-  st.log->info("MGCP call agent on {}: {} gateway(s), {} station(s)",
-               net::to_string(st.cfg.socket->local_endpoint()),
-               st.gateways.size(), st.stations.size());
+  for (auto [sock, h248] : {std::pair{st.cfg.socket, false},
+                            std::pair{st.cfg.megaco_socket, true}}) {
+    if (!sock)
+      continue;
+    sock->start([me, h248 = h248](std::string payload, net::endpoint from) {
+      caf::anon_send(me, atoms::recv_atom::value,
+                     datagram{std::move(payload), std::move(from),
+                              std::chrono::steady_clock::now()},
+                     h248);
+    });
+    st.log->info("{} on {}: {} gateway(s), {} station(s)",
+                 h248 ? "H.248 media gateway controller" : "MGCP call agent",
+                 net::to_string(sock->local_endpoint()), st.gateways.size(),
+                 st.stations.size());
+  }
 }
 
 caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.notified_entity = "ca@" + net::to_string(st.cfg.socket->local_endpoint());
+  if (st.cfg.socket)
+    st.notified_entity =
+        "ca@" + net::to_string(st.cfg.socket->local_endpoint());
+  if (st.cfg.megaco_socket) {
+    auto ep = st.cfg.megaco_socket->local_endpoint();
+    st.mid = "[" + ep.host + "]:" + std::to_string(ep.port);
+  }
   for (auto& g : st.cfg.gateways) {
     auto ep = net::parse_endpoint(g.address);
     if (!ep) {
@@ -159,7 +224,9 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
   st.cfg.stations.clear();
   return {
       [self](atoms::start_atom, const directory_actor& d) { start(self, d); },
-      [self](atoms::recv_atom, const datagram& d) { on_datagram(self, d); },
+      [self](atoms::recv_atom, const datagram& d, bool h248) {
+        on_datagram(self, d, h248);
+      },
       [self](atoms::http_atom, http_exchange& ex) { on_http(self, ex); },
       [self](atoms::mwi_atom, const std::string& ext, std::uint32_t fresh,
              std::uint32_t) {
@@ -208,7 +275,10 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
       },
       [self](atoms::stop_atom) {
         auto& st = self->state;
-        st.cfg.socket->close();
+        if (st.cfg.socket)
+          st.cfg.socket->close();
+        if (st.cfg.megaco_socket)
+          st.cfg.megaco_socket->close();
         for (auto& [name, g] : st.gateways)
           if (g.actor)
             self->send_exit(g.actor, caf::exit_reason::user_shutdown);

@@ -78,11 +78,14 @@ json station_json(const rec::station& s) {
 }
 
 json gateway_json(const gateway_entry& g) {
-  return {{"name", g.record.name},
-          {"protocol", g.record.protocol},
-          {"address", g.record.address},
-          {"domain", g.record.domain},
-          {"created", iso8601(g.record.created_s)}};
+  json j{{"name", g.record.name},
+         {"protocol", g.record.protocol},
+         {"address", g.record.address},
+         {"domain", g.record.domain},
+         {"created", iso8601(g.record.created_s)}};
+  if (g.record.protocol == "megaco")
+    j["encoding"] = g.record.encoding.empty() ? "long" : g.record.encoding;
+  return j;
 }
 
 void add_status(json& j, const mgcp_gateway_status& s) {
@@ -171,22 +174,33 @@ void post_gateway(pointer self, const json& j, net::http_responder respond) {
     return j[f].get<std::string>();
   };
   for (auto& [k, v] : j.items())
-    if (k != "name" && k != "protocol" && k != "address" && k != "domain") {
+    if (k != "name" && k != "protocol" && k != "address" && k != "domain" &&
+        k != "encoding") {
       error(respond, 400, "unknown field", k);
       return;
     }
   auto name = str("name"), protocol = str("protocol"), address = str("address"),
-       domain = str("domain");
+       domain = str("domain"), encoding = str("encoding");
   if (!name || !valid_name(*name)) {
     error(respond, 400, "name: 1 to 64 of A-Z a-z 0-9 . _ -", "name");
     return;
   }
-  if (!protocol || (!protocol->empty() && *protocol != "mgcp")) {
+  if (!protocol ||
+      (!protocol->empty() && *protocol != "mgcp" && *protocol != "megaco")) {
+    error(respond, 400, "protocol: mgcp or megaco", "protocol");
+    return;
+  }
+  bool megaco = *protocol == "megaco";
+  if ((megaco && !st.cfg.megaco_socket) || (!megaco && !st.cfg.socket)) {
     error(respond, 400,
-          protocol && *protocol == "megaco"
-              ? "protocol: megaco is not supported yet"
-              : "protocol: mgcp",
+          megaco ? "protocol: megaco.listen is off" : "protocol: mgcp.listen "
+                                                      "is off",
           "protocol");
+    return;
+  }
+  if (!encoding || (!encoding->empty() && (!megaco || (*encoding != "long" &&
+                                                       *encoding != "compact")))) {
+    error(respond, 400, "encoding: long or compact (megaco only)", "encoding");
     return;
   }
   auto ep = address ? net::parse_endpoint(*address)
@@ -213,7 +227,8 @@ void post_gateway(pointer self, const json& j, net::http_responder respond) {
     }
   rec::media_gateway g;
   g.name = *name;
-  g.protocol = "mgcp";
+  g.protocol = megaco ? "megaco" : "mgcp";
+  g.encoding = *encoding == "compact" ? "compact" : "";
   g.address = net::to_string(*ep);
   g.domain = domain->empty() ? *name : *domain;
   g.created_s = unix_now();
@@ -270,7 +285,8 @@ void delete_gateway(pointer self, const std::string& name,
 void post_station(pointer self, const json& j, net::http_responder respond) {
   auto& st = self->state;
   for (auto& [k, v] : j.items())
-    if (k != "gateway" && k != "endpoint" && k != "extension") {
+    if (k != "gateway" && k != "endpoint" && k != "termination" &&
+        k != "extension") {
       error(respond, 400, "unknown field", k);
       return;
     }
@@ -278,15 +294,25 @@ void post_station(pointer self, const json& j, net::http_responder respond) {
     return j.contains(f) && j[f].is_string() ? j[f].get<std::string>()
                                              : std::string{};
   };
-  auto gw = get("gateway"), ep = get("endpoint"), ext = get("extension");
+  // H.248 names its lines terminations ("line/1"): the same field.
+  auto gw = get("gateway"), ext = get("extension");
+  auto ep = j.contains("termination") ? get("termination") : get("endpoint");
   auto g = st.gateways.find(gw);
   if (g == st.gateways.end()) {
     error(respond, 400, "gateway: no such gateway", "gateway");
     return;
   }
-  if (!valid_endpoint_name(ep)) {
-    error(respond, 400, "endpoint: the line's local name, e.g. aaln/1",
-          "endpoint");
+  bool h248 = g->second.record.protocol == "megaco";
+  if (!valid_endpoint_name(ep) ||
+      (h248 && !std::all_of(ep.begin(), ep.end(), [](char c) {
+         // an H.248 TerminationID: safe characters, no wildcards
+         return std::isalnum(static_cast<unsigned char>(c)) || c == '/' ||
+                c == '_' || c == '-' || c == '.';
+       }))) {
+    error(respond, 400,
+          h248 ? "termination: the line's TerminationID, e.g. line/1"
+               : "endpoint: the line's local name, e.g. aaln/1",
+          h248 ? "termination" : "endpoint");
     return;
   }
   if (!valid_extension(ext)) {

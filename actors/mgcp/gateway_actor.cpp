@@ -1,4 +1,4 @@
-// One media gateway (issue 15): drives its `mgcp::gateway_session` (the
+// One media gateway (issue 15): drives its session, MGCP or H.248 (the
 // protocol, the lines' state machines) and plays the stations on its lines:
 // the hook becomes presence, dialled service codes become voice services
 // with a connection (CRCX/MDCX/DLCX) between the line and the box's RTP.
@@ -18,6 +18,7 @@
 #include "actors/mgcp/gateway_state.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/directory/intake.hpp"
+#include "appliance/megaco/gateway.hpp"
 #include "appliance/mgcp/gateway.hpp"
 #include "appliance/net/udp_socket.hpp"
 
@@ -355,17 +356,33 @@ mgcp_gateway_status status(pointer self) {
 caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
   auto& st = self->state;
   st.s = std::move(setup);
-  mgcp::gateway_config gc;
-  gc.domain = st.s.record.domain;
-  gc.notified_entity = st.s.notified_entity;
-  gc.audit_hook = true;
-  gc.audit_every = st.s.audit_every;
-  gc.retransmit.max_sends = st.s.max_retransmissions + 1;
+  std::vector<std::string> lines;
   for (auto& [line, ext] : st.s.stations) {
-    gc.lines.push_back(line);
+    lines.push_back(line);
     st.stations[line].ext = ext;
   }
-  st.session = std::make_unique<mgcp::gateway_session>(gc, now_ms());
+  if (st.s.record.protocol == "megaco") {
+    // H.248 (issue 16): the same lines, the box's mId in what it sends.
+    megaco::gateway_config gc;
+    gc.mid = st.s.mid;
+    gc.lines = std::move(lines);
+    gc.audit_every = st.s.audit_every;
+    gc.retransmit.max_sends = st.s.max_retransmissions + 1;
+    gc.compact = st.s.record.encoding == "compact";
+    st.session = std::make_unique<
+        mgcp::line_gateway_of<megaco::gateway_session>>(gc, now_ms());
+  } else {
+    mgcp::gateway_config gc;
+    gc.domain = st.s.record.domain;
+    gc.notified_entity = st.s.notified_entity;
+    gc.audit_hook = true;
+    gc.audit_every = st.s.audit_every;
+    gc.retransmit.max_sends = st.s.max_retransmissions + 1;
+    gc.lines = std::move(lines);
+    st.session =
+        std::make_unique<mgcp::line_gateway_of<mgcp::gateway_session>>(
+            gc, now_ms());
+  }
   apply(self, st.session->on_tick(now_ms())); // the first audit
   return {
       [self](atoms::recv_atom, const datagram& d) {

@@ -17,7 +17,7 @@
 #include "actors/mgcp/mgcp_actors.hpp"
 #include "actors/voice/intercom_leg.hpp"
 #include "appliance/common/log.hpp"
-#include "appliance/mgcp/gateway.hpp"
+#include "appliance/mgcp/line_gateway.hpp"
 
 namespace ivm::actors::gw {
 
@@ -76,7 +76,7 @@ struct station_state {
 
 struct gateway_state {
   mgcp_gateway_setup s;
-  std::unique_ptr<mgcp::gateway_session> session;
+  std::unique_ptr<mgcp::line_gateway> session; ///< MGCP or H.248
   std::map<std::string, station_state> stations;
   millis timer_at = millis::max();
   std::uint64_t timer_gen = 0;

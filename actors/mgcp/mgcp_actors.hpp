@@ -25,8 +25,12 @@ class udp_socket;
 namespace ivm::actors {
 
 struct mgcp_agent_config {
-  /// Bound on mgcp.listen (not started yet).
+  /// Bound on mgcp.listen (not started yet); null when MGCP is off.
   std::shared_ptr<net::udp_socket> socket;
+  /// Bound on megaco.listen (H.248, issue 16); null when it is off.
+  std::shared_ptr<net::udp_socket> megaco_socket;
+  /// A ServiceChange from an unknown H.248 gateway is listed (pending).
+  bool megaco_accept_unknown = false;
   storage_actor storage;
   /// The voice message store: recounts a user's messages for the lamp.
   caf::actor voice;
@@ -53,7 +57,8 @@ struct mgcp_gateway_setup {
   storage::records::media_gateway record;
   std::shared_ptr<net::udp_socket> socket;
   net::endpoint address;
-  std::string notified_entity; ///< "ca@host:port"
+  std::string notified_entity; ///< "ca@host:port" (MGCP)
+  std::string mid;             ///< the box's mId (H.248): "[host]:port"
   directory_actor directory;
   /// Routers and the box's SIP addresses (calls to SIP users).
   std::shared_ptr<const client_config> clients;

@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   std::string tftp_listen;
   std::string provisioning_http_listen;
   std::string mgcp_listen;
+  std::string megaco_listen;
   std::string domain;
   std::string log_level;
   bool check_config = false;
@@ -60,6 +61,9 @@ int main(int argc, char** argv) {
   app.add_option("--mgcp-listen", mgcp_listen,
                  "MGCP call agent UDP address (default 127.0.0.1:2727; port "
                  "0: off)");
+  app.add_option("--megaco-listen", megaco_listen,
+                 "H.248 media gateway controller UDP address (default "
+                 "127.0.0.1:2944; port 0: off)");
   app.add_option("--domain", domain, "SIP domain (default 127.0.0.1)");
   app.add_option("--log-level", log_level,
                  "trace, debug, info, warn, error, critical or off");
@@ -95,6 +99,7 @@ int main(int argc, char** argv) {
       {"provisioning.tftp_listen", &tftp_listen},
       {"provisioning.http_listen", &provisioning_http_listen},
       {"mgcp.listen", &mgcp_listen},
+      {"megaco.listen", &megaco_listen},
       {"domain", &domain},
       {"log_level", &log_level},
   };

@@ -67,6 +67,14 @@ int run(const settings& cfg, const site_values& site,
       return fail("mgcp.listen: " + opened.error());
     mgcp_udp = std::move(*opened);
   }
+  // ... and the H.248 controller's (issue 16).
+  std::shared_ptr<net::udp_socket> megaco_udp;
+  if (cfg.megaco.listen.port != 0) {
+    auto opened = net::udp_socket::open(io, cfg.megaco.listen, 1 << 20);
+    if (!opened)
+      return fail("megaco.listen: " + opened.error());
+    megaco_udp = std::move(*opened);
+  }
   // Phone provisioning: DHCP, TFTP and HTTP sockets, template overrides.
   auto prov = open_provisioning(io, cfg);
   if (!prov)
@@ -170,9 +178,11 @@ int run(const settings& cfg, const site_values& site,
     return fail("admin accounts: " + bad->message);
   // Media gateways and stations, read before the store goes to the
   // storage actor.
-  if (mgcp_udp) {
+  if (mgcp_udp || megaco_udp) {
     actors::mgcp_agent_config mc;
     mc.socket = mgcp_udp;
+    mc.megaco_socket = megaco_udp;
+    mc.megaco_accept_unknown = cfg.megaco.accept_unknown;
     mc.accept_unknown = cfg.mgcp.accept_unknown;
     mc.audit_every = std::chrono::seconds{cfg.mgcp.audit_interval_s};
     mc.max_retransmissions = cfg.mgcp.max_retransmissions;

@@ -116,6 +116,12 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (v != "true" && v != "false")
       return err(key, "true or false");
     s.mgcp.accept_unknown = v == "true";
+  } else if (key == "megaco.listen") {
+    return to_endpoint(key, v, s.megaco.listen);
+  } else if (key == "megaco.accept_unknown") {
+    if (v != "true" && v != "false")
+      return err(key, "true or false");
+    s.megaco.accept_unknown = v == "true";
   } else if (key == "mgcp.audit_interval_s") {
     return to_int<std::uint32_t>(key, v, 1, 3600, s.mgcp.audit_interval_s);
   } else if (key == "mgcp.max_retransmissions") {
@@ -351,6 +357,12 @@ std::string to_toml(const settings& s) {
      << "[mgcp]\n"
      << "listen = \"" << net::to_string(s.mgcp.listen) << "\"\n"
      << "accept_unknown = " << (s.mgcp.accept_unknown ? "true" : "false")
+     << "\n"
+     << "audit_interval_s = " << s.mgcp.audit_interval_s << "\n"
+     << "max_retransmissions = " << s.mgcp.max_retransmissions << "\n\n"
+     << "[megaco]\n"
+     << "listen = \"" << net::to_string(s.megaco.listen) << "\"\n"
+     << "accept_unknown = " << (s.megaco.accept_unknown ? "true" : "false")
      << "\n\n"
      << "[registrar]\n"
      << "min_expires = " << s.registrar.min_expires << "\n"

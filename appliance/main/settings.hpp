@@ -103,6 +103,16 @@ struct settings {
     std::uint32_t max_retransmissions = 7;
   } mgcp;
 
+  /// Legacy phones behind H.248 gateways (issue 16): the controller. The
+  /// audit and retransmission settings of [mgcp] apply to it too.
+  struct megaco_t {
+    /// UDP; port 0 turns H.248 off.
+    net::endpoint listen{"127.0.0.1", 2944};
+    /// A ServiceChange from an unconfigured address is listed for the
+    /// admin (pending) as well as refused.
+    bool accept_unknown = false;
+  } megaco;
+
   struct auth_t {
     /// Digest challenges offered, in order ("MD5", "SHA-256").
     std::vector<std::string> algorithms{"MD5", "SHA-256"};

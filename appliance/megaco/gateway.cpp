@@ -46,18 +46,6 @@ std::string decimal_of(const std::string& hex) {
   return std::to_string(v);
 }
 
-std::string hex_of(const std::string& decimal) {
-  unsigned long long v = 0;
-  for (char c : decimal) {
-    if (!std::isdigit(static_cast<unsigned char>(c)) || v > 0xffffffffULL)
-      return {};
-    v = v * 10 + static_cast<unsigned long long>(c - '0');
-  }
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%llx", v);
-  return buf;
-}
-
 std::string mode_of(const mgcp::command& c) {
   auto m = c.param("M") ? *c.param("M") : std::string{"sendrecv"};
   if (iequals(m, "recvonly"))
@@ -207,11 +195,17 @@ void gateway_session::modify(output& out, const std::string& line,
       signals = {"cg/ct"};
       break;
   }
+  auto evs = make_events(decimal_of(st.request_id), events, map);
+  if (st.phase == line_phase::unknown)
+    // Hook state unknown (after a restart): strict=state makes the gateway
+    // report the state the line is in now (H.248.1 Annex E.9).
+    for (auto& e : evs.children) {
+      e.children.push_back(make("strict", "state"));
+      e.braces = true;
+    }
   auto c = connections_.find(line);
   send(out, c == connections_.end() ? "-" : c->second.context,
-       {make_command(verb::modify, line,
-                     {make_events(decimal_of(st.request_id), events, map),
-                      make_signals(signals)})},
+       {make_command(verb::modify, line, {std::move(evs), make_signals(signals)})},
        now);
 }
 
@@ -449,7 +443,10 @@ void gateway_session::on_notify(output& out, const command& c, millis now) {
   auto parsed = mgcp::parse_event_list(events);
   if (!parsed || parsed->empty())
     return;
-  ev::notified n{hex_of(oe->request_id), std::move(*parsed)};
+  // Under the request in force even when the gateway observed it under the
+  // one before (it crossed our Modify): a hook or digit is a fact, not an
+  // answer to a particular request.
+  ev::notified n{lines_[line].request_id, std::move(*parsed)};
   run_effects(out, line, step(lines_[line], n, at(now), cfg_.line), now);
 }
 
@@ -534,6 +531,7 @@ gateway_session::output gateway_session::on_tick(millis now) {
   if (gave_up && phase_ == gateway_phase::up) {
     lines_lost(out);
     out_.drop_peer(peer);
+    audit_tid_ = 0; // dropped with the rest: the probes start afresh
     fail_owned(out);
     set_phase(out, gateway_phase::down, now);
   }

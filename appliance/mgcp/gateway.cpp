@@ -396,6 +396,8 @@ gateway_session::output gateway_session::on_tick(millis now) {
     }
     out_.drop_peer(cfg_.domain);
     tx_line_.clear();
+    hook_audit_.clear();
+    audit_tid_ = 0; // dropped with the rest: the probes start afresh
     fail_owned(out);
     set_phase(out, gateway_phase::down, now);
   }

@@ -14,10 +14,12 @@ std::string text(const json& o, const char* key) {
                                           : std::string{};
 }
 
-std::uint64_t number(const json& o, const char* key) {
-  auto it = o.find(key);
-  return it != o.end() && it->is_number_unsigned() ? it->get<std::uint64_t>()
-                                                   : 0;
+// "2026-12-07T05:10:22Z" -> "2026-12-07 05:10:22" (the box's UTC).
+std::string when(const json& o, const char* key) {
+  auto t = text(o, key);
+  if (t.size() >= 19 && t[10] == 'T')
+    t = t.substr(0, 10) + " " + t.substr(11, 8);
+  return t;
 }
 
 } // namespace
@@ -32,7 +34,7 @@ expected<gateways_view, std::string> parse_gateways(std::string_view body) {
     if (!g.is_object())
       continue;
     gateway_row r{text(g, "name"),   text(g, "protocol"), text(g, "address"),
-                  text(g, "domain"), text(g, "state"),    number(g, "since"),
+                  text(g, "domain"), text(g, "state"),    when(g, "since"),
                   {}};
     if (auto e = g.find("endpoints"); e != g.end() && e->is_array())
       for (auto& s : *e)
@@ -48,7 +50,7 @@ expected<gateways_view, std::string> parse_gateways(std::string_view body) {
     for (auto& x : *p)
       if (x.is_object())
         out.pending.push_back(pending_gateway_row{
-            text(x, "address"), text(x, "endpoint"), number(x, "last_seen")});
+            text(x, "address"), text(x, "endpoint"), when(x, "last_seen")});
   return out;
 }
 

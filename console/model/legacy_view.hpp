@@ -29,7 +29,7 @@ struct gateway_row {
   std::string address;
   std::string domain;
   std::string state; ///< registering, up, down
-  std::uint64_t since = 0;
+  std::string since; ///< ISO 8601, as the box says it
   std::vector<station_row> stations;
 };
 
@@ -37,7 +37,7 @@ struct gateway_row {
 struct pending_gateway_row {
   std::string address;
   std::string endpoint;
-  std::uint64_t last_seen = 0;
+  std::string last_seen; ///< ISO 8601
 };
 
 struct gateways_view {

@@ -7,8 +7,6 @@
 // text fields, Enter sends the field's row; arrows and Space choose a
 // gateway and press buttons.
 
-#include <ctime>
-
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -32,17 +30,6 @@ bool field(const char* label, const char* id, std::string* text,
   if (digits)
     flags |= ImGuiInputTextFlags_CharsDecimal;
   return ImGui::InputTextWithHint(id, hint, text, flags);
-}
-
-std::string when(std::uint64_t unix_s) {
-  if (unix_s == 0)
-    return "-";
-  auto t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
 }
 
 void create_row(model& m) {
@@ -163,7 +150,7 @@ void list(model& m) {
                                              : amber,
                          "%s", g.state.c_str());
       ImGui::TableSetColumnIndex(3);
-      ImGui::TextUnformatted(when(g.since).c_str());
+      ImGui::TextUnformatted(g.since.empty() ? "-" : g.since.c_str());
       ImGui::TableSetColumnIndex(4);
       ImGui::Text("%zu", g.stations.size());
       ImGui::PopID();
@@ -177,7 +164,7 @@ void list(model& m) {
                             "above by its address to accept it):");
   for (auto& p : view.pending)
     ImGui::BulletText("%s (%s), last %s", p.address.c_str(),
-                      p.endpoint.c_str(), when(p.last_seen).c_str());
+                      p.endpoint.c_str(), p.last_seen.c_str());
 }
 
 } // namespace

@@ -14,18 +14,22 @@ std::string media_gateway_prefix() {
 }
 
 std::string encode(const media_gateway& x) {
-  record_writer w{1};
+  // Version 2 adds the H.248 encoding (issue 16); written only when set.
+  record_writer w{static_cast<std::uint8_t>(x.encoding.empty() ? 1 : 2)};
   w.put_string(x.name)
       .put_string(x.protocol)
       .put_string(x.address)
       .put_string(x.domain)
       .put_u64(x.created_s);
+  if (!x.encoding.empty())
+    w.put_string(x.encoding);
   return std::move(w).take();
 }
 
 expected<media_gateway, error> decode_media_gateway(std::string_view bytes) {
   record_reader in{bytes};
-  if (auto v = in.version(1); !v)
+  auto v = in.version(2);
+  if (!v)
     return unexpected(v.error());
   media_gateway x;
   IVM_READ(x.name, in.get_string());
@@ -33,6 +37,8 @@ expected<media_gateway, error> decode_media_gateway(std::string_view bytes) {
   IVM_READ(x.address, in.get_string());
   IVM_READ(x.domain, in.get_string());
   IVM_READ(x.created_s, in.get_u64());
+  if (*v >= 2)
+    IVM_READ(x.encoding, in.get_string());
   return finish(in, std::move(x));
 }
 

@@ -14,10 +14,12 @@ namespace ivm::storage::records {
 /// A media gateway (key `key_join({"g", name})`).
 struct media_gateway {
   std::string name;     ///< the admin's name: "gw1"
-  std::string protocol; ///< "mgcp" (later "megaco")
+  std::string protocol; ///< "mgcp" or "megaco"
   std::string address;  ///< "192.0.2.10:2427": where it is reached
   std::string domain;   ///< its endpoints' domain name ("gw1" by default)
   std::uint64_t created_s = 0;
+  /// H.248 only: "compact" tokens in what the box sends, else long ("").
+  std::string encoding;
 };
 
 std::string media_gateway_key(std::string_view name);

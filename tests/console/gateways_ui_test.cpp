@@ -17,10 +17,10 @@ constexpr int key_enter = 257; // GLFW_KEY_ENTER
 const char* listing =
     R"({"gateways":[{"name":"gw1","protocol":"mgcp","address":)"
     R"("192.0.2.10:2427","domain":"gw1.example.net","created":1,)"
-    R"("state":"up","since":1700000000,"endpoints":[{"endpoint":"aaln/1",)"
+    R"("state":"up","since":"2026-12-07T05:10:22Z","endpoints":[{"endpoint":"aaln/1",)"
     R"("extension":"205","line":"idle","hook":"on","lamp":true}]}],)"
     R"("pending":[{"address":"192.0.2.99:2427","endpoint":"aaln/*@x",)"
-    R"("first_seen":1,"last_seen":2}]})";
+    R"("first_seen":"2026-12-07T05:00:00Z","last_seen":"2026-12-07T05:01:00Z"}]})";
 
 TEST(gateways_view, reads_the_listing) {
   auto v = parse_gateways(listing);
@@ -29,7 +29,7 @@ TEST(gateways_view, reads_the_listing) {
   auto& g = v->gateways[0];
   EXPECT_EQ(g.name, "gw1");
   EXPECT_EQ(g.state, "up");
-  EXPECT_EQ(g.since, 1700000000u);
+  EXPECT_EQ(g.since, "2026-12-07 05:10:22");
   ASSERT_EQ(g.stations.size(), 1u);
   EXPECT_EQ(g.stations[0].endpoint, "aaln/1");
   EXPECT_EQ(g.stations[0].extension, "205");

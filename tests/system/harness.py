@@ -64,6 +64,7 @@ class Appliance:
         self.tftp_port = free_port()
         self.prov_http_port = free_port()
         self.mgcp_port = free_port(socket.SOCK_DGRAM)
+        self.megaco_port = free_port(socket.SOCK_DGRAM)
         self.extra_args = list(extra_args)
         # Ports this harness chose may be re-chosen if another test took one
         # between free_port() and the box's bind (tests run in parallel).
@@ -77,7 +78,8 @@ class Appliance:
                 "--sip-listen", "127.0.0.1:%d" % self.sip_port,
                 "--sip-tls-listen", "127.0.0.1:%d" % self.tls_port,
                 "--admin-listen", "127.0.0.1:%d" % self.admin_port,
-                "--mgcp-listen", "127.0.0.1:%d" % self.mgcp_port]
+                "--mgcp-listen", "127.0.0.1:%d" % self.mgcp_port,
+                "--megaco-listen", "127.0.0.1:%d" % self.megaco_port]
         # A test's own [provisioning] section chooses its ports itself.
         conf = None
         if "--config" in self.extra_args:
@@ -131,6 +133,7 @@ class Appliance:
         self.tftp_port = free_port()
         self.prov_http_port = free_port()
         self.mgcp_port = free_port(socket.SOCK_DGRAM)
+        self.megaco_port = free_port(socket.SOCK_DGRAM)
 
     def healthy(self):
         try:

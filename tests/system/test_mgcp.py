@@ -19,8 +19,10 @@ class Mgcp(MgcpBox):
         bad = [({"name": "gw 1", "address": "127.0.0.1:2427"}, "name"),
                ({"name": "gw1", "address": "nowhere"}, "address"),
                ({"name": "gw1", "address": "127.0.0.1:0"}, "address"),
-               ({"name": "gw1", "protocol": "megaco",
+               ({"name": "gw1", "protocol": "h323",
                  "address": "127.0.0.1:2944"}, "protocol"),
+               ({"name": "gw1", "protocol": "mgcp", "encoding": "compact",
+                 "address": "127.0.0.1:2427"}, "encoding"),
                ({"name": "gw1", "address": "127.0.0.1:2427", "x": 1}, "x")]
         for body, field in bad:
             s, answer = self.api("POST", "/api/v1/gateways", body)
