@@ -91,7 +91,7 @@ std::string format_gateways(const std::string& body) {
                {10, 8, 21, 11, 20});
   auto pending = j.value("pending", json::array());
   if (!pending.empty()) {
-    out += "\nPENDING (unknown gateways that sent RSIP)\n";
+    out += "\nPENDING (unknown gateways that asked to register)\n";
     for (auto& p : pending)
       out += row({text_of(p, "address"), text_of(p, "endpoint"),
                   text_of(p, "last_seen")},
@@ -105,8 +105,8 @@ std::string format_gateway(const std::string& body) {
   if (!j.is_object())
     return body + '\n';
   std::string out;
-  for (auto key :
-       {"name", "protocol", "address", "domain", "state", "since", "created"})
+  for (auto key : {"name", "protocol", "encoding", "address", "domain",
+                   "state", "since", "created"})
     if (j.find(key) != j.end())
       out += std::string{key} + ": " + text_of(j, key) + '\n';
   return out + endpoints_of(j);
@@ -131,6 +131,8 @@ int gateway_add(const context& ctx, const gateway_add_args& a) {
   json body{{"name", a.name}, {"protocol", a.protocol}, {"address", a.address}};
   if (!a.domain.empty())
     body["domain"] = a.domain;
+  if (!a.encoding.empty())
+    body["encoding"] = a.encoding;
   auto r = ctx.api.call("POST", "gateways", body.dump());
   if (!r)
     return report(ctx, r.error());

@@ -14,6 +14,7 @@ struct gateway_add_args {
   std::string address; ///< host:port
   std::string protocol = "mgcp";
   std::string domain; ///< empty: the name
+  std::string encoding; ///< megaco: "long" or "compact" (empty: long)
 };
 
 struct station_args {

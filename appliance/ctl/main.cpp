@@ -292,14 +292,18 @@ void add_device_commands(CLI::App& app, action& chosen) {
 
 /// Declares `ivmctl gateway ...` and `ivmctl station ...` (legacy phones).
 void add_legacy_commands(CLI::App& app, action& chosen) {
-  auto* gw = app.add_subcommand("gateway", "Manage media gateways (MGCP)");
+  auto* gw =
+      app.add_subcommand("gateway", "Manage media gateways (MGCP, H.248)");
   auto add = std::make_shared<gateway_add_args>();
   auto* cmd = gw->add_subcommand("add", "Add a gateway the box controls");
   cmd->add_option("name", add->name, "Name, e.g. gw1")->required();
   cmd->add_option("address", add->address,
                   "Where it listens, e.g. 192.0.2.10:2427")
       ->required();
-  cmd->add_option("--protocol", add->protocol, "mgcp (the default)");
+  cmd->add_option("--protocol", add->protocol,
+                  "mgcp (the default) or megaco (H.248)");
+  cmd->add_option("--encoding", add->encoding,
+                  "megaco only: long (the default) or compact tokens");
   cmd->add_option("--domain", add->domain,
                   "Its endpoints' domain name (default: the name)");
   cmd->callback([&chosen, add] {

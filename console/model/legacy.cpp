@@ -95,7 +95,9 @@ void model::add_gateway() {
         true);
     return;
   }
-  json body{{"name", f.name}, {"protocol", "mgcp"}, {"address", f.address}};
+  json body{{"name", f.name},
+            {"protocol", f.megaco ? "megaco" : "mgcp"},
+            {"address", f.address}};
   if (!f.domain.empty())
     body["domain"] = f.domain;
   change("POST", "/api/v1/gateways", body.dump(), "Gateway " + f.name + " added",

@@ -51,6 +51,7 @@ struct gateway_forms {
   std::string name;
   std::string address; ///< "192.0.2.10:2427"
   std::string domain;  ///< optional: the name
+  bool megaco = false; ///< H.248 instead of MGCP
   /// -- a station on the chosen gateway
   std::string selected; ///< gateway name
   std::string endpoint; ///< "aaln/1"

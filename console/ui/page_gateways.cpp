@@ -34,12 +34,14 @@ bool field(const char* label, const char* id, std::string* text,
 
 void create_row(model& m) {
   auto& f = m.gateway_form();
-  ImGui::TextUnformatted("New gateway (MGCP)");
+  ImGui::TextUnformatted("New gateway");
   bool enter = field("Name", "##gw-name", &f.name, "gw1", 110);
   ImGui::SameLine(0, 20);
   enter |= field("Address", "##gw-address", &f.address, "192.0.2.10:2427", 170);
   ImGui::SameLine(0, 20);
   enter |= field("Domain", "##gw-domain", &f.domain, "optional", 170);
+  ImGui::SameLine(0, 20);
+  ImGui::Checkbox("H.248", &f.megaco);
   ImGui::SameLine();
   if (ImGui::Button("Add gateway") || enter)
     m.add_gateway();

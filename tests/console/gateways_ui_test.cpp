@@ -136,6 +136,14 @@ TEST_F(gateways_page, bad_input_is_refused_before_sending) {
   jobs = serve();
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].path, "/api/v1/gateways/gw1");
+  // An H.248 gateway.
+  f.name = "gw2";
+  f.address = "192.0.2.11:2944";
+  f.megaco = true;
+  m.add_gateway();
+  jobs = serve();
+  ASSERT_EQ(jobs.size(), 1u) << m.status();
+  EXPECT_NE(jobs[0].body.find(R"("protocol":"megaco")"), std::string::npos);
 }
 
 TEST_F(gateways_page, f9_tab_type_enter_add_a_gateway_and_a_station) {

@@ -16,6 +16,7 @@ import unittest
 
 from harness import Appliance, wait_until
 from megaco_gw_sim import MegacoGateway
+from mgcp_box import IVMCTL
 from sip_ua import UA, body_of
 from sip_util import header, status_of
 from test_messaging import USERS, provision
@@ -128,6 +129,21 @@ class Megaco(MegacoBox):
         wait_until(lambda: self.state()["endpoints"][0]["line"] == "idle",
                    "line idle again")
         self.otp_decodes_what_the_box_sent()
+        # ivmctl: an H.248 gateway writing compact tokens; bad encodings
+        # refused.
+        def ctl(*args):
+            return subprocess.run([IVMCTL, "--data-dir", self.box.data_dir] +
+                                  list(args), capture_output=True, text=True)
+        r = ctl("gateway", "add", "gw3", "127.0.0.1:2949", "--protocol",
+                "megaco", "--encoding", "compact")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("encoding: compact", r.stdout)
+        r = ctl("gateway", "add", "gw4", "127.0.0.1:2950", "--encoding",
+                "compact")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("encoding", r.stderr + r.stdout)
+        r = ctl("gateway", "list")
+        self.assertRegex(r.stdout, r"gw3\s+megaco")
 
     def test_unknown_gateway_is_refused_and_logged_once(self):
         stranger = MegacoGateway(lines=1,
