@@ -153,6 +153,9 @@ class MegacoGateway:
         self.raw_in = []
         self.executions = {}
         self.paused = False
+        self.drop_in = 0     # datagrams from the controller to lose
+        self.drop_out = 0    # datagrams to it to lose
+        self.retransmissions = 0
         self.closed = False
         self.lock = threading.RLock()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -187,6 +190,27 @@ class MegacoGateway:
                     name = {"E": "ds", "F": "do"}.get(d, d.lower())
                     if "dd/d" + name in line.events:
                         self._event(line, "dd/d" + name)
+
+    def drop_incoming(self, n):
+        self.drop_in += n
+
+    def drop_outgoing(self, n):
+        self.drop_out += n
+
+    def restart(self):
+        """A restart: contexts and their RTP are gone, the hook states
+        stay; ServiceChange Restart on ROOT."""
+        with self.lock:
+            for ctx in self.contexts.values():
+                for c in ctx.values():
+                    if c:
+                        c.close()
+            self.contexts = {}
+            for line in self.lines.values():
+                line.context = "-"
+                line.signals = set()
+                line.events = []
+        self.start()
 
     def pause(self):
         self.paused = True
@@ -261,6 +285,9 @@ class MegacoGateway:
             return tid
 
     def _send(self, text):
+        if self.drop_out:
+            self.drop_out -= 1
+            return
         try:
             self.sock.sendto(text.encode(), self.controller)
         except OSError:
@@ -285,7 +312,9 @@ class MegacoGateway:
             except OSError:
                 return
             with self.lock:
-                if data is not None and not self.paused:
+                if data is not None and not self.paused and self.drop_in:
+                    self.drop_in -= 1
+                elif data is not None and not self.paused:
                     self.raw_in.append((data, addr))
                     try:
                         self._message(data.decode("utf-8", "replace"))
@@ -298,6 +327,7 @@ class MegacoGateway:
                             del self.pending[tid]
                             continue
                         p[1], p[2] = now + 0.5 * (2 ** p[2]), p[2] + 1
+                        self.retransmissions += 1
                         self._send(p[0])
 
     def _message(self, text):

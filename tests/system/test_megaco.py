@@ -253,6 +253,80 @@ class Megaco(MegacoBox):
         self.otp_decodes_what_the_box_sent()
 
 
+class MegacoFaults(MegacoBox):
+    compact = True
+
+    @unittest.skipUnless(TOOLS, "curl or espeak-ng missing")
+    def test_restart_during_a_recording_keeps_the_audio(self):
+        self.bring_up()
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "cg/dt" in self.gw.signals(1), "dial tone")
+        self.gw.dial(1, "*7202#")
+        conn = self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
+                                         if c.remote], "a connection")[0]
+        self.gw.wait_for(lambda: conn.received, "the start tone")
+        wav = os.path.join(self.tmp, "s.wav")
+        subprocess.run(["espeak-ng", "-w", wav, "The first half arrives, "
+                        "the rest is cut by the restart."], check=True)
+        from mgcp_box import read_wav
+        pcm = read_wav(wav)
+        self.gw.send_audio(1, pcm[:len(pcm) // 2])
+        self.gw.restart()  # ServiceChange Restart: its contexts are gone
+        def messages():
+            code, body = curl_as(self.box, "202", "GET",
+                                 "/api/v1/voice-messages")
+            return json.loads(body)["messages"] if code == 200 else []
+        msgs = wait_until(messages, "the message cut by the restart")
+        self.assertGreater(msgs[0]["duration_ms"], 500)
+        alice = UA(self.box.sip_port, "201", USERS["201"][1])
+        try:
+            self.assertEqual(status_of(alice.register()), 200)
+            note = alice.receive_request("MESSAGE")
+            self.assertIsNotNone(note, "Alice was not told")
+            self.assertIn(b"was cut short", body_of(note))
+        finally:
+            alice.close()
+        self.gw.wait_for(lambda: self.gw.events(1), "line/1 asked anew")
+        self.assertEqual(self.state()["state"], "up")
+        self.otp_decodes_what_the_box_sent()
+
+    def test_lost_datagrams_duplicates_and_garbage(self):
+        self.bring_up()
+        # The box's reply to the off-hook Notify is lost: the gateway sends
+        # the Notify again, gets the same reply, one dial tone request.
+        self.gw.drop_incoming(1)
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "cg/dt" in self.gw.signals(1), "dial tone")
+        self.gw.wait_for(lambda: self.gw.retransmissions >= 1,
+                         "the Notify sent again")
+        # What the box sends next (its reply, its Add) is lost: sent again,
+        # executed once.
+        self.gw.drop_incoming(1)
+        self.gw.dial(1, "*7202#")
+        self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
+                                  if c.remote], "a connection")
+        self.assertEqual(max(self.gw.executions.values()), 1,
+                         self.gw.executions)
+        self.gw.on_hook(1)
+        self.gw.wait_for(lambda: not self.gw.connections(1),
+                         "the context emptied")
+        # Garbage from the gateway's address: nothing; a request broken after
+        # its id: Error 403 for it; the box serves on.
+        box = ("127.0.0.1", self.box.megaco_port)
+        seen = len(self.gw.raw_in)
+        self.gw.sock.sendto(b"\x00\xff garbage", box)
+        self.gw.sock.sendto(("!/1 %s\nT=4711{C=-{N=line/1{OE=1{\"x}}}}"
+                             % self.gw.mid).encode(), box)
+        self.gw.wait_for(lambda: [d for d, _ in self.gw.raw_in[seen:]
+                                  if b"4711" in d and b"403" in d],
+                         "Error 403 for transaction 4711")
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "cg/dt" in self.gw.signals(1),
+                         "dial tone after the garbage")
+        self.gw.on_hook(1)
+        self.assertEqual(self.state()["state"], "up")
+
+
 def child_error(reply):
     for c in reply[2]:
         if c[0] == "Error":
