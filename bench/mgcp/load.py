@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""NTFY/RQNT round trips against a running appliance (issue 15 benchmark).
+"""NTFY/RQNT round trips against a running appliance (issue 15 benchmark),
+or with --protocol megaco the H.248 equivalent (issue 16): Notify of al/of or
+al/on -> the box's Reply and its Modify of the line's events -> its Reply.
 
 G simulated gateways with L lines each (default 10 x 100 = 1,000 endpoints)
 are added through the admin API, restart (RSIP) and answer the box's RQNTs.
@@ -12,7 +14,7 @@ rounds/s, p50/p99 latency, the box's CPU per round and per MGCP transaction
 (4 datagrams, 2 transactions per round).
 
     load.py --admin URL --token T --mgcp 127.0.0.1:2727 --pid PID \\
-            --rates 500,1000,2000 --seconds 10
+            --rates 500,1000,2000 --seconds 10 [--protocol megaco]
 """
 
 import argparse
@@ -68,6 +70,43 @@ class Gateway:
             verb, self.tid, ep, "".join("%s: %s\r\n" % p for p in params)))
         return self.tid
 
+    # -- H.248 ------------------------------------------------------------
+    def h248(self, body):
+        self.tid += 1
+        self.send("MEGACO/1 [127.0.0.1]:%d\nTransaction = %d { %s }"
+                  % (self.port, self.tid, body))
+
+    def restart(self, megaco):
+        if megaco:
+            self.h248("Context = - { ServiceChange = ROOT { Services { "
+                      "Method = Restart } } }")
+        else:
+            self.command("RSIP", "aaln/*@" + self.name, [("RM", "restart")])
+
+    def hook(self, megaco, n, off):
+        if megaco:
+            self.h248("Context = - { Notify = line/%d { ObservedEvents = %s "
+                      "{ %s } } }" % (n, self.x.get(n, "0"),
+                                      "al/of" if off else "al/on"))
+        else:
+            self.command("NTFY", "aaln/%d@%s" % (n, self.name),
+                         [("X", self.x.get(n, "0")),
+                          ("O", "L/hd" if off else "L/hu")])
+
+    def on_h248(self, text, now, done):
+        """The box's datagram: its requests answered, a line's Modify
+        completes that line's round."""
+        for m in re.finditer(r"(?:Transaction|\bT)\s*=\s*(\d+)", text):
+            self.send("MEGACO/1 [127.0.0.1]:%d\nReply = %s { Context = - "
+                      "{ Modify = ROOT } }" % (self.port, m.group(1)))
+        for m in re.finditer(r"Modify\s*=\s*line/(\d+)\s*\{\s*Events\s*="
+                             r"\s*(\d+)", text):
+            line = int(m.group(1))
+            self.x[line] = m.group(2)
+            t0 = self.sent_at.pop(line, None)
+            if t0 is not None:
+                done.append(now - t0)
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -79,7 +118,9 @@ def main():
     ap.add_argument("--lines", type=int, default=100)
     ap.add_argument("--rates", default="500,1000,2000")
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--protocol", default="mgcp", choices=("mgcp", "megaco"))
     a = ap.parse_args()
+    megaco = a.protocol == "megaco"
     host, port = a.mgcp.rsplit(":", 1)
     box = (host, int(port))
     gws = [Gateway(i, a.lines, box) for i in range(a.gateways)]
@@ -87,10 +128,11 @@ def main():
     for i, g in enumerate(gws):
         api(a.admin, a.token, "POST", "/api/v1/gateways",
             {"name": "bgw%d" % i, "address": "127.0.0.1:%d" % g.port,
-             "domain": g.name})
+             "domain": g.name, "protocol": a.protocol})
         for n in range(1, a.lines + 1):
             api(a.admin, a.token, "POST", "/api/v1/stations",
-                {"gateway": "bgw%d" % i, "endpoint": "aaln/%d" % n,
+                {"gateway": "bgw%d" % i,
+                 "endpoint": ("line/%d" if megaco else "aaln/%d") % n,
                  "extension": str(10000 + i * 1000 + n)})
     done = []  # latencies of completed rounds
 
@@ -104,6 +146,9 @@ def main():
                     data = g.sock.recv(65535)
                 except BlockingIOError:
                     break
+                if megaco:
+                    g.on_h248(data.decode(errors="replace"), now, done)
+                    continue
                 for part in re.split(r"\r?\n\.\r?\n", data.decode(errors="replace")):
                     head = part.split("\r\n", 1)[0].split()
                     if len(head) < 3 or not head[1].isdigit():
@@ -123,7 +168,7 @@ def main():
 
     # Restart every gateway; wait for every line's first RQNT.
     for g in gws:
-        g.command("RSIP", "aaln/*@" + g.name, [("RM", "restart")])
+        g.restart(megaco)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and \
             sum(len(g.x) for g in gws) < a.gateways * a.lines:
@@ -155,9 +200,7 @@ def main():
                     continue
                 g.off[n] = not g.off.get(n, False)
                 g.sent_at[n] = time.monotonic()
-                g.command("NTFY", "aaln/%d@%s" % (n, g.name),
-                          [("X", g.x.get(n, "0")),
-                           ("O", "L/hd" if g.off[n] else "L/hu")])
+                g.hook(megaco, n, g.off[n])
                 sent += 1
             pump(0.001)
         # Let the last rounds finish (bounded).
