@@ -20,17 +20,6 @@ const ImVec4 amber{0.95f, 0.75f, 0.3f, 1.0f};
 const ImVec4 green{0.4f, 0.85f, 0.4f, 1.0f};
 const ImVec4 red{0.95f, 0.4f, 0.35f, 1.0f};
 
-bool field(const char* label, const char* id, std::string* text,
-           const char* hint, float width, bool digits = false) {
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(label);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(width);
-  ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue;
-  if (digits)
-    flags |= ImGuiInputTextFlags_CharsDecimal;
-  return ImGui::InputTextWithHint(id, hint, text, flags);
-}
 
 void create_row(model& m) {
   auto& f = m.gateway_form();

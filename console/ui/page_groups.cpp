@@ -15,18 +15,6 @@ namespace {
 
 const ImVec4 amber{0.95f, 0.75f, 0.3f, 1.0f};
 
-/// A label, then a text field with a grey hint; true on Enter.
-bool field(const char* label, const char* id, std::string* text,
-           const char* hint, float width, bool digits = false) {
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(label);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(width);
-  ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue;
-  if (digits)
-    flags |= ImGuiInputTextFlags_CharsDecimal;
-  return ImGui::InputTextWithHint(id, hint, text, flags);
-}
 
 void create_row(model& m) {
   auto& f = m.group_form();

@@ -35,6 +35,11 @@ void draw_gateways(model& m);
 /// "loading ..." or the load error of `d` in red; true when `d` has data.
 bool dataset_line(const model& m, dataset d);
 
+/// A label, then a text field with a grey hint (digits only if `digits`);
+/// true on Enter.
+bool field(const char* label, const char* id, std::string* text,
+           const char* hint, float width, bool digits = false);
+
 /// Begins a table with `n` columns that fills the width and scrolls within
 /// `height` (0: the rest of the window). End it with ImGui::EndTable().
 bool begin_table(const char* id, int n, float height = 0.0f);

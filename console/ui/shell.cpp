@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include "console/ui/pages.hpp"
 
@@ -139,6 +140,18 @@ void draw_console(model& m) {
   ImGui::EndChild();
   status_bar(m);
   ImGui::End();
+}
+
+bool field(const char* label, const char* id, std::string* text,
+           const char* hint, float width, bool digits) {
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(label);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(width);
+  ImGuiInputTextFlags flags = ImGuiInputTextFlags_EnterReturnsTrue;
+  if (digits)
+    flags |= ImGuiInputTextFlags_CharsDecimal;
+  return ImGui::InputTextWithHint(id, hint, text, flags);
 }
 
 bool dataset_line(const model& m, dataset d) {
