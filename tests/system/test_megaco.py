@@ -81,13 +81,16 @@ class MegacoBox(unittest.TestCase):
                          "the box's Modify of line/1 (off-hook wanted)")
 
     def otp_decodes_what_the_box_sent(self):
-        """Every datagram the box sent the gateway decodes in OTP."""
+        """Every datagram the box sent the gateway decodes in OTP, and in
+        tshark with the transaction ids and commands it carries."""
+        if shutil.which("tshark"):
+            self.tshark_reads_what_the_box_sent()
         if not shutil.which("erl"):
             return
         d = os.path.join(self.tmp, "sent")
         os.makedirs(d, exist_ok=True)
         names = []
-        for i, (data, _) in enumerate(self.gw.raw_in):
+        for i, (data, _) in enumerate(list(self.gw.raw_in)):
             p = os.path.join(d, "%d.txt" % i)
             with open(p, "wb") as f:
                 f.write(data)
@@ -102,6 +105,39 @@ class MegacoBox(unittest.TestCase):
                            env=dict(os.environ, FILES=",".join(names)),
                            capture_output=True, text=True, timeout=60)
         self.assertIn("BAD []", r.stdout, r.stdout + r.stderr)
+
+
+    def tshark_reads_what_the_box_sent(self):
+        from mgcp_box import write_udp_pcap
+        got = list(self.gw.raw_in)  # a snapshot: audits keep coming
+        pcap = os.path.join(self.tmp, "h248.pcap")
+        write_udp_pcap(pcap, got, self.gw.port)
+        fields = ["megaco.transid", "megaco.command", "megaco.termid",
+                  "_ws.malformed"]
+        args = ["tshark", "-r", pcap, "-d",
+                "udp.port==%d,megaco" % self.gw.port, "-T", "fields",
+                "-E", "separator=|", "-E", "occurrence=a",
+                "-E", "aggregator=,"]
+        for f in fields:
+            args += ["-e", f]
+        out = subprocess.run(args, capture_output=True, text=True,
+                             check=True)
+        rows = [dict(zip(fields, line.split("|")))
+                for line in out.stdout.splitlines()]
+        self.assertEqual(len(rows), len(got))
+        import re
+        for (data, _), row in zip(got, rows):
+            text = data.decode()
+            self.assertEqual(row["_ws.malformed"], "", text)
+            tid = re.search(r"(?:Transaction|Reply|\bT|\bP)\s*=\s*(\d+)",
+                            text)
+            if tid:
+                self.assertIn(tid.group(1), row["megaco.transid"].split(","),
+                              text)
+            for verb in ("Modify", "Add", "Subtract", "AuditValue"):
+                if re.search(r"\b%s\s*=" % verb, text) and "Reply" not in \
+                        text:
+                    self.assertIn(verb, row["megaco.command"], text)
 
 
 class Megaco(MegacoBox):
