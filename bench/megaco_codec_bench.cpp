@@ -25,8 +25,8 @@ namespace megaco = ivm::megaco;
 const std::vector<std::string>& messages() {
   static const std::vector<std::string> all = [] {
     std::vector<fs::path> files;
-    for (auto& f : fs::directory_iterator(
-             fs::path{IVM_SOURCE_DIR} / "tests/vectors/megaco/otp-time_test"))
+    for (auto& f : fs::directory_iterator(fs::path{IVM_SOURCE_DIR} /
+                                          "tests/vectors/megaco/otp-time_test"))
       files.push_back(f.path());
     std::sort(files.begin(), files.end());
     std::vector<std::string> out;

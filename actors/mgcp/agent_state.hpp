@@ -39,8 +39,8 @@ struct agent_state {
   std::map<std::string, rec::station> stations;   ///< by "gw\nendpoint"
   std::map<std::string, pending_gateway> pending; ///< by address
   std::set<std::string> refused;                  ///< logged once each
-  std::string notified_entity; ///< MGCP: "ca@host:port"
-  std::string mid;             ///< H.248: the box's mId, "[host]:port"
+  std::string notified_entity;                    ///< MGCP: "ca@host:port"
+  std::string mid; ///< H.248: the box's mId, "[host]:port"
   bool started = false;
   std::shared_ptr<spdlog::logger> log = log::get("mgcp");
   static inline const char* name = "mgcp_call_agent";

@@ -126,10 +126,9 @@ void on_megaco_stranger(pointer self, const datagram& d) {
       rq->actions[0].commands[0].what != megaco::verb::service_change)
     return;
   st.cfg.megaco_socket->send_to(
-      megaco::write_message(st.mid,
-                            {megaco::make_error_reply(rq->id, 402,
-                                                      "Unauthorized")},
-                            1, false),
+      megaco::write_message(
+          st.mid, {megaco::make_error_reply(rq->id, 402, "Unauthorized")}, 1,
+          false),
       d.from);
   auto addr = net::to_string(d.from);
   if (st.cfg.megaco_accept_unknown) {

@@ -193,13 +193,14 @@ void post_gateway(pointer self, const json& j, net::http_responder respond) {
   bool megaco = *protocol == "megaco";
   if ((megaco && !st.cfg.megaco_socket) || (!megaco && !st.cfg.socket)) {
     error(respond, 400,
-          megaco ? "protocol: megaco.listen is off" : "protocol: mgcp.listen "
-                                                      "is off",
+          megaco ? "protocol: megaco.listen is off"
+                 : "protocol: mgcp.listen is off",
           "protocol");
     return;
   }
-  if (!encoding || (!encoding->empty() && (!megaco || (*encoding != "long" &&
-                                                       *encoding != "compact")))) {
+  if (!encoding ||
+      (!encoding->empty() &&
+       (!megaco || (*encoding != "long" && *encoding != "compact")))) {
     error(respond, 400, "encoding: long or compact (megaco only)", "encoding");
     return;
   }

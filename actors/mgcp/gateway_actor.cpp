@@ -369,8 +369,9 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
     gc.audit_every = st.s.audit_every;
     gc.retransmit.max_sends = st.s.max_retransmissions + 1;
     gc.compact = st.s.record.encoding == "compact";
-    st.session = std::make_unique<
-        mgcp::line_gateway_of<megaco::gateway_session>>(gc, now_ms());
+    st.session =
+        std::make_unique<mgcp::line_gateway_of<megaco::gateway_session>>(
+            gc, now_ms());
   } else {
     mgcp::gateway_config gc;
     gc.domain = st.s.record.domain;
@@ -379,9 +380,8 @@ caf::behavior gateway_impl(pointer self, mgcp_gateway_setup setup) {
     gc.audit_every = st.s.audit_every;
     gc.retransmit.max_sends = st.s.max_retransmissions + 1;
     gc.lines = std::move(lines);
-    st.session =
-        std::make_unique<mgcp::line_gateway_of<mgcp::gateway_session>>(
-            gc, now_ms());
+    st.session = std::make_unique<mgcp::line_gateway_of<mgcp::gateway_session>>(
+        gc, now_ms());
   }
   apply(self, st.session->on_tick(now_ms())); // the first audit
   return {

@@ -140,8 +140,7 @@ void on_offer_cancel(pointer self, const std::string& branch) {
 void incoming_answered(pointer self, const std::string& line,
                        station_state& sta, output& out) {
   auto& st = self->state;
-  st.log->info("call to {} ({} {}): answered", sta.ext, st.s.record.name,
-               line);
+  st.log->info("call to {} ({} {}): answered", sta.ext, st.s.record.name, line);
   const auto& invite = sta.incoming->invite.in.msg;
   std::string offer;
   if (invite.value_of("Content-Type").find("application/sdp") !=

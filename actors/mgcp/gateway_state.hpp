@@ -48,11 +48,11 @@ struct outgoing_call {
 /// gateway's SDP in the 2xx).
 struct incoming_call {
   std::string branch;
-  sip_task invite;          ///< the server transaction's key, router, request
-  std::string tag;          ///< our To tag
-  bool answered = false;    ///< the 2xx went up
-  bool acked = false;       ///< its ACK came
-  sip::message ok;          ///< the 2xx (sent again until the ACK)
+  sip_task invite;       ///< the server transaction's key, router, request
+  std::string tag;       ///< our To tag
+  bool answered = false; ///< the 2xx went up
+  bool acked = false;    ///< its ACK came
+  sip::message ok;       ///< the 2xx (sent again until the ACK)
   std::chrono::milliseconds resend{500};
   std::chrono::milliseconds resent{0};
 };

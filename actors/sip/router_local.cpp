@@ -31,7 +31,8 @@ void start_local(pointer self, const std::string& key, std::size_t idx,
   st.locals[b.ckey] = {key, idx};
   ++p.alive;
   caf::anon_send(t.local, atoms::proxy_atom::value, b.ckey, t.line,
-                 sip_task{key, caf::actor_cast<sip_router_actor>(self),
+                 sip_task{key,
+                          caf::actor_cast<sip_router_actor>(self),
                           sip_inbound{p.request, p.up_flow, {}},
                           {}});
   p.branches.push_back(std::move(b));

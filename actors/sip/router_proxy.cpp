@@ -300,8 +300,13 @@ void proxy_to(pointer self, const std::string& key,
                 {},
                 false};
     p.branches.push_back(
-        proxy_branch{"c\n" + sip::client_transaction_key_of_request(*fwd), *fwd,
-                     t.flow.kind, false, false, false, {}});
+        proxy_branch{"c\n" + sip::client_transaction_key_of_request(*fwd),
+                     *fwd,
+                     t.flow.kind,
+                     false,
+                     false,
+                     false,
+                     {}});
     ++p.alive;
     if (!start_client(self, *fwd, std::move(c))) {
       --p.alive;

@@ -105,8 +105,8 @@ std::string format_gateway(const std::string& body) {
   if (!j.is_object())
     return body + '\n';
   std::string out;
-  for (auto key : {"name", "protocol", "encoding", "address", "domain",
-                   "state", "since", "created"})
+  for (auto key : {"name", "protocol", "encoding", "address", "domain", "state",
+                   "since", "created"})
     if (j.find(key) != j.end())
       out += std::string{key} + ": " + text_of(j, key) + '\n';
   return out + endpoints_of(j);

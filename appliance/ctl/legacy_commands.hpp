@@ -13,7 +13,7 @@ struct gateway_add_args {
   std::string name;
   std::string address; ///< host:port
   std::string protocol = "mgcp";
-  std::string domain; ///< empty: the name
+  std::string domain;   ///< empty: the name
   std::string encoding; ///< megaco: "long" or "compact" (empty: long)
 };
 

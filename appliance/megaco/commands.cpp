@@ -79,8 +79,7 @@ parse_error bad(int code, std::string reason, std::uint32_t id = 0) {
 std::optional<command> command_of(const node& n) {
   std::string_view name = n.name;
   while (name.size() > 2 && name[1] == '-' &&
-         (name[0] == 'O' || name[0] == 'o' || name[0] == 'W' ||
-          name[0] == 'w'))
+         (name[0] == 'O' || name[0] == 'o' || name[0] == 'W' || name[0] == 'w'))
     name.remove_prefix(2);
   auto v = verb_of(name);
   if (!v)
@@ -111,13 +110,13 @@ expected<action, parse_error> action_of(const node& ctx, std::uint32_t id,
     } else if (c.is("Priority", "PR") || c.is("Emergency", "EG") ||
                c.is("EmergencyOff", "EGO") ||
                c.is("EmergencyOffToken") || // as OTP 24's encoder writes it
-               c.is("Topology", "TP") ||
-               c.is("IEPSCall", "IEPS") || c.is("ContextAttr", "CT") ||
-               c.is("ContextAudit", "CA") || c.is("ContextList", "CLT")) {
+               c.is("Topology", "TP") || c.is("IEPSCall", "IEPS") ||
+               c.is("ContextAttr", "CT") || c.is("ContextAudit", "CA") ||
+               c.is("ContextList", "CLT")) {
       // Context properties: not used by the box.
     } else {
-      return unexpected(bad(in_reply ? 400 : 403,
-                            "unknown command '" + c.name + "'", id));
+      return unexpected(
+          bad(in_reply ? 400 : 403, "unknown command '" + c.name + "'", id));
     }
   }
   return a;
@@ -212,9 +211,11 @@ expected<decoded, parse_error> decode(std::string_view text) {
       for (auto& r : item.children) {
         auto dash = r.name.find('-');
         auto lo = id_of(r.name.substr(0, dash));
-        auto hi = dash == std::string::npos ? lo : id_of(r.name.substr(dash + 1));
+        auto hi =
+            dash == std::string::npos ? lo : id_of(r.name.substr(dash + 1));
         if (!lo || !hi || *hi < *lo)
-          return unexpected(bad(400, "bad TransactionResponseAck '" + r.name + "'"));
+          return unexpected(
+              bad(400, "bad TransactionResponseAck '" + r.name + "'"));
         k.ranges.emplace_back(*lo, *hi);
       }
       d.transactions.emplace_back(std::move(k));
@@ -227,8 +228,7 @@ expected<decoded, parse_error> decode(std::string_view text) {
   return d;
 }
 
-std::optional<std::string>
-observed_event::param(std::string_view name) const {
+std::optional<std::string> observed_event::param(std::string_view name) const {
   for (auto& [k, v] : params)
     if (iequals(k, name))
       return v;
@@ -335,9 +335,9 @@ node make_response_ack(
     const std::vector<std::pair<std::uint32_t, std::uint32_t>>& ranges) {
   std::vector<node> items;
   for (auto [lo, hi] : ranges)
-    items.push_back(make(lo == hi ? std::to_string(lo)
-                                  : std::to_string(lo) + "-" +
-                                        std::to_string(hi)));
+    items.push_back(make(lo == hi
+                             ? std::to_string(lo)
+                             : std::to_string(lo) + "-" + std::to_string(hi)));
   return make("TransactionResponseAck", {}, std::move(items), true);
 }
 
@@ -379,8 +379,8 @@ node make_media(const std::string& mode, const std::string& local_sdp,
   std::vector<node> stream;
   if (!mode.empty())
     stream.push_back(make("LocalControl", {}, {make("Mode", mode)}));
-  for (auto [name, sdp] : {std::pair{"Local", &local_sdp},
-                           std::pair{"Remote", &remote_sdp}}) {
+  for (auto [name, sdp] :
+       {std::pair{"Local", &local_sdp}, std::pair{"Remote", &remote_sdp}}) {
     if (sdp->empty())
       continue;
     node n = make(name);

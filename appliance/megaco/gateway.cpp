@@ -102,9 +102,9 @@ std::string gateway_session::line_of(const std::string& termination) const {
 std::uint32_t gateway_session::send(output& out, const std::string& context,
                                     std::vector<node> commands, millis now) {
   auto tid = out_.next_id();
-  auto text = write_message(
-      cfg_.mid, {make_request(tid, context, std::move(commands))}, 1,
-      cfg_.compact);
+  auto text =
+      write_message(cfg_.mid, {make_request(tid, context, std::move(commands))},
+                    1, cfg_.compact);
   out_.sent(tid, peer, text, now);
   out.datagrams.push_back(std::move(text));
   return tid;
@@ -128,8 +128,7 @@ void gateway_session::refuse(output& out, std::uint32_t id, int code,
 }
 
 // The line's events and signals for its phase (see the table in the header).
-void gateway_session::modify(output& out, const std::string& line,
-                             millis now) {
+void gateway_session::modify(output& out, const std::string& line, millis now) {
   auto& st = lines_[line];
   std::vector<std::string> events;
   std::vector<std::string> signals;
@@ -152,7 +151,8 @@ void gateway_session::modify(output& out, const std::string& line,
       break;
     case line_phase::connected:
       events = {"al/on", "al/fl"};
-      for (auto d : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "s", "o"})
+      for (auto d :
+           {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "s", "o"})
         events.push_back(std::string{"dd/d"} + d);
       if (st.ringback)
         signals = {"cg/rt"};
@@ -172,7 +172,8 @@ void gateway_session::modify(output& out, const std::string& line,
     }
   auto c = connections_.find(line);
   send(out, c == connections_.end() ? "-" : c->second.context,
-       {make_command(verb::modify, line, {std::move(evs), make_signals(signals)})},
+       {make_command(verb::modify, line,
+                     {std::move(evs), make_signals(signals)})},
        now);
 }
 
@@ -191,7 +192,8 @@ void gateway_session::run_effects(output& out, const std::string& line,
 
 void gateway_session::fail_owned(output& out) {
   for (auto& [tid, o] : owned_)
-    out.answers.push_back(mgcp::make_response(tid, 406, "Transaction Time-Out"));
+    out.answers.push_back(
+        mgcp::make_response(tid, 406, "Transaction Time-Out"));
   owned_.clear();
 }
 
@@ -226,8 +228,7 @@ void gateway_session::resync(output& out, millis now) {
     run_effects(out, name, step(st, ev::restarted{}, at(now), cfg_.line), now);
 }
 
-std::uint32_t gateway_session::command_for(output& out,
-                                           const std::string& line,
+std::uint32_t gateway_session::command_for(output& out, const std::string& line,
                                            mgcp::command c, millis now) {
   if (phase_ != gateway_phase::up || !lines_.count(line))
     return 0;
@@ -235,8 +236,8 @@ std::uint32_t gateway_session::command_for(output& out,
   auto conn = connections_.find(line);
   switch (c.what) {
     case mgcp::verb::crcx: {
-      auto media = make_media(mode_of(c), "v=0\nc=IN IP4 $\nm=audio $ RTP/AVP 0",
-                              c.sdp);
+      auto media =
+          make_media(mode_of(c), "v=0\nc=IN IP4 $\nm=audio $ RTP/AVP 0", c.sdp);
       tid = send(out, "$",
                  {make_command(verb::add, line),
                   make_command(verb::add, "$", {std::move(media)})},
@@ -254,8 +255,8 @@ std::uint32_t gateway_session::command_for(output& out,
     case mgcp::verb::dlcx:
       if (conn == connections_.end())
         return 0;
-      tid = send(out, conn->second.context,
-                 {make_command(verb::subtract, "*")}, now);
+      tid = send(out, conn->second.context, {make_command(verb::subtract, "*")},
+                 now);
       connections_.erase(conn);
       break;
     default:
@@ -398,10 +399,10 @@ gateway_session::output gateway_session::on_tick(millis now) {
   for (auto& [name, st] : lines_)
     run_effects(out, name, step(st, ev::tick{}, at(now), cfg_.line), now);
   if (now >= next_audit_ && audit_tid_ == 0) {
-    audit_tid_ =
-        send(out, "-",
-             {make_command(verb::audit_value, "ROOT", {make("Audit", {}, {}, true)})},
-             now);
+    audit_tid_ = send(out, "-",
+                      {make_command(verb::audit_value, "ROOT",
+                                    {make("Audit", {}, {}, true)})},
+                      now);
     next_audit_ = now + cfg_.audit_every;
   }
   return out;

@@ -8,9 +8,9 @@
 //
 //   MGCP line (RFC 3660)       H.248 termination (H.248.1 Annex E)
 //   L/hd, L/hu, L/hf           al/of, al/on, al/fl
-//   D/... with a digit map     dd/ce { DigitMap = ... } (* -> E, # -> F, T -> S)
-//   keys during a session      dd/d0..dd/d9, dd/ds (*), dd/do (#)
-//   L/rg, L/dl, L/rt, L/ro     al/ri, cg/dt, cg/rt, cg/ct
+//   D/... with a digit map     dd/ce { DigitMap = ... } (* -> E, # -> F, T ->
+//   S) keys during a session      dd/d0..dd/d9, dd/ds (*), dd/do (#) L/rg,
+//   L/dl, L/rt, L/ro     al/ri, cg/dt, cg/rt, cg/ct
 //
 // The owner (the gateway actor) speaks to it as to the MGCP session:
 // `command_for` takes an MGCP-shaped CRCX, MDCX or DLCX and sends Add (the

@@ -125,11 +125,11 @@ void gateway_session::on_service_change(output& out, const request& rq,
   if (sc && sc->version > 1) // this controller speaks version 1
     services.push_back(make("Version", "1"));
   send_reply(out, rq.id, context,
-        {make_command(verb::service_change, c.termination,
-                      services.empty()
-                          ? std::vector<node>{}
-                          : std::vector<node>{make("Services", {}, services)})},
-        now);
+             {make_command(verb::service_change, c.termination,
+                           services.empty() ? std::vector<node>{}
+                                            : std::vector<node>{make(
+                                                  "Services", {}, services)})},
+             now);
   if (iequals(method, "Graceful") || iequals(method, "GR"))
     return; // in service until it restarts or says forced
   if (iequals(method, "Forced") || iequals(method, "FO")) {
@@ -155,8 +155,8 @@ void gateway_session::on_service_change(output& out, const request& rq,
   }
   set_phase(out, gateway_phase::up, now);
   connections_.erase(line);
-  run_effects(out, line, step(lines_[line], ev::restarted{}, at(now), cfg_.line),
-              now);
+  run_effects(out, line,
+              step(lines_[line], ev::restarted{}, at(now), cfg_.line), now);
 }
 
 void gateway_session::on_notify(output& out, const command& c, millis now) {

@@ -29,9 +29,27 @@ bool safe(char c) {
   if (std::isalnum(u))
     return true;
   switch (c) {
-    case '+': case '-': case '&': case '!': case '_': case '/': case '\'':
-    case '?': case '@': case '^': case '`': case '~': case '*': case '$':
-    case '\\': case '(': case ')': case '%': case '|': case '.': case ':':
+    case '+':
+    case '-':
+    case '&':
+    case '!':
+    case '_':
+    case '/':
+    case '\'':
+    case '?':
+    case '@':
+    case '^':
+    case '`':
+    case '~':
+    case '*':
+    case '$':
+    case '\\':
+    case '(':
+    case ')':
+    case '%':
+    case '|':
+    case '.':
+    case ':':
       return true;
     default:
       return false;
@@ -238,16 +256,14 @@ private:
       blanks();
       if (pos_ < s_.size() && s_[pos_] != '{' && !value(n))
         return false;
-      if (n.value.empty() && !n.quoted &&
-          (at_end() || s_[pos_] != '{'))
+      if (n.value.empty() && !n.quoted && (at_end() || s_[pos_] != '{'))
         return bad("a value must follow '" + n.op + "'");
       blanks();
     }
     if (pos_ < s_.size() && s_[pos_] == '{') {
       ++pos_;
       n.braces = true;
-      if (n.is("Local", "L") || n.is("Remote", "R") ||
-          n.is("DigitMap", "DM")) {
+      if (n.is("Local", "L") || n.is("Remote", "R") || n.is("DigitMap", "DM")) {
         n.octets = true;
         if (!octets(n))
           return false;
@@ -331,7 +347,8 @@ private:
 } // namespace
 
 bool node::is(std::string_view long_name, std::string_view compact) const {
-  return iequals(name, long_name) || (!compact.empty() && iequals(name, compact));
+  return iequals(name, long_name) ||
+         (!compact.empty() && iequals(name, compact));
 }
 
 const node* node::child(std::string_view long_name,
@@ -351,8 +368,8 @@ node* node::child(std::string_view long_name, std::string_view compact) {
 
 bool operator==(const node& a, const node& b) {
   return a.name == b.name && a.op == b.op && a.value == b.value &&
-         a.quoted == b.quoted && a.braces == b.braces &&
-         a.octets == b.octets && a.text == b.text && a.children == b.children;
+         a.quoted == b.quoted && a.braces == b.braces && a.octets == b.octets &&
+         a.text == b.text && a.children == b.children;
 }
 
 expected<message, parse_error> parse(std::string_view text,

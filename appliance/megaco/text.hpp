@@ -25,13 +25,13 @@ namespace ivm::megaco {
 /// quoted string in a list (`Error = 401 { "text" }`: a child with an empty
 /// name and `quoted`), or an octet string (`Local { v=0 ... }`).
 struct node {
-  std::string name;  ///< as written: "Transaction", "T", "nt/jit", "line/1"
-  std::string op;    ///< "", "=", "<", ">" or "#" (not equal)
-  std::string value; ///< after `op`, without quotes
-  bool quoted = false;   ///< `value` was a quoted string
-  bool braces = false;   ///< a `{ ... }` followed (children or octets)
-  bool octets = false;   ///< its body is `text`, verbatim (SDP, digit map)
-  std::string text;      ///< the octet string
+  std::string name;    ///< as written: "Transaction", "T", "nt/jit", "line/1"
+  std::string op;      ///< "", "=", "<", ">" or "#" (not equal)
+  std::string value;   ///< after `op`, without quotes
+  bool quoted = false; ///< `value` was a quoted string
+  bool braces = false; ///< a `{ ... }` followed (children or octets)
+  bool octets = false; ///< its body is `text`, verbatim (SDP, digit map)
+  std::string text;    ///< the octet string
   std::vector<node> children;
 
   /// `name` is `long_name` or `compact` (ABNF tokens are case-insensitive).
@@ -68,10 +68,10 @@ struct parse_error {
 };
 
 struct parse_options {
-  std::size_t max_size = 65536;  ///< bigger: 400
-  std::size_t max_depth = 24;    ///< deeper nesting: 400
-  std::size_t max_nodes = 4096;  ///< more descriptors: 400
-  int max_version = 3;           ///< higher: 406
+  std::size_t max_size = 65536; ///< bigger: 400
+  std::size_t max_depth = 24;   ///< deeper nesting: 400
+  std::size_t max_nodes = 4096; ///< more descriptors: 400
+  int max_version = 3;          ///< higher: 406
 };
 
 expected<message, parse_error> parse(std::string_view text,

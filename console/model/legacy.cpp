@@ -100,8 +100,8 @@ void model::add_gateway() {
             {"address", f.address}};
   if (!f.domain.empty())
     body["domain"] = f.domain;
-  change("POST", "/api/v1/gateways", body.dump(), "Gateway " + f.name + " added",
-         {dataset::gateways});
+  change("POST", "/api/v1/gateways", body.dump(),
+         "Gateway " + f.name + " added", {dataset::gateways});
   f.created = f.name;
   f.name.clear();
   f.address.clear();

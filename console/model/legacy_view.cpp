@@ -33,17 +33,21 @@ expected<gateways_view, std::string> parse_gateways(std::string_view body) {
   for (auto& g : j["gateways"]) {
     if (!g.is_object())
       continue;
-    gateway_row r{text(g, "name"),   text(g, "protocol"), text(g, "address"),
-                  text(g, "domain"), text(g, "state"),    when(g, "since"),
+    gateway_row r{text(g, "name"),
+                  text(g, "protocol"),
+                  text(g, "address"),
+                  text(g, "domain"),
+                  text(g, "state"),
+                  when(g, "since"),
                   {}};
     if (auto e = g.find("endpoints"); e != g.end() && e->is_array())
       for (auto& s : *e)
         if (s.is_object())
-          r.stations.push_back(station_row{
-              text(s, "endpoint"), text(s, "extension"), text(s, "line"),
-              text(s, "hook"),
-              s.contains("lamp") && s["lamp"].is_boolean() &&
-                  s["lamp"].get<bool>()});
+          r.stations.push_back(
+              station_row{text(s, "endpoint"), text(s, "extension"),
+                          text(s, "line"), text(s, "hook"),
+                          s.contains("lamp") && s["lamp"].is_boolean() &&
+                              s["lamp"].get<bool>()});
     out.gateways.push_back(std::move(r));
   }
   if (auto p = j.find("pending"); p != j.end() && p->is_array())

@@ -20,7 +20,6 @@ const ImVec4 amber{0.95f, 0.75f, 0.3f, 1.0f};
 const ImVec4 green{0.4f, 0.85f, 0.4f, 1.0f};
 const ImVec4 red{0.95f, 0.4f, 0.35f, 1.0f};
 
-
 void create_row(model& m) {
   auto& f = m.gateway_form();
   ImGui::TextUnformatted("New gateway");
@@ -129,8 +128,7 @@ void list(model& m) {
       ImGui::TableNextRow();
       ImGui::PushID(g.name.c_str());
       ImGui::TableSetColumnIndex(0);
-      if (ImGui::Selectable(g.name.c_str(),
-                            m.gateway_form().selected == g.name,
+      if (ImGui::Selectable(g.name.c_str(), m.gateway_form().selected == g.name,
                             ImGuiSelectableFlags_SpanAllColumns))
         m.select_gateway(g.name);
       ImGui::TableSetColumnIndex(1);
@@ -154,8 +152,8 @@ void list(model& m) {
   ImGui::TextColored(amber, "Unknown gateways asking to register (add one "
                             "above by its address to accept it):");
   for (auto& p : view.pending)
-    ImGui::BulletText("%s (%s), last %s", p.address.c_str(),
-                      p.endpoint.c_str(), p.last_seen.c_str());
+    ImGui::BulletText("%s (%s), last %s", p.address.c_str(), p.endpoint.c_str(),
+                      p.last_seen.c_str());
 }
 
 } // namespace

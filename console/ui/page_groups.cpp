@@ -15,7 +15,6 @@ namespace {
 
 const ImVec4 amber{0.95f, 0.75f, 0.3f, 1.0f};
 
-
 void create_row(model& m) {
   auto& f = m.group_form();
   ImGui::TextUnformatted("New group");

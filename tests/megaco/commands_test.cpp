@@ -165,9 +165,11 @@ TEST(megaco_commands, what_the_box_builds_reads_back) {
       megaco::make_request(41, "-", {modify}),
       megaco::make_request(42, "$",
                            {megaco::make_command(verb::add, "line/1"), add}),
-      megaco::make_reply(7, "-", {megaco::make_command(verb::notify, "line/1")}),
-      megaco::make_error_reply(8, 421, "Unknown action or illegal combination "
-                                       "of actions"),
+      megaco::make_reply(7, "-",
+                         {megaco::make_command(verb::notify, "line/1")}),
+      megaco::make_error_reply(8, 421,
+                               "Unknown action or illegal combination "
+                               "of actions"),
       megaco::make_response_ack({{3, 5}, {9, 9}})};
   for (bool compact : {false, true}) {
     auto text = megaco::write_message("[127.0.0.1]:2944", items, 1, compact);

@@ -24,7 +24,8 @@ megaco::gateway_config config() {
 }
 
 /// The requests of the datagrams in `out` (replies skipped).
-std::vector<megaco::request> requests(const megaco::gateway_session::output& out) {
+std::vector<megaco::request>
+requests(const megaco::gateway_session::output& out) {
   std::vector<megaco::request> rs;
   for (auto& d : out.datagrams) {
     auto m = megaco::decode(d);
@@ -155,8 +156,8 @@ TEST_F(session, off_hook_digits_and_a_connection) {
   ASSERT_EQ(replies(out).size(), 1u);
   EXPECT_EQ(replies(out)[0].id, 20u);
   ASSERT_FALSE(out.effects.empty());
-  EXPECT_TRUE(std::holds_alternative<mgcp::line_effects::hook>(
-      out.effects[0].second));
+  EXPECT_TRUE(
+      std::holds_alternative<mgcp::line_effects::hook>(out.effects[0].second));
   auto rs = requests(out);
   auto* m = modify_of(rs, "line/1");
   ASSERT_NE(m, nullptr);
@@ -273,10 +274,9 @@ TEST_F(session, a_gateway_that_stops_answering_is_down_then_resynchronised) {
     if (r.actions.at(0).commands.at(0).what == megaco::verb::audit_value)
       audit = r.id;
   ASSERT_NE(audit, 0u);
-  auto back = s.on_datagram(
-      gw + "Reply = " + std::to_string(audit) +
-          " { Context = - { AuditValue = ROOT } }",
-      now);
+  auto back = s.on_datagram(gw + "Reply = " + std::to_string(audit) +
+                                " { Context = - { AuditValue = ROOT } }",
+                            now);
   EXPECT_EQ(s.phase(), mgcp::gateway_phase::up);
   auto back_rs = requests(back);
   EXPECT_NE(modify_of(back_rs, "line/1"), nullptr);

@@ -109,11 +109,10 @@ TEST(megaco_otp, otp_decodes_what_the_box_writes) {
     std::vector<megaco::node> items{
         megaco::make_request(
             41, "-",
-            {megaco::make_command(
-                verb::modify, "line/1",
-                {megaco::make_events("17", {"al/on", "dd/ce"},
-                                     "(0xxx|E8|EF|1xx)"),
-                 megaco::make_signals({"cg/dt"})})}),
+            {megaco::make_command(verb::modify, "line/1",
+                                  {megaco::make_events("17", {"al/on", "dd/ce"},
+                                                       "(0xxx|E8|EF|1xx)"),
+                                   megaco::make_signals({"cg/dt"})})}),
         megaco::make_request(
             42, "$",
             {megaco::make_command(verb::add, "line/1"),
@@ -144,15 +143,15 @@ TEST(megaco_otp, otp_decodes_what_the_box_writes) {
         texts.push_back(d);
     };
     const std::string gw = "MEGACO/1 [127.0.0.2]:2944\n";
-    keep(session.on_datagram(
-        gw + "T=1{C=-{SC=ROOT{SV{MT=RS,AD=2944,V=2}}}}", now));
+    keep(session.on_datagram(gw + "T=1{C=-{SC=ROOT{SV{MT=RS,AD=2944,V=2}}}}",
+                             now));
     keep(session.on_tick(now)); // the audit
     keep(session.on_line("line/2", ivm::mgcp::line_events::ring{}, now));
     auto rid = session.line("line/1")->request_id;
-    keep(session.on_datagram(
-        gw + "T=2{C=-{N=line/1{OE=" +
-            std::to_string(std::stoull(rid, nullptr, 16)) + "{al/of}}}}",
-        now));
+    keep(session.on_datagram(gw + "T=2{C=-{N=line/1{OE=" +
+                                 std::to_string(std::stoull(rid, nullptr, 16)) +
+                                 "{al/of}}}}",
+                             now));
     megaco::gateway_session::output o;
     ivm::mgcp::command crcx;
     crcx.what = ivm::mgcp::verb::crcx;

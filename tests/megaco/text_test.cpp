@@ -51,8 +51,8 @@ void round_trip(const fs::path& p) {
   for (bool compact : {false, true}) {
     auto text = megaco::serialize(*m, compact);
     auto again = megaco::parse(text);
-    ASSERT_TRUE(again) << again.error().reason << " at "
-                       << again.error().offset << " in\n"
+    ASSERT_TRUE(again) << again.error().reason << " at " << again.error().offset
+                       << " in\n"
                        << text;
     EXPECT_EQ(again->version, m->version);
     EXPECT_EQ(again->mid, m->mid);
