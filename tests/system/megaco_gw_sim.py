@@ -154,6 +154,7 @@ class MegacoGateway:
         self.executions = {}
         self.paused = False
         self.drop_in = 0     # datagrams from the controller to lose
+        self.drop_replies = 0  # ... of them, replies only
         self.drop_out = 0    # datagrams to it to lose
         self.retransmissions = 0
         self.closed = False
@@ -314,6 +315,10 @@ class MegacoGateway:
             with self.lock:
                 if data is not None and not self.paused and self.drop_in:
                     self.drop_in -= 1
+                elif data is not None and not self.paused and \
+                        self.drop_replies and re.search(
+                            rb"^\S+\s+\S+\s+(Reply|P)\s*=", data):
+                    self.drop_replies -= 1
                 elif data is not None and not self.paused:
                     self.raw_in.append((data, addr))
                     try:

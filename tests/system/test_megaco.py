@@ -330,7 +330,7 @@ class MegacoFaults(MegacoBox):
         self.bring_up()
         # The box's reply to the off-hook Notify is lost: the gateway sends
         # the Notify again, gets the same reply, one dial tone request.
-        self.gw.drop_incoming(1)
+        self.gw.drop_replies = 1
         self.gw.off_hook(1)
         self.gw.wait_for(lambda: "cg/dt" in self.gw.signals(1), "dial tone")
         self.gw.wait_for(lambda: self.gw.retransmissions >= 1,
