@@ -6,6 +6,10 @@
 // gateway. The dialog is then the box's own: the caller's ACK and BYE come
 // here; on-hook sends BYE.
 
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+
 #include <caf/actor_cast.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -76,6 +80,46 @@ std::string caller_of(const sip::message& invite) {
                                              : end - at - 4)};
 }
 
+// The caller for the analog display (RFC 3660 L/ci: month/day/hour/minute,
+// number, name): the From's user part and display name, the box's local
+// time. Quotes and commas are kept out of the name.
+std::string caller_id_of(const sip::message& invite) {
+  auto number = caller_of(invite);
+  auto from = std::string{invite.value_of("From")};
+  std::string name;
+  auto lt = from.find('<');
+  if (lt != std::string::npos) {
+    name = from.substr(0, lt);
+    name.erase(std::remove_if(name.begin(), name.end(),
+                              [](char ch) {
+                                return ch == '"' || ch == ',' || ch == '\\' ||
+                                       static_cast<unsigned char>(ch) < 0x20;
+                              }),
+               name.end());
+    while (!name.empty() && name.back() == ' ')
+      name.pop_back();
+    while (!name.empty() && name.front() == ' ')
+      name.erase(0, 1);
+  }
+  number.erase(std::remove_if(number.begin(), number.end(),
+                              [](char ch) {
+                                return !std::isalnum(
+                                           static_cast<unsigned char>(ch)) &&
+                                       ch != '+' && ch != '*' && ch != '#';
+                              }),
+               number.end());
+  if (number.size() > 20)
+    number.resize(20);
+  if (name.size() > 15)
+    name.resize(15);
+  auto t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char when[16];
+  std::strftime(when, sizeof when, "%m/%d/%H/%M", &tm);
+  return std::string{when} + "," + number + ",\"" + name + "\"";
+}
+
 } // namespace
 
 void on_offer(pointer self, const std::string& branch, const std::string& line,
@@ -106,9 +150,11 @@ void on_offer(pointer self, const std::string& branch, const std::string& line,
   st.log->info("call from {} to {}: ringing {} {}", caller_of(c.invite.in.msg),
                sta.ext, st.s.record.name, line);
   to_branch(self, c, reply(self, c, 180, "Ringing"));
+  auto ci = caller_id_of(c.invite.in.msg);
   sta.incoming = std::move(c);
   // A line in use answers the ring with "unanswered": the branch fails.
-  apply(self, st.session->on_line(line, mgcp::line_events::ring{}, now_ms()));
+  apply(self, st.session->on_line(line, mgcp::line_events::ring{std::move(ci)},
+                                  now_ms()));
 }
 
 void on_offer_cancel(pointer self, const std::string& branch) {

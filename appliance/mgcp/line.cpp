@@ -148,6 +148,8 @@ line_request request_for(const line_state& s, const line_settings& cfg) {
     case line_phase::ringing:
       r.requested_events = "L/hd(N)";
       r.signals = "L/rg";
+      if (!s.caller_id.empty())
+        r.signals += ", L/ci(" + s.caller_id + ")";
       break;
     case line_phase::dialing:
       r.requested_events = "L/hu(N), L/hf(N), D/[0-9#*T](D)";
@@ -189,10 +191,11 @@ std::vector<line_effect> step(line_state& s, const line_event& e,
     s.off_hook = false;
     s.lamp = !s.lamp_wanted; // sent again, whichever it is
     refresh(s, cfg, out);
-  } else if (std::holds_alternative<ev::ring>(e)) {
+  } else if (auto rg = std::get_if<ev::ring>(&e)) {
     if (s.off_hook) {
       out.push_back(fx::unanswered{}); // in use
     } else if (s.phase != line_phase::ringing) {
+      s.caller_id = rg->caller_id;
       s.phase = line_phase::ringing;
       s.ring_until = now + cfg.ring_timeout;
       refresh(s, cfg, out);
@@ -232,6 +235,8 @@ std::vector<line_effect> step(line_state& s, const line_event& e,
   }
   if (s.phase != line_phase::connected)
     s.ringback = false;
+  if (s.phase != line_phase::ringing)
+    s.caller_id.clear();
   return out;
 }
 

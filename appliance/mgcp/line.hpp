@@ -53,6 +53,7 @@ struct line_state {
   bool lamp = false;        ///< message-waiting lamp as last requested
   bool lamp_wanted = false; ///< what the owner wants
   bool ringback = false;    ///< the far end of the user's call rings
+  std::string caller_id;    ///< L/ci parameters while ringing, or empty
   std::string request_id;   ///< X: of the request in force
   std::uint64_t next_request = 1;
   std::chrono::steady_clock::time_point ring_until{};
@@ -66,8 +67,12 @@ struct notified {
 };
 /// The gateway restarted or came back (RSIP): resynchronise.
 struct restarted {};
-/// The owner wants the phone to ring.
-struct ring {};
+/// The owner wants the phone to ring. `caller_id`: the parameters of the
+/// caller-id signal sent with it (RFC 3660 L/ci: `time,number,"name"`, e.g.
+/// `12/07/09/30,202,"Bob"`), empty for none.
+struct ring {
+  std::string caller_id;
+};
 /// The owner no longer wants it to ring (the caller gave up).
 struct stop_ringing {};
 /// A media session is up for the line (the owner made the connection).

@@ -130,6 +130,21 @@ TEST(MgcpLine, WrongNumberPlaysReorderUntilOnHook) {
   EXPECT_EQ(l.s.phase, mgcp::line_phase::idle);
 }
 
+TEST(MgcpLine, RingingShowsTheCaller) {
+  auto l = idle_line();
+  auto fx = l(ev::ring{"12/07/09/30,202,\"Bob\""});
+  EXPECT_EQ(request_of(fx).body.signals,
+            "L/rg, L/ci(12/07/09/30,202,\"Bob\")");
+  // What the gateway is sent reads back as two signals, the second with
+  // its three parameters (RFC 3660 L/ci).
+  auto sigs = mgcp::parse_event_list(request_of(fx).body.signals);
+  ASSERT_TRUE(sigs);
+  ASSERT_EQ(sigs->size(), 2u);
+  EXPECT_EQ((*sigs)[1].params.size(), 3u);
+  l.notify("L/hd");
+  EXPECT_TRUE(l.s.caller_id.empty()); // answered: gone with the ring
+}
+
 TEST(MgcpLine, RingAnswerAndTimeout) {
   auto l = idle_line();
   auto fx1 = l(ev::ring{});

@@ -86,9 +86,15 @@ class MgcpCalls(MgcpBox):
         call = Call(self.box)
         try:
             for who_hangs_up in ("legacy", "caller"):
+                seen = len(self.gw.raw_in)
                 call.invite()
-                # The line rings; Bob hears that it does.
+                # The line rings with Bob's number for the display (L/ci);
+                # Bob hears that it does.
                 self.gw.wait_for(lambda: self.gw.ringing(1), "ringing")
+                self.assertTrue([d for d, _ in self.gw.raw_in[seen:]
+                                 if re.search(rb"L/ci\(\d\d/\d\d/\d\d/\d\d,"
+                                              rb"202,", d)],
+                                "no caller id for the display")
                 self.assertEqual(status_of(call.response()), 180)
                 self.gw.off_hook(1)
                 # The gateway gets Bob's media address in the CRCX; Bob gets
