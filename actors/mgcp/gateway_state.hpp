@@ -107,6 +107,15 @@ void connect(pointer self, const std::string& line, const station_state& sta,
 void send_dlcx(output& out, pointer self, const std::string& line,
                station_state& sta);
 
+// -- over HTTP (gateway_http.cpp) -------------------------------------------
+
+/// Rings the station on `line` to record for the recipients of `code`.
+void ring_to_record(pointer self, const std::string& line,
+                    const std::string& code, http_exchange& ex);
+
+/// The gateway's state for GET /api/v1/gateways.
+mgcp_gateway_status status(pointer self);
+
 // -- calls (gateway_calls.cpp) ---------------------------------------------
 
 /// The connection for a call to `sta.code` is up (the gateway's SDP):

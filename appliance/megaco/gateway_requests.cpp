@@ -7,31 +7,14 @@
 #include <cctype>
 
 #include "appliance/megaco/gateway.hpp"
+#include "appliance/megaco/gateway_private.hpp"
 #include "appliance/mgcp/events.hpp"
 
 namespace ivm::megaco {
 
 namespace {
 
-namespace fx = mgcp::line_effects;
-namespace ev = mgcp::line_events;
-using mgcp::gateway_phase;
-using mgcp::line_phase;
-
-const std::string peer = "gw";
-
-std::chrono::steady_clock::time_point at(millis now) {
-  return std::chrono::steady_clock::time_point{
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(now)};
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using namespace detail; // NOLINT: this library's own helpers
 
 // Observed H.248 events as the MGCP events the line machine reads.
 std::string as_mgcp_events(const observed_events& oe) {
