@@ -133,8 +133,7 @@ TEST(MgcpLine, WrongNumberPlaysReorderUntilOnHook) {
 TEST(MgcpLine, RingingShowsTheCaller) {
   auto l = idle_line();
   auto fx = l(ev::ring{"12/07/09/30,202,\"Bob\""});
-  EXPECT_EQ(request_of(fx).body.signals,
-            "L/rg, L/ci(12/07/09/30,202,\"Bob\")");
+  EXPECT_EQ(request_of(fx).body.signals, "L/rg, L/ci(12/07/09/30,202,\"Bob\")");
   // What the gateway is sent reads back as two signals, the second with
   // its three parameters (RFC 3660 L/ci).
   auto sigs = mgcp::parse_event_list(request_of(fx).body.signals);
