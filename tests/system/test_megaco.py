@@ -30,6 +30,7 @@ TOOLS = all(shutil.which(t) for t in ("curl", "espeak-ng"))
 class MegacoBox(unittest.TestCase):
     compact = False
     config = None
+    gateway = MegacoGateway  # or otp_mg.OtpGateway
 
     def setUp(self):
         args = []
@@ -43,7 +44,7 @@ class MegacoBox(unittest.TestCase):
         provision(self.box, group=False)
         with open(os.path.join(self.box.data_dir, "admin.json")) as f:
             self.token = json.load(f)["token"]
-        self.gw = MegacoGateway(lines=2, compact=self.compact,
+        self.gw = self.gateway(lines=2, compact=self.compact,
                                 controller=("127.0.0.1", self.box.megaco_port))
 
     def tearDown(self):
@@ -82,7 +83,12 @@ class MegacoBox(unittest.TestCase):
 
     def otp_decodes_what_the_box_sent(self):
         """Every datagram the box sent the gateway decodes in OTP, and in
-        tshark with the transaction ids and commands it carries."""
+        tshark with the transaction ids and commands it carries. A gateway
+        on OTP's stack decoded them itself: nothing it could not read."""
+        if not hasattr(self.gw, "raw_in"):
+            self.assertEqual(self.gw.errors, [])
+            self.assertTrue(self.gw.commands)
+            return
         if shutil.which("tshark"):
             self.tshark_reads_what_the_box_sent()
         if not shutil.which("erl"):
@@ -265,7 +271,8 @@ class Megaco(MegacoBox):
             self.gw.dial(1, "202")
             inv = next_request(bob, "INVITE", answer=None)
             self.assertIsNotNone(inv, "Bob's phone was not called")
-            conn = self.gw.connections(1)[0]
+            conn = self.gw.wait_for(lambda: self.gw.connections(1),
+                                    "the context (Add)")[0]
             self.assertIn(b"m=audio %d " % conn.port, body_of(inv))
             answer_as(bob, inv, 180, "Ringing")
             self.gw.wait_for(lambda: "cg/rt" in self.gw.signals(1),

@@ -1,0 +1,94 @@
+#pragma once
+// Private to the voice session actor's units (session_actor.cpp, the
+// session itself; session_legs.cpp, an intercom's calls to its recipients):
+// the session's state and the functions one unit calls in the other.
+
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/voice/intercom_leg.hpp"
+#include "actors/voice/session_actor.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/common/metrics.hpp"
+#include "appliance/voice/relay.hpp"
+
+namespace ivm::actors::voice_session {
+
+using steady = std::chrono::steady_clock;
+
+/// Result ids: an intercom leg's INVITE is its index + 1; BYE and CANCEL
+/// results (not needed) come with this one.
+constexpr std::uint64_t other_result = 0;
+
+/// One device an intercom calls.
+struct leg_state {
+  enum class phase { calling, ringing, answered, gone };
+  intercom_leg_setup s;
+  leg_dialog d;
+  sip_router_actor router; ///< the shard of the leg's Call-ID
+  phase at = phase::calling;
+  bool cancel_wanted = false;
+  bool late = false; ///< answered after the caller was told to speak
+  bool left = false; ///< hung up before the end
+  bool heard = false;
+  std::size_t relay_leg = 0;
+  net::endpoint media;
+  std::optional<rtcp_link> rtcp; ///< once answered
+};
+
+struct session_state {
+  session_setup s;
+  std::unique_ptr<voice::recorder> rec;
+  std::vector<std::string> tone;
+  std::size_t tone_next = 0;
+  std::uint16_t seq = 0;
+  std::uint32_t ts = 0;
+  std::uint32_t ssrc = 0;
+  std::string local_tag;
+  std::string call_id;
+  sip_router_actor router;
+  bool done = false;
+  bool closing = false; ///< the caller hung up; trailing RTP still counts
+  resend_2xx ok_again;  ///< the 200 again until the caller's ACK
+  std::vector<leg_state> legs;
+  std::unique_ptr<voice::relay> relay;
+  /// Relay leg id -> index in `legs`.
+  std::vector<std::size_t> leg_of;
+  bool go_ahead = false; ///< the tone started: speak now
+  /// The caller's BYE, answered once the recording is saved.
+  std::optional<sip_task> bye;
+  std::optional<rtcp_link> rtcp; ///< with the caller
+  metrics::counter* rtp_in = nullptr;
+  /// Counted in ivm_voice_sessions_active while the actor lives.
+  metrics::level_hold open;
+  std::shared_ptr<spdlog::logger> log = log::get("voice");
+  static inline const char* name = "voice_session";
+};
+
+using pointer = caf::stateful_actor<session_state>*;
+
+void publish_caller(pointer self, sip::proxy::dialog_state state);
+void send_leg(pointer self, leg_state& l, sip::message m,
+              std::uint64_t id = other_result);
+/// Relays sink: an RTP packet for relay leg `leg`.
+void to_leg(pointer self, std::size_t leg, const std::uint8_t* p,
+            std::size_t n);
+void start_tone(pointer self);
+/// CANCEL once the leg rings (at once if it does already).
+void cancel_leg(pointer self, leg_state& l);
+/// The tone waits until every leg answered or failed (or for go_ahead_wait).
+void maybe_go_ahead(pointer self);
+/// The message is over: answered legs get a BYE, the others a CANCEL.
+void end_legs(pointer self);
+/// The answer of leg `i`'s INVITE (1xx, every 2xx, or the final failure).
+void on_leg_result(pointer self, std::size_t i, int status,
+                   const sip::message& resp);
+/// A request in a leg's dialog (the recipient hung up).
+void on_leg_request(pointer self, leg_state& l, const sip_task& t);
+
+} // namespace ivm::actors::voice_session
