@@ -282,6 +282,8 @@ void apply(pointer self, output out) {
   }
   for (auto& d : out.datagrams)
     st.s.socket->send_to(std::move(d), st.s.address);
+  for (auto& n : out.notices)
+    st.log->warn("gateway {}: {}", st.s.record.name, n);
   if (out.phase_changed)
     st.log->info("gateway {} ({}) is {}", st.s.record.name,
                  net::to_string(st.s.address),

@@ -1,4 +1,6 @@
 #include "appliance/megaco/gateway.hpp"
+
+#include "appliance/megaco/display.hpp"
 #include "appliance/megaco/gateway_private.hpp"
 
 #include <algorithm>
@@ -114,6 +116,7 @@ void gateway_session::modify(output& out, const std::string& line, millis now) {
   auto& st = lines_[line];
   std::vector<std::string> events;
   std::vector<std::string> signals;
+  std::vector<node> display; // andisp signals (display.hpp)
   std::string map;
   switch (st.phase) {
     case line_phase::unknown:
@@ -124,7 +127,12 @@ void gateway_session::modify(output& out, const std::string& line, millis now) {
       break;
     case line_phase::ringing:
       events = {"al/of"};
-      signals = {"al/ri"};
+      // The caller's number and name with the ringing (andisp/dwa rings).
+      if (display_ && !st.caller_id.empty())
+        if (auto ddb = caller_id_block(st.caller_id); !ddb.empty())
+          display.push_back(display_signal(true, ddb));
+      if (display.empty())
+        signals = {"al/ri"};
       break;
     case line_phase::dialing:
       events = {"al/on", "al/fl", "dd/ce"};
@@ -152,11 +160,26 @@ void gateway_session::modify(output& out, const std::string& line, millis now) {
       e.children.push_back(make("strict", "state"));
       e.braces = true;
     }
+  // The lamp on an idle phone: the phone keeps what it was last sent.
+  bool on_hook =
+      st.phase == line_phase::idle || st.phase == line_phase::unknown;
+  if (auto& shown = lamp_shown_[line];
+      display_ && on_hook && st.lamp_wanted != shown) {
+    display.push_back(
+        display_signal(false, message_waiting_block(st.lamp_wanted)));
+    shown = st.lamp_wanted;
+  }
+  auto sg = make_signals(signals);
+  for (auto& d : display) {
+    sg.children.push_back(std::move(d));
+    sg.braces = true;
+  }
   auto c = connections_.find(line);
-  send(out, c == connections_.end() ? "-" : c->second.context,
-       {make_command(verb::modify, line,
-                     {std::move(evs), make_signals(signals)})},
-       now);
+  auto tid =
+      send(out, c == connections_.end() ? "-" : c->second.context,
+           {make_command(verb::modify, line, {std::move(evs), sg})}, now);
+  if (!display.empty())
+    display_tids_[tid] = line;
 }
 
 void gateway_session::run_effects(output& out, const std::string& line,
@@ -203,6 +226,8 @@ void gateway_session::set_phase(output& out, gateway_phase p, millis now) {
 
 void gateway_session::resync(output& out, millis now) {
   out_.drop_peer(peer);
+  display_tids_.clear();
+  display_ = true; // asked again: it may have been upgraded
   fail_owned(out);
   audit_tid_ = 0;
   connections_.clear();
@@ -311,6 +336,19 @@ void gateway_session::on_reply(output& out, const megaco::reply& r,
         cfg_.mid, {make_response_ack({{r.id, r.id}})}, 1, cfg_.compact));
   if (r.id == audit_tid_)
     audit_tid_ = 0;
+  if (auto d = display_tids_.find(r.id); d != display_tids_.end()) {
+    auto line = d->second;
+    display_tids_.erase(d);
+    if (display_ && refuses_package(code)) {
+      // No andisp there: plain ringing, no lamp, the line asked again.
+      display_ = false;
+      out.notices.push_back("takes no caller ID or message-waiting "
+                            "display (andisp), error " +
+                            std::to_string(code));
+      if (phase_ == gateway_phase::up && lines_.count(line))
+        modify(out, line, now);
+    }
+  }
   if (auto o = owned_.find(r.id); o != owned_.end()) {
     auto line = o->second.line;
     auto what = o->second.what;

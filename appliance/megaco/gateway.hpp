@@ -6,11 +6,13 @@
 // its analog lines as the same state machine the MGCP lines use
 // (mgcp::line_state and step), with H.248 events and signals:
 //
-//   MGCP line (RFC 3660)       H.248 termination (H.248.1 Annex E)
-//   L/hd, L/hu, L/hf           al/of, al/on, al/fl
-//   D/... with a digit map     dd/ce { DigitMap = ... } (* -> E, # -> F, T ->
-//   S) keys during a session      dd/d0..dd/d9, dd/ds (*), dd/do (#) L/rg,
-//   L/dl, L/rt, L/ro     al/ri, cg/dt, cg/rt, cg/ct
+//   MGCP line (RFC 3660)   H.248 termination (H.248.1 Annex E)
+//   L/hd, L/hu, L/hf       al/of, al/on, al/fl
+//   D/... + a digit map    dd/ce { DigitMap = ... } (* E, # F, timer T S)
+//   keys in a session      dd/d0..dd/d9, dd/ds (*), dd/do (#)
+//   L/rg, L/dl, L/rt, L/ro al/ri, cg/dt, cg/rt, cg/ct
+//   L/ci, L/vmwi           andisp/dwa, andisp/data (H.248.23, display.hpp;
+//                          not again once the gateway refuses the package)
 //
 // The owner (the gateway actor) speaks to it as to the MGCP session:
 // `command_for` takes an MGCP-shaped CRCX, MDCX or DLCX and sends Add (the
@@ -132,6 +134,12 @@ private:
   mgcp::incoming_transactions in_;
   std::map<std::uint32_t, owned> owned_;
   std::uint32_t audit_tid_ = 0;
+  /// The gateway takes andisp (caller ID, the lamp) until it refuses it.
+  bool display_ = true;
+  /// Modifies carrying andisp, by transaction id -> line.
+  std::map<std::uint32_t, std::string> display_tids_;
+  /// The lamp as last sent to each line's phone.
+  std::map<std::string, bool> lamp_shown_;
 };
 
 } // namespace ivm::megaco

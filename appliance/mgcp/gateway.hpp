@@ -51,6 +51,8 @@ public:
     /// transaction id; a command the gateway never answered gets code 406.
     std::vector<response> answers;
     bool phase_changed = false;
+    /// For the log: what the box learnt about the gateway.
+    std::vector<std::string> notices;
   };
 
   gateway_session(gateway_config cfg, millis now);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "appliance/megaco/display.hpp"
 #include "appliance/megaco/gateway.hpp"
 
 namespace megaco = ivm::megaco;
@@ -310,4 +311,63 @@ TEST_F(session, bad_input_gets_an_error_or_nothing) {
                      "{ Services { Method = Forced, Reason = \"905\" } } } }",
                 now);
   EXPECT_EQ(s.phase(), mgcp::gateway_phase::down);
+}
+
+TEST_F(session, caller_id_and_the_lamp_through_andisp_until_refused) {
+  auto up = restart();
+  ack_all(up);
+  auto out =
+      s.on_datagram(notify(20, "line/1", rid(up, "line/1"), "al/on"), now);
+  ack_all(out);
+  auto ddb_of = [](const megaco::node* sg, const char* signal) {
+    const auto* n = sg ? sg->child(signal) : nullptr;
+    const auto* d = n ? n->child("ddb") : nullptr;
+    return d ? megaco::read_display_block(d->value) : std::nullopt;
+  };
+  // New voice messages: the lamp by andisp/data (MDMF message waiting).
+  out = s.on_line("line/1", mgcp::line_events::lamp{true}, now);
+  auto rs = requests(out);
+  auto* m = modify_of(rs, "line/1");
+  ASSERT_NE(m, nullptr);
+  auto lamp = ddb_of(descriptor(*m, "Signals"), "andisp/data");
+  ASSERT_TRUE(lamp);
+  EXPECT_EQ(lamp->type, 0x82u);
+  EXPECT_EQ(lamp->params.at(0).second, "\xFF");
+  ack_all(out);
+  // A call: andisp/dwa rings with the caller's number and name.
+  out = s.on_line("line/1", mgcp::line_events::ring{"12/07/09/30,202,\"Bob\""},
+                  now);
+  rs = requests(out);
+  m = modify_of(rs, "line/1");
+  ASSERT_NE(m, nullptr);
+  auto* sg = descriptor(*m, "Signals");
+  ASSERT_NE(sg, nullptr);
+  EXPECT_EQ(names(*sg), "andisp/dwa"); // the lamp waits for the idle phone
+  auto ci = ddb_of(sg, "andisp/dwa");
+  ASSERT_TRUE(ci);
+  EXPECT_EQ(ci->params.at(1).second, "202");
+  EXPECT_EQ(ci->params.at(2).second, "Bob");
+  // This gateway has no andisp: plain ringing asked at once, logged once.
+  out = s.on_datagram(gw + "Reply = " + std::to_string(rs.at(0).id) +
+                          " { Context = - { Modify = line/1 { Error = 440 "
+                          "{ \"Unsupported or unknown Package\" } } } }",
+                      now);
+  ASSERT_EQ(out.notices.size(), 1u);
+  EXPECT_NE(out.notices[0].find("andisp"), std::string::npos);
+  rs = requests(out);
+  m = modify_of(rs, "line/1");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(names(*descriptor(*m, "Signals")), "al/ri");
+  ack_all(out);
+  // From now on no andisp on this gateway: the lamp off goes unsaid.
+  out = s.on_line("line/1", mgcp::line_events::stop_ringing{}, now);
+  ack_all(out);
+  out = s.on_line("line/1", mgcp::line_events::lamp{false}, now);
+  for (auto& r : requests(out))
+    for (auto& a : r.actions)
+      for (auto& c : a.commands) {
+        auto* g = descriptor(c, "Signals");
+        EXPECT_TRUE(!g || !g->child("andisp/data"));
+      }
+  EXPECT_TRUE(out.notices.empty());
 }

@@ -118,9 +118,29 @@ def sdp_address(sdp):
     return None
 
 
+def read_ddb(hex_text):
+    """An andisp display data block (H.248.23 ddb: an MDMF message, GR-30 /
+    EN 300 659-3) -> (type, {param type: bytes}), None if the length or
+    the checksum is wrong."""
+    try:
+        b = bytes.fromhex(hex_text)
+    except ValueError:
+        return None
+    if len(b) < 3 or sum(b) % 256 or b[1] + 3 != len(b):
+        return None
+    params, i = {}, 2
+    while i + 2 <= len(b) - 1:
+        n = b[i + 1]
+        params[b[i]] = b[i + 2:i + 2 + n]
+        i += 2 + n
+    return b[0], params
+
+
 class Line:
     def __init__(self, name):
         self.name = name
+        self.lamp = False     # message waiting, as the phone shows it
+        self.caller = None    # {"number", "name", "when"} of the last dwa
         self.off_hook = False
         self.events = []      # names requested
         self.rid = ""
@@ -132,7 +152,8 @@ class Line:
 
 class MegacoGateway:
     def __init__(self, lines=2, controller=("127.0.0.1", 2944),
-                 compact=False, prefix="line"):
+                 compact=False, prefix="line", display=True):
+        self.display = display  # takes andisp (caller ID, the lamp)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.05)
@@ -229,7 +250,29 @@ class MegacoGateway:
             return list(self.lines[n].events)
 
     def ringing(self, n):
-        return "al/ri" in self.signals(n)
+        return bool({"al/ri", "andisp/dwa"} & self.signals(n))
+
+    def lamp(self, n):
+        with self.lock:
+            return self.lines[n].lamp
+
+    def caller_id(self, n):
+        with self.lock:
+            return self.lines[n].caller
+
+    @staticmethod
+    def _display(line, signal, ddb):
+        """What the phone shows for an andisp signal."""
+        msg = read_ddb(ddb)
+        if msg is None:
+            raise AssertionError("bad display data block " + ddb)
+        kind, params = msg
+        if signal == "andisp/data" and kind == 0x82:
+            line.lamp = params.get(0x0B) == b"\xff"
+        elif signal == "andisp/dwa" and kind == 0x80:
+            line.caller = {"when": params.get(1, b"").decode(),
+                           "number": params.get(2, b"").decode(),
+                           "name": params.get(7, b"").decode()}
 
     def connections(self, n):
         with self.lock:
@@ -391,6 +434,12 @@ class MegacoGateway:
         verb, term = cmd[0], cmd[1]
         line = self._line(term)
         if verb == "Modify" and line:
+            sg = child(cmd, "Signals")
+            if not self.display and sg is not None and any(
+                    s[0].startswith("andisp/") for s in sg[2]):
+                # A failed command changes nothing (H.248.1 §8.2.2).
+                return ('Modify = %s { Error = 440 { "Unsupported or '
+                        'unknown Package" } }' % term)
             ev = child(cmd, "Events")
             if ev is not None:
                 line.rid = ev[1]
@@ -403,6 +452,10 @@ class MegacoGateway:
                 line.digit_map = dm[0][3] if dm and dm[0][3] else ""
             sg = child(cmd, "Signals")
             if sg is not None:
+                shown = [s for s in sg[2] if s[0].startswith("andisp/")]
+                for s in shown:
+                    ddb = child(s, "ddb")
+                    self._display(line, s[0], ddb[1] if ddb else "")
                 line.signals = {s[0] for s in sg[2]}
             return "Modify = %s" % term
         if verb == "Add" and line:

@@ -112,6 +112,8 @@ class OtpGateway:
             return [self.terms[t] for t in self.contexts.get(ctx, ())]
 
     ringing = MegacoGateway.ringing
+    lamp = MegacoGateway.lamp
+    caller_id = MegacoGateway.caller_id
     send_audio = MegacoGateway.send_audio
     wait_for = MegacoGateway.wait_for
 
@@ -160,6 +162,8 @@ class OtpGateway:
             line.events = [] if w[3] == "-" else w[3].split(",")
             line.signals = set() if w[4] == "-" else set(w[4].split(","))
             line.digit_map = "" if w[5] == "-" else " ".join(w[5:])
+        elif w[0] == "display" and len(w) == 4:
+            MegacoGateway._display(self._line(w[1]), w[2], w[3])
         elif w[0] == "add":
             self.terms[w[2]] = self.pool[int(w[3])]
             self.contexts.setdefault(w[1], set()).add(w[2])

@@ -213,17 +213,20 @@ class Megaco(MegacoBox):
         code, body = curl_as(self.box, "202", "POST",
                              "/api/v1/voice-messages?to=201", wav)
         self.assertEqual(code, 201, body)
+        # The lamp of the idle phone (andisp/data, a message-waiting MDMF).
+        self.gw.wait_for(lambda: self.gw.lamp(1), "the lamp on")
         self.gw.off_hook(1)
         self.gw.wait_for(lambda: "cg/dt" in self.gw.signals(1), "dial tone")
         self.gw.dial(1, "*8")
         conn = self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
                                          if c.remote], "a connection")[0]
         self.assertEqual(conn.remote[0], "127.0.0.1")
-        self.gw.wait_for(lambda: len(conn.received) > 8000,
-                         "the messages played", timeout=30)
-        self.gw.on_hook(1)
+        # Played to the end: the box empties the context.
         self.gw.wait_for(lambda: not self.gw.connections(1),
-                         "the context emptied (Subtract)")
+                         "the context emptied (Subtract)", timeout=30)
+        self.assertGreater(len(conn.received), 8000)
+        self.gw.on_hook(1)
+        self.gw.wait_for(lambda: not self.gw.lamp(1), "the lamp off")
         self.otp_decodes_what_the_box_sent()
 
     def test_calls_both_ways(self):
@@ -232,7 +235,11 @@ class Megaco(MegacoBox):
         call = Call(self.box)
         try:
             call.invite()
-            self.gw.wait_for(lambda: self.gw.ringing(1), "ringing (al/ri)")
+            self.gw.wait_for(lambda: self.gw.ringing(1), "ringing")
+            # With Bob's number for the display (andisp/dwa).
+            self.assertIn("andisp/dwa", self.gw.signals(1))
+            self.assertEqual(self.gw.caller_id(1)["number"], "202")
+            self.assertRegex(self.gw.caller_id(1)["when"], r"^\d{8}$")
             self.assertEqual(status_of(call.response()), 180)
             self.gw.off_hook(1)
             conn = self.gw.wait_for(
@@ -332,6 +339,31 @@ class MegacoFaults(MegacoBox):
         self.gw.wait_for(lambda: self.gw.events(1), "line/1 asked anew")
         self.assertEqual(self.state()["state"], "up")
         self.otp_decodes_what_the_box_sent()
+
+    def test_a_gateway_without_andisp_rings_plainly(self):
+        # No H.248.23 display package there: the refused Modify is asked
+        # again with al/ri, and the box says so once in its log.
+        self.gw.close()
+        self.gw = MegacoGateway(lines=2, compact=True, display=False,
+                                controller=("127.0.0.1", self.box.megaco_port))
+        self.bring_up()
+        call = Call(self.box)
+        try:
+            call.invite()
+            self.gw.wait_for(lambda: "al/ri" in self.gw.signals(1),
+                             "plain ringing (al/ri)")
+            self.assertEqual(status_of(call.response()), 180)
+            self.assertIsNone(self.gw.caller_id(1))
+            self.gw.off_hook(1)
+            ok = call.response(final=True)
+            self.assertEqual(status_of(ok), 200, ok)
+            call.answered(ok)
+            self.gw.on_hook(1)
+            self.assertIsNotNone(next_request(call.u, "BYE"), "no BYE")
+        finally:
+            call.close()
+        self.assertEqual(self.box.log_text().count(
+            "takes no caller ID or message-waiting display"), 1)
 
     def test_lost_datagrams_duplicates_and_garbage(self):
         self.bring_up()

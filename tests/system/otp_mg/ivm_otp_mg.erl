@@ -14,6 +14,7 @@
 %%   ready PORT
 %%   line NAME CONTEXT EVENTS SIGNALS DIGITMAP   (after every change; lists
 %%                                               comma-separated or -)
+%%   display NAME SIGNAL DDB  (andisp signals: caller ID, the lamp)
 %%   add CONTEXT TERM PORT | remote TERM IP PORT | subtract CONTEXT TERM
 %%   cmd VERB TERM          (each command received)
 %%   reply ok | reply error CODE                (replies to its requests)
@@ -366,6 +367,11 @@ descriptors([{eventsDescriptor, #'EventsDescriptor'{requestID = Rid,
                            dm = Dm});
 descriptors([{signalsDescriptor, Sigs} | Ds], L) ->
     Names = [N || {signal, #'Signal'{signalName = N}} <- Sigs],
+    %% What an analog display phone is sent (H.248.23 andisp).
+    [out("display ~s ~s ~s", [L#line.name, N, V])
+     || {signal, #'Signal'{signalName = "andisp/" ++ _ = N,
+                           sigParList = Ps}} <- Sigs,
+        #'SigParameter'{sigParameterName = "ddb", value = [V]} <- Ps],
     descriptors(Ds, L#line{signals = Names});
 descriptors([{digitMapDescriptor,
               #'DigitMapDescriptor'{digitMapValue =
