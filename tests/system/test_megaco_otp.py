@@ -1,7 +1,8 @@
 """Issue 16 against a gateway nobody here wrote: the legacy-phone flows with
 the media gateway played by Erlang/OTP's megaco stack (otp_mg.py), long and
 compact tokens: taken into service, the hook and the digit map, the hook as
-presence for SIP watchers, *8 playback, the box ringing the phone to record,
+presence for SIP watchers, *8 playback with the lamp, *9 intercom to a SIP
+phone, the box ringing the phone to record,
 calls both ways with RTP, a restart during a recording, an unknown gateway
 refused. OTP decodes every message the box sends (a message it cannot read,
 or a reply it cannot build, fails the test) and builds every message the
@@ -18,6 +19,7 @@ from harness import wait_until
 from sip_ua import UA, body_of
 from sip_util import status_of
 from test_messaging import USERS
+from test_intercom import RtpSink, respond, sdp_answer
 from test_presence import next_request, subscribe
 from test_voice import curl_as
 
@@ -74,6 +76,38 @@ class MegacoOtp(OtpBox):
             self.assertIsNotNone(n, "no NOTIFY for on-hook")
         finally:
             bob.close()
+
+
+    def test_intercom_with_star_9(self):
+        # *9 and an extension: the box calls Bob's phone with auto-answer
+        # and relays the legacy phone's voice to it live.
+        self.bring_up()
+        bob = UA(self.box.sip_port, "202", USERS["202"][1])
+        sink = RtpSink()
+        try:
+            self.assertEqual(status_of(bob.register()), 200)
+            self.gw.off_hook(1)
+            self.gw.wait_for(lambda: "cg/dt" in self.gw.signals(1),
+                             "dial tone")
+            self.gw.dial(1, "*9202#")
+            invite = bob.receive_request("INVITE", answer=None)
+            self.assertIsNotNone(invite, "Bob's phone was not called")
+            self.assertIn(b"answer-after=0", invite)
+            respond(bob, invite, 200, "OK", "bobph", sdp_answer(sink.port))
+            self.assertIsNotNone(bob.receive_request("ACK", answer=None))
+            conn = self.gw.wait_for(lambda: [c for c in self.gw.connections(1)
+                                             if c.remote], "a connection")[0]
+            self.gw.wait_for(lambda: conn.received, "the go-ahead tone")
+            self.gw.send_audio(1, [3000, -3000] * 4000)  # 1 s
+            wait_until(lambda: len(sink.packets) >= 25,
+                       "Bob to hear the legacy phone")
+            self.gw.on_hook(1)
+            self.assertIsNotNone(bob.receive_request("BYE"), "no BYE for Bob")
+            self.gw.wait_for(lambda: not self.gw.connections(1),
+                             "the context emptied")
+        finally:
+            bob.close()
+            sink.close()
 
 
 class MegacoOtpCompact(OtpBox):
