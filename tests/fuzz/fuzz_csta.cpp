@@ -1,7 +1,8 @@
 // Fuzzes the CSTA link's input (appliance/csta): the bytes as a TCP stream
 // cut into frames, and as one XML document; what parses writes back in any
 // edition to a document that parses to the same tree; every event and
-// response decodes without fault and a device's call model takes them.
+// response decodes without fault and a device's call model takes them; a
+// link session fed the bytes writes only frames that parse.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "appliance/csta/call_model.hpp"
 #include "appliance/csta/events.hpp"
 #include "appliance/csta/frame.hpp"
+#include "appliance/csta/link.hpp"
 #include "appliance/csta/services.hpp"
 #include "appliance/csta/xml.hpp"
 
@@ -48,6 +50,24 @@ void document(std::string_view xml, csta::device_model& d) {
   d.current();
 }
 
+// The input as what a PBX sends on an up link: whatever it is, what the
+// link writes back is framed ECMA-323 that parses.
+void link(std::string_view bytes) {
+  csta::link_session s{csta::link_config{}};
+  s.add_device("3001", csta::millis{0});
+  s.connected(csta::millis{0});
+  auto out = s.on_bytes(bytes, csta::millis{1});
+  auto tick = s.on_tick(csta::millis{60000});
+  for (auto* o : {&out, &tick})
+    for (auto& f : o->frames) {
+      csta::frame_reader r;
+      r.feed(f);
+      csta::frame fr;
+      check(r.next(fr) == csta::frame_reader::status::frame);
+      check(csta::parse(fr.xml).has_value());
+    }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
@@ -70,5 +90,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
     document(f.xml, d);
   }
   check(r.buffered() <= size);
+  link(bytes);
   return 0;
 }

@@ -1,0 +1,50 @@
+#pragma once
+
+// One outgoing TCP connection (a CTI link to a PBX): connect with a time
+// limit, bytes in and out, closed once. Callbacks run on an I/O thread and
+// must not block; after `on_close` nothing else comes. Thread-safe.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "appliance/net/endpoint.hpp"
+
+namespace ivm::net {
+
+class io_pool;
+
+struct tcp_client_handlers {
+  std::function<void()> on_open;
+  std::function<void(std::string bytes)> on_data;
+  /// The connection failed, was closed by the peer or by us; `reason` for
+  /// the log ("connection refused", "closed by peer", "timed out").
+  std::function<void(std::string reason)> on_close;
+};
+
+class tcp_client {
+public:
+  struct impl;
+
+  /// Connects to `remote` (an IP address and port), giving up after
+  /// `timeout`.
+  static std::unique_ptr<tcp_client>
+  connect(io_pool& pool, const endpoint& remote, tcp_client_handlers handlers,
+          std::chrono::milliseconds timeout = std::chrono::seconds{10},
+          std::size_t max_write_queue = 1 << 20);
+
+  ~tcp_client();
+
+  /// Queues bytes (dropped unless open; a peer that does not read past the
+  /// queue limit closes the connection).
+  void send(std::string bytes);
+  /// Closes now; `on_close` follows.
+  void close();
+
+private:
+  explicit tcp_client(std::shared_ptr<impl> p);
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace ivm::net
