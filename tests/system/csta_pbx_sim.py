@@ -1,0 +1,534 @@
+"""A PBX with a CSTA XML link for the tests (issue 17), independent of the
+box's code: a TCP server speaking ECMA-323 (editions ed3, ed4 or ed6) in the
+framing real PBXs use (ECMA-323 Annex J: 0x0000, the whole frame's length,
+a 4-digit invoke id, the XML; events under invoke id 9999), with its own
+call model for several digital phones, their displays, keys, hooks, lamps,
+do-not-disturb and forwarding.
+
+The box is the CTI application: it monitors devices (MonitorStart, answered
+with a cross reference; an unknown device gets CSTAErrorCode
+invalidDeviceID), takes a snapshot, invokes services (MakeCall, AnswerCall,
+ClearConnection, HoldCall, RetrieveCall, DeflectCall, SingleStepTransferCall,
+SetForwarding, SetDoNotDisturb, SetDisplay, SetMessageWaitingIndicator) and
+hears the events of its monitors. The test scripts the users: `press`,
+`off_hook`/`on_hook`, `dial` (a call between two phones), `answer`,
+`hang_up`; and faults: `drop` (the link cut), `pause` (no answers),
+`send_raw` (any bytes).
+
+Handshake: "none", "system-register" (SystemRegister answered) or
+"application-session" (ECMA-354 StartApplicationSession answered, the session
+kept by ResetApplicationSessionTimer)."""
+
+import itertools
+import socket
+import struct
+import threading
+import time
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape
+
+NS = {
+    "ed3": "http://www.ecma-international.org/standards/ecma-323/csta/ed3",
+    "ed4": "http://www.ecma-international.org/standards/ecma-323/csta/ed4",
+    "ed6": "http://www.ecma-international.org/standards/ecma-323/csta/ed6",
+}
+EVENT_ID = 9999
+
+
+def frame(invoke_id, xml):
+    body = xml.encode()
+    return struct.pack(">HH", 0, len(body) + 8) + b"%04d" % invoke_id + body
+
+
+def local(tag):
+    return tag.rsplit("}", 1)[-1]
+
+
+def find(elem, path):
+    """Text at a slash path of local names, or ""."""
+    for name in path.split("/"):
+        if elem is None:
+            return ""
+        elem = next((c for c in elem if local(c.tag) == name), None)
+    if elem is None:
+        return ""
+    # A device element holds its id as text or in deviceIdentifier/deviceID.
+    inner = next((c for c in elem if local(c.tag) in
+                  ("deviceIdentifier", "deviceID")), None)
+    return ((inner.text if inner is not None else elem.text) or "").strip()
+
+
+class Call:
+    def __init__(self, cid, caller, callee):
+        self.id, self.caller, self.callee = cid, caller, callee
+        self.state = {caller: "connected", callee: "alerting"}
+
+
+class Phone:
+    def __init__(self, number, rows=2, columns=24):
+        self.number = number
+        self.rows, self.columns = rows, columns
+        self.display = ""
+        self.displays = []      # every SetDisplay, in order
+        self.lamp = False
+        self.dnd = False
+        self.forward = None     # destination while forwarding
+        self.off_hook = False
+
+
+class PbxSim:
+    def __init__(self, phones=("3001", "3002", "3003"), edition="ed4",
+                 handshake="none"):
+        self.ns = NS[edition]
+        self.handshake = handshake
+        self.phones = {n: Phone(n) for n in phones}
+        self.calls = {}
+        self.monitors = {}        # cross ref -> number
+        self.requests = []        # (service name, element) the box invoked
+        self.sessions = []        # StartApplicationSession ids granted
+        self.paused = False
+        self.connections = 0      # how many times the box connected
+        self.lock = threading.RLock()
+        self.cids = itertools.count(1)
+        self.xrefs = itertools.count(501)
+        self.conn = None
+        self.srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.srv.bind(("127.0.0.1", 0))
+        self.srv.listen(4)
+        self.port = self.srv.getsockname()[1]
+        self.closed = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    # -- the users ------------------------------------------------------------
+    def press(self, number, button):
+        self._event(number, "ButtonPressEvent",
+                    "<device>%s</device><button>%s</button>"
+                    % (number, escape(button)))
+
+    def off_hook(self, number):
+        with self.lock:
+            self.phones[number].off_hook = True
+        self._event(number, "HookswitchEvent",
+                    "<device>%s</device><hookswitch>0</hookswitch>"
+                    "<hookswitchOnHook>false</hookswitchOnHook>" % number)
+
+    def on_hook(self, number):
+        with self.lock:
+            self.phones[number].off_hook = False
+        self._event(number, "HookswitchEvent",
+                    "<device>%s</device><hookswitch>0</hookswitch>"
+                    "<hookswitchOnHook>true</hookswitchOnHook>" % number)
+
+    def dial(self, caller, callee, cid=None):
+        """`caller` lifts and dials `callee`: it rings there. Returns the
+        call id."""
+        with self.lock:
+            cid = cid or "%032X" % next(self.cids)
+            if cid not in self.calls:
+                self.calls[cid] = Call(cid, caller, callee)
+            c = self.calls[cid]
+            self.phones[caller].off_hook = True
+        self._both(c, "ServiceInitiatedEvent", caller,
+                   lambda me: self._conn("initiatedConnection", cid, caller) +
+                   self._dev("initiatingDevice", caller) +
+                   self._state(me, c, "initiated"), only=caller)
+        self._both(c, "OriginatedEvent", caller,
+                   lambda me: self._conn("originatedConnection", cid, caller) +
+                   self._dev("callingDevice", caller) +
+                   self._dev("calledDevice", callee) +
+                   self._state(me, c), only=caller)
+        self._both(c, "DeliveredEvent", callee,
+                   lambda me: self._conn("connection", cid, callee) +
+                   self._dev("alertingDevice", callee) +
+                   self._dev("callingDevice", caller) +
+                   self._dev("calledDevice", callee) + self._state(me, c) +
+                   "<cause>newCall</cause>")
+        return cid
+
+    def answer(self, cid):
+        with self.lock:
+            c = self.calls[cid]
+            c.state[c.callee] = "connected"
+            self.phones[c.callee].off_hook = True
+        self._both(c, "EstablishedEvent", c.callee,
+                   lambda me: self._conn("establishedConnection", cid,
+                                         c.callee) +
+                   self._dev("answeringDevice", c.callee) +
+                   self._dev("callingDevice", c.caller) +
+                   self._dev("calledDevice", c.callee) + self._state(me, c))
+
+    def hang_up(self, cid, number):
+        with self.lock:
+            c = self.calls.pop(cid, None)
+            if c is None:
+                return
+            for n in c.state:
+                c.state[n] = "null"
+                self.phones[n].off_hook = False
+        self._both(c, "ConnectionClearedEvent", number,
+                   lambda me: self._conn("droppedConnection", cid, number) +
+                   self._dev("releasingDevice", number) +
+                   self._state(me, c) + "<cause>normalClearing</cause>")
+
+    # -- faults ---------------------------------------------------------------
+    def drop(self):
+        with self.lock:
+            if self.conn:
+                try:
+                    self.conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                self.conn.close()
+                self.conn = None
+            self.monitors = {}
+
+    def pause(self):
+        self.paused = True
+
+    def resume(self):
+        self.paused = False
+
+    def send_raw(self, data):
+        with self.lock:
+            if self.conn:
+                self.conn.sendall(data)
+
+    # -- introspection --------------------------------------------------------
+    def display(self, number):
+        with self.lock:
+            return self.phones[number].display
+
+    def monitored(self):
+        with self.lock:
+            return sorted(set(self.monitors.values()))
+
+    def invoked(self, name):
+        with self.lock:
+            return [e for n, e in self.requests if n == name]
+
+    def wait_for(self, predicate, what, timeout=15.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.01)
+        raise AssertionError("PBX simulator: gave up waiting for " + what)
+
+    def close(self):
+        self.closed = True
+        self.drop()
+        try:
+            self.srv.shutdown(socket.SHUT_RDWR)  # wakes accept()
+        except OSError:
+            pass
+        self.srv.close()
+        self.thread.join(2)
+
+    # -- events ---------------------------------------------------------------
+    @staticmethod
+    def _conn(tag, cid, number):
+        return ("<%s><callID>%s</callID><deviceID>%s</deviceID></%s>"
+                % (tag, cid, number, tag))
+
+    @staticmethod
+    def _dev(tag, number):
+        return ("<%s><deviceIdentifier>%s</deviceIdentifier></%s>"
+                % (tag, number, tag))
+
+    @staticmethod
+    def _state(me, c, override=None):
+        return ("<localConnectionInfo>%s</localConnectionInfo>"
+                % (override or c.state.get(me, "null")))
+
+    def _both(self, c, name, subject, body, only=None):
+        """Event `name` to the monitors of the call's parties (or `only`),
+        each with its own localConnectionInfo."""
+        for number in ([only] if only else [c.caller, c.callee]):
+            self._event(number, name, body(number))
+
+    def _event(self, number, name, body):
+        with self.lock:
+            refs = [x for x, n in self.monitors.items() if n == number]
+            for x in refs:
+                self._send(EVENT_ID, "<%s xmlns=\"%s\"><monitorCrossRefID>%s"
+                           "</monitorCrossRefID>%s</%s>"
+                           % (name, self.ns, x, body, name))
+
+    def _send(self, invoke_id, xml):
+        if self.conn:
+            try:
+                self.conn.sendall(frame(invoke_id, xml))
+            except OSError:
+                pass
+
+    # -- the link -------------------------------------------------------------
+    def _accept(self):
+        while not self.closed:
+            try:
+                conn, _ = self.srv.accept()
+            except OSError:
+                return
+            with self.lock:
+                if self.conn:
+                    self.conn.close()
+                self.conn = conn
+                self.monitors = {}
+                self.connections += 1
+            threading.Thread(target=self._serve, args=(conn,),
+                             daemon=True).start()
+
+    def _serve(self, conn):
+        buf = b""
+        while True:
+            try:
+                data = conn.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            buf += data
+            while len(buf) >= 8:
+                if buf[:2] != b"\0\0":
+                    conn.close()
+                    return
+                (length,) = struct.unpack(">H", buf[2:4])
+                if length < 8 or len(buf) < length:
+                    break
+                invoke_id = int(buf[4:8])
+                xml, buf = buf[8:length], buf[length:]
+                if not self.paused:
+                    with self.lock:
+                        if conn is self.conn:
+                            self._request(invoke_id, xml)
+
+    def _reply(self, invoke_id, name, body=""):
+        self._send(invoke_id, "<%s xmlns=\"%s\">%s</%s>"
+                   % (name, self.ns, body, name))
+
+    def _error(self, invoke_id, value):
+        self._reply(invoke_id, "CSTAErrorCode",
+                    "<operation>%s</operation>" % value)
+
+    def _request(self, invoke_id, xml):
+        try:
+            root = ET.fromstring(xml)
+        except ET.ParseError:
+            self._error(invoke_id, "generic")
+            return
+        name = local(root.tag)
+        self.requests.append((name, root))
+        handler = getattr(self, "_on_" + name, None)
+        if handler is None:
+            self._error(invoke_id, "requestIncompatibleWithObject")
+            return
+        handler(invoke_id, root)
+
+    def _phone(self, invoke_id, number):
+        p = self.phones.get(number)
+        if p is None:
+            self._error(invoke_id, "invalidDeviceID")
+        return p
+
+    def _on_StartApplicationSession(self, i, root):
+        sid = "S%d" % (len(self.sessions) + 1)
+        self.sessions.append(sid)
+        self._send(i, "<StartApplicationSessionPosResponse xmlns=\""
+                   "http://www.ecma-international.org/standards/ecma-354/"
+                   "appl_session\"><sessionID>%s</sessionID>"
+                   "<actualProtocolVersion>%s</actualProtocolVersion>"
+                   "<actualSessionDuration>%s</actualSessionDuration>"
+                   "</StartApplicationSessionPosResponse>"
+                   % (sid, self.ns,
+                      find(root, "requestedSessionDuration") or "600"))
+
+    def _on_ResetApplicationSessionTimer(self, i, root):
+        self._reply(i, "ResetApplicationSessionTimerPosResponse")
+
+    def _on_SystemRegister(self, i, root):
+        self._reply(i, "SystemRegisterResponse",
+                    "<sysStatRegisterID>1</sysStatRegisterID>")
+
+    def _on_SystemStatus(self, i, root):
+        self._reply(i, "SystemStatusResponse")
+
+    def _on_MonitorStart(self, i, root):
+        number = find(root, "monitorObject/deviceObject")
+        if self._phone(i, number) is None:
+            return
+        xref = str(next(self.xrefs))
+        self.monitors[xref] = number
+        self._reply(i, "MonitorStartResponse",
+                    "<monitorCrossRefID>%s</monitorCrossRefID>" % xref)
+
+    def _on_MonitorStop(self, i, root):
+        self.monitors.pop(find(root, "monitorCrossRefID"), None)
+        self._reply(i, "MonitorStopResponse")
+
+    def _on_SnapshotDevice(self, i, root):
+        number = find(root, "snapshotObject")
+        if self._phone(i, number) is None:
+            return
+        items = "".join(
+            "<snapshotDeviceResponseInfo><connectionIdentifier><callID>%s"
+            "</callID><deviceID>%s</deviceID></connectionIdentifier>"
+            "<localCallState><compoundCallState><localConnectionState>%s"
+            "</localConnectionState></compoundCallState></localCallState>"
+            "</snapshotDeviceResponseInfo>" % (c.id, number, c.state[number])
+            for c in self.calls.values() if number in c.state)
+        self._reply(i, "SnapshotDeviceResponse",
+                    "<crossRefIDorSnapshotData><snapshotData>%s"
+                    "</snapshotData></crossRefIDorSnapshotData>" % items)
+
+    def _on_SetDisplay(self, i, root):
+        p = self._phone(i, find(root, "device"))
+        if p is None:
+            return
+        p.display = find(root, "contentsOfDisplay")
+        p.displays.append(p.display)
+        self._reply(i, "SetDisplayResponse")
+        self._event(p.number, "DisplayUpdatedEvent",
+                    "<device>%s</device><contentsOfDisplay>%s"
+                    "</contentsOfDisplay>" % (p.number, escape(p.display)))
+
+    def _on_SetMessageWaitingIndicator(self, i, root):
+        p = self._phone(i, find(root, "device"))
+        if p is None:
+            return
+        p.lamp = find(root, "messageWaitingOn") == "true"
+        self._reply(i, "SetMessageWaitingIndicatorResponse")
+        self._event(p.number, "MessageWaitingEvent",
+                    "<targetDevice>%s</targetDevice><messageWaitingOn>%s"
+                    "</messageWaitingOn>" % (p.number, str(p.lamp).lower()))
+
+    def _on_SetDoNotDisturb(self, i, root):
+        p = self._phone(i, find(root, "device"))
+        if p is None:
+            return
+        p.dnd = find(root, "doNotDisturbOn") == "true"
+        self._reply(i, "SetDoNotDisturbResponse")
+        self._event(p.number, "DoNotDisturbEvent",
+                    "<device>%s</device><doNotDisturbOn>%s</doNotDisturbOn>"
+                    % (p.number, str(p.dnd).lower()))
+
+    def _on_SetForwarding(self, i, root):
+        p = self._phone(i, find(root, "device"))
+        if p is None:
+            return
+        on = find(root, "activateForward") == "true"
+        p.forward = find(root, "forwardDN") if on else None
+        self._reply(i, "SetForwardingResponse")
+        self._event(p.number, "ForwardingEvent",
+                    "<device>%s</device><forwardingType>%s</forwardingType>"
+                    "<forwardStatus>%s</forwardStatus>%s"
+                    % (p.number, find(root, "forwardingType") or
+                       "forwardImmediate", str(on).lower(),
+                       "<forwardTo>%s</forwardTo>" % p.forward if on else ""))
+
+    def _on_MakeCall(self, i, root):
+        caller = find(root, "callingDevice")
+        callee = find(root, "calledDirectoryNumber")
+        if self._phone(i, caller) is None:
+            return
+        if callee not in self.phones:
+            self._error(i, "invalidCalledDeviceID")
+            return
+        cid = "%032X" % next(self.cids)
+        self.calls[cid] = Call(cid, caller, callee)  # known before answered
+        self._reply(i, "MakeCallResponse",
+                    self._conn("callingDevice", cid, caller))
+        # The PBX makes the call from the caller's phone (it goes off hook).
+        self.dial(caller, callee, cid)
+
+    def _call_of(self, i, root, tag):
+        c = self.calls.get(find(root, tag + "/callID"))
+        if c is None:
+            self._error(i, "invalidCallID")
+        return c
+
+    def _on_AnswerCall(self, i, root):
+        c = self._call_of(i, root, "callToBeAnswered")
+        if c:
+            self._reply(i, "AnswerCallResponse")
+            self.answer(c.id)
+
+    def _on_ClearConnection(self, i, root):
+        c = self._call_of(i, root, "connectionToBeCleared")
+        if c:
+            self._reply(i, "ClearConnectionResponse")
+            self.hang_up(c.id, find(root, "connectionToBeCleared/deviceID"))
+
+    def _hold(self, i, root, tag, state, event, role):
+        c = self._call_of(i, root, tag)
+        if not c:
+            return
+        number = find(root, tag + "/deviceID")
+        c.state[number] = state
+        self._reply(i, local(root.tag) + "Response")
+        self._both(c, event, number, lambda me: self._conn(
+            "heldConnection" if state == "hold" else "retrievedConnection",
+            c.id, number) + self._dev(role, number) + self._state(me, c))
+
+    def _on_HoldCall(self, i, root):
+        self._hold(i, root, "callToBeHeld", "hold", "HeldEvent",
+                   "holdingDevice")
+
+    def _on_RetrieveCall(self, i, root):
+        self._hold(i, root, "callToBeRetrieved", "connected",
+                   "RetrievedEvent", "retrievingDevice")
+
+    def _on_DeflectCall(self, i, root):
+        c = self._call_of(i, root, "callToBeDiverted")
+        if not c:
+            return
+        to = find(root, "newDestination")
+        if to not in self.phones:
+            self._error(i, "invalidDestination")
+            return
+        old = c.callee
+        self._reply(i, "DeflectCallResponse")
+        c.state.pop(old, None)
+        self._event(old, "DivertedEvent",
+                    self._conn("connection", c.id, old) +
+                    self._dev("divertingDevice", old) +
+                    self._dev("newDestination", to) +
+                    "<localConnectionInfo>null</localConnectionInfo>")
+        c.callee = to
+        c.state[to] = "alerting"
+        self._both(c, "DeliveredEvent", to,
+                   lambda me: self._conn("connection", c.id, to) +
+                   self._dev("alertingDevice", to) +
+                   self._dev("callingDevice", c.caller) +
+                   self._dev("calledDevice", to) + self._state(me, c))
+
+    def _on_SingleStepTransferCall(self, i, root):
+        c = self._call_of(i, root, "activeCall")
+        if not c:
+            return
+        who = find(root, "activeCall/deviceID")
+        to = find(root, "transferredTo")
+        if to not in self.phones:
+            self._error(i, "invalidDestination")
+            return
+        self._reply(i, "SingleStepTransferCallResponse")
+        other = c.callee if who == c.caller else c.caller
+        del self.calls[c.id]
+        n = Call("%032X" % next(self.cids), other, to)
+        n.state = {other: "connected", to: "alerting"}
+        self.calls[n.id] = n
+        body = ("<primaryOldCall><callID>%s</callID><deviceID>%s</deviceID>"
+                "</primaryOldCall>" % (c.id, who) +
+                self._dev("transferringDevice", who) +
+                self._dev("transferredToDevice", to) +
+                "<transferredConnections><connectionListItem><newConnection>"
+                "<callID>%s</callID><deviceID>%s</deviceID></newConnection>"
+                "</connectionListItem><connectionListItem><newConnection>"
+                "<callID>%s</callID><deviceID>%s</deviceID></newConnection>"
+                "</connectionListItem></transferredConnections>"
+                % (n.id, other, n.id, to))
+        for number, st in ((who, "null"), (other, "connected"),
+                           (to, "alerting")):
+            self._event(number, "TransferedEvent", body +
+                        "<localConnectionInfo>%s</localConnectionInfo>" % st)
