@@ -159,12 +159,14 @@ void route(pointer self, http_exchange& ex) {
       ex.respond(error_response(404, "provisioning is off"));
       return;
     }
-    if (under("/api/v1/gateways") || under("/api/v1/stations")) {
+    if (under("/api/v1/gateways") || under("/api/v1/stations") ||
+        under("/api/v1/pbx")) {
       if (ctx.legacy) {
         ctx.legacy(std::move(ex));
         return;
       }
-      ex.respond(error_response(404, "MGCP is off (mgcp.listen)"));
+      ex.respond(error_response(
+          404, "legacy phones are off (mgcp.listen and megaco.listen)"));
       return;
     }
     if (ctx.directory) {

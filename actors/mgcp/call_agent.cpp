@@ -55,6 +55,20 @@ void recount(pointer self, const std::string& ext) {
 
 void start_gateway(pointer self, gateway_entry& g) {
   auto& st = self->state;
+  if (g.record.protocol == "csta") {
+    if (!st.cfg.io) {
+      st.log->warn("PBX {}: no I/O threads, not started", g.record.name);
+      return;
+    }
+    csta_link_setup c;
+    c.record = g.record;
+    c.address = g.address;
+    c.io = st.cfg.io;
+    c.directory = st.directory;
+    c.stations = lines_of(self, g.record.name);
+    g.actor = spawn_csta_link(self->system(), std::move(c));
+    return;
+  }
   mgcp_gateway_setup s;
   s.record = g.record;
   bool h248 = g.record.protocol == "megaco";
@@ -244,8 +258,9 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
         proxy_plan plan;
         for (auto& [id, s] : st.stations) {
           auto g = st.gateways.find(s.gateway);
-          if (s.extension != ext || g == st.gateways.end() || !g->second.actor)
-            continue;
+          if (s.extension != ext || g == st.gateways.end() ||
+              !g->second.actor || g->second.record.protocol == "csta")
+            continue; // a PBX's phone rings through the PBX, not here
           proxy_target t;
           t.local = g->second.actor;
           t.line = s.endpoint;
@@ -260,8 +275,9 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
         auto& st = self->state;
         for (auto& [id, s] : st.stations) {
           auto g = st.gateways.find(s.gateway);
-          if (s.extension != ext || g == st.gateways.end() || !g->second.actor)
-            continue;
+          if (s.extension != ext || g == st.gateways.end() ||
+              !g->second.actor || g->second.record.protocol == "csta")
+            continue; // a PBX's phone rings through the PBX, not here
           self->send(g->second.actor, atoms::command_atom::value, s.endpoint,
                      code, std::move(ex));
           return;

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/mgcp/agent_api.hpp"
 #include "actors/mgcp/agent_state.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/mgcp/message.hpp"
@@ -21,10 +22,6 @@
 #include "appliance/net/udp_socket.hpp"
 
 namespace ivm::actors::agent {
-
-namespace {
-
-using json = nlohmann::json;
 
 std::string iso8601(std::uint64_t s) {
   auto t = static_cast<std::time_t>(s);
@@ -40,7 +37,7 @@ void reply(net::http_responder& respond, int status, const json& body) {
 }
 
 void error(net::http_responder& respond, int status, const std::string& text,
-           const std::string& field = {}) {
+           const std::string& field) {
   json body{{"error", text}};
   if (!field.empty())
     body["field"] = field;
@@ -70,7 +67,9 @@ bool valid_extension(const std::string& s) {
                      [](char c) { return c >= '0' && c <= '9'; });
 }
 
-json station_json(const rec::station& s) {
+json station_json(pointer self, const rec::station& s) {
+  if (is_pbx_station(self, s))
+    return pbx_station_json(s);
   return {{"gateway", s.gateway},
           {"endpoint", s.endpoint},
           {"extension", s.extension},
@@ -101,6 +100,22 @@ void add_status(json& j, const mgcp_gateway_status& s) {
   j["endpoints"] = std::move(eps);
 }
 
+void write(pointer self, storage::write_batch b, net::http_responder respond,
+           int status, json body, std::function<void()> then) {
+  self->request(self->state.cfg.storage, caf::infinite, caf::put_atom::value,
+                std::move(b))
+      .then(
+          [respond, status, body, then](caf::ok_atom) mutable {
+            then();
+            reply(respond, status, body);
+          },
+          [respond](const caf::error&) mutable {
+            error(respond, 503, "storage unavailable: nothing changed");
+          });
+}
+
+namespace {
+
 // GET /api/v1/gateways[/NAME]: the records with each one's live state.
 void list_gateways(pointer self, net::http_responder respond,
                    const std::string& only) {
@@ -108,7 +123,7 @@ void list_gateways(pointer self, net::http_responder respond,
   auto items = std::make_shared<std::vector<json>>();
   std::vector<caf::actor> actors;
   for (auto& [name, g] : st.gateways)
-    if (only.empty() || name == only) {
+    if ((only.empty() || name == only) && g.record.protocol != "csta") {
       items->push_back(gateway_json(g));
       actors.push_back(g.actor);
     }
@@ -148,20 +163,6 @@ void list_gateways(pointer self, net::http_responder respond,
               if (--*left == 0)
                 finish();
             });
-}
-
-void write(pointer self, storage::write_batch b, net::http_responder respond,
-           int status, json body, std::function<void()> then) {
-  self->request(self->state.cfg.storage, caf::infinite, caf::put_atom::value,
-                std::move(b))
-      .then(
-          [respond, status, body, then](caf::ok_atom) mutable {
-            then();
-            reply(respond, status, body);
-          },
-          [respond](const caf::error&) mutable {
-            error(respond, 503, "storage unavailable: nothing changed");
-          });
 }
 
 void post_gateway(pointer self, const json& j, net::http_responder respond) {
@@ -252,7 +253,7 @@ void post_gateway(pointer self, const json& j, net::http_responder respond) {
 void delete_gateway(pointer self, const std::string& name,
                     net::http_responder respond) {
   auto& st = self->state;
-  if (!st.gateways.count(name)) {
+  if (!st.gateways.count(name) || st.gateways[name].record.protocol == "csta") {
     error(respond, 404, "no such gateway");
     return;
   }
@@ -285,6 +286,10 @@ void delete_gateway(pointer self, const std::string& name,
 
 void post_station(pointer self, const json& j, net::http_responder respond) {
   auto& st = self->state;
+  if (j.contains("pbx")) {
+    post_pbx_station(self, j, std::move(respond));
+    return;
+  }
   for (auto& [k, v] : j.items())
     if (k != "gateway" && k != "endpoint" && k != "termination" &&
         k != "extension") {
@@ -299,7 +304,7 @@ void post_station(pointer self, const json& j, net::http_responder respond) {
   auto gw = get("gateway"), ext = get("extension");
   auto ep = j.contains("termination") ? get("termination") : get("endpoint");
   auto g = st.gateways.find(gw);
-  if (g == st.gateways.end()) {
+  if (g == st.gateways.end() || g->second.record.protocol == "csta") {
     error(respond, 400, "gateway: no such gateway", "gateway");
     return;
   }
@@ -326,20 +331,21 @@ void post_station(pointer self, const json& j, net::http_responder respond) {
       return;
     }
   }
-  rec::station s{gw, ep, ext, unix_now()};
+  rec::station s{gw, ep, ext, unix_now(), 0, 0, {}};
   storage::write_batch b;
   b.put(storage::family::devices, rec::station_key(gw, ep), encode(s));
-  write(
-      self, std::move(b), std::move(respond), 201, station_json(s), [self, s] {
-        auto& st = self->state;
-        st.stations[station_id(s.gateway, s.endpoint)] = s;
-        auto g = st.gateways.find(s.gateway);
-        if (g != st.gateways.end() && g->second.actor)
-          self->send(g->second.actor, caf::put_atom::value, s.endpoint,
-                     s.extension);
-        recount(self, s.extension);
-        st.log->info("station {} on {} {}", s.extension, s.gateway, s.endpoint);
-      });
+  write(self, std::move(b), std::move(respond), 201, station_json(self, s),
+        [self, s] {
+          auto& st = self->state;
+          st.stations[station_id(s.gateway, s.endpoint)] = s;
+          auto g = st.gateways.find(s.gateway);
+          if (g != st.gateways.end() && g->second.actor)
+            self->send(g->second.actor, caf::put_atom::value, s.endpoint,
+                       s.extension);
+          recount(self, s.extension);
+          st.log->info("station {} on {} {}", s.extension, s.gateway,
+                       s.endpoint);
+        });
 }
 
 void delete_station(pointer self, const std::string& gw, const std::string& ep,
@@ -353,7 +359,7 @@ void delete_station(pointer self, const std::string& gw, const std::string& ep,
   storage::write_batch b;
   b.del(storage::family::devices, rec::station_key(gw, ep));
   write(self, std::move(b), std::move(respond), 200,
-        json{{"deleted", station_json(it->second)}}, [self, gw, ep] {
+        json{{"deleted", station_json(self, it->second)}}, [self, gw, ep] {
           auto& st = self->state;
           st.stations.erase(station_id(gw, ep));
           auto g = st.gateways.find(gw);
@@ -365,6 +371,8 @@ void delete_station(pointer self, const std::string& gw, const std::string& ep,
 } // namespace
 
 void on_http(pointer self, http_exchange& ex) {
+  if (on_pbx_http(self, ex))
+    return;
   auto& req = ex.request;
   auto path = req.target.substr(0, req.target.find('?'));
   const std::string gws = "/api/v1/gateways", sts = "/api/v1/stations";
@@ -409,7 +417,7 @@ void on_http(pointer self, http_exchange& ex) {
     if (req.method == "GET") {
       auto list = json::array();
       for (auto& [id, s] : self->state.stations)
-        list.push_back(station_json(s));
+        list.push_back(station_json(self, s));
       reply(ex.respond, 200, json{{"stations", list}});
     } else if (req.method == "POST") {
       if (body_json(j))

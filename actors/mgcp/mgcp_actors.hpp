@@ -20,6 +20,7 @@
 
 namespace ivm::net {
 class udp_socket;
+class io_pool;
 } // namespace ivm::net
 
 namespace ivm::actors {
@@ -43,6 +44,8 @@ struct mgcp_agent_config {
   /// Routers and the box's SIP addresses (filled in by the engine before
   /// traffic flows): legacy phones call SIP users through them.
   std::shared_ptr<const client_config> clients;
+  /// The I/O threads (a PBX's CSTA link is a TCP connection).
+  net::io_pool* io = nullptr;
   /// Read at start.
   std::vector<storage::records::media_gateway> gateways;
   std::vector<storage::records::station> stations;
@@ -84,7 +87,22 @@ struct mgcp_gateway_status {
 
 caf::actor spawn_mgcp_gateway(caf::actor_system& sys, mgcp_gateway_setup s);
 
+/// What a PBX's CSTA link actor needs (issue 17; internal to the call
+/// agent). It takes the gateway actor's station messages (put, stop, mwi,
+/// get) with the device number as the line.
+struct csta_link_setup {
+  storage::records::media_gateway record; ///< protocol "csta"
+  net::endpoint address;
+  net::io_pool* io = nullptr;
+  directory_actor directory;
+  /// device -> extension
+  std::vector<std::pair<std::string, std::string>> stations;
+};
+
+caf::actor spawn_csta_link(caf::actor_system& sys, csta_link_setup s);
+
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::mgcp_gateway_setup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::csta_link_setup)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::mgcp_gateway_status)

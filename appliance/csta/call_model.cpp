@@ -27,8 +27,14 @@ bool is_me(const device_model& d, std::string_view device) {
   return !device.empty() && dial_number(device) == d.device;
 }
 
+// What watchers see: the activity, each call's state (a dialog each),
+// do-not-disturb and forwarding.
 auto seen(const device_model& d) {
-  return std::make_tuple(d.now(), d.do_not_disturb, d.forwarding, d.forward_to);
+  std::vector<std::pair<std::string, local_state>> calls;
+  for (auto& [id, c] : d.calls)
+    calls.emplace_back(id, c.state);
+  return std::make_tuple(d.now(), std::move(calls), d.do_not_disturb,
+                         d.forwarding, d.forward_to);
 }
 
 // The event's own view of our connection, where its localConnectionInfo

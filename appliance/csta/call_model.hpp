@@ -42,8 +42,8 @@ struct device_model {
   const call* current() const;
 };
 
-/// Takes one event on the device; true when `now()`, do-not-disturb or
-/// forwarding changed.
+/// Takes one event on the device; true when what watchers see changed:
+/// `now()`, a call's state, do-not-disturb or forwarding.
 bool apply(device_model& d, const event& e);
 
 /// Replaces the calls with a snapshot's (after connecting).

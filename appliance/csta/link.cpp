@@ -109,6 +109,9 @@ link_session::output link_session::disconnected() {
   requests_.clear();
   monitors_.clear();
   session_.clear();
+  // What the devices do is unknown until the snapshots after reconnecting.
+  for (auto& [number, d] : devices_)
+    d.calls.clear();
   if (phase_ != link_phase::down) {
     phase_ = link_phase::down;
     out.phase_changed = true;

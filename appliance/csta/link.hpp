@@ -73,7 +73,8 @@ public:
 
   /// The TCP connection is up.
   output connected(millis now);
-  /// It went down (either side): monitors and pending requests are gone.
+  /// It went down (either side): monitors, pending requests and what the
+  /// devices' calls were are gone (the snapshots restore them).
   output disconnected();
   output on_bytes(std::string_view bytes, millis now);
   output on_tick(millis now);

@@ -183,6 +183,7 @@ int run(const settings& cfg, const site_values& site,
     mc.socket = mgcp_udp;
     mc.megaco_socket = megaco_udp;
     mc.megaco_accept_unknown = cfg.megaco.accept_unknown;
+    mc.io = &io;
     mc.accept_unknown = cfg.mgcp.accept_unknown;
     mc.audit_every = std::chrono::seconds{cfg.mgcp.audit_interval_s};
     mc.max_retransmissions = cfg.mgcp.max_retransmissions;

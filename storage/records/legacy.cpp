@@ -1,5 +1,7 @@
 #include "storage/records/legacy.hpp"
 
+#include <algorithm>
+
 #include "storage/codec.hpp"
 #include "storage/records/read_util.hpp"
 
@@ -14,21 +16,25 @@ std::string media_gateway_prefix() {
 }
 
 std::string encode(const media_gateway& x) {
-  // Version 2 adds the H.248 encoding (issue 16); written only when set.
-  record_writer w{static_cast<std::uint8_t>(x.encoding.empty() ? 1 : 2)};
+  // Version 2 adds the H.248 encoding (issue 16), version 3 the CSTA
+  // handshake (issue 17); each written only when needed.
+  std::uint8_t v = !x.handshake.empty() ? 3 : !x.encoding.empty() ? 2 : 1;
+  record_writer w{v};
   w.put_string(x.name)
       .put_string(x.protocol)
       .put_string(x.address)
       .put_string(x.domain)
       .put_u64(x.created_s);
-  if (!x.encoding.empty())
+  if (v >= 2)
     w.put_string(x.encoding);
+  if (v >= 3)
+    w.put_string(x.handshake);
   return std::move(w).take();
 }
 
 expected<media_gateway, error> decode_media_gateway(std::string_view bytes) {
   record_reader in{bytes};
-  auto v = in.version(2);
+  auto v = in.version(3);
   if (!v)
     return unexpected(v.error());
   media_gateway x;
@@ -39,6 +45,8 @@ expected<media_gateway, error> decode_media_gateway(std::string_view bytes) {
   IVM_READ(x.created_s, in.get_u64());
   if (*v >= 2)
     IVM_READ(x.encoding, in.get_string());
+  if (*v >= 3)
+    IVM_READ(x.handshake, in.get_string());
   return finish(in, std::move(x));
 }
 
@@ -51,23 +59,38 @@ std::string station_prefix() {
 }
 
 std::string encode(const station& x) {
-  record_writer w{1};
+  // Version 2 adds a digital phone's display and IM key (issue 17).
+  bool v2 = x.display_rows || x.display_columns || !x.im_key.empty();
+  record_writer w{static_cast<std::uint8_t>(v2 ? 2 : 1)};
   w.put_string(x.gateway)
       .put_string(x.endpoint)
       .put_string(x.extension)
       .put_u64(x.created_s);
+  if (v2)
+    w.put_u64(x.display_rows).put_u64(x.display_columns).put_string(x.im_key);
   return std::move(w).take();
 }
 
 expected<station, error> decode_station(std::string_view bytes) {
   record_reader in{bytes};
-  if (auto v = in.version(1); !v)
+  auto v = in.version(2);
+  if (!v)
     return unexpected(v.error());
   station x;
   IVM_READ(x.gateway, in.get_string());
   IVM_READ(x.endpoint, in.get_string());
   IVM_READ(x.extension, in.get_string());
   IVM_READ(x.created_s, in.get_u64());
+  if (*v >= 2) {
+    std::uint64_t rows = 0, columns = 0;
+    IVM_READ(rows, in.get_u64());
+    IVM_READ(columns, in.get_u64());
+    IVM_READ(x.im_key, in.get_string());
+    x.display_rows =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(rows, 64));
+    x.display_columns =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(columns, 256));
+  }
   return finish(in, std::move(x));
 }
 

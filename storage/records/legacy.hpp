@@ -8,7 +8,9 @@
 #include "storage/store.hpp"
 
 /// Legacy phones (issue 15), family `devices`: media gateways and the
-/// stations (a gateway's endpoint carrying a user's line) on them.
+/// stations (a gateway's endpoint carrying a user's line) on them. A PBX
+/// with a CSTA link (issue 17) is a media gateway of protocol "csta"; its
+/// stations are its devices (`endpoint` the device number).
 namespace ivm::storage::records {
 
 /// A media gateway (key `key_join({"g", name})`).
@@ -19,7 +21,10 @@ struct media_gateway {
   std::string domain;   ///< its endpoints' domain name ("gw1" by default)
   std::uint64_t created_s = 0;
   /// H.248 only: "compact" tokens in what the box sends, else long ("").
+  /// CSTA (a PBX, issue 17): the ECMA-323 edition, "ed3", "ed4", "ed6".
   std::string encoding;
+  /// CSTA only: "none", "system-register" or "application-session".
+  std::string handshake;
 };
 
 std::string media_gateway_key(std::string_view name);
@@ -33,6 +38,10 @@ struct station {
   std::string endpoint;  ///< its local endpoint name: "aaln/1"
   std::string extension; ///< the user whose line it carries
   std::uint64_t created_s = 0;
+  /// A digital phone on a PBX (issue 17): its display and IM key.
+  std::uint32_t display_rows = 0;
+  std::uint32_t display_columns = 0;
+  std::string im_key;
 };
 
 std::string station_key(std::string_view gateway, std::string_view endpoint);

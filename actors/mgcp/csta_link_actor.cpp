@@ -1,0 +1,277 @@
+// One PBX's CSTA link (issue 17) under the call agent: a TCP connection
+// (net::tcp_client) carrying `csta::link_session`, reconnected with
+// backoff; the PBX's devices that are stations are monitored, and their
+// calls become the users' presence for SIP watchers and busy lamps (RFC
+// 4235 dialogs: ringing early, talking or holding confirmed). Status for
+// GET /api/v1/pbx as an mgcp_gateway_status.
+
+#include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/api/services.hpp"
+#include "actors/mgcp/mgcp_actors.hpp"
+#include "appliance/common/log.hpp"
+#include "appliance/csta/link.hpp"
+#include "appliance/net/io_pool.hpp"
+#include "appliance/net/tcp_client.hpp"
+#include "appliance/sip/proxy/dialog_tracker.hpp"
+
+namespace ivm::actors {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+using csta::millis;
+
+millis now_ms() {
+  return std::chrono::duration_cast<millis>(steady::now().time_since_epoch());
+}
+
+struct link_state {
+  csta_link_setup s;
+  std::unique_ptr<csta::link_session> link;
+  std::unique_ptr<net::tcp_client> tcp;
+  std::uint64_t conn_gen = 0; ///< events of older connections are dropped
+  std::uint64_t timer_gen = 0;
+  millis timer_at = millis::max();
+  std::map<std::string, std::string> ext_of; ///< device -> extension
+  /// The lamps the users' voice messages want, set again after each
+  /// (re)connection.
+  std::map<std::string, bool> lamp_wanted;
+  /// Calls published per device (so that the gone ones end).
+  std::map<std::string, std::set<std::string>> published;
+  std::uint64_t since_s = 0;
+  std::shared_ptr<spdlog::logger> log = log::get("csta");
+  static inline const char* name = "csta_link";
+};
+
+using pointer = caf::stateful_actor<link_state>*;
+
+std::uint64_t unix_s() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+void apply(pointer self, csta::link_session::output out);
+
+void connect(pointer self) {
+  auto& st = self->state;
+  auto gen = ++st.conn_gen;
+  auto me = caf::actor_cast<caf::actor>(self);
+  net::tcp_client_handlers h;
+  h.on_open = [me, gen] { caf::anon_send(me, atoms::start_atom::value, gen); };
+  h.on_data = [me, gen](std::string b) {
+    caf::anon_send(me, atoms::recv_atom::value, gen, std::move(b));
+  };
+  h.on_close = [me, gen](std::string why) {
+    caf::anon_send(me, atoms::stop_atom::value, gen, std::move(why));
+  };
+  st.tcp = net::tcp_client::connect(*st.s.io, st.s.address, std::move(h),
+                                    std::chrono::seconds{10});
+}
+
+void schedule(pointer self) {
+  auto& st = self->state;
+  auto next = st.link->next_tick();
+  if (next >= st.timer_at)
+    return;
+  st.timer_at = next;
+  auto now = now_ms();
+  self->delayed_send(self, next > now ? next - now : millis{0},
+                     atoms::timer_atom::value, ++st.timer_gen);
+}
+
+// The device's calls as RFC 4235 dialogs of its user.
+void publish(pointer self, const std::string& device) {
+  auto& st = self->state;
+  auto ext = st.ext_of.find(device);
+  auto* model = st.link->device(device);
+  if (ext == st.ext_of.end() || !st.s.directory)
+    return;
+  auto& before = st.published[device];
+  std::set<std::string> now;
+  auto send = [&](const std::string& call, sip::proxy::dialog_state state,
+                  bool incoming, const std::string& other) {
+    sip::proxy::dialog_view v;
+    v.call_id = "csta-" + st.s.record.name + "-" + call;
+    v.id = v.call_id + "\n\n";
+    v.direction = incoming ? sip::proxy::dialog_direction::recipient
+                           : sip::proxy::dialog_direction::initiator;
+    v.state = state;
+    if (!other.empty())
+      v.peer_uri = "tel:" + other;
+    self->send(st.s.directory, atoms::dialog_atom::value, ext->second,
+               std::move(v));
+  };
+  if (model)
+    for (auto& [id, c] : model->calls) {
+      now.insert(id);
+      auto state = c.state == csta::local_state::alerting ||
+                           c.state == csta::local_state::initiated
+                       ? sip::proxy::dialog_state::early
+                       : sip::proxy::dialog_state::confirmed;
+      send(id, state, c.incoming, c.other);
+    }
+  for (auto& id : before)
+    if (!now.count(id))
+      send(id, sip::proxy::dialog_state::terminated, false, {});
+  before = std::move(now);
+}
+
+void apply(pointer self, csta::link_session::output out) {
+  auto& st = self->state;
+  for (auto& n : out.notices)
+    st.log->warn("PBX {}: {}", st.s.record.name, n);
+  for (auto& d : out.synced) {
+    publish(self, d);
+    if (auto l = st.lamp_wanted.find(d); l != st.lamp_wanted.end()) {
+      csta::link_session::output lamp;
+      if (st.link->invoke(lamp, csta::set_message_waiting(d, l->second), 0,
+                          now_ms()))
+        for (auto& f : lamp.frames)
+          out.frames.push_back(std::move(f));
+    }
+  }
+  for (auto& e : out.events)
+    if (e.changed)
+      publish(self, e.device);
+  if (out.phase_changed) {
+    st.since_s = unix_s();
+    st.log->info("PBX {} ({}) link {}", st.s.record.name, st.s.record.address,
+                 csta::to_string(st.link->phase()));
+  }
+  for (auto& f : out.frames)
+    if (st.tcp)
+      st.tcp->send(std::move(f));
+  if (out.close && st.tcp) {
+    st.tcp.reset(); // its on_close is not delivered any more
+    ++st.conn_gen;
+    // What the PBX showed is unknown now: the calls end for watchers.
+    for (auto& [device, ext] : st.ext_of)
+      publish(self, device);
+    self->delayed_send(self, st.link->reconnect_delay(),
+                       atoms::retry_atom::value, st.conn_gen);
+  }
+  schedule(self);
+}
+
+mgcp_gateway_status status(pointer self) {
+  auto& st = self->state;
+  mgcp_gateway_status s;
+  s.phase = std::string{csta::to_string(st.link->phase())};
+  s.since_s = st.since_s;
+  for (auto& [device, ext] : st.ext_of) {
+    mgcp_line_status l;
+    l.endpoint = device;
+    l.extension = ext;
+    if (auto* d = st.link->device(device)) {
+      l.phase = std::string{csta::to_string(d->now())};
+      l.off_hook = d->off_hook;
+      l.lamp = d->lamp;
+    } else {
+      l.phase = "unknown";
+    }
+    s.lines.push_back(std::move(l));
+  }
+  return s;
+}
+
+caf::behavior link_impl(pointer self, csta_link_setup setup) {
+  auto& st = self->state;
+  st.s = std::move(setup);
+  csta::link_config cfg;
+  cfg.ed = csta::edition_of(st.s.record.encoding).value_or(csta::edition::ed4);
+  cfg.start =
+      csta::handshake_of(st.s.record.handshake).value_or(csta::handshake::none);
+  st.link = std::make_unique<csta::link_session>(cfg);
+  for (auto& [device, ext] : st.s.stations) {
+    st.ext_of[device] = ext;
+    st.link->add_device(device, now_ms());
+  }
+  st.since_s = unix_s();
+  connect(self);
+  self->set_down_handler([](caf::down_msg&) {});
+  return {
+      [self](atoms::start_atom, std::uint64_t gen) {
+        if (gen != self->state.conn_gen)
+          return;
+        self->state.log->info("PBX {}: connected to {}",
+                              self->state.s.record.name,
+                              self->state.s.record.address);
+        apply(self, self->state.link->connected(now_ms()));
+      },
+      [self](atoms::recv_atom, std::uint64_t gen, const std::string& bytes) {
+        if (gen != self->state.conn_gen)
+          return;
+        apply(self, self->state.link->on_bytes(bytes, now_ms()));
+      },
+      [self](atoms::stop_atom, std::uint64_t gen, const std::string& why) {
+        auto& st = self->state;
+        if (gen != st.conn_gen)
+          return;
+        st.tcp.reset();
+        ++st.conn_gen;
+        bool was_up = st.link->phase() != csta::link_phase::down;
+        if (was_up)
+          st.log->warn("PBX {}: link lost ({})", st.s.record.name, why);
+        else {
+          st.link->connect_failed();
+          st.log->debug("PBX {}: cannot connect ({})", st.s.record.name, why);
+        }
+        auto out = st.link->disconnected();
+        out.close = false;
+        apply(self, std::move(out));
+        for (auto& [device, ext] : st.ext_of)
+          publish(self, device);
+        self->delayed_send(self, st.link->reconnect_delay(),
+                           atoms::retry_atom::value, st.conn_gen);
+      },
+      [self](atoms::retry_atom, std::uint64_t gen) {
+        if (gen == self->state.conn_gen && !self->state.tcp)
+          connect(self);
+      },
+      [self](atoms::timer_atom, std::uint64_t gen) {
+        auto& st = self->state;
+        if (gen != st.timer_gen)
+          return;
+        st.timer_at = millis::max();
+        apply(self, st.link->on_tick(now_ms()));
+      },
+      [self](atoms::start_atom, const directory_actor& d) {
+        self->state.s.directory = d;
+      },
+      [self](caf::put_atom, const std::string& device, const std::string& ext) {
+        self->state.ext_of[device] = ext;
+        apply(self, self->state.link->add_device(device, now_ms()));
+      },
+      [self](atoms::stop_atom, const std::string& device) {
+        auto& st = self->state;
+        apply(self, st.link->remove_device(device, now_ms()));
+        publish(self, device); // its calls end for the watchers
+        st.ext_of.erase(device);
+        st.published.erase(device);
+        st.lamp_wanted.erase(device);
+      },
+      [self](atoms::mwi_atom, const std::string& device, bool on) {
+        auto& st = self->state;
+        st.lamp_wanted[device] = on;
+        csta::link_session::output out;
+        if (st.link->invoke(out, csta::set_message_waiting(device, on), 0,
+                            now_ms()))
+          apply(self, std::move(out));
+      },
+      [self](caf::get_atom) { return status(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_csta_link(caf::actor_system& sys, csta_link_setup s) {
+  return sys.spawn(link_impl, std::move(s));
+}
+
+} // namespace ivm::actors
