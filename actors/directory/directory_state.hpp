@@ -115,6 +115,15 @@ std::string record_code(pointer self, const std::string& user,
                         std::string& bad);
 
 /// A legacy phone of `ext` dialled the service code `code` (issue 15).
+/// "call 3002", "answer", "hangup"... for the sender's phone on a PBX
+/// (call_commands.cpp); false when `text` is not one of them.
+bool on_call_command(pointer self, sip_task& t,
+                     const directory::account& sender, const std::string& text);
+
+/// POST /api/v1/calls {"action":"call","to":"3002"}: the same commands
+/// for `user`, authenticated by the caller (call_commands.cpp).
+void on_calls_api(pointer self, http_exchange ex, const std::string& user);
+
 void on_legacy_service(pointer self, const std::string& ext,
                        const std::string& code, const legacy_media& lm);
 

@@ -268,7 +268,9 @@ void on_ring_to_record(pointer self, voice_request r) {
 
 void on_voice(pointer self, http_exchange ex) {
   auto& st = self->state;
-  if (!st.cfg.voice) {
+  bool calls = ex.request.target.substr(0, ex.request.target.find('?')) ==
+               "/api/v1/calls";
+  if (!st.cfg.voice && !calls) {
     json_reply(ex.respond, 404, json_error("voice messages are off"));
     return;
   }
@@ -297,6 +299,10 @@ void on_voice(pointer self, http_exchange ex) {
   auto path = target.substr(0, target.find('?'));
   if (path == "/api/v1/voice-messages/record") {
     on_ring_to_record(self, std::move(r));
+    return;
+  }
+  if (calls) {
+    on_calls_api(self, std::move(r.ex), r.user);
     return;
   }
   if (r.ex.request.method == "POST") {

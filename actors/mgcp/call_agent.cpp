@@ -273,6 +273,20 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
       [self](atoms::command_atom, const std::string& ext,
              const std::string& code, http_exchange& ex) {
         auto& st = self->state;
+        if (code.rfind("csta ", 0) == 0) {
+          // Call control of the user's phone on a PBX (its link actor).
+          for (auto& [id, s] : st.stations) {
+            auto g = st.gateways.find(s.gateway);
+            if (s.extension == ext && g != st.gateways.end() &&
+                g->second.actor && g->second.record.protocol == "csta") {
+              self->send(g->second.actor, atoms::command_atom::value,
+                         s.endpoint, code.substr(5), std::move(ex));
+              return;
+            }
+          }
+          ex.respond(net::http_response{404, "text/plain", "no PBX phone", {}});
+          return;
+        }
         for (auto& [id, s] : st.stations) {
           auto g = st.gateways.find(s.gateway);
           if (s.extension != ext || g == st.gateways.end() ||

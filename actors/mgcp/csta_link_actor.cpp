@@ -5,6 +5,9 @@
 // 4235 dialogs: ringing early, talking or holding confirmed). Status for
 // GET /api/v1/pbx as an mgcp_gateway_status.
 
+#include <cctype>
+#include <optional>
+
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -43,6 +46,9 @@ struct link_state {
   /// Calls published per device (so that the gone ones end).
   std::map<std::string, std::set<std::string>> published;
   std::uint64_t since_s = 0;
+  /// The users' call-control commands waiting for the PBX's answer.
+  std::map<std::uint64_t, std::pair<http_exchange, std::string>> commands;
+  std::uint64_t next_token = 1;
   std::shared_ptr<spdlog::logger> log = log::get("csta");
   static inline const char* name = "csta_link";
 };
@@ -57,6 +63,7 @@ std::uint64_t unix_s() {
 }
 
 void apply(pointer self, csta::link_session::output out);
+void reply(http_exchange& ex, int status, std::string text);
 
 void connect(pointer self) {
   auto& st = self->state;
@@ -139,6 +146,16 @@ void apply(pointer self, csta::link_session::output out) {
   for (auto& e : out.events)
     if (e.changed)
       publish(self, e.device);
+  for (auto& a : out.answers)
+    if (auto c = st.commands.find(a.token); c != st.commands.end()) {
+      auto [ex, done] = std::move(c->second);
+      st.commands.erase(c);
+      reply(ex, a.r.error ? 502 : 200,
+            !a.r.error ? done
+            : a.r.error->first == "link"
+                ? "The PBX did not answer (" + a.r.error->second + ")."
+                : "The PBX refused: " + a.r.error->second + ".");
+    }
   if (out.phase_changed) {
     st.since_s = unix_s();
     st.log->info("PBX {} ({}) link {}", st.s.record.name, st.s.record.address,
@@ -157,6 +174,102 @@ void apply(pointer self, csta::link_session::output out) {
                        atoms::retry_atom::value, st.conn_gen);
   }
   schedule(self);
+}
+
+void reply(http_exchange& ex, int status, std::string text) {
+  ex.respond(net::http_response{status, "text/plain", std::move(text), {}});
+}
+
+// A user's command for their phone `device`: the service for it (on the
+// call it is about), invoked; answered when the PBX answers.
+void command(pointer self, const std::string& device, const std::string& text,
+             http_exchange ex) {
+  auto& st = self->state;
+  auto sp = text.find_first_of(" \t");
+  auto verb = text.substr(0, sp);
+  for (auto& c : verb)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto arg = sp == std::string::npos ? std::string{} : text.substr(sp + 1);
+  arg.erase(0, arg.find_first_not_of(" \t\r\n"));
+  arg.erase(arg.find_last_not_of(" \t\r\n") + 1);
+  bool number = !arg.empty() && arg.size() <= 32 &&
+                arg.find_first_not_of("+0123456789*#") == std::string::npos;
+  auto* d = st.link->device(device);
+  if (st.link->phase() != csta::link_phase::up || !d) {
+    reply(ex, 503, "The PBX link is down.");
+    return;
+  }
+  // The call a command is about, in the state it needs.
+  auto find = [&](std::initializer_list<csta::local_state> states)
+      -> const csta::call* {
+    for (auto want : states)
+      for (auto& [id, c] : d->calls)
+        if (c.state == want)
+          return &c;
+    return nullptr;
+  };
+  auto conn = [&](const csta::call* c) {
+    return csta::connection_id{c->id, device};
+  };
+  std::optional<csta::element> service;
+  std::string done, missing;
+  using ls = csta::local_state;
+  if (verb == "call" && number) {
+    service = csta::make_call(device, arg);
+    done = "Calling " + arg + ".";
+  } else if (verb == "answer") {
+    if (auto* c = find({ls::alerting}))
+      service = csta::answer_call(conn(c)), done = "Answered.";
+    missing = "No call is ringing.";
+  } else if (verb == "hangup") {
+    if (auto* c = find(
+            {ls::connected, ls::initiated, ls::failed, ls::held, ls::alerting}))
+      service = csta::clear_connection(conn(c)), done = "Hung up.";
+    missing = "No call to hang up.";
+  } else if (verb == "hold") {
+    if (auto* c = find({ls::connected}))
+      service = csta::hold_call(conn(c)), done = "On hold.";
+    missing = "No call to hold.";
+  } else if (verb == "retrieve") {
+    if (auto* c = find({ls::held}))
+      service = csta::retrieve_call(conn(c)), done = "Retrieved.";
+    missing = "No call on hold.";
+  } else if (verb == "transfer" && number) {
+    if (auto* c = find({ls::connected, ls::held}))
+      service = csta::single_step_transfer(conn(c), arg),
+      done = "Transferred to " + arg + ".";
+    missing = "No call to transfer.";
+  } else if (verb == "deflect" && number) {
+    if (auto* c = find({ls::alerting}))
+      service = csta::deflect_call(conn(c), arg),
+      done = "Deflected to " + arg + ".";
+    missing = "No call is ringing.";
+  } else if (verb == "forward" && (number || arg == "off")) {
+    service = csta::set_forwarding(device, "forwardImmediate", arg != "off",
+                                   arg == "off" ? std::string{} : arg);
+    done = arg == "off" ? "Forwarding off." : "Forwarded to " + arg + ".";
+  } else if (verb == "dnd" && (arg == "on" || arg == "off")) {
+    service = csta::set_do_not_disturb(device, arg == "on");
+    done = arg == "on" ? "Do not disturb on." : "Do not disturb off.";
+  } else {
+    reply(ex, 400,
+          "Commands for your desk phone: call NUMBER, answer, hangup, hold, "
+          "retrieve, transfer NUMBER, deflect NUMBER, forward NUMBER|off, "
+          "dnd on|off.");
+    return;
+  }
+  if (!service) {
+    reply(ex, 409, missing);
+    return;
+  }
+  auto token = st.next_token++;
+  csta::link_session::output out;
+  if (!st.link->invoke(out, std::move(*service), token, now_ms())) {
+    reply(ex, 503, "The PBX link is down.");
+    return;
+  }
+  st.commands.emplace(token, std::make_pair(std::move(ex), done));
+  apply(self, std::move(out));
 }
 
 mgcp_gateway_status status(pointer self) {
@@ -265,6 +378,9 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
           apply(self, std::move(out));
       },
       [self](caf::get_atom) { return status(self); },
+      [self](atoms::command_atom, const std::string& device,
+             const std::string& text,
+             http_exchange& ex) { command(self, device, text, std::move(ex)); },
   };
 }
 

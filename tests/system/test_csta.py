@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import unittest
+import xml.etree.ElementTree as ET
 
 from csta_pbx_sim import PbxSim
 from harness import Appliance, wait_until
@@ -114,6 +115,80 @@ class CstaBox(unittest.TestCase):
             raise
         finally:
             bob.close()
+
+    def test_call_control_by_text_message(self):
+        self.link()
+        alice = UA(self.box.sip_port, "201", USERS["201"][1])
+        try:
+            self.assertEqual(status_of(alice.register()), 200)
+
+            def say(text):
+                self.assertEqual(status_of(alice.message("ivm", text)), 200)
+                note = alice.receive_request("MESSAGE")
+                self.assertIsNotNone(note, "no answer to " + text)
+                return body_of(note).decode()
+            # Nothing to answer yet; a bad command is explained.
+            self.assertIn("No call is ringing", say("answer"))
+            self.assertIn("call NUMBER", say("call nobody"))
+            # A call to her desk phone, answered from her softphone.
+            cid = self.pbx.dial("3002", "3001")
+            wait_until(lambda: self.state()["devices"][0]["activity"] ==
+                       "ringing", "ringing in the API")
+            self.assertIn("Answered", say("answer"))
+            answered = self.pbx.invoked("AnswerCall")
+            self.assertEqual(len(answered), 1)
+            self.assertIn(cid, ET.tostring(answered[0]).decode())
+            wait_until(lambda: self.state()["devices"][0]["activity"] ==
+                       "on-the-phone", "talking in the API")
+            self.assertIn("On hold", say("hold"))
+            wait_until(lambda: self.state()["devices"][0]["activity"] ==
+                       "on-hold", "on hold in the API")
+            self.assertIn("Retrieved", say("retrieve"))
+            self.assertIn("Transferred to 3003", say("transfer 3003"))
+            wait_until(lambda: self.state()["devices"][0]["activity"] ==
+                       "idle", "idle after the transfer")
+            # She calls 3002 from the box, then hangs up.
+            self.assertIn("Calling 3002", say("call 3002"))
+            made = self.pbx.invoked("MakeCall")
+            self.assertEqual(made[0].find("{*}callingDevice").text, "3001")
+            wait_until(lambda: self.state()["devices"][0]["activity"] ==
+                       "on-the-phone", "dialling in the API")
+            self.assertIn("Hung up", say("hangup"))
+            self.assertIn("Forwarded to 3003", say("forward 3003"))
+            self.assertEqual(self.pbx.phones["3001"].forward, "3003")
+            self.assertIn("Forwarding off", say("forward off"))
+            self.assertIsNone(self.pbx.phones["3001"].forward)
+            self.assertIn("Do not disturb on", say("dnd on"))
+            self.assertTrue(self.pbx.phones["3001"].dnd)
+            # The PBX refuses: said as it is.
+            self.assertIn("refused: invalidCalledDeviceID",
+                          say("call 9999"))
+            # The same through the user's API (HTTP Digest, their SIP
+            # credentials).
+            def post(user, body):
+                path = os.path.join(self.box.data_dir, "..", "call.json")
+                with open(path, "w") as f:
+                    json.dump(body, f)
+                code, out = curl_as(self.box, user, "POST", "/api/v1/calls",
+                                    path, ctype="application/json")
+                return code, json.loads(out) if out else None
+            code, out = post("201", {"action": "call", "to": "3003"})
+            self.assertEqual((code, out), (200, {"result": "Calling 3003."}))
+            self.assertEqual(post("201", {"action": "hangup"})[0], 200)
+            code, out = post("201", {"action": "park"})
+            self.assertEqual((code, out["field"]), (400, "action"))
+            self.assertEqual(post("201", {"action": "dnd", "on": "x"})[0],
+                             400)
+            self.assertEqual(post("202", {"action": "answer"})[0], 404)
+            s, _ = self.box.http("POST", "/api/v1/calls",
+                                 b'{"action":"answer"}')
+            self.assertEqual(s, 401)
+            # The link down: said.
+            self.pbx.pause()
+            self.pbx.drop()
+            self.assertIn("down", say("call 3002"))
+        finally:
+            alice.close()
 
     @unittest.skipUnless(shutil.which("espeak-ng") and shutil.which("curl"),
                          "espeak-ng or curl missing")
