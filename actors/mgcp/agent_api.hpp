@@ -28,6 +28,13 @@ void add_status(json& j, const mgcp_gateway_status& s);
 void write(pointer self, storage::write_batch b, net::http_responder respond,
            int status, json body, std::function<void()> then);
 
+/// DELETE of a gateway (`pbx` false) or a PBX: its stations go too.
+void delete_gateway(pointer self, const std::string& name,
+                    net::http_responder respond, bool pbx);
+/// A station written: kept, its gateway or PBX actor told, its lamp
+/// recounted.
+void station_added(pointer self, const rec::station& s);
+
 /// A station on a PBX (its gateway is of protocol csta).
 bool is_pbx_station(pointer self, const rec::station& s);
 json pbx_station_json(const rec::station& s);

@@ -114,6 +114,52 @@ void write(pointer self, storage::write_batch b, net::http_responder respond,
           });
 }
 
+void delete_gateway(pointer self, const std::string& name,
+                    net::http_responder respond, bool pbx) {
+  auto& st = self->state;
+  auto found = st.gateways.find(name);
+  if (found == st.gateways.end() ||
+      (found->second.record.protocol == "csta") != pbx) {
+    error(respond, 404, pbx ? "no such PBX" : "no such gateway");
+    return;
+  }
+  storage::write_batch b;
+  b.del(storage::family::devices, rec::media_gateway_key(name));
+  for (auto& [id, s] : st.stations)
+    if (s.gateway == name)
+      b.del(storage::family::devices, rec::station_key(name, s.endpoint));
+  write(self, std::move(b), std::move(respond), 200, json{{"deleted", name}},
+        [self, name, pbx] {
+          auto& st = self->state;
+          auto it = st.gateways.find(name);
+          if (it == st.gateways.end())
+            return;
+          for (auto s = st.stations.begin(); s != st.stations.end();)
+            if (s->second.gateway == name) {
+              if (it->second.actor)
+                self->send(it->second.actor, atoms::stop_atom::value,
+                           s->second.endpoint);
+              s = st.stations.erase(s);
+            } else {
+              ++s;
+            }
+          if (it->second.actor)
+            self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
+          st.gateways.erase(it);
+          st.log->info("{} {} deleted", pbx ? "PBX" : "gateway", name);
+        });
+}
+
+void station_added(pointer self, const rec::station& s) {
+  auto& st = self->state;
+  st.stations[station_id(s.gateway, s.endpoint)] = s;
+  auto g = st.gateways.find(s.gateway);
+  if (g != st.gateways.end() && g->second.actor)
+    self->send(g->second.actor, caf::put_atom::value, s.endpoint, s.extension);
+  recount(self, s.extension);
+  st.log->info("station {} on {} {}", s.extension, s.gateway, s.endpoint);
+}
+
 namespace {
 
 // GET /api/v1/gateways[/NAME]: the records with each one's live state.
@@ -250,40 +296,6 @@ void post_gateway(pointer self, const json& j, net::http_responder respond) {
   });
 }
 
-void delete_gateway(pointer self, const std::string& name,
-                    net::http_responder respond) {
-  auto& st = self->state;
-  if (!st.gateways.count(name) || st.gateways[name].record.protocol == "csta") {
-    error(respond, 404, "no such gateway");
-    return;
-  }
-  storage::write_batch b;
-  b.del(storage::family::devices, rec::media_gateway_key(name));
-  for (auto& [id, s] : st.stations)
-    if (s.gateway == name)
-      b.del(storage::family::devices, rec::station_key(name, s.endpoint));
-  write(self, std::move(b), std::move(respond), 200, json{{"deleted", name}},
-        [self, name] {
-          auto& st = self->state;
-          auto it = st.gateways.find(name);
-          if (it == st.gateways.end())
-            return;
-          for (auto s = st.stations.begin(); s != st.stations.end();)
-            if (s->second.gateway == name) {
-              if (it->second.actor)
-                self->send(it->second.actor, atoms::stop_atom::value,
-                           s->second.endpoint);
-              s = st.stations.erase(s);
-            } else {
-              ++s;
-            }
-          if (it->second.actor)
-            self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
-          st.gateways.erase(it);
-          st.log->info("gateway {} deleted", name);
-        });
-}
-
 void post_station(pointer self, const json& j, net::http_responder respond) {
   auto& st = self->state;
   if (j.contains("pbx")) {
@@ -335,17 +347,7 @@ void post_station(pointer self, const json& j, net::http_responder respond) {
   storage::write_batch b;
   b.put(storage::family::devices, rec::station_key(gw, ep), encode(s));
   write(self, std::move(b), std::move(respond), 201, station_json(self, s),
-        [self, s] {
-          auto& st = self->state;
-          st.stations[station_id(s.gateway, s.endpoint)] = s;
-          auto g = st.gateways.find(s.gateway);
-          if (g != st.gateways.end() && g->second.actor)
-            self->send(g->second.actor, caf::put_atom::value, s.endpoint,
-                       s.extension);
-          recount(self, s.extension);
-          st.log->info("station {} on {} {}", s.extension, s.gateway,
-                       s.endpoint);
-        });
+        [self, s] { station_added(self, s); });
 }
 
 void delete_station(pointer self, const std::string& gw, const std::string& ep,
@@ -407,7 +409,7 @@ void on_http(pointer self, http_exchange& ex) {
     if (req.method == "GET")
       list_gateways(self, std::move(ex.respond), name);
     else if (req.method == "DELETE")
-      delete_gateway(self, name, std::move(ex.respond));
+      delete_gateway(self, name, std::move(ex.respond), false);
     else
       not_allowed("GET, DELETE");
     return;

@@ -168,41 +168,6 @@ void post(pointer self, const json& j, net::http_responder respond) {
         });
 }
 
-void remove(pointer self, const std::string& name,
-            net::http_responder respond) {
-  auto& st = self->state;
-  auto it = st.gateways.find(name);
-  if (it == st.gateways.end() || it->second.record.protocol != "csta") {
-    error(respond, 404, "no such PBX");
-    return;
-  }
-  storage::write_batch b;
-  b.del(storage::family::devices, rec::media_gateway_key(name));
-  for (auto& [id, s] : st.stations)
-    if (s.gateway == name)
-      b.del(storage::family::devices, rec::station_key(name, s.endpoint));
-  write(self, std::move(b), std::move(respond), 200, json{{"deleted", name}},
-        [self, name] {
-          auto& st = self->state;
-          auto it = st.gateways.find(name);
-          if (it == st.gateways.end())
-            return;
-          for (auto s = st.stations.begin(); s != st.stations.end();)
-            if (s->second.gateway == name) {
-              if (it->second.actor)
-                self->send(it->second.actor, atoms::stop_atom::value,
-                           s->second.endpoint);
-              s = st.stations.erase(s);
-            } else {
-              ++s;
-            }
-          if (it->second.actor)
-            self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
-          st.gateways.erase(it);
-          st.log->info("PBX {} deleted", name);
-        });
-}
-
 } // namespace
 
 bool is_pbx_station(pointer self, const rec::station& s) {
@@ -282,17 +247,7 @@ void post_pbx_station(pointer self, const json& j,
   storage::write_batch b;
   b.put(storage::family::devices, rec::station_key(pbx, device), encode(s));
   write(self, std::move(b), std::move(respond), 201, pbx_station_json(s),
-        [self, s] {
-          auto& st = self->state;
-          st.stations[station_id(s.gateway, s.endpoint)] = s;
-          auto g = st.gateways.find(s.gateway);
-          if (g != st.gateways.end() && g->second.actor)
-            self->send(g->second.actor, caf::put_atom::value, s.endpoint,
-                       s.extension);
-          recount(self, s.extension);
-          st.log->info("station {} on PBX {} device {}", s.extension, s.gateway,
-                       s.endpoint);
-        });
+        [self, s] { station_added(self, s); });
 }
 
 bool on_pbx_http(pointer self, http_exchange& ex) {
@@ -324,7 +279,7 @@ bool on_pbx_http(pointer self, http_exchange& ex) {
     if (req.method == "GET")
       list(self, std::move(ex.respond), name);
     else if (req.method == "DELETE")
-      remove(self, name, std::move(ex.respond));
+      delete_gateway(self, name, std::move(ex.respond), true);
     else
       not_allowed("GET, DELETE");
     return true;
