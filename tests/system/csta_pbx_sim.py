@@ -27,6 +27,8 @@ import time
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
+from harness import wait_until
+
 NS = {
     "ed3": "http://www.ecma-international.org/standards/ecma-323/csta/ed3",
     "ed4": "http://www.ecma-international.org/standards/ecma-323/csta/ed4",
@@ -209,13 +211,7 @@ class PbxSim:
             return [e for n, e in self.requests if n == name]
 
     def wait_for(self, predicate, what, timeout=15.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.01)
-        raise AssertionError("PBX simulator: gave up waiting for " + what)
+        return wait_until(predicate, "PBX simulator: " + what, timeout)
 
     def close(self):
         self.closed = True

@@ -25,6 +25,7 @@ import struct
 import threading
 import time
 
+from harness import wait_until
 from mgcp_sim_util import Connection, ulaw_encode
 
 TOKENS = {  # compact -> long, for what this simulator reads
@@ -298,13 +299,7 @@ class MegacoGateway:
                 time.sleep(delay)
 
     def wait_for(self, predicate, what, timeout=10.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.01)
-        raise AssertionError("H.248 gateway: gave up waiting for " + what)
+        return wait_until(predicate, "H.248 gateway: " + what, timeout)
 
     def close(self):
         self.closed = True

@@ -34,6 +34,7 @@ import struct
 import threading
 import time
 
+from harness import wait_until
 from mgcp_sim_util import (Connection, Line, LINE_EVENTS, LINE_SIGNALS, MODES, PACKAGES,  # noqa: F401
                            alaw_decode, compile_map, event_name, match_map,
                            param, parse_message, split_groups, split_list,
@@ -167,13 +168,7 @@ class LineGateway:
                 time.sleep(delay)
 
     def wait_for(self, predicate, what, timeout=10.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.01)
-        raise AssertionError("line gateway: gave up waiting for " + what)
+        return wait_until(predicate, "line gateway: " + what, timeout)
 
     def close(self):
         self.closed = True
