@@ -110,13 +110,13 @@ void send_dlcx(output& out, pointer self, const std::string& line,
 // The service on `line` is over (from either side): the connection goes,
 // the line plays reorder while still off-hook.
 void release(pointer self, const std::string& line, station_state& sta,
-             output& out) {
+             output& out, bool busy) {
   auto& st = self->state;
   sta.service = nullptr;
   end_call(self, sta);
   send_dlcx(out, self, line, sta);
   auto more =
-      st.session->on_line(line, mgcp::line_events::released{}, now_ms());
+      st.session->on_line(line, mgcp::line_events::released{busy}, now_ms());
   for (auto& d : more.datagrams)
     out.datagrams.push_back(std::move(d));
   for (auto& e : more.effects)
@@ -284,6 +284,9 @@ void apply(pointer self, output out) {
     st.s.socket->send_to(std::move(d), st.s.address);
   for (auto& n : out.notices)
     st.log->warn("gateway {}: {}", st.s.record.name, n);
+  for (auto& [line, stats] : out.call_stats)
+    st.log->info("gateway {} {}: call statistics {}", st.s.record.name, line,
+                 stats);
   if (out.phase_changed)
     st.log->info("gateway {} ({}) is {}", st.s.record.name,
                  net::to_string(st.s.address),

@@ -50,10 +50,10 @@ void drop_leg(pointer self, call_leg& l, std::uint64_t id) {
     st.orphans[id] = l; // its final answer still has to come
 }
 
-void end_and_release(pointer self, const std::string& line,
-                     station_state& sta) {
+void end_and_release(pointer self, const std::string& line, station_state& sta,
+                     bool busy = false) {
   output out;
-  release(self, line, sta, out);
+  release(self, line, sta, out, busy);
   apply(self, std::move(out));
 }
 
@@ -169,7 +169,7 @@ void on_call_result(pointer self, std::uint64_t id, int status,
       all_gone = all_gone && x.at == phase::gone;
     if (all_gone && !call.answered) {
       st.log->info("call from {} to {}: {}", sta.ext, call.callee, status);
-      end_and_release(self, line, sta);
+      end_and_release(self, line, sta, status == 486 || status == 600);
     }
     return;
   }

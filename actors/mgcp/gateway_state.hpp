@@ -96,8 +96,9 @@ using pointer = caf::stateful_actor<gateway_state>*;
 void apply(pointer self, output out);
 
 /// The service or call on `line` is over: DLCX, reorder while off-hook.
+/// `busy`: busy tone instead of reorder (the callee was busy).
 void release(pointer self, const std::string& line, station_state& sta,
-             output& out);
+             output& out, bool busy = false);
 
 /// MDCX of the station's connection: sendrecv with the far end's `sdp`.
 void connect(pointer self, const std::string& line, const station_state& sta,

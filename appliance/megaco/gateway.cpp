@@ -149,7 +149,7 @@ void gateway_session::modify(output& out, const std::string& line, millis now) {
       break;
     case line_phase::reorder:
       events = {"al/on"};
-      signals = {"cg/ct"};
+      signals = {st.busy ? "cg/bt" : "cg/ct"};
       break;
   }
   auto evs = make_events(decimal_of(st.request_id), events, map);
@@ -358,6 +358,20 @@ void gateway_session::on_reply(output& out, const megaco::reply& r,
     answer.code = code == 200 ? 200 : code;
     if (r.error)
       answer.comment = r.error->text;
+    if (code == 200 && what == mgcp::verb::dlcx) {
+      // The ephemeral's statistics the gateway returns on Subtract (nt and
+      // rtp packages: octets and packets sent and received, loss, jitter).
+      std::string stats;
+      for (auto& a : r.actions)
+        for (auto& c : a.commands)
+          for (auto& d : c.descriptors)
+            if (d.is("Statistics", "SA"))
+              for (auto& p : d.children)
+                if (!p.value.empty() && p.value.size() <= 20)
+                  stats += (stats.empty() ? "" : " ") + p.name + "=" + p.value;
+      if (!stats.empty())
+        out.call_stats.emplace_back(line, std::move(stats));
+    }
     if (code == 200 && what == mgcp::verb::crcx && !r.actions.empty()) {
       // The context the gateway chose, the ephemeral termination it named
       // (the Add that is not the line) and its SDP.

@@ -53,6 +53,9 @@ public:
     bool phase_changed = false;
     /// For the log: what the box learnt about the gateway.
     std::vector<std::string> notices;
+    /// For the log: a connection's statistics as the gateway reported them
+    /// when it ended (line, "rtp/ps=.. rtp/pr=.."), H.248 Subtract.
+    std::vector<std::pair<std::string, std::string>> call_stats;
   };
 
   gateway_session(gateway_config cfg, millis now);

@@ -163,7 +163,7 @@ line_request request_for(const line_state& s, const line_settings& cfg) {
       break;
     case line_phase::reorder:
       r.requested_events = "L/hu(N)";
-      r.signals = "L/ro";
+      r.signals = s.busy ? "L/bz" : "L/ro";
       break;
   }
   // The lamp is an on/off signal: it stays as set until set again, so it is
@@ -210,8 +210,9 @@ std::vector<line_effect> step(line_state& s, const line_event& e,
       s.phase = line_phase::connected;
       refresh(s, cfg, out);
     }
-  } else if (std::holds_alternative<ev::released>(e)) {
+  } else if (auto rel = std::get_if<ev::released>(&e)) {
     if (s.phase == line_phase::connected) {
+      s.busy = rel->busy && s.off_hook;
       s.phase = s.off_hook ? line_phase::reorder : line_phase::idle;
       refresh(s, cfg, out);
     }
@@ -235,6 +236,8 @@ std::vector<line_effect> step(line_state& s, const line_event& e,
   }
   if (s.phase != line_phase::connected)
     s.ringback = false;
+  if (s.phase != line_phase::reorder)
+    s.busy = false;
   if (s.phase != line_phase::ringing)
     s.caller_id.clear();
   return out;

@@ -53,6 +53,7 @@ struct line_state {
   bool lamp = false;        ///< message-waiting lamp as last requested
   bool lamp_wanted = false; ///< what the owner wants
   bool ringback = false;    ///< the far end of the user's call rings
+  bool busy = false;        ///< reorder because the callee was busy
   std::string caller_id;    ///< L/ci parameters while ringing, or empty
   std::string request_id;   ///< X: of the request in force
   std::uint64_t next_request = 1;
@@ -77,8 +78,11 @@ struct ring {
 struct stop_ringing {};
 /// A media session is up for the line (the owner made the connection).
 struct connected {};
-/// The session ended from the box's side (far end hung up, recording done).
-struct released {};
+/// The session ended from the box's side (far end hung up, recording done);
+/// `busy`: the callee was busy (busy tone instead of reorder).
+struct released {
+  bool busy = false;
+};
 /// The lamp should be on (new voice messages wait) or off.
 struct lamp {
   bool on = false;

@@ -240,6 +240,18 @@ TEST_F(session, off_hook_digits_and_a_connection) {
   EXPECT_EQ(subs[0].actions.at(0).context, "7");
   EXPECT_EQ(subs[0].actions[0].commands.at(0).what, megaco::verb::subtract);
   EXPECT_EQ(subs[0].actions[0].commands[0].termination, "*");
+  // Its reply: one Subtract per termination, the ephemeral's statistics
+  // for the log.
+  auto done = s.on_datagram(
+      gw + "Reply = " + std::to_string(subs[0].id) +
+          " { Context = 7 { Subtract = line/1, Subtract = rtp/11 { "
+          "Statistics { nt/os=1720, nt/or=860, rtp/ps=10, rtp/pr=5, "
+          "rtp/pl=0, rtp/jit=2 } } } }",
+      now);
+  ASSERT_EQ(done.call_stats.size(), 1u);
+  EXPECT_EQ(done.call_stats[0].first, "line/1");
+  EXPECT_EQ(done.call_stats[0].second,
+            "nt/os=1720 nt/or=860 rtp/ps=10 rtp/pr=5 rtp/pl=0 rtp/jit=2");
   // No connection left: another MDCX is not sent.
   o = {};
   EXPECT_EQ(s.command_for(o, "line/1", mdcx, now), 0u);

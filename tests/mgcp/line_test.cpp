@@ -256,3 +256,22 @@ TEST(MgcpLine, HangUpByTheGatewayIsACut) {
       user_cut = h->cut;
   EXPECT_FALSE(user_cut);
 }
+
+// A call the callee refused as busy ends in busy tone (L/bz), any other
+// end in reorder; back on hook, the next reorder is plain again.
+TEST(MgcpLine, BusyCalleeGivesBusyTone) {
+  namespace ev = ivm::mgcp::line_events;
+  namespace fx = ivm::mgcp::line_effects;
+  ivm::mgcp::line_state s;
+  auto now = std::chrono::steady_clock::time_point{};
+  s.phase = ivm::mgcp::line_phase::connected;
+  s.off_hook = true;
+  auto busy = ivm::mgcp::step(s, ev::released{true}, now);
+  ASSERT_EQ(busy.size(), 1u);
+  EXPECT_EQ(std::get<fx::request>(busy[0]).body.signals, "L/bz");
+  EXPECT_TRUE(s.busy);
+  s.phase = ivm::mgcp::line_phase::connected;
+  auto other = ivm::mgcp::step(s, ev::released{false}, now);
+  EXPECT_EQ(std::get<fx::request>(other[0]).body.signals, "L/ro");
+  EXPECT_FALSE(s.busy);
+}

@@ -291,6 +291,7 @@ class MegacoGateway:
             for c in conns:
                 try:
                     c.rtp.sendto(hdr + chunk, c.remote)
+                    c.sent += 1
                 except OSError:
                     pass
             seq, ts = seq + 1, ts + 160
@@ -477,12 +478,21 @@ class MegacoGateway:
             return "Modify = %s" % term
         if verb == "Subtract":
             ctx = self.contexts.pop(ctx_id, {})
+            replies = []
             for name, c in ctx.items():
                 if c:
                     c.close()
+                    # Its statistics (H.248.1 Annex E.12/E.13), as counted.
+                    got = len(c.received)
+                    replies.append(
+                        "Subtract = %s { Statistics { nt/os=%d, nt/or=%d, "
+                        "rtp/ps=%d, rtp/pr=%d, rtp/pl=0, rtp/jit=0 } }"
+                        % (name, c.sent * 172, got + 12 * (got // 160),
+                           c.sent, got // 160))
                 elif self._line(name):
                     self._line(name).context = "-"
-            return "Subtract = %s" % term
+                    replies.append("Subtract = %s" % name)
+            return ", ".join(replies) or "Subtract = %s" % term
         if verb == "AuditValue":
             return "AuditValue = %s" % term
         return '%s = %s { Error = 501 { "Not implemented" } }' % (verb, term)

@@ -264,6 +264,12 @@ class Megaco(MegacoBox):
             self.assertIsNotNone(next_request(call.u, "BYE"), "no BYE")
             self.gw.wait_for(lambda: not self.gw.connections(1),
                              "the context emptied")
+            if hasattr(self.gw, "raw_in"):  # this simulator counts its RTP
+                wait_until(lambda: "line/1: call statistics" in
+                           self.box.log_text(), "the call's statistics")
+                self.assertRegex(self.box.log_text(),
+                                 r"call statistics nt/os=\d+ nt/or=\d+ "
+                                 r"rtp/ps=3 rtp/pr=\d+")
         finally:
             call.close()
         # The legacy phone calls a SIP phone.
@@ -301,6 +307,29 @@ class Megaco(MegacoBox):
             bob.close()
             media.close()
         self.otp_decodes_what_the_box_sent()
+
+
+    def test_a_busy_callee_gives_busy_tone(self):
+        self.bring_up()
+        bob = UA(self.box.sip_port, "202", USERS["202"][1])
+        try:
+            self.assertEqual(status_of(bob.register()), 200)
+            self.gw.off_hook(1)
+            self.gw.wait_for(lambda: "cg/dt" in self.gw.signals(1),
+                             "dial tone")
+            self.gw.dial(1, "202")
+            inv = next_request(bob, "INVITE", answer=None)
+            self.assertIsNotNone(inv, "Bob's phone was not called")
+            answer_as(bob, inv, 486, "Busy Here")
+            self.gw.wait_for(lambda: "cg/bt" in self.gw.signals(1),
+                             "busy tone (cg/bt)")
+            self.gw.wait_for(lambda: not self.gw.connections(1),
+                             "the context emptied")
+            self.gw.on_hook(1)
+            wait_until(lambda: self.state()["endpoints"][0]["line"] ==
+                       "idle", "line idle")
+        finally:
+            bob.close()
 
 
 class MegacoFaults(MegacoBox):

@@ -40,6 +40,8 @@ class MegacoOtp(OtpBox):
     test_star_8_plays_the_voice_messages = \
         tm.Megaco.test_star_8_plays_the_voice_messages
     test_calls_both_ways = tm.Megaco.test_calls_both_ways
+    test_a_busy_callee_gives_busy_tone = \
+        tm.Megaco.test_a_busy_callee_gives_busy_tone
 
     def test_unknown_gateway_is_refused(self):
         stranger = otp_mg.OtpGateway(
