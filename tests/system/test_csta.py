@@ -174,6 +174,8 @@ class CstaBox(unittest.TestCase):
                 return code, json.loads(out) if out else None
             code, out = post("201", {"action": "call", "to": "3003"})
             self.assertEqual((code, out), (200, {"result": "Calling 3003."}))
+            wait_until(lambda: self.state()["devices"][0]["activity"] ==
+                       "on-the-phone", "the PBX's events of the call")
             self.assertEqual(post("201", {"action": "hangup"})[0], 200)
             code, out = post("201", {"action": "park"})
             self.assertEqual((code, out["field"]), (400, "action"))
