@@ -15,32 +15,37 @@
 
 namespace ivm::actors::dir {
 
+namespace {
+
+// The commands (and /api/v1/calls actions); the PBX link actor checks
+// their arguments.
+constexpr const char* verbs[] = {"call",    "answer",   "hangup",
+                                 "hold",    "retrieve", "transfer",
+                                 "deflect", "forward",  "dnd"};
+
+bool is_verb(const std::string& word) {
+  for (auto* v : verbs)
+    if (sip::iequals(word, v))
+      return true;
+  return false;
+}
+
+} // namespace
+
 bool on_call_command(pointer self, sip_task& t,
                      const directory::account& sender,
                      const std::string& text) {
-  static const char* verbs[] = {"call",    "answer",   "hangup",
-                                "hold",    "retrieve", "transfer",
-                                "deflect", "forward",  "dnd"};
   auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string::npos)
     return false;
   auto end = text.find_first_of(" \t\r\n", first);
   auto verb = text.substr(first, end == std::string::npos ? end : end - first);
-  bool known = false;
-  for (auto* v : verbs)
-    known = known || sip::iequals(verb, v);
-  if (!known)
+  if (!is_verb(verb))
     return false;
   auto& st = self->state;
   answer(self, t, 200, "OK");
   auto ext = sender.extension;
-  auto domain = st.dir.realm();
-  directory_actor me = self;
-  auto tell = [me, ext, domain](std::string reply) {
-    caf::anon_send(me, atoms::notify_atom::value, ext,
-                   directory::make_notice(ext, domain, std::move(reply),
-                                          directory::unix_now()));
-  };
+  auto tell = teller(self, ext);
   if (!st.cfg.legacy) {
     tell("No desk phone on a PBX is assigned to you.");
     return true;
@@ -70,17 +75,11 @@ void on_calls_api(pointer self, http_exchange ex, const std::string& user) {
     return;
   }
   auto body = nlohmann::json::parse(ex.request.body, nullptr, false);
-  static const char* actions[] = {"call",    "answer",   "hangup",
-                                  "hold",    "retrieve", "transfer",
-                                  "deflect", "forward",  "dnd"};
   std::string action =
       body.is_object() && body.contains("action") && body["action"].is_string()
           ? body["action"].get<std::string>()
           : std::string{};
-  bool known = false;
-  for (auto* a : actions)
-    known = known || action == a;
-  if (!known) {
+  if (!is_verb(action)) {
     json_reply(ex.respond, 400,
                {{"error", "action: call, answer, hangup, hold, retrieve, "
                           "transfer, deflect, forward or dnd"},

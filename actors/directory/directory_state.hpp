@@ -115,6 +115,9 @@ std::string record_code(pointer self, const std::string& user,
                         std::string& bad);
 
 /// A legacy phone of `ext` dialled the service code `code` (issue 15).
+/// Sends `ext` a text message from the box (the answer to a command).
+std::function<void(std::string)> teller(pointer self, const std::string& ext);
+
 /// "call 3002", "answer", "hangup"... for the sender's phone on a PBX
 /// (call_commands.cpp); false when `text` is not one of them.
 bool on_call_command(pointer self, sip_task& t,

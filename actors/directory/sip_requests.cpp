@@ -110,6 +110,20 @@ const directory::account* identify(pointer self, const sip_task& t,
   return out.user;
 }
 
+} // namespace
+
+std::function<void(std::string)> teller(pointer self, const std::string& ext) {
+  directory_actor me = self;
+  auto domain = self->state.dir.realm();
+  return [me, ext, domain](std::string reply) {
+    caf::anon_send(me, atoms::notify_atom::value, ext,
+                   directory::make_notice(ext, domain, std::move(reply),
+                                          directory::unix_now()));
+  };
+}
+
+namespace {
+
 /// The box's service address: text commands ("status away", "accept 202").
 constexpr std::string_view service_user = "ivm";
 
@@ -132,13 +146,7 @@ void on_record_command(pointer self, sip_task& t,
     pos = end == std::string::npos ? text.size() : end;
   }
   auto ext = sender.extension;
-  auto domain = st.dir.realm();
-  directory_actor me = self;
-  auto tell = [me, ext, domain](std::string reply) {
-    caf::anon_send(me, atoms::notify_atom::value, ext,
-                   directory::make_notice(ext, domain, std::move(reply),
-                                          directory::unix_now()));
-  };
+  auto tell = teller(self, ext);
   std::string bad;
   auto code =
       names.empty() ? std::string{} : record_code(self, ext, names, bad);

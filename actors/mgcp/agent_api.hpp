@@ -35,6 +35,14 @@ void delete_gateway(pointer self, const std::string& name,
 /// recounted.
 void station_added(pointer self, const rec::station& s);
 
+/// Asks each of `actors` (gateway or PBX actors) for its status, adds it
+/// to `items[i]` with `add` (state "unknown" when it does not answer in
+/// 2 s, "stopped" for none), then calls `done`.
+void with_statuses(pointer self, std::shared_ptr<std::vector<json>> items,
+                   std::vector<caf::actor> actors,
+                   std::function<void(json&, const mgcp_gateway_status&)> add,
+                   std::function<void()> done);
+
 /// A station on a PBX (its gateway is of protocol csta).
 bool is_pbx_station(pointer self, const rec::station& s);
 json pbx_station_json(const rec::station& s);

@@ -150,6 +150,38 @@ void delete_gateway(pointer self, const std::string& name,
         });
 }
 
+void with_statuses(pointer self, std::shared_ptr<std::vector<json>> items,
+                   std::vector<caf::actor> actors,
+                   std::function<void(json&, const mgcp_gateway_status&)> add,
+                   std::function<void()> done) {
+  auto left = std::make_shared<std::size_t>(actors.size());
+  auto one_done = [left, done] {
+    if (--*left == 0)
+      done();
+  };
+  if (actors.empty()) {
+    done();
+    return;
+  }
+  for (std::size_t i = 0; i < actors.size(); ++i) {
+    if (!actors[i]) {
+      (*items)[i]["state"] = "stopped";
+      one_done();
+      continue;
+    }
+    self->request(actors[i], std::chrono::seconds{2}, caf::get_atom::value)
+        .then(
+            [items, add, one_done, i](const mgcp_gateway_status& s) {
+              add((*items)[i], s);
+              one_done();
+            },
+            [items, one_done, i](const caf::error&) {
+              (*items)[i]["state"] = "unknown";
+              one_done();
+            });
+  }
+}
+
 void station_added(pointer self, const rec::station& s) {
   auto& st = self->state;
   st.stations[station_id(s.gateway, s.endpoint)] = s;
@@ -183,32 +215,14 @@ void list_gateways(pointer self, net::http_responder respond,
                        {"endpoint", p.endpoint},
                        {"first_seen", iso8601(p.first_s)},
                        {"last_seen", iso8601(p.last_s)}});
-  auto left = std::make_shared<std::size_t>(actors.size());
   auto r = std::make_shared<net::http_responder>(std::move(respond));
-  auto finish = [items, pending, r, only] {
-    if (!only.empty()) {
-      reply(*r, 200, items->front());
-      return;
-    }
-    reply(*r, 200, json{{"gateways", *items}, {"pending", pending}});
-  };
-  if (actors.empty()) {
-    finish();
-    return;
-  }
-  for (std::size_t i = 0; i < actors.size(); ++i)
-    self->request(actors[i], std::chrono::seconds{2}, caf::get_atom::value)
-        .then(
-            [items, left, finish, i](const mgcp_gateway_status& s) {
-              add_status((*items)[i], s);
-              if (--*left == 0)
-                finish();
-            },
-            [items, left, finish, i](const caf::error&) {
-              (*items)[i]["state"] = "unknown";
-              if (--*left == 0)
-                finish();
-            });
+  with_statuses(
+      self, items, std::move(actors), add_status, [items, pending, r, only] {
+        if (!only.empty())
+          reply(*r, 200, items->front());
+        else
+          reply(*r, 200, json{{"gateways", *items}, {"pending", pending}});
+      });
 }
 
 void post_gateway(pointer self, const json& j, net::http_responder respond) {

@@ -43,8 +43,10 @@ struct link_state {
   /// The lamps the users' voice messages want, set again after each
   /// (re)connection.
   std::map<std::string, bool> lamp_wanted;
-  /// Calls published per device (so that the gone ones end).
-  std::map<std::string, std::set<std::string>> published;
+  /// Dialog states published per device and call: only changes are sent,
+  /// and the calls gone end.
+  std::map<std::string, std::map<std::string, sip::proxy::dialog_state>>
+      published;
   std::uint64_t since_s = 0;
   /// The users' call-control commands waiting for the PBX's answer.
   std::map<std::uint64_t, std::pair<http_exchange, std::string>> commands;
@@ -100,7 +102,7 @@ void publish(pointer self, const std::string& device) {
   if (ext == st.ext_of.end() || !st.s.directory)
     return;
   auto& before = st.published[device];
-  std::set<std::string> now;
+  std::map<std::string, sip::proxy::dialog_state> now;
   auto send = [&](const std::string& call, sip::proxy::dialog_state state,
                   bool incoming, const std::string& other) {
     sip::proxy::dialog_view v;
@@ -116,14 +118,15 @@ void publish(pointer self, const std::string& device) {
   };
   if (model)
     for (auto& [id, c] : model->calls) {
-      now.insert(id);
       auto state = c.state == csta::local_state::alerting ||
                            c.state == csta::local_state::initiated
                        ? sip::proxy::dialog_state::early
                        : sip::proxy::dialog_state::confirmed;
-      send(id, state, c.incoming, c.other);
+      now[id] = state;
+      if (auto b = before.find(id); b == before.end() || b->second != state)
+        send(id, state, c.incoming, c.other);
     }
-  for (auto& id : before)
+  for (auto& [id, state] : before)
     if (!now.count(id))
       send(id, sip::proxy::dialog_state::terminated, false, {});
   before = std::move(now);

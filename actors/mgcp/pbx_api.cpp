@@ -50,49 +50,26 @@ void list(pointer self, net::http_responder respond, const std::string& only) {
     items->push_back(pbx_json(*g));
     actors.push_back(g->actor);
   }
-  auto left = std::make_shared<std::size_t>(actors.size());
   auto r = std::make_shared<net::http_responder>(std::move(respond));
-  auto finish = [items, r, only] {
+  // Devices, not endpoints: what the PBX's phones are doing.
+  auto add = [](json& j, const mgcp_gateway_status& s) {
+    add_status(j, s);
+    auto devices = json::array();
+    for (auto& e : j["endpoints"])
+      devices.push_back({{"device", e["endpoint"]},
+                         {"extension", e["extension"]},
+                         {"activity", e["line"]},
+                         {"hook", e["hook"]},
+                         {"lamp", e["lamp"]}});
+    j.erase("endpoints");
+    j["devices"] = std::move(devices);
+  };
+  with_statuses(self, items, std::move(actors), add, [items, r, only] {
     if (!only.empty())
       reply(*r, 200, items->front());
     else
       reply(*r, 200, json{{"pbx", *items}});
-  };
-  if (actors.empty()) {
-    finish();
-    return;
-  }
-  for (std::size_t i = 0; i < actors.size(); ++i) {
-    if (!actors[i]) {
-      (*items)[i]["state"] = "stopped";
-      if (--*left == 0)
-        finish();
-      continue;
-    }
-    self->request(actors[i], std::chrono::seconds{2}, caf::get_atom::value)
-        .then(
-            [items, left, finish, i](const mgcp_gateway_status& s) {
-              auto& j = (*items)[i];
-              add_status(j, s);
-              // Devices, not endpoints: what the PBX's phones are doing.
-              auto devices = json::array();
-              for (auto& e : j["endpoints"])
-                devices.push_back({{"device", e["endpoint"]},
-                                   {"extension", e["extension"]},
-                                   {"activity", e["line"]},
-                                   {"hook", e["hook"]},
-                                   {"lamp", e["lamp"]}});
-              j.erase("endpoints");
-              j["devices"] = std::move(devices);
-              if (--*left == 0)
-                finish();
-            },
-            [items, left, finish, i](const caf::error&) {
-              (*items)[i]["state"] = "unknown";
-              if (--*left == 0)
-                finish();
-            });
-  }
+  });
 }
 
 void post(pointer self, const json& j, net::http_responder respond) {
