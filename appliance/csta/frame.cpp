@@ -24,9 +24,11 @@ std::optional<std::string> encode_frame(std::uint16_t invoke_id,
 frame_reader::status frame_reader::next(frame& out) {
   if (!why_.empty())
     return status::error;
-  if (buf_.size() < frame_header)
+  if (buf_.size() - pos_ < frame_header)
     return status::more;
-  auto b = [&](std::size_t i) { return static_cast<unsigned char>(buf_[i]); };
+  auto b = [&](std::size_t i) {
+    return static_cast<unsigned char>(buf_[pos_ + i]);
+  };
   std::size_t total = b(2) << 8 | b(3);
   if (b(0) != 0 || b(1) != 0)
     why_ = "not a CSTA frame header";
@@ -36,19 +38,21 @@ frame_reader::status frame_reader::next(frame& out) {
     why_ = "frame of " + std::to_string(total) + " bytes is too large";
   std::uint16_t id = 0;
   for (std::size_t i = 4; i < 8 && why_.empty(); ++i) {
-    if (buf_[i] < '0' || buf_[i] > '9')
+    char c = buf_[pos_ + i];
+    if (c < '0' || c > '9')
       why_ = "invoke id not 4 digits";
-    id = static_cast<std::uint16_t>(id * 10 + (buf_[i] - '0'));
+    id = static_cast<std::uint16_t>(id * 10 + (c - '0'));
   }
   if (!why_.empty()) {
     buf_.clear();
+    pos_ = 0;
     return status::error;
   }
-  if (buf_.size() < total)
+  if (buf_.size() - pos_ < total)
     return status::more;
   out.invoke_id = id;
-  out.xml.assign(buf_, frame_header, total - frame_header);
-  buf_.erase(0, total);
+  out.xml.assign(buf_, pos_ + frame_header, total - frame_header);
+  pos_ += total;
   return status::frame;
 }
 

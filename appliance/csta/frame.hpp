@@ -48,12 +48,13 @@ public:
     return why_;
   }
   std::size_t buffered() const {
-    return buf_.size();
+    return buf_.size() - pos_;
   }
 
 private:
   std::size_t max_;
   std::string buf_;
+  std::size_t pos_ = 0; ///< start of the first frame not read yet
   std::string why_;
 };
 
