@@ -282,6 +282,7 @@ terminal_output im_terminal::request(terminal_action a, screen then) {
 
 terminal_output im_terminal::leave() {
   tap_key_ = 0;
+  typed_ahead_.clear();
   if (unread() > 0) {
     screen_ = screen::notice;
     return render();
@@ -320,8 +321,9 @@ terminal_output im_terminal::press(std::string_view key, millis now) {
     case screen::compose:
       return on_compose_key(key, now);
     case screen::wait:
-      if (key == "*")
-        return open_menu();
+      // Keys typed ahead of the box's answer count once it is here.
+      if (typed_ahead_.size() < max_typed_ahead)
+        typed_ahead_.emplace_back(std::string{key}, now);
       return {};
     case screen::info: {
       auto lines = wrap(info_, g_.columns);
@@ -578,9 +580,40 @@ terminal_output im_terminal::incoming(im_entry m) {
   }
 }
 
+terminal_output im_terminal::replay(terminal_output out) {
+  while (!typed_ahead_.empty() && screen_ != screen::wait) {
+    auto [key, at] = std::move(typed_ahead_.front());
+    typed_ahead_.pop_front();
+    auto next = press(key, at);
+    if (!next.display.empty() || next.restore) {
+      out.display = std::move(next.display);
+      out.restore = next.restore;
+    }
+    for (auto& a : next.actions)
+      out.actions.push_back(std::move(a));
+  }
+  return out;
+}
+
 terminal_output im_terminal::contacts(std::vector<contact_line> list) {
   if (screen_ != screen::wait)
     return {};
+  return replay(contacts_now(std::move(list)));
+}
+
+terminal_output im_terminal::canned(std::vector<std::string> texts) {
+  if (screen_ != screen::wait)
+    return {};
+  return replay(canned_now(std::move(texts)));
+}
+
+terminal_output im_terminal::answer(std::string text) {
+  if (screen_ != screen::wait)
+    return {};
+  return replay(show_info(std::move(text)));
+}
+
+terminal_output im_terminal::contacts_now(std::vector<contact_line> list) {
   contacts_ = std::move(list);
   std::vector<std::string> items;
   if (browsing_) {
@@ -598,19 +631,12 @@ terminal_output im_terminal::contacts(std::vector<contact_line> list) {
                    std::move(items));
 }
 
-terminal_output im_terminal::canned(std::vector<std::string> texts) {
-  if (screen_ != screen::wait)
-    return {};
+terminal_output im_terminal::canned_now(std::vector<std::string> texts) {
   canned_ = std::move(texts);
   if (canned_.empty())
     return show_info("No stored replies. Any key: menu");
   return open_list(screen::canned, "Canned", canned_);
 }
 
-terminal_output im_terminal::answer(std::string text) {
-  if (screen_ != screen::wait)
-    return {};
-  return show_info(std::move(text));
-}
 
 } // namespace ivm::csta

@@ -17,6 +17,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ivm::csta {
@@ -78,7 +79,8 @@ public:
 
   im_terminal(display_geometry g, terminal_keys keys);
 
-  /// A button pressed on the phone.
+  /// A button pressed on the phone. Keys pressed while the box answers an
+  /// action are kept and count once the answer is shown.
   terminal_output press(std::string_view button, millis now);
   /// A message arrived for the phone's user: kept, and announced.
   terminal_output incoming(im_entry m);
@@ -101,6 +103,7 @@ public:
   /// press of the same key to pick its next letter.
   static constexpr std::size_t max_inbox = 20;
   static constexpr millis multitap_window{1500};
+  static constexpr std::size_t max_typed_ahead = 64;
 
 private:
   enum class screen {
@@ -139,6 +142,9 @@ private:
   terminal_output start_compose(std::string to, std::string name,
                                 std::string text = {});
   terminal_output send_now(std::string to, std::string text);
+  terminal_output replay(terminal_output out);
+  terminal_output contacts_now(std::vector<contact_line> list);
+  terminal_output canned_now(std::vector<std::string> texts);
   void commit_tap();
   std::vector<std::string> list_lines() const;
   std::vector<std::string> rows_of(const std::vector<std::string>& lines,
@@ -164,6 +170,8 @@ private:
   millis tap_at_{0};
   std::string info_;
   std::vector<std::string> shown_;
+  /// Keys pressed while the box was answering, replayed after the answer.
+  std::deque<std::pair<std::string, millis>> typed_ahead_;
 };
 
 /// `text` in lines of at most `columns` characters, broken at spaces where

@@ -316,15 +316,24 @@ TEST(TerminalTest, AContactRequestIsAnsweredWithKeys) {
   EXPECT_EQ(p.last().text, "accept 203");
 }
 
-TEST(TerminalTest, AnswersArriveOnlyForTheScreenThatAsked) {
+TEST(TerminalTest, KeysTypedAheadCountOnceTheAnswerIsShown) {
   phone p;
   p.key("12");
-  p.key("2");
-  p.key("*"); // gave up waiting
+  p.keys("21202#"); // Write, Number..., 202, ok: before the contacts came
+  EXPECT_EQ(p.row(0), "IM: one moment...");
+  p.take(p.t.contacts({{"203", "Bob", ""}}));
+  EXPECT_EQ(p.row(0), "To 202 (# send):");
+  p.keys("*"); // nothing typed: back to the menu
   EXPECT_EQ(p.row(0), "IM");
-  auto o = p.t.contacts({{"203", "Bob", ""}});
-  EXPECT_TRUE(o.display.empty());
+  // Answers nobody waits for change nothing.
+  EXPECT_TRUE(p.t.contacts({{"203", "Bob", ""}}).display.empty());
   EXPECT_TRUE(p.t.answer("late").display.empty());
+  // The IM key leaves at once, forgetting what was typed ahead.
+  p.key("2");
+  p.keys("1");
+  p.key("12");
+  EXPECT_TRUE(p.restored);
+  EXPECT_TRUE(p.t.contacts({}).display.empty());
 }
 
 TEST(TerminalTest, TheInboxKeepsTheLastTwenty) {
