@@ -39,15 +39,29 @@ void health(pointer self, net::http_responder respond) {
   // A fresh box is unconfigured until its first admin account exists (the
   // console's first boot creates it); it serves on its defaults meanwhile.
   bool configured = !self->state.admins.empty();
+  // PBX links (issue 17): how many are configured and up.
+  json pbx;
+  if (auto& r = self->state.ctx.metrics) {
+    double links = 0, links_up = 0;
+    for (auto& [name, v] : r->snapshot())
+      if (name == "ivm_pbx_links")
+        links = v;
+      else if (name == "ivm_pbx_links_up")
+        links_up = v;
+    if (links > 0)
+      pbx = {{"configured", links}, {"up", links_up}};
+  }
   self->request(self->state.ctx.storage, std::chrono::seconds(2),
                 atoms::stats_atom::value)
       .then(
-          [respond, up, configured](const storage_stats& st) {
+          [respond, up, configured, pbx](const storage_stats& st) {
             json body{{"status", st.healthy ? "ok" : "degraded"},
                       {"version", IVM_VERSION_STRING},
                       {"uptime_s", up},
                       {"storage", st.healthy ? "ok" : "error"},
                       {"configured", configured}};
+            if (!pbx.is_null())
+              body["pbx_links"] = pbx;
             respond(json_response(st.healthy ? 200 : 503, body));
           },
           [respond, up, configured](const caf::error&) {

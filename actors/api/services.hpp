@@ -110,7 +110,27 @@ using directory_actor = caf::typed_actor<
     // A legacy phone of user `ext` dialled a service code (*8, *7..., *9...).
     caf::reacts_to<atoms::start_atom, std::string, std::string, legacy_media>,
     // Where user `ext` can be called now (a legacy phone calls a user).
-    caf::replies_to<atoms::intercom_atom, std::string>::with<intercom_reach>>;
+    caf::replies_to<atoms::intercom_atom, std::string>::with<intercom_reach>,
+    // Digital desk phones on a PBX (issue 17, docs/legacy.md): the station
+    // `device` of user `ext` on the link actor joins (true) or leaves the
+    // user's devices; IM arrives there as `(deliver_atom, device, id,
+    // queued_message, client)`, answered `(sipresult_atom, id, code, {})`.
+    caf::reacts_to<atoms::station_atom, std::string, std::string, caf::actor,
+                   bool>,
+    // An IM typed on user `from`'s phone to extension `to`: "" when stored
+    // for the recipient, else why not (for the display).
+    caf::replies_to<atoms::message_atom, std::string, std::string,
+                    std::string>::with<std::string>,
+    // A text command of user `ext` typed on a phone: the box's answer.
+    caf::replies_to<atoms::command_atom, std::string,
+                    std::string>::with<std::string>,
+    // User `ext`'s contacts for a phone: lines "ext\tname\tstatus" (status
+    // empty where the contact does not share it).
+    caf::replies_to<atoms::contacts_atom, std::string>::with<std::string>,
+    // User `ext`'s stored replies with the fields filled, `caller` the
+    // party they answer: one per line.
+    caf::replies_to<atoms::canned_atom, std::string,
+                    std::string>::with<std::string>>;
 
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<
@@ -142,7 +162,13 @@ using client_actor = caf::typed_actor<
     caf::reacts_to<atoms::checksync_atom, std::string, std::string, bool>,
     // Its own idle check (token), and the directory's "leave now".
     caf::reacts_to<atoms::idle_atom, std::uint64_t>,
-    caf::reacts_to<atoms::leave_atom>>;
+    caf::reacts_to<atoms::leave_atom>,
+    // A digital desk phone joins or leaves (see the directory's).
+    caf::reacts_to<atoms::station_atom, std::string, caf::actor, bool>,
+    // A text command typed on a phone: the answer.
+    caf::replies_to<atoms::command_atom, std::string>::with<std::string>,
+    // This user's status as watcher `ext` may see it ("" if not allowed).
+    caf::replies_to<atoms::presence_atom, std::string>::with<std::string>>;
 
 } // namespace ivm::actors
 

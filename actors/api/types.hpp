@@ -102,6 +102,9 @@ CAF_ADD_ATOM(ivm, ivm::atoms, idle_atom, "idle")
 CAF_ADD_ATOM(ivm, ivm::atoms, leave_atom, "leave")
 CAF_ADD_ATOM(ivm, ivm::atoms, stay_atom, "stay")
 CAF_ADD_ATOM(ivm, ivm::atoms, wake_atom, "wake")
+CAF_ADD_ATOM(ivm, ivm::atoms, station_atom, "station")
+CAF_ADD_ATOM(ivm, ivm::atoms, message_atom, "message")
+CAF_ADD_ATOM(ivm, ivm::atoms, canned_atom, "canned")
 CAF_END_TYPE_ID_BLOCK(ivm)
 
 // Local-only payloads: they never cross the network, so they need no

@@ -62,6 +62,8 @@ bool may_leave(const client_state& st) {
   for (auto& d : st.devices)
     if (d.flow)
       return false;
+  if (!st.stations.empty())
+    return false; // its phones deliver through this actor
   if (st.book_ && !st.book_->may_leave())
     return false;
   if (st.wake_token != 0 && st.wake_at <= now_s() + wake_margin_s)
@@ -300,6 +302,31 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
         on_idle_check(self, token);
       },
       [self](atoms::leave_atom) { on_leave(self); },
+      [self](atoms::station_atom, const std::string& device,
+             const caf::actor& link, bool attached) {
+        touch(self);
+        auto& st = self->state;
+        bool was_online = online(st);
+        if (attached)
+          st.stations[device] = link;
+        else
+          st.stations.erase(device);
+        st.log->info("{}: desk phone {} {}", st.user.extension, device,
+                     attached ? "joined" : "left");
+        run(self, book(self).set_devices(online_devices(st), now_s()));
+        if (attached && (!was_online || st.retry_token != 0)) {
+          st.retry_token = 0; // deliver what waits now
+          pump(self);
+        }
+      },
+      [self](atoms::command_atom, const std::string& text) {
+        touch(self);
+        return run_command(self, text);
+      },
+      [self](atoms::presence_atom, const std::string& watcher) {
+        touch(self);
+        return status_for(self, watcher);
+      },
   };
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,9 @@ struct client_state {
   std::shared_ptr<const client_config> cfg;
   storage::records::account user;
   std::vector<device> devices;
+  /// Digital desk phones on a PBX (issue 17): device -> its link actor.
+  /// IM is delivered to them beside the SIP devices.
+  std::map<std::string, caf::actor> stations;
   /// The message queue, in sequence order. Allocated on first use: an empty
   /// std::deque costs ~600 bytes, and most users have nothing waiting.
   std::unique_ptr<std::deque<queued>> queue_;
@@ -164,6 +168,10 @@ void on_notify_done(pointer self, const std::string& sub, int status);
 void on_presence(pointer self, sip_task& t, const std::string& watcher,
                  const std::string& display);
 void on_command(pointer self, sip_task& t, const std::string& text);
+/// A text command typed on a phone: carried out, the answer returned.
+std::string run_command(pointer self, const std::string& text);
+/// This user's status as `watcher` may see it ("" when not allowed).
+std::string status_for(pointer self, const std::string& watcher);
 intercom_reach intercom_targets(const client_state& st);
 void on_call(pointer self, sip_task& t, const std::string& caller);
 std::string contacts_text(const client_state& st);

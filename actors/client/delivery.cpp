@@ -1,6 +1,7 @@
 #include "actors/client/client_state.hpp"
 
 #include <caf/actor_cast.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/client/outgoing.hpp"
@@ -124,6 +125,13 @@ void pump(pointer self) {
                  sip_request_task{id, caf::actor_cast<caf::actor>(self),
                                   std::move(out->request), out->flow,
                                   out->dest});
+    }
+    for (auto& [device, link] : st.stations) {
+      auto id = st.next_token++;
+      a.requests.push_back(id);
+      ++a.outstanding;
+      caf::anon_send(link, atoms::deliver_atom::value, device, id, head.msg,
+                     caf::actor_cast<caf::actor>(self));
     }
     st.inflight = std::move(a);
     if (st.inflight->outstanding == 0) {

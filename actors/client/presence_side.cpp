@@ -188,37 +188,77 @@ std::string_view status_word(presence::user_status s) {
   }
 }
 
-void on_command(pointer self, sip_task& t, const std::string& text) {
-  auto& st = self->state;
+namespace {
+
+// Carries out a text command; the answer to show the user.
+std::string command(pointer self, const std::string& text, book_out& out) {
   auto cmd = presence::parse_command(text);
   auto now = now_s();
-  book_out out;
-  std::string reply;
   if (auto* s = std::get_if<presence::set_status_command>(&cmd)) {
     out = book(self).set_status(s->status, s->note, now);
-    reply = "Your status is now " + std::string{status_word(s->status)} +
-            (s->note.empty() ? "" : " (" + s->note + ")") + ".";
-  } else if (std::holds_alternative<presence::sign_in_command>(cmd)) {
-    out = book(self).set_status(presence::user_status::none, {}, now);
-    reply = "You are signed in.";
-  } else if (std::holds_alternative<presence::sign_out_command>(cmd)) {
-    out = book(self).set_status(presence::user_status::signed_out, {}, now);
-    reply = "You are signed out: you appear offline.";
-  } else if (auto* a = std::get_if<presence::accept_command>(&cmd)) {
-    out = book(self).answer_watcher(a->extension, true, now);
-    reply = a->extension + " can now see your presence.";
-  } else if (auto* d = std::get_if<presence::decline_command>(&cmd)) {
-    out = book(self).answer_watcher(d->extension, false, now);
-    reply = d->extension + " cannot see your presence.";
-  } else if (auto* h = std::get_if<presence::help_command>(&cmd)) {
-    reply = h->text;
-  } else if (auto* u = std::get_if<presence::unknown_command>(&cmd)) {
-    reply = u->help;
+    return "Your status is now " + std::string{status_word(s->status)} +
+           (s->note.empty() ? "" : " (" + s->note + ")") + ".";
   }
+  if (std::holds_alternative<presence::sign_in_command>(cmd)) {
+    out = book(self).set_status(presence::user_status::none, {}, now);
+    return "You are signed in.";
+  }
+  if (std::holds_alternative<presence::sign_out_command>(cmd)) {
+    out = book(self).set_status(presence::user_status::signed_out, {}, now);
+    return "You are signed out: you appear offline.";
+  }
+  if (auto* a = std::get_if<presence::accept_command>(&cmd)) {
+    out = book(self).answer_watcher(a->extension, true, now);
+    return a->extension + " can now see your presence.";
+  }
+  if (auto* d = std::get_if<presence::decline_command>(&cmd)) {
+    out = book(self).answer_watcher(d->extension, false, now);
+    return d->extension + " cannot see your presence.";
+  }
+  if (auto* h = std::get_if<presence::help_command>(&cmd))
+    return h->text;
+  if (auto* u = std::get_if<presence::unknown_command>(&cmd))
+    return u->help;
+  return {};
+}
+
+} // namespace
+
+void on_command(pointer self, sip_task& t, const std::string& text) {
+  auto& st = self->state;
+  book_out out;
+  auto reply = command(self, text, out);
   out.notices.emplace_back(st.user.extension, reply);
   out.response =
       sip::make_response(t.in.msg, 200, "OK", sip::core::random_tag());
   run(self, std::move(out), &t);
+}
+
+std::string run_command(pointer self, const std::string& text) {
+  book_out out;
+  auto reply = command(self, text, out);
+  run(self, std::move(out));
+  return reply;
+}
+
+std::string status_for(pointer self, const std::string& watcher) {
+  auto& st = self->state;
+  auto& b = book(self);
+  bool allowed = watcher == st.user.extension;
+  for (auto& [w, state] : b.watchers())
+    if (w == watcher && state == storage::records::watch_state::allowed)
+      allowed = true;
+  if (!allowed)
+    return {};
+  auto s = b.status();
+  if (s == presence::user_status::signed_out || online_devices(st) == 0)
+    return "offline";
+  if (s == presence::user_status::dnd)
+    return "dnd";
+  if (b.in_call())
+    return "on the phone";
+  return s == presence::user_status::none ? "available"
+                                          : std::string{status_word(s)};
 }
 
 // Every registered device, where to reach it.

@@ -15,6 +15,8 @@ std::vector<sip::core::contact_binding> bindings_of(const client_state& st) {
 }
 
 bool online(const client_state& st) {
+  if (!st.stations.empty())
+    return true;
   auto t = now_s();
   for (auto& d : st.devices)
     if (d.binding.expires_s > t)
@@ -24,7 +26,7 @@ bool online(const client_state& st) {
 
 std::size_t online_devices(const client_state& st) {
   auto t = now_s();
-  std::size_t n = 0;
+  std::size_t n = st.stations.size();
   for (auto& d : st.devices)
     if (d.binding.expires_s > t)
       ++n;

@@ -47,6 +47,18 @@ void on_admin(pointer self, http_exchange ex) {
     return;
   }
   auto path = ex.request.target.substr(0, ex.request.target.find('?'));
+  if (path == "/api/v1/canned") {
+    on_canned_admin(self, std::move(ex), {});
+    return;
+  }
+  if (path.rfind("/api/v1/users/", 0) == 0 && path.size() > 21 &&
+      path.compare(path.size() - 7, 7, "/canned") == 0) {
+    auto owner = path.substr(14, path.size() - 21);
+    if (!owner.empty() && owner.find('/') == std::string::npos) {
+      on_canned_admin(self, std::move(ex), owner);
+      return;
+    }
+  }
   if (path == "/api/v1/devices" || path.rfind("/api/v1/devices/", 0) == 0) {
     on_devices_admin(self, std::move(ex));
     return;
@@ -233,6 +245,24 @@ directory_actor::behavior_type directory_impl(pointer self,
         on_client_stays(self, ext);
       },
       [self](atoms::wake_atom, std::uint64_t gen) { on_wake(self, gen); },
+      [self](atoms::station_atom, const std::string& ext,
+             const std::string& device, const caf::actor& link,
+             bool attached) { on_station(self, ext, device, link, attached); },
+      [self](atoms::message_atom, const std::string& from,
+             const std::string& to, const std::string& text) {
+        return on_phone_message(self, from, to, text);
+      },
+      [self](atoms::command_atom, const std::string& ext,
+             const std::string& text) {
+        return on_phone_command(self, ext, text);
+      },
+      [self](atoms::contacts_atom, const std::string& ext) {
+        return on_phone_contacts(self, ext);
+      },
+      [self](atoms::canned_atom, const std::string& ext,
+             const std::string& caller) {
+        return on_phone_canned(self, ext, caller);
+      },
       [self](atoms::notify_atom, const std::string& ext,
              const storage::records::queued_message& msg) {
         // A message from the box itself (delivery notice, IMDN).

@@ -123,6 +123,25 @@ std::function<void(std::string)> teller(pointer self, const std::string& ext);
 bool on_call_command(pointer self, sip_task& t,
                      const directory::account& sender, const std::string& text);
 
+// A digital desk phone's services (phone_services.cpp, issue 17).
+void on_station(pointer self, const std::string& ext, const std::string& device,
+                const caf::actor& link, bool attached);
+caf::result<std::string> on_phone_message(pointer self, const std::string& from,
+                                          const std::string& to,
+                                          const std::string& text);
+caf::result<std::string> on_phone_command(pointer self, const std::string& ext,
+                                          const std::string& text);
+caf::result<std::string> on_phone_contacts(pointer self,
+                                           const std::string& ext);
+caf::result<std::string> on_phone_canned(pointer self, const std::string& ext,
+                                         const std::string& caller);
+/// "canned" and "canned 2 203" from any user; false when `text` is not.
+bool on_canned_command(pointer self, sip_task& t,
+                       const directory::account& sender,
+                       const std::string& text);
+/// GET/PUT /api/v1/canned (`owner` empty) and /api/v1/users/{owner}/canned.
+void on_canned_admin(pointer self, http_exchange ex, const std::string& owner);
+
 /// POST /api/v1/calls {"action":"call","to":"3002"}: the same commands
 /// for `user`, authenticated by the caller (call_commands.cpp).
 void on_calls_api(pointer self, http_exchange ex, const std::string& user);

@@ -185,7 +185,8 @@ void on_command(pointer self, sip_task& t, const directory::account& sender) {
     on_record_command(self, t, sender, text);
     return;
   }
-  if (on_call_command(self, t, sender, text))
+  if (on_call_command(self, t, sender, text) ||
+      on_canned_command(self, t, sender, text))
     return;
   with_client(self, sender.extension, [self, t, text](const client_actor& c) {
     self->send(c, atoms::command_atom::value, t, text);

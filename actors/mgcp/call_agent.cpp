@@ -65,7 +65,10 @@ void start_gateway(pointer self, gateway_entry& g) {
     c.address = g.address;
     c.io = st.cfg.io;
     c.directory = st.directory;
-    c.stations = lines_of(self, g.record.name);
+    c.clients = st.cfg.clients;
+    for (auto& [id, s] : st.stations)
+      if (s.gateway == g.record.name)
+        c.records.push_back(s);
     g.actor = spawn_csta_link(self->system(), std::move(c));
     return;
   }

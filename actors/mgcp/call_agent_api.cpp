@@ -186,8 +186,13 @@ void station_added(pointer self, const rec::station& s) {
   auto& st = self->state;
   st.stations[station_id(s.gateway, s.endpoint)] = s;
   auto g = st.gateways.find(s.gateway);
-  if (g != st.gateways.end() && g->second.actor)
-    self->send(g->second.actor, caf::put_atom::value, s.endpoint, s.extension);
+  if (g != st.gateways.end() && g->second.actor) {
+    if (g->second.record.protocol == "csta")
+      self->send(g->second.actor, caf::put_atom::value, s);
+    else
+      self->send(g->second.actor, caf::put_atom::value, s.endpoint,
+                 s.extension);
+  }
   recount(self, s.extension);
   st.log->info("station {} on {} {}", s.extension, s.gateway, s.endpoint);
 }

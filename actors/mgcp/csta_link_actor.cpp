@@ -13,56 +13,12 @@
 #include <caf/send.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/api/services.hpp"
-#include "actors/mgcp/mgcp_actors.hpp"
-#include "appliance/common/log.hpp"
-#include "appliance/csta/link.hpp"
+#include "actors/mgcp/csta_link_state.hpp"
 #include "appliance/net/io_pool.hpp"
-#include "appliance/net/tcp_client.hpp"
-#include "appliance/sip/proxy/dialog_tracker.hpp"
 
 namespace ivm::actors {
 
-namespace {
-
-using steady = std::chrono::steady_clock;
-using csta::millis;
-
-millis now_ms() {
-  return std::chrono::duration_cast<millis>(steady::now().time_since_epoch());
-}
-
-struct link_state {
-  csta_link_setup s;
-  std::unique_ptr<csta::link_session> link;
-  std::unique_ptr<net::tcp_client> tcp;
-  std::uint64_t conn_gen = 0; ///< events of older connections are dropped
-  std::uint64_t timer_gen = 0;
-  millis timer_at = millis::max();
-  std::map<std::string, std::string> ext_of; ///< device -> extension
-  /// The lamps the users' voice messages want, set again after each
-  /// (re)connection.
-  std::map<std::string, bool> lamp_wanted;
-  /// Dialog states published per device and call: only changes are sent,
-  /// and the calls gone end.
-  std::map<std::string, std::map<std::string, sip::proxy::dialog_state>>
-      published;
-  std::uint64_t since_s = 0;
-  /// The users' call-control commands waiting for the PBX's answer.
-  std::map<std::uint64_t, std::pair<http_exchange, std::string>> commands;
-  std::uint64_t next_token = 1;
-  std::shared_ptr<spdlog::logger> log = log::get("csta");
-  static inline const char* name = "csta_link";
-};
-
-using pointer = caf::stateful_actor<link_state>*;
-
-std::uint64_t unix_s() {
-  return static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
-}
+namespace csta_link {
 
 void apply(pointer self, csta::link_session::output out);
 void reply(http_exchange& ex, int status, std::string text);
@@ -132,12 +88,35 @@ void publish(pointer self, const std::string& device) {
   before = std::move(now);
 }
 
+// Do-not-disturb and forwarding set on the PBX become the user's status
+// for watchers ("dnd", "away" with where calls go); cleared, the status is
+// automatic again.
+void pbx_status(pointer self, const std::string& device, const csta::event& e) {
+  auto& st = self->state;
+  if ((e.kind != csta::event_kind::do_not_disturb &&
+       e.kind != csta::event_kind::forwarding) ||
+      !e.on || !st.s.directory)
+    return;
+  auto ext = st.ext_of.find(device);
+  auto* d = st.link->device(device);
+  if (ext == st.ext_of.end() || !d)
+    return;
+  std::string cmd = d->do_not_disturb ? "status dnd"
+                    : d->forwarding   ? "status away Calls go to " +
+                                          csta::dial_number(d->forward_to)
+                                    : "signin";
+  self->request(st.s.directory, std::chrono::seconds{10},
+                atoms::command_atom::value, ext->second, cmd)
+      .then([](const std::string&) {}, [](const caf::error&) {});
+}
+
 void apply(pointer self, csta::link_session::output out) {
   auto& st = self->state;
   for (auto& n : out.notices)
     st.log->warn("PBX {}: {}", st.s.record.name, n);
   for (auto& d : out.synced) {
     publish(self, d);
+    phone_synced(self, d, out);
     if (auto l = st.lamp_wanted.find(d); l != st.lamp_wanted.end()) {
       csta::link_session::output lamp;
       if (st.link->invoke(lamp, csta::set_message_waiting(d, l->second), 0,
@@ -146,9 +125,15 @@ void apply(pointer self, csta::link_session::output out) {
           out.frames.push_back(std::move(f));
     }
   }
-  for (auto& e : out.events)
+  for (auto& e : out.events) {
     if (e.changed)
       publish(self, e.device);
+    if (e.e.kind == csta::event_kind::button_press ||
+        e.e.kind == csta::event_kind::display_updated)
+      phone_event(self, e.device, e.e, out);
+    if (e.changed)
+      pbx_status(self, e.device, e.e);
+  }
   for (auto& a : out.answers)
     if (auto c = st.commands.find(a.token); c != st.commands.end()) {
       auto [ex, done] = std::move(c->second);
@@ -159,7 +144,15 @@ void apply(pointer self, csta::link_session::output out) {
                 ? "The PBX did not answer (" + a.r.error->second + ")."
                 : "The PBX refused: " + a.r.error->second + ".");
     }
+  if (st.events)
+    st.events->inc(out.events.size());
   if (out.phase_changed) {
+    if (st.link->phase() == csta::link_phase::up && st.s.clients &&
+        st.s.clients->metrics)
+      st.up = metrics::level_hold{st.s.clients->metrics->make_level(
+          "ivm_pbx_links_up", "PBX links (CSTA) up.")};
+    else if (st.link->phase() != csta::link_phase::up)
+      st.up.reset();
     st.since_s = unix_s();
     st.log->info("PBX {} ({}) link {}", st.s.record.name, st.s.record.address,
                  csta::to_string(st.link->phase()));
@@ -170,6 +163,7 @@ void apply(pointer self, csta::link_session::output out) {
   if (out.close && st.tcp) {
     st.tcp.reset(); // its on_close is not delivered any more
     ++st.conn_gen;
+    phones_down(self);
     // What the PBX showed is unknown now: the calls end for watchers.
     for (auto& [device, ext] : st.ext_of)
       publish(self, device);
@@ -304,9 +298,20 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
   cfg.start =
       csta::handshake_of(st.s.record.handshake).value_or(csta::handshake::none);
   st.link = std::make_unique<csta::link_session>(cfg);
-  for (auto& [device, ext] : st.s.stations) {
-    st.ext_of[device] = ext;
-    st.link->add_device(device, now_ms());
+  if (auto& c = st.s.clients; c && c->metrics) {
+    auto& m = *c->metrics;
+    st.configured = metrics::level_hold{
+        m.make_level("ivm_pbx_links", "PBX links (CSTA) configured.")};
+    m.make_level("ivm_pbx_links_up", "PBX links (CSTA) up.");
+    st.events = &m.make_counter("ivm_csta_events_total",
+                                "CSTA events received from PBXs.");
+    st.shown = &m.make_counter("ivm_pbx_messages_shown_total",
+                               "Messages shown on digital desk phones.");
+  }
+  for (auto& r : st.s.records) {
+    st.ext_of[r.endpoint] = r.extension;
+    st.link->add_device(r.endpoint, now_ms());
+    phone_added(self, r);
   }
   st.since_s = unix_s();
   connect(self);
@@ -338,6 +343,7 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
           st.link->connect_failed();
           st.log->debug("PBX {}: cannot connect ({})", st.s.record.name, why);
         }
+        phones_down(self);
         auto out = st.link->disconnected();
         out.close = false;
         apply(self, std::move(out));
@@ -359,15 +365,24 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
       },
       [self](atoms::start_atom, const directory_actor& d) {
         self->state.s.directory = d;
+        if (self->state.link->phase() == csta::link_phase::up)
+          phones_up(self);
       },
-      [self](caf::put_atom, const std::string& device, const std::string& ext) {
-        self->state.ext_of[device] = ext;
-        apply(self, self->state.link->add_device(device, now_ms()));
+      [self](caf::put_atom, const storage::records::station& r) {
+        self->state.ext_of[r.endpoint] = r.extension;
+        phone_added(self, r);
+        apply(self, self->state.link->add_device(r.endpoint, now_ms()));
+      },
+      [self](atoms::deliver_atom, const std::string& device, std::uint64_t id,
+             const storage::records::queued_message& m,
+             const caf::actor& client) {
+        phone_deliver(self, device, id, m, client);
       },
       [self](atoms::stop_atom, const std::string& device) {
         auto& st = self->state;
         apply(self, st.link->remove_device(device, now_ms()));
         publish(self, device); // its calls end for the watchers
+        phone_removed(self, device);
         st.ext_of.erase(device);
         st.published.erase(device);
         st.lamp_wanted.erase(device);
@@ -387,10 +402,10 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
   };
 }
 
-} // namespace
+} // namespace csta_link
 
 caf::actor spawn_csta_link(caf::actor_system& sys, csta_link_setup s) {
-  return sys.spawn(link_impl, std::move(s));
+  return sys.spawn(csta_link::link_impl, std::move(s));
 }
 
 } // namespace ivm::actors

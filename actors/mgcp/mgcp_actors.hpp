@@ -95,8 +95,10 @@ struct csta_link_setup {
   net::endpoint address;
   net::io_pool* io = nullptr;
   directory_actor directory;
-  /// device -> extension
-  std::vector<std::pair<std::string, std::string>> stations;
+  /// Its stations (device = endpoint).
+  std::vector<storage::records::station> records;
+  /// The metrics registry (links configured and up, events).
+  std::shared_ptr<const client_config> clients;
 };
 
 caf::actor spawn_csta_link(caf::actor_system& sys, csta_link_setup s);
@@ -105,4 +107,5 @@ caf::actor spawn_csta_link(caf::actor_system& sys, csta_link_setup s);
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::mgcp_gateway_setup)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::csta_link_setup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::storage::records::station)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::mgcp_gateway_status)

@@ -92,8 +92,8 @@ std::vector<std::string> wrap(std::string_view text, std::size_t columns) {
     if (text[i] == '\n' || text[i] == '\r') {
       out.push_back(std::move(line));
       line.clear();
-      i += text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n' ? 2
-                                                                         : 1;
+      i +=
+          text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n' ? 2 : 1;
       continue;
     }
     auto end = text.find_first_of(" \r\n", i);
@@ -125,7 +125,7 @@ std::vector<std::string> wrap(std::string_view text, std::size_t columns) {
 }
 
 im_terminal::im_terminal(display_geometry g, terminal_keys keys)
-    : g_(g), keys_(std::move(keys)) {
+  : g_(g), keys_(std::move(keys)) {
   g_.rows = std::max(1u, std::min(g_.rows, 16u));
   g_.columns = std::max(8u, std::min(g_.columns, 80u));
 }
@@ -160,12 +160,12 @@ terminal_output im_terminal::render() {
     case screen::off:
       break;
     case screen::notice: {
+      // Who wrote, and as much of the text as the display holds.
       auto& m = inbox_.back();
-      title(unread() > 1 ? std::to_string(unread()) + " new IMs, last from"
-                         : "New IM from");
-      rows.push_back(fit(who(m)));
-      if (g_.rows > 2)
-        rows.push_back(fit("IM key: read"));
+      title(unread() > 1 ? std::to_string(unread()) + " IMs, last " + who(m)
+                         : "IM from " + who(m));
+      for (auto& r : rows_of(wrap(m.text, g_.columns), 0))
+        rows.push_back(std::move(r));
       break;
     }
     case screen::menu:
@@ -251,9 +251,9 @@ terminal_output im_terminal::open_list(screen s, std::string title,
 terminal_output im_terminal::open_menu() {
   reply_to_.clear();
   canned_text_.clear();
-  return open_list(screen::menu, "IM",
-                   {"Read", "Write", "Canned", "Status", "Contacts",
-                    "Sign in", "Sign out"});
+  return open_list(
+      screen::menu, "IM",
+      {"Read", "Write", "Canned", "Status", "Contacts", "Sign in", "Sign out"});
 }
 
 terminal_output im_terminal::open_inbox() {
@@ -327,7 +327,8 @@ terminal_output im_terminal::press(std::string_view key, millis now) {
       return {};
     case screen::info: {
       auto lines = wrap(info_, g_.columns);
-      if ((key == "#" || key == keys_.down) && scroll_ + g_.rows < lines.size()) {
+      if ((key == "#" || key == keys_.down) &&
+          scroll_ + g_.rows < lines.size()) {
         scroll_ += g_.rows;
         return render();
       }
@@ -408,8 +409,10 @@ terminal_output im_terminal::choose(std::size_t i) {
           return {};
       }
     case screen::status:
-      return request({k::command, {},
-                      std::string{"status "} + status_words[std::min<std::size_t>(i, 3)]});
+      return request(
+          {k::command,
+           {},
+           std::string{"status "} + status_words[std::min<std::size_t>(i, 3)]});
     case screen::pick:
     case screen::contacts:
       if (screen_ == screen::pick && i == 0) {
@@ -626,7 +629,8 @@ terminal_output im_terminal::contacts_now(std::vector<contact_line> list) {
   }
   items.push_back("Number...");
   for (auto& c : contacts_)
-    items.push_back(c.name.empty() ? c.ext : c.name + " " + c.ext);
+    items.push_back((c.name.empty() ? c.ext : c.name + " " + c.ext) +
+                    (c.status == "in call" ? " in call" : ""));
   return open_list(screen::pick, canned_text_.empty() ? "Write to" : "Send to",
                    std::move(items));
 }
@@ -637,6 +641,5 @@ terminal_output im_terminal::canned_now(std::vector<std::string> texts) {
     return show_info("No stored replies. Any key: menu");
   return open_list(screen::canned, "Canned", canned_);
 }
-
 
 } // namespace ivm::csta

@@ -1,6 +1,7 @@
 #include "appliance/ctl/legacy_commands.hpp"
 
 #include <ostream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -188,6 +189,119 @@ int station_del(const context& ctx, const station_args& a) {
     return report(ctx, r.error());
   return print_result(ctx, r->body,
                       "deleted station " + a.gateway + " " + a.endpoint + '\n');
+}
+
+std::string format_pbx_list(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  if (!j.is_object())
+    return body + '\n';
+  auto list = j.value("pbx", json::array());
+  if (list.empty())
+    return "(no PBX)\n";
+  std::string out =
+      row({"NAME", "ADDRESS", "EDITION", "STATE", "SINCE", "PHONES"},
+          {10, 21, 7, 8, 20});
+  for (auto& p : list)
+    out += row({text_of(p, "name"), text_of(p, "address"),
+                text_of(p, "edition"), text_of(p, "state"), text_of(p, "since"),
+                std::to_string(p.value("devices", json::array()).size())},
+               {10, 21, 7, 8, 20});
+  return out;
+}
+
+std::string format_pbx(const std::string& body) {
+  auto j = json::parse(body, nullptr, false);
+  if (!j.is_object())
+    return body + '\n';
+  std::string out;
+  for (auto key :
+       {"name", "address", "edition", "handshake", "state", "since", "created"})
+    if (j.find(key) != j.end())
+      out += std::string{key} + ": " + text_of(j, key) + '\n';
+  auto devices = j.value("devices", json::array());
+  if (devices.empty())
+    return out + "  (no phones)\n";
+  out += row({"  DEVICE", "EXTENSION", "ACTIVITY", "HOOK", "LAMP"},
+             {10, 9, 12, 4});
+  for (auto& d : devices)
+    out += row({"  " + text_of(d, "device"), text_of(d, "extension"),
+                text_of(d, "activity"), text_of(d, "hook"),
+                d.value("lamp", false) ? "on" : "off"},
+               {10, 9, 12, 4});
+  return out;
+}
+
+int pbx_add(const context& ctx, const pbx_add_args& a) {
+  json body{{"name", a.name}, {"address", a.address}};
+  if (!a.edition.empty())
+    body["edition"] = a.edition;
+  if (!a.handshake.empty())
+    body["handshake"] = a.handshake;
+  auto r = ctx.api.call("POST", "pbx", body.dump());
+  if (!r)
+    return report(ctx, r.error());
+  return print_result(ctx, r->body, "added PBX\n" + format_pbx(r->body));
+}
+
+int pbx_list(const context& ctx) {
+  auto r = ctx.api.call("GET", "pbx");
+  if (!r)
+    return report(ctx, r.error());
+  return print_result(ctx, r->body, format_pbx_list(r->body));
+}
+
+int pbx_show(const context& ctx, const std::string& name) {
+  auto r = ctx.api.call("GET", "pbx/" + admin::encode_path_segment(name));
+  if (!r)
+    return report(ctx, r.error());
+  return print_result(ctx, r->body, format_pbx(r->body));
+}
+
+int pbx_del(const context& ctx, const std::string& name) {
+  auto r = ctx.api.call("DELETE", "pbx/" + admin::encode_path_segment(name));
+  if (!r)
+    return report(ctx, r.error());
+  return print_result(ctx, r->body,
+                      "deleted PBX " + name + " and its phones\n");
+}
+
+int pbx_phone_add(const context& ctx, const pbx_phone_args& a) {
+  json body{{"pbx", a.pbx}, {"device", a.device}, {"extension", a.extension}};
+  if (!a.im_key.empty())
+    body["im_key"] = a.im_key;
+  if (!a.display.empty()) {
+    auto x = a.display.find('x');
+    unsigned rows = 0, cols = 0;
+    try {
+      if (x != std::string::npos) {
+        rows = static_cast<unsigned>(std::stoul(a.display.substr(0, x)));
+        cols = static_cast<unsigned>(std::stoul(a.display.substr(x + 1)));
+      }
+    } catch (const std::exception&) {
+      rows = cols = 0;
+    }
+    if (rows == 0 || cols == 0) {
+      ctx.err << "ivmctl: --display: ROWSxCOLUMNS, e.g. 2x24\n";
+      return usage_or_unreachable;
+    }
+    body["display"] = {{"rows", rows}, {"columns", cols}};
+  }
+  auto r = ctx.api.call("POST", "stations", body.dump());
+  if (!r)
+    return report(ctx, r.error());
+  return print_result(ctx, r->body,
+                      "added phone " + a.device + " on " + a.pbx + " for " +
+                          a.extension + '\n');
+}
+
+int pbx_phone_del(const context& ctx, const pbx_phone_args& a) {
+  auto r =
+      ctx.api.call("DELETE", "stations/" + admin::encode_path_segment(a.pbx) +
+                                 "/" + admin::encode_path_segment(a.device));
+  if (!r)
+    return report(ctx, r.error());
+  return print_result(ctx, r->body,
+                      "deleted phone " + a.device + " on " + a.pbx + '\n');
 }
 
 } // namespace ivm::ctl

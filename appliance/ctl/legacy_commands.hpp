@@ -1,7 +1,8 @@
 #pragma once
 
 // `ivmctl gateway ...` and `ivmctl station ...`: legacy phones behind media
-// gateways (issue 15; /api/v1/gateways, /api/v1/stations).
+// gateways (issue 15; /api/v1/gateways, /api/v1/stations); `ivmctl pbx ...`:
+// PBX links and their digital desk phones (issue 17).
 
 #include <string>
 
@@ -37,5 +38,34 @@ int gateway_del(const context& ctx, const std::string& name);
 int station_add(const context& ctx, const station_args& args);
 int station_list(const context& ctx);
 int station_del(const context& ctx, const station_args& args);
+
+// PBX links (CSTA) and their digital desk phones (issue 17; /api/v1/pbx).
+
+struct pbx_add_args {
+  std::string name;
+  std::string address;   ///< host:port of the PBX's CSTA XML interface
+  std::string edition;   ///< ed3, ed4, ed6 (empty: the box's default)
+  std::string handshake; ///< none, system-register, application-session
+};
+
+struct pbx_phone_args {
+  std::string pbx;
+  std::string device;    ///< the phone's number on the PBX
+  std::string extension; ///< the user
+  std::string im_key;    ///< the IM key's button id (empty: no IM)
+  std::string display;   ///< "2x24" (empty: the default)
+};
+
+/// The text `pbx list` prints for a GET /api/v1/pbx body.
+std::string format_pbx_list(const std::string& body);
+/// One PBX with its devices (`pbx show`).
+std::string format_pbx(const std::string& body);
+
+int pbx_add(const context& ctx, const pbx_add_args& args);
+int pbx_list(const context& ctx);
+int pbx_show(const context& ctx, const std::string& name);
+int pbx_del(const context& ctx, const std::string& name);
+int pbx_phone_add(const context& ctx, const pbx_phone_args& args);
+int pbx_phone_del(const context& ctx, const pbx_phone_args& args);
 
 } // namespace ivm::ctl

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "appliance/ctl/canned_commands.hpp"
 #include "appliance/ctl/contact_commands.hpp"
 #include "appliance/ctl/device_commands.hpp"
 #include "appliance/ctl/exit_code.hpp"
@@ -349,6 +350,89 @@ void add_legacy_commands(CLI::App& app, action& chosen) {
   });
 }
 
+/// Declares `ivmctl pbx ...` (PBX links and their digital desk phones).
+void add_pbx_commands(CLI::App& app, action& chosen) {
+  auto* pbx = app.add_subcommand(
+      "pbx", "Manage PBX links (CSTA) and their digital desk phones");
+  auto add = std::make_shared<pbx_add_args>();
+  auto* cmd = pbx->add_subcommand("add", "Connect the box to a PBX's CTI port");
+  cmd->add_option("name", add->name, "Name, e.g. pbx1")->required();
+  cmd->add_option("address", add->address,
+                  "Its CSTA XML port, e.g. 192.0.2.20:1040")
+      ->required();
+  cmd->add_option("--edition", add->edition, "ed3, ed4 (the default) or ed6");
+  cmd->add_option("--handshake", add->handshake,
+                  "none (the default), system-register or "
+                  "application-session");
+  cmd->callback([&chosen, add] {
+    chosen = [add](const context& ctx) { return pbx_add(ctx, *add); };
+  });
+  pbx->add_subcommand("list", "List PBX links and their state")
+      ->callback([&chosen] {
+        chosen = [](const context& ctx) { return pbx_list(ctx); };
+      });
+  for (auto which : {"show", "del"}) {
+    auto name = std::make_shared<std::string>();
+    bool show = std::string{which} == "show";
+    cmd = pbx->add_subcommand(which, show ? "Show a PBX link and its phones"
+                                          : "Delete a PBX link and its phones");
+    cmd->add_option("name", *name, "PBX name")->required();
+    cmd->callback([&chosen, name, show] {
+      chosen = [name, show](const context& ctx) {
+        return show ? pbx_show(ctx, *name) : pbx_del(ctx, *name);
+      };
+    });
+  }
+  for (auto which : {"phone-add", "phone-del"}) {
+    auto a = std::make_shared<pbx_phone_args>();
+    bool adding = std::string{which} == "phone-add";
+    cmd =
+        pbx->add_subcommand(which, adding ? "Put a user on a PBX phone"
+                                          : "Remove a PBX phone from the box");
+    cmd->add_option("pbx", a->pbx, "PBX name")->required();
+    cmd->add_option("device", a->device, "The phone's number on the PBX")
+        ->required();
+    if (adding) {
+      cmd->add_option("extension", a->extension, "The user, e.g. 205")
+          ->required();
+      cmd->add_option("--im-key", a->im_key,
+                      "The button that opens IM mode, e.g. 12");
+      cmd->add_option("--display", a->display,
+                      "The display's size, e.g. 2x24 (the default)");
+    }
+    cmd->callback([&chosen, a, adding] {
+      chosen = [a, adding](const context& ctx) {
+        return adding ? pbx_phone_add(ctx, *a) : pbx_phone_del(ctx, *a);
+      };
+    });
+  }
+}
+
+/// Declares `ivmctl canned ...` (stored common replies).
+void add_canned_commands(CLI::App& app, action& chosen) {
+  auto* canned = app.add_subcommand(
+      "canned", "Stored common replies for desk phones and text commands");
+  auto user = std::make_shared<std::string>();
+  auto* cmd = canned->add_subcommand(
+      "list", "Show the box's stored replies, or a user's");
+  cmd->add_option("--user", *user, "The user's own list, e.g. 201");
+  cmd->callback([&chosen, user] {
+    chosen = [user](const context& ctx) { return canned_list(ctx, *user); };
+  });
+  auto set_user = std::make_shared<std::string>();
+  auto texts = std::make_shared<std::vector<std::string>>();
+  cmd = canned->add_subcommand(
+      "set", "Replace the list; fields {caller} {my_name} {my_extension} "
+             "{time} {date} {status} are filled when sent; no TEXT clears");
+  cmd->add_option("--user", *set_user, "The user's own list, e.g. 201");
+  cmd->add_option("text", *texts, "The replies, in order");
+  cmd->callback([&chosen, set_user, texts] {
+    chosen = [set_user, texts](const context& ctx) {
+      return canned_set(ctx, *set_user, *texts);
+    };
+  });
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -383,6 +467,8 @@ int main(int argc, char** argv) {
   add_contacts_commands(app, chosen);
   add_device_commands(app, chosen);
   add_legacy_commands(app, chosen);
+  add_pbx_commands(app, chosen);
+  add_canned_commands(app, chosen);
 
   try {
     app.parse(argc, argv);
@@ -407,12 +493,18 @@ int main(int argc, char** argv) {
     else if (app.got_subcommand("station"))
       std::cerr << "ivmctl: station needs a command: add, list or del (see "
                    "ivmctl station --help)\n";
+    else if (app.got_subcommand("pbx"))
+      std::cerr << "ivmctl: pbx needs a command: add, list, show, del, "
+                   "phone-add or phone-del (see ivmctl pbx --help)\n";
+    else if (app.got_subcommand("canned"))
+      std::cerr << "ivmctl: canned needs a command: list or set (see ivmctl "
+                   "canned --help)\n";
     else if (app.got_subcommand("contacts"))
       std::cerr << "ivmctl: contacts needs a command: list, add or remove "
                    "(see ivmctl contacts --help)\n";
     else
       std::cerr << "ivmctl: a command is required: user, group, contacts, "
-                   "device, gateway or station "
+                   "device, gateway, station, pbx or canned "
                    "(see ivmctl --help)\n";
     return usage_or_unreachable;
   }

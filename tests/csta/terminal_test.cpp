@@ -19,7 +19,7 @@ struct phone {
   ms clock{100000};
 
   explicit phone(unsigned rows = 2, unsigned cols = 24)
-      : t({rows, cols}, {"12", "up", "down"}) {}
+    : t({rows, cols}, {"12", "up", "down"}) {}
 
   void take(csta::terminal_output o) {
     if (!o.display.empty())
@@ -92,8 +92,8 @@ TEST(TerminalTest, TheMenuScrollsByLineOnASmallDisplay) {
 TEST(TerminalTest, ANewMessageIsAnnouncedAndReadWithTheImKey) {
   phone p;
   p.take(p.t.incoming(from_bob("Lunch at noon?")));
-  EXPECT_EQ(p.row(0), "New IM from");
-  EXPECT_EQ(p.row(1), "Bob (203)");
+  EXPECT_EQ(p.row(0), "IM from Bob (203)");
+  EXPECT_EQ(p.row(1), "Lunch at noon?");
   EXPECT_EQ(p.t.unread(), 1u);
   p.key("12");
   EXPECT_EQ(p.row(0).substr(0, 10), "Bob (203) ");
@@ -108,8 +108,8 @@ TEST(TerminalTest, TwoNewMessagesAreCountedAndReadInOrder) {
   phone p;
   p.take(p.t.incoming(from_bob("first")));
   p.take(p.t.incoming({"204", "", "second", 1800000060}));
-  EXPECT_EQ(p.row(0), "2 new IMs, last from");
-  EXPECT_EQ(p.row(1), "204");
+  EXPECT_EQ(p.row(0), "2 IMs, last 204");
+  EXPECT_EQ(p.row(1), "second");
   p.key("12");
   EXPECT_EQ(p.row(1), "first");
   p.key("#");
@@ -139,7 +139,7 @@ TEST(TerminalTest, LeavingWithUnreadMessagesKeepsTheNotice) {
   EXPECT_EQ(p.row(0), "IM 1 new"); // the menu counts it
   p.key("12");
   EXPECT_FALSE(p.restored);
-  EXPECT_EQ(p.row(0), "New IM from");
+  EXPECT_EQ(p.row(0), "IM from Bob (203)");
 }
 
 TEST(TerminalTest, MultiTapComposesAndHashSends) {
@@ -252,6 +252,16 @@ TEST(TerminalTest, ACannedReplyIsSentWithOneKey) {
   EXPECT_EQ(p.last().text, "Call you back, Ann");
 }
 
+TEST(TerminalTest, ThePartyOfTheCallIsMarkedInTheRecipients) {
+  phone p(4, 40);
+  p.key("12");
+  p.key("2");
+  p.take(p.t.contacts({{"202", "", "in call"}, {"203", "Bob", ""}}));
+  EXPECT_EQ(p.row(1), "1 Number...");
+  EXPECT_EQ(p.row(2), "2 202 in call");
+  EXPECT_EQ(p.row(3), "3 Bob 203");
+}
+
 TEST(TerminalTest, ACannedMessageFromTheMenuAsksForTheRecipient) {
   phone p;
   p.key("12");
@@ -309,7 +319,7 @@ TEST(TerminalTest, AContactRequestIsAnsweredWithKeys) {
                        "Bob (203) wants to see your presence: reply ACCEPT "
                        "203 or DECLINE 203",
                        1800000000}));
-  EXPECT_EQ(p.row(1), "IVM");
+  EXPECT_EQ(p.row(0), "IM from IVM");
   p.key("12");
   p.key("1");
   EXPECT_EQ(p.last().what, kind::command);

@@ -2,7 +2,9 @@
 // cut into frames, and as one XML document; what parses writes back in any
 // edition to a document that parses to the same tree; every event and
 // response decodes without fault and a device's call model takes them; a
-// link session fed the bytes writes only frames that parse.
+// link session fed the bytes writes only frames that parse. A desk phone's
+// IM mode driven by the bytes as keys, messages and answers always shows
+// whole displays of the configured size.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +16,7 @@
 #include "appliance/csta/frame.hpp"
 #include "appliance/csta/link.hpp"
 #include "appliance/csta/services.hpp"
+#include "appliance/csta/terminal.hpp"
 #include "appliance/csta/xml.hpp"
 
 namespace csta = ivm::csta;
@@ -70,6 +73,46 @@ void link(std::string_view bytes) {
 
 } // namespace
 
+void terminal(std::string_view bytes) {
+  static const char* const keys[] = {"0", "1", "2", "3", "4", "5",  "6",
+                                     "7", "8", "9", "*", "#", "12", "up"};
+  unsigned rows =
+      bytes.empty() ? 2 : 1 + static_cast<unsigned char>(bytes[0]) % 4;
+  csta::im_terminal t({rows, 8 + rows * 7}, {"12", "up", "down"});
+  csta::im_terminal::millis now{0};
+  auto take = [&](const csta::terminal_output& o) {
+    if (!o.display.empty()) {
+      check(o.display.size() == rows);
+      for (auto& r : o.display)
+        check(r.size() <= 8 + rows * 7);
+    }
+  };
+  for (std::size_t i = 1; i < bytes.size(); ++i) {
+    auto b = static_cast<unsigned char>(bytes[i]);
+    now += csta::im_terminal::millis{(b & 0x80) ? 2000 : 200};
+    auto text = std::string{bytes.substr(i, b % 40)};
+    switch (b % 20) {
+      case 14:
+        take(t.incoming({b % 3 ? "203" : "", "Bob", text, 0}));
+        break;
+      case 15:
+        take(t.contacts({{"203", text, "away"}, {text, "", ""}}));
+        break;
+      case 16:
+        take(t.canned({text, "x"}));
+        break;
+      case 17:
+        take(t.answer(text));
+        break;
+      case 18:
+        take(t.press(text, now));
+        break;
+      default:
+        take(t.press(keys[b % 14], now));
+    }
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
                                       std::size_t size) {
   std::string_view bytes{reinterpret_cast<const char*>(data), size};
@@ -91,5 +134,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
   }
   check(r.buffered() <= size);
   link(bytes);
+  terminal(bytes);
   return 0;
 }

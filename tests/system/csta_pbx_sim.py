@@ -86,6 +86,24 @@ class PbxSim(PbxServices):
                     "<device>%s</device><button>%s</button>"
                     % (number, escape(button)))
 
+    def set_dnd(self, number, on):
+        """The user sets do-not-disturb on the phone itself."""
+        with self.lock:
+            self.phones[number].dnd = on
+        self._event(number, "DoNotDisturbEvent",
+                    "<device>%s</device><doNotDisturbOn>%s</doNotDisturbOn>"
+                    % (number, str(on).lower()))
+
+    def set_forward(self, number, to):
+        """The user forwards the phone's calls to `to` (None: off)."""
+        with self.lock:
+            self.phones[number].forward = to
+        self._event(number, "ForwardingEvent",
+                    "<device>%s</device><forwardingType>forwardImmediate"
+                    "</forwardingType><forwardStatus>%s</forwardStatus>%s"
+                    % (number, str(to is not None).lower(),
+                       "<forwardTo>%s</forwardTo>" % to if to else ""))
+
     def off_hook(self, number):
         with self.lock:
             self.phones[number].off_hook = True
