@@ -15,6 +15,7 @@
 
 #include "actors/mgcp/csta_link_state.hpp"
 #include "appliance/net/io_pool.hpp"
+#include "appliance/sip/message.hpp"
 
 namespace ivm::actors {
 
@@ -135,7 +136,12 @@ void apply(pointer self, csta::link_session::output out) {
       pbx_status(self, e.device, e.e);
   }
   for (auto& a : out.answers)
-    if (auto c = st.commands.find(a.token); c != st.commands.end()) {
+    if (auto w = st.shown_wait.find(a.token); w != st.shown_wait.end()) {
+      auto [client, id] = w->second;
+      st.shown_wait.erase(w);
+      self->send(client, atoms::sipresult_atom::value, id,
+                 a.r.error ? 480 : 200, sip::message{});
+    } else if (auto c = st.commands.find(a.token); c != st.commands.end()) {
       auto [ex, done] = std::move(c->second);
       st.commands.erase(c);
       reply(ex, a.r.error ? 502 : 200,

@@ -67,6 +67,9 @@ struct link_state {
   std::map<std::string, std::map<std::string, sip::proxy::dialog_state>>
       published;
   std::uint64_t since_s = 0;
+  /// Messages shown on a phone, waiting for the PBX to answer the
+  /// SetDisplay: token -> (the client actor, its delivery id).
+  std::map<std::uint64_t, std::pair<caf::actor, std::uint64_t>> shown_wait;
   /// The users' call-control commands waiting for the PBX's answer.
   std::map<std::uint64_t, std::pair<http_exchange, std::string>> commands;
   std::uint64_t next_token = 1;

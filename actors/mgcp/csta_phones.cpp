@@ -19,9 +19,11 @@ namespace ivm::actors::csta_link {
 
 namespace {
 
+// Writes `rows` on the phone's display; the PBX's answer comes back with
+// `token` (0: not awaited).
 void show(pointer self, phone& p, const std::string& device,
-          const std::vector<std::string>& rows,
-          csta::link_session::output& out) {
+          const std::vector<std::string>& rows, csta::link_session::output& out,
+          std::uint64_t token = 0) {
   std::string text;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto r = rows[i];
@@ -32,7 +34,8 @@ void show(pointer self, phone& p, const std::string& device,
   p.box_displays.push_back(text);
   if (p.box_displays.size() > 16)
     p.box_displays.pop_front();
-  self->state.link->invoke(out, csta::set_display(device, text), 0, now_ms());
+  self->state.link->invoke(out, csta::set_display(device, text), token,
+                           now_ms());
 }
 
 void carry_out(pointer self, const std::string& device, csta::terminal_output t,
@@ -316,13 +319,21 @@ void phone_deliver(pointer self, const std::string& device, std::uint64_t id,
     result(200); // a delivery notification: nothing to show
     return;
   }
-  csta::im_entry e{m.from_ext, display_name(m.from), *text, m.date_s};
+  csta::im_entry e{m.id, m.from_ext, display_name(m.from), *text, m.date_s};
+  auto t = it->second.term.incoming(std::move(e));
+  if (t.display.empty()) {
+    result(200); // kept for the user (busy in IM mode), or shown before
+    return;
+  }
+  // Delivered once the PBX took the display: if it does not answer, the
+  // link drops and the message stays queued for the next time.
+  auto token = st.next_token++;
+  st.shown_wait.emplace(token, std::make_pair(client, id));
   csta::link_session::output out;
-  carry_out(self, device, it->second.term.incoming(std::move(e)), out);
+  show(self, it->second, device, t.display, out, token);
   apply(self, std::move(out));
   if (st.shown)
     st.shown->inc();
-  result(200);
 }
 
 } // namespace ivm::actors::csta_link

@@ -563,6 +563,10 @@ terminal_output im_terminal::send_now(std::string to, std::string text) {
 }
 
 terminal_output im_terminal::incoming(im_entry m) {
+  if (!m.id.empty() &&
+      std::any_of(inbox_.begin(), inbox_.end(),
+                  [&](const im_entry& e) { return e.id == m.id; }))
+    return {};
   inbox_.push_back(std::move(m));
   while (inbox_.size() > max_inbox) {
     inbox_.pop_front();

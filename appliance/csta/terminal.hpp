@@ -37,6 +37,7 @@ struct terminal_keys {
 
 /// A message as the phone shows it.
 struct im_entry {
+  std::string id;        ///< the box's message id: shown once
   std::string from_ext;  ///< "" when from the box
   std::string from_name; ///< display name, or empty
   std::string text;
@@ -82,7 +83,8 @@ public:
   /// A button pressed on the phone. Keys pressed while the box answers an
   /// action are kept and count once the answer is shown.
   terminal_output press(std::string_view button, millis now);
-  /// A message arrived for the phone's user: kept, and announced.
+  /// A message arrived for the phone's user: kept, and announced (a message
+  /// with an id the phone has is not again).
   terminal_output incoming(im_entry m);
   terminal_output contacts(std::vector<contact_line> list);
   terminal_output canned(std::vector<std::string> texts);
@@ -111,8 +113,8 @@ private:
     notice, ///< outside IM mode, a new message announced
     menu,
     inbox,
-    pick,   ///< a recipient from the contacts, or "Number"
-    dial,   ///< a recipient's number typed
+    pick, ///< a recipient from the contacts, or "Number"
+    dial, ///< a recipient's number typed
     compose,
     canned,
     status,
@@ -155,7 +157,7 @@ private:
   terminal_keys keys_;
   screen screen_ = screen::off;
   std::deque<im_entry> inbox_;
-  std::size_t read_ = 0;        ///< the message shown in the inbox
+  std::size_t read_ = 0; ///< the message shown in the inbox
   std::size_t first_unread_ = 0;
   std::size_t scroll_ = 0; ///< first text line shown (inbox, info)
   list_view list_;
@@ -165,7 +167,7 @@ private:
   std::string reply_to_;    ///< canned reply: whom it answers
   std::string canned_text_; ///< a stored message waiting for a recipient
   std::string to_, to_name_, text_;
-  char tap_key_ = 0;  ///< the multi-tap key pending
+  char tap_key_ = 0; ///< the multi-tap key pending
   std::size_t tap_ = 0;
   millis tap_at_{0};
   std::string info_;

@@ -57,7 +57,7 @@ struct phone {
 };
 
 csta::im_entry from_bob(std::string text) {
-  return {"203", "Bob", std::move(text), 1800000000};
+  return {{}, "203", "Bob", std::move(text), 1800000000};
 }
 
 } // namespace
@@ -107,7 +107,7 @@ TEST(TerminalTest, ANewMessageIsAnnouncedAndReadWithTheImKey) {
 TEST(TerminalTest, TwoNewMessagesAreCountedAndReadInOrder) {
   phone p;
   p.take(p.t.incoming(from_bob("first")));
-  p.take(p.t.incoming({"204", "", "second", 1800000060}));
+  p.take(p.t.incoming({{}, "204", "", "second", 1800000060}));
   EXPECT_EQ(p.row(0), "2 IMs, last 204");
   EXPECT_EQ(p.row(1), "second");
   p.key("12");
@@ -315,7 +315,9 @@ TEST(TerminalTest, ContactsShowTheirStatus) {
 
 TEST(TerminalTest, AContactRequestIsAnsweredWithKeys) {
   phone p;
-  p.take(p.t.incoming({"", "",
+  p.take(p.t.incoming({{},
+                       "",
+                       "",
                        "Bob (203) wants to see your presence: reply ACCEPT "
                        "203 or DECLINE 203",
                        1800000000}));
@@ -344,6 +346,14 @@ TEST(TerminalTest, KeysTypedAheadCountOnceTheAnswerIsShown) {
   p.key("12");
   EXPECT_TRUE(p.restored);
   EXPECT_TRUE(p.t.contacts({}).display.empty());
+}
+
+TEST(TerminalTest, AMessageDeliveredAgainIsShownOnce) {
+  phone p;
+  p.take(p.t.incoming({"m1", "203", "Bob", "hi", 1800000000}));
+  EXPECT_TRUE(
+      p.t.incoming({"m1", "203", "Bob", "hi", 1800000000}).display.empty());
+  EXPECT_EQ(p.t.unread(), 1u);
 }
 
 TEST(TerminalTest, TheInboxKeepsTheLastTwenty) {

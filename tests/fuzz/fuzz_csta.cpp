@@ -93,7 +93,8 @@ void terminal(std::string_view bytes) {
     auto text = std::string{bytes.substr(i, b % 40)};
     switch (b % 20) {
       case 14:
-        take(t.incoming({b % 3 ? "203" : "", "Bob", text, 0}));
+        take(t.incoming(
+            {text.substr(0, 2), b % 3 ? "203" : "", "Bob", text, 0}));
         break;
       case 15:
         take(t.contacts({{"203", text, "away"}, {text, "", ""}}));
