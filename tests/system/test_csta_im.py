@@ -231,6 +231,21 @@ class DeskPhoneIm(unittest.TestCase):
         self.assertIn("no such user",
                       self.ctl("canned", "list", "--user", "999", code=1))
 
+    def test_a_contact_request_is_answered_with_a_key(self):
+        # Bob asks to see Alice's presence: her desk phone says so.
+        self.assertEqual(status_of(subscribe(self.bob, "201", "presence")),
+                         200)
+        self.shows("IM from IVM")
+        self.keys("12")
+        d = self.shows("wants to see")
+        self.assertIn("Bob (202)", d)
+        self.keys("1")
+        self.shows("202 can now see your")
+        n = next_request(self.bob, "NOTIFY")
+        while n is not None and b"<basic>open</basic>" not in body_of(n):
+            n = next_request(self.bob, "NOTIFY")
+        self.assertIsNotNone(n, "no NOTIFY with her presence")
+
     def test_dnd_and_forwarding_on_the_pbx_are_presence(self):
         s, _ = self.api("POST", "/api/v1/users/202/contacts",
                         {"extension": "201"})
