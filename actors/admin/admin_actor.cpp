@@ -42,12 +42,12 @@ void health(pointer self, net::http_responder respond) {
   // PBX links (issue 17): how many are configured and up.
   json pbx;
   if (auto& r = self->state.ctx.metrics) {
-    double links = 0, links_up = 0;
+    std::int64_t links = 0, links_up = 0;
     for (auto& [name, v] : r->snapshot())
       if (name == "ivm_pbx_links")
-        links = v;
+        links = static_cast<std::int64_t>(v);
       else if (name == "ivm_pbx_links_up")
-        links_up = v;
+        links_up = static_cast<std::int64_t>(v);
     if (links > 0)
       pbx = {{"configured", links}, {"up", links_up}};
   }

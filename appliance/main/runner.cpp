@@ -176,9 +176,10 @@ int run(const settings& cfg, const site_values& site,
               log->warn("stored admin account {} skipped: {}", key, a.error());
           }))
     return fail("admin accounts: " + bad->message);
-  // Media gateways and stations, read before the store goes to the
-  // storage actor.
-  if (mgcp_udp || megaco_udp) {
+  // Media gateways, PBX links and stations, read before the store goes to
+  // the storage actor. The call agent runs even with both listeners off:
+  // it holds the PBX links (issue 17), which need no UDP socket.
+  {
     actors::mgcp_agent_config mc;
     mc.socket = mgcp_udp;
     mc.megaco_socket = megaco_udp;
