@@ -38,6 +38,8 @@ const char* path_of(dataset d) {
       return "/api/v1/templates";
     case dataset::gateways:
       return "/api/v1/gateways";
+    case dataset::pbx:
+      return "/api/v1/pbx";
     case dataset::count_:
       break;
   }
@@ -97,7 +99,7 @@ std::vector<dataset> datasets_of(page p) {
     case page::templates:
       return {dataset::health, dataset::templates};
     case page::gateways:
-      return {dataset::health, dataset::gateways, dataset::users};
+      return {dataset::health, dataset::gateways, dataset::pbx, dataset::users};
   }
   return {dataset::health};
 }
@@ -347,6 +349,9 @@ void model::apply(const job& j, const answer& a) {
       case dataset::gateways:
         take(parse_gateways(a.body), gateways_);
         on_gateways();
+        break;
+      case dataset::pbx:
+        take(parse_pbx(a.body), pbx_);
         break;
       case dataset::settings:
         take(parse_settings(a.body), site_);

@@ -55,6 +55,7 @@ enum class dataset : std::uint8_t {
   groups,
   templates,
   gateways,
+  pbx,
   count_
 };
 
@@ -297,6 +298,9 @@ public:
   void upload_firmware();
 
   // -- media gateways and stations (legacy.cpp)
+  const std::vector<pbx_row>& pbx_links() const noexcept {
+    return pbx_;
+  }
   const gateways_view& gateways() const noexcept {
     return gateways_;
   }
@@ -385,6 +389,7 @@ private:
   std::vector<group_row> groups_;
   group_forms group_forms_;
   gateways_view gateways_;
+  std::vector<pbx_row> pbx_;
   gateway_forms gateway_forms_;
   user_edit_form user_edit_;
   files_panel files_;

@@ -58,6 +58,30 @@ expected<gateways_view, std::string> parse_gateways(std::string_view body) {
   return out;
 }
 
+expected<std::vector<pbx_row>, std::string> parse_pbx(std::string_view body) {
+  auto j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("pbx") ||
+      !j["pbx"].is_array())
+    return unexpected(std::string{"the PBX links could not be read"});
+  std::vector<pbx_row> out;
+  for (auto& p : j["pbx"]) {
+    if (!p.is_object())
+      continue;
+    pbx_row r{text(p, "name"),  text(p, "address"), text(p, "edition"),
+              text(p, "state"), when(p, "since"),   {}};
+    if (auto d = p.find("devices"); d != p.end() && d->is_array())
+      for (auto& x : *d)
+        if (x.is_object())
+          r.devices.push_back(
+              pbx_device_row{text(x, "device"), text(x, "extension"),
+                             text(x, "activity"), text(x, "hook"),
+                             x.contains("lamp") && x["lamp"].is_boolean() &&
+                                 x["lamp"].get<bool>()});
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 bool is_host_port(std::string_view t) {
   auto colon = t.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 >= t.size())

@@ -66,6 +66,27 @@ struct gateway_forms {
 
 expected<gateways_view, std::string> parse_gateways(std::string_view body);
 
+/// A PBX phone as the link reports it (issue 17).
+struct pbx_device_row {
+  std::string device;    ///< its number on the PBX
+  std::string extension; ///< the user
+  std::string activity;  ///< idle, ringing, on-the-phone, on-hold, unknown
+  std::string hook;      ///< "on", "off"
+  bool lamp = false;
+};
+
+/// A PBX's CTI link (GET /api/v1/pbx).
+struct pbx_row {
+  std::string name;
+  std::string address;
+  std::string edition;
+  std::string state; ///< down, starting, up
+  std::string since;
+  std::vector<pbx_device_row> devices;
+};
+
+expected<std::vector<pbx_row>, std::string> parse_pbx(std::string_view body);
+
 /// "192.0.2.10:2427" or "[2001:db8::1]:2427": a host and a port 1-65535.
 bool is_host_port(std::string_view text);
 

@@ -156,6 +156,37 @@ void list(model& m) {
                       p.last_seen.c_str());
 }
 
+// PBX links (issue 17), read only: added with the API or ivmctl.
+void pbx_list(model& m) {
+  if (!dataset_line(m, dataset::pbx))
+    return;
+  auto links = m.pbx_links(); // a copy, as above
+  ImGui::TextUnformatted("PBX links (CSTA)");
+  if (links.empty()) {
+    ImGui::TextDisabled("No PBX: ivmctl pbx add NAME ADDRESS, or POST "
+                        "/api/v1/pbx.");
+    return;
+  }
+  for (auto& p : links) {
+    ImGui::PushID(p.name.c_str());
+    ImGui::Text("%s  %s  %s", p.name.c_str(), p.address.c_str(),
+                p.edition.c_str());
+    ImGui::SameLine(0, 20);
+    ImGui::TextColored(p.state == "up"     ? green
+                       : p.state == "down" ? red
+                                           : amber,
+                       "%s", p.state.c_str());
+    ImGui::SameLine(0, 20);
+    ImGui::TextDisabled("since %s", p.since.empty() ? "-" : p.since.c_str());
+    for (auto& d : p.devices)
+      ImGui::BulletText("%s  user %s  %s  hook %s  lamp %s", d.device.c_str(),
+                        d.extension.c_str(), d.activity.c_str(),
+                        d.hook.empty() ? "-" : d.hook.c_str(),
+                        d.lamp ? "on" : "off");
+    ImGui::PopID();
+  }
+}
+
 } // namespace
 
 void draw_gateways(model& m) {
@@ -171,6 +202,9 @@ void draw_gateways(model& m) {
   ImGui::Spacing();
   ImGui::Separator();
   list(m);
+  ImGui::Spacing();
+  ImGui::Separator();
+  pbx_list(m);
 }
 
 } // namespace ivm::console::ui

@@ -72,6 +72,8 @@ protected:
         body = R"({"users":[{"extension":"205","name":"Eve"}]})";
       else if (j.path == "/api/v1/gateways")
         body = gateways_;
+      else if (j.path == "/api/v1/pbx")
+        body = pbx_;
       else
         body = "{}";
       if (j.method == "GET")
@@ -83,6 +85,7 @@ protected:
   }
 
   std::string gateways_ = R"({"gateways":[],"pending":[]})";
+  std::string pbx_ = R"({"pbx":[]})";
   model m{"the-box-token"};
 };
 
@@ -180,4 +183,33 @@ TEST_F(gateways_page, f9_tab_type_enter_add_a_gateway_and_a_station) {
   EXPECT_EQ(jobs[0].path, "/api/v1/stations");
   EXPECT_EQ(jobs[0].body,
             R"({"endpoint":"aaln/2","extension":"206","gateway":"gw1"})");
+}
+
+TEST(gateways_view, reads_the_pbx_links) {
+  auto v = parse_pbx(
+      R"({"pbx":[{"name":"pbx1","address":"192.0.2.20:1040","edition":"ed4",)"
+      R"("state":"up","since":"2026-12-07T05:10:22Z","devices":[{"device":)"
+      R"("3001","extension":"205","activity":"ringing","hook":"on",)"
+      R"("lamp":true}]}]})");
+  ASSERT_TRUE(v) << v.error();
+  ASSERT_EQ(v->size(), 1u);
+  EXPECT_EQ((*v)[0].state, "up");
+  EXPECT_EQ((*v)[0].since, "2026-12-07 05:10:22");
+  ASSERT_EQ((*v)[0].devices.size(), 1u);
+  EXPECT_EQ((*v)[0].devices[0].activity, "ringing");
+  EXPECT_TRUE((*v)[0].devices[0].lamp);
+  EXPECT_FALSE(parse_pbx("{}"));
+  EXPECT_FALSE(parse_pbx(R"({"pbx":{}})"));
+}
+
+TEST_F(gateways_page, shows_the_pbx_links) {
+  pbx_ = R"({"pbx":[{"name":"pbx1","address":"192.0.2.20:1040",)"
+         R"("edition":"ed4","state":"down","devices":[{"device":"3001",)"
+         R"("extension":"205","activity":"unknown"}]}]})";
+  serve();
+  m.show(page::gateways);
+  serve();
+  ASSERT_EQ(m.pbx_links().size(), 1u);
+  EXPECT_EQ(m.pbx_links()[0].devices[0].device, "3001");
+  EXPECT_FALSE(m.status_is_error()) << m.status();
 }
