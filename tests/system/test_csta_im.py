@@ -121,7 +121,7 @@ class DeskPhoneIm(unittest.TestCase):
         # Bob's desk phone is 3002 on the same PBX; he calls Alice there.
         s, body = self.api("POST", "/api/v1/stations",
                            {"pbx": "pbx1", "device": "3002",
-                            "extension": "202"})
+                            "extension": "202", "im_key": "12"})
         self.assertEqual(s, 201, body)
         self.pbx.wait_for(lambda: self.pbx.monitored() == ["3001", "3002"],
                           "the box monitoring 3002")
@@ -135,6 +135,9 @@ class DeskPhoneIm(unittest.TestCase):
         self.keys("2", "6", "6", "6", "5", "5", "#")
         self.shows("Sent to 202.")
         self.assertEqual(self.bob_gets(), "ok")
+        # His desk phone has it too (phone to phone through the box).
+        self.pbx.wait_for(lambda: self.pbx.display("3002") ==
+                          "IM from Alice (201)\nok", "3002 showing it")
         self.pbx.hang_up(cid, "3001")
 
     def test_canned_replies_with_fields(self):
