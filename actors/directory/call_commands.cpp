@@ -32,16 +32,24 @@ bool is_verb(const std::string& word) {
 
 } // namespace
 
+std::string first_word(const std::string& text, std::size_t& end) {
+  auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) {
+    end = std::string::npos;
+    return {};
+  }
+  end = text.find_first_of(" \t\r\n", first);
+  return text.substr(first, end == std::string::npos ? end : end - first);
+}
+
 bool on_call_command(pointer self, sip_task& t,
                      const directory::account& sender,
                      const std::string& text) {
+  std::size_t end = 0;
+  auto verb = first_word(text, end);
+  if (verb.empty() || !is_verb(verb))
+    return false;
   auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos)
-    return false;
-  auto end = text.find_first_of(" \t\r\n", first);
-  auto verb = text.substr(first, end == std::string::npos ? end : end - first);
-  if (!is_verb(verb))
-    return false;
   auto& st = self->state;
   answer(self, t, 200, "OK");
   auto ext = sender.extension;

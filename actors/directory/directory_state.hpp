@@ -118,6 +118,10 @@ std::string record_code(pointer self, const std::string& user,
 /// Sends `ext` a text message from the box (the answer to a command).
 std::function<void(std::string)> teller(pointer self, const std::string& ext);
 
+/// The first word of a text command and where it ends (npos: the text's
+/// end); empty when the text is blank.
+std::string first_word(const std::string& text, std::size_t& end);
+
 /// "call 3002", "answer", "hangup"... for the sender's phone on a PBX
 /// (call_commands.cpp); false when `text` is not one of them.
 bool on_call_command(pointer self, sip_task& t,

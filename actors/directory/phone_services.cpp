@@ -249,13 +249,8 @@ caf::result<std::string> on_phone_canned(pointer self, const std::string& ext,
 bool on_canned_command(pointer self, sip_task& t,
                        const directory::account& sender,
                        const std::string& text) {
-  auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos)
-    return false;
-  auto end = text.find_first_of(" \t\r\n", first);
-  if (!sip::iequals(
-          text.substr(first, end == std::string::npos ? end : end - first),
-          "canned"))
+  std::size_t end = 0;
+  if (!sip::iequals(first_word(text, end), "canned"))
     return false;
   answer(self, t, 200, "OK");
   auto ext = sender.extension;

@@ -52,24 +52,7 @@ void answered(pointer self, const std::string& device,
   apply(self, std::move(out));
 }
 
-std::vector<csta::contact_line> contact_lines(const std::string& text) {
-  std::vector<csta::contact_line> out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    auto nl = text.find('\n', at);
-    auto line = text.substr(at, nl == std::string::npos ? nl : nl - at);
-    auto t1 = line.find('\t');
-    auto t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    if (t2 != std::string::npos)
-      out.push_back({line.substr(0, t1), line.substr(t1 + 1, t2 - t1 - 1),
-                     line.substr(t2 + 1)});
-    if (nl == std::string::npos)
-      break;
-    at = nl + 1;
-  }
-  return out;
-}
-
+// The directory's answers: one item a line.
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::size_t at = 0;
@@ -81,6 +64,19 @@ std::vector<std::string> lines_of(const std::string& text) {
     if (nl == std::string::npos)
       break;
     at = nl + 1;
+  }
+  return out;
+}
+
+// "ext\tname\tstatus" lines.
+std::vector<csta::contact_line> contact_lines(const std::string& text) {
+  std::vector<csta::contact_line> out;
+  for (auto& line : lines_of(text)) {
+    auto t1 = line.find('\t');
+    auto t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
+    if (t2 != std::string::npos)
+      out.push_back({line.substr(0, t1), line.substr(t1 + 1, t2 - t1 - 1),
+                     line.substr(t2 + 1)});
   }
   return out;
 }
