@@ -60,4 +60,8 @@ void start_gateway(pointer self, gateway_entry& g);
 /// /api/v1/gateways[...] and /api/v1/stations[...].
 void on_http(pointer self, http_exchange& ex);
 
+/// A PBX link's first TLS connection: its certificate is pinned (stored).
+void pin_pbx_certificate(pointer self, const std::string& name,
+                         const std::string& fingerprint);
+
 } // namespace ivm::actors::agent

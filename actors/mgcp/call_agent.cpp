@@ -66,6 +66,7 @@ void start_gateway(pointer self, gateway_entry& g) {
     c.io = st.cfg.io;
     c.directory = st.directory;
     c.clients = st.cfg.clients;
+    c.agent = caf::actor_cast<caf::actor>(self);
     for (auto& [id, s] : st.stations)
       if (s.gateway == g.record.name)
         c.records.push_back(s);
@@ -244,6 +245,10 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
         on_datagram(self, d, h248);
       },
       [self](atoms::http_atom, http_exchange& ex) { on_http(self, ex); },
+      [self](atoms::seen_atom, const std::string& name,
+             const std::string& fingerprint) {
+        pin_pbx_certificate(self, name, fingerprint);
+      },
       [self](atoms::mwi_atom, const std::string& ext, std::uint32_t fresh,
              std::uint32_t) {
         auto& st = self->state;

@@ -29,6 +29,9 @@ void connect(pointer self) {
   auto gen = ++st.conn_gen;
   auto me = caf::actor_cast<caf::actor>(self);
   net::tcp_client_handlers h;
+  h.on_certificate = [me, gen](std::string fp) {
+    caf::anon_send(me, atoms::seen_atom::value, gen, std::move(fp));
+  };
   h.on_open = [me, gen] { caf::anon_send(me, atoms::start_atom::value, gen); };
   h.on_data = [me, gen](std::string b) {
     caf::anon_send(me, atoms::recv_atom::value, gen, std::move(b));
@@ -36,8 +39,11 @@ void connect(pointer self) {
   h.on_close = [me, gen](std::string why) {
     caf::anon_send(me, atoms::stop_atom::value, gen, std::move(why));
   };
+  std::optional<std::string> tls;
+  if (st.s.record.tls)
+    tls = st.s.record.fingerprint; // empty: the first one is pinned
   st.tcp = net::tcp_client::connect(*st.s.io, st.s.address, std::move(h),
-                                    std::chrono::seconds{10});
+                                    std::chrono::seconds{10}, 1 << 20, tls);
 }
 
 void schedule(pointer self) {
@@ -326,6 +332,7 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
       [self](atoms::start_atom, std::uint64_t gen) {
         if (gen != self->state.conn_gen)
           return;
+        self->state.last_failure.clear();
         self->state.log->info("PBX {}: connected to {}",
                               self->state.s.record.name,
                               self->state.s.record.address);
@@ -347,7 +354,10 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
           st.log->warn("PBX {}: link lost ({})", st.s.record.name, why);
         else {
           st.link->connect_failed();
-          st.log->debug("PBX {}: cannot connect ({})", st.s.record.name, why);
+          // Said once per reason (a certificate refused, the port closed).
+          if (why != st.last_failure)
+            st.log->warn("PBX {}: cannot connect ({})", st.s.record.name, why);
+          st.last_failure = why;
         }
         phones_down(self);
         auto out = st.link->disconnected();
@@ -357,6 +367,14 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
           publish(self, device);
         self->delayed_send(self, st.link->reconnect_delay(),
                            atoms::retry_atom::value, st.conn_gen);
+      },
+      [self](atoms::seen_atom, std::uint64_t gen, const std::string& fp) {
+        auto& st = self->state;
+        if (gen != st.conn_gen || !st.s.record.fingerprint.empty())
+          return;
+        st.s.record.fingerprint = fp; // pinned from now on
+        if (st.s.agent)
+          self->send(st.s.agent, atoms::seen_atom::value, st.s.record.name, fp);
       },
       [self](atoms::retry_atom, std::uint64_t gen) {
         if (gen == self->state.conn_gen && !self->state.tcp)

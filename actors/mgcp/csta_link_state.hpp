@@ -67,6 +67,7 @@ struct link_state {
   std::map<std::string, std::map<std::string, sip::proxy::dialog_state>>
       published;
   std::uint64_t since_s = 0;
+  std::string last_failure; ///< why the last connection attempt failed
   /// Messages shown on a phone, waiting for the PBX to answer the
   /// SetDisplay: token -> (the client actor, its delivery id).
   std::map<std::uint64_t, std::pair<caf::actor, std::uint64_t>> shown_wait;

@@ -99,6 +99,9 @@ struct csta_link_setup {
   std::vector<storage::records::station> records;
   /// The metrics registry (links configured and up, events).
   std::shared_ptr<const client_config> clients;
+  /// The call agent: told `(seen_atom, name, fingerprint)` when a TLS
+  /// link's certificate is pinned at the first connection.
+  caf::actor agent;
 };
 
 caf::actor spawn_csta_link(caf::actor_system& sys, csta_link_setup s);

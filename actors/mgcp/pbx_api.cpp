@@ -5,6 +5,7 @@
 // number as the endpoint. docs/admin-api.md, "PBX links".
 
 #include <algorithm>
+#include <cctype>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -18,12 +19,34 @@ namespace ivm::actors::agent {
 namespace {
 
 json pbx_json(const gateway_entry& g) {
-  return {
+  json j{
       {"name", g.record.name},
       {"address", g.record.address},
       {"edition", g.record.encoding},
       {"handshake", g.record.handshake.empty() ? "none" : g.record.handshake},
+      {"tls", g.record.tls},
       {"created", iso8601(g.record.created_s)}};
+  if (!g.record.fingerprint.empty())
+    j["fingerprint"] = g.record.fingerprint;
+  return j;
+}
+
+// "ab:cd:..." or "abcd..." (SHA-256, 64 hex digits) -> "AB:CD:...".
+std::optional<std::string> fingerprint_of(const std::string& text) {
+  std::string hex;
+  for (char c : text) {
+    if (c == ':')
+      continue;
+    if (!std::isxdigit(static_cast<unsigned char>(c)))
+      return std::nullopt;
+    hex += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (hex.size() != 64)
+    return std::nullopt;
+  std::string out;
+  for (std::size_t i = 0; i < hex.size(); i += 2)
+    out += (i ? ":" : "") + hex.substr(i, 2);
+  return out;
 }
 
 bool valid_device(const std::string& s) {
@@ -75,7 +98,8 @@ void list(pointer self, net::http_responder respond, const std::string& only) {
 void post(pointer self, const json& j, net::http_responder respond) {
   auto& st = self->state;
   for (auto& [k, v] : j.items())
-    if (k != "name" && k != "address" && k != "edition" && k != "handshake") {
+    if (k != "name" && k != "address" && k != "edition" && k != "handshake" &&
+        k != "tls" && k != "fingerprint") {
       error(respond, 400, "unknown field", k);
       return;
     }
@@ -114,6 +138,29 @@ void post(pointer self, const json& j, net::http_responder respond) {
           "handshake");
     return;
   }
+  if (j.contains("tls") && !j["tls"].is_boolean()) {
+    error(respond, 400, "tls: true or false", "tls");
+    return;
+  }
+  std::string pinned;
+  if (j.contains("fingerprint")) {
+    auto fp = j["fingerprint"].is_string()
+                  ? fingerprint_of(j["fingerprint"].get<std::string>())
+                  : std::nullopt;
+    if (!fp) {
+      error(respond, 400,
+            "fingerprint: the SHA-256 of the PBX's certificate, 64 hex "
+            "digits (colons allowed)",
+            "fingerprint");
+      return;
+    }
+    pinned = *fp;
+  }
+  bool tls = j.value("tls", !pinned.empty());
+  if (!tls && !pinned.empty()) {
+    error(respond, 400, "fingerprint: only with \"tls\": true", "fingerprint");
+    return;
+  }
   if (st.gateways.count(*name)) {
     error(respond, 409, "a gateway or PBX with that name exists", "name");
     return;
@@ -130,6 +177,8 @@ void post(pointer self, const json& j, net::http_responder respond) {
   g.domain = *name;
   g.encoding = *edition;
   g.handshake = *handshake;
+  g.tls = tls;
+  g.fingerprint = pinned;
   g.created_s = static_cast<std::uint64_t>(std::time(nullptr));
   storage::write_batch b;
   b.put(storage::family::devices, rec::media_gateway_key(g.name), encode(g));
@@ -146,6 +195,27 @@ void post(pointer self, const json& j, net::http_responder respond) {
 }
 
 } // namespace
+
+void pin_pbx_certificate(pointer self, const std::string& name,
+                         const std::string& fingerprint) {
+  auto& st = self->state;
+  auto g = st.gateways.find(name);
+  if (g == st.gateways.end() || g->second.record.protocol != "csta" ||
+      !g->second.record.fingerprint.empty())
+    return;
+  g->second.record.fingerprint = fingerprint;
+  storage::write_batch b;
+  b.put(storage::family::devices, rec::media_gateway_key(name),
+        encode(g->second.record));
+  self->request(st.cfg.storage, caf::infinite, caf::put_atom::value, b)
+      .then([](caf::ok_atom) {},
+            [self, name](const caf::error& e) {
+              self->state.log->error("PBX {}: certificate not stored: {}", name,
+                                     self->system().render(e));
+            });
+  st.log->warn("PBX {}: its TLS certificate {} is pinned (first connection)",
+               name, fingerprint);
+}
 
 bool is_pbx_station(pointer self, const rec::station& s) {
   auto g = self->state.gateways.find(s.gateway);

@@ -166,4 +166,8 @@ ensure_self_signed(const std::filesystem::path& certificate,
   return result;
 }
 
+std::string certificate_fingerprint(x509_st* cert) {
+  return sha256_fingerprint(cert);
+}
+
 } // namespace ivm::net

@@ -6,7 +6,12 @@
 
 #include "appliance/common/expected.hpp"
 
+struct x509_st; // OpenSSL's X509
+
 namespace ivm::net {
+
+/// A certificate's SHA-256 fingerprint as "AB:CD:..." (of its DER form).
+std::string certificate_fingerprint(x509_st* cert);
 
 /// A server-side TLS configuration (certificate chain and private key),
 /// shared by the connections of a `tcp_server`.

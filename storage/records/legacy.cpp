@@ -17,8 +17,12 @@ std::string media_gateway_prefix() {
 
 std::string encode(const media_gateway& x) {
   // Version 2 adds the H.248 encoding (issue 16), version 3 the CSTA
-  // handshake (issue 17); each written only when needed.
-  std::uint8_t v = !x.handshake.empty() ? 3 : !x.encoding.empty() ? 2 : 1;
+  // handshake, version 4 TLS and the pinned certificate (issue 17); each
+  // written only when needed.
+  std::uint8_t v = x.tls || !x.fingerprint.empty() ? 4
+                   : !x.handshake.empty()          ? 3
+                   : !x.encoding.empty()           ? 2
+                                                   : 1;
   record_writer w{v};
   w.put_string(x.name)
       .put_string(x.protocol)
@@ -29,12 +33,14 @@ std::string encode(const media_gateway& x) {
     w.put_string(x.encoding);
   if (v >= 3)
     w.put_string(x.handshake);
+  if (v >= 4)
+    w.put_bool(x.tls).put_string(x.fingerprint);
   return std::move(w).take();
 }
 
 expected<media_gateway, error> decode_media_gateway(std::string_view bytes) {
   record_reader in{bytes};
-  auto v = in.version(3);
+  auto v = in.version(4);
   if (!v)
     return unexpected(v.error());
   media_gateway x;
@@ -47,6 +53,10 @@ expected<media_gateway, error> decode_media_gateway(std::string_view bytes) {
     IVM_READ(x.encoding, in.get_string());
   if (*v >= 3)
     IVM_READ(x.handshake, in.get_string());
+  if (*v >= 4) {
+    IVM_READ(x.tls, in.get_bool());
+    IVM_READ(x.fingerprint, in.get_string());
+  }
   return finish(in, std::move(x));
 }
 

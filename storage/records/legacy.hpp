@@ -25,6 +25,10 @@ struct media_gateway {
   std::string encoding;
   /// CSTA only: "none", "system-register" or "application-session".
   std::string handshake;
+  /// CSTA only: the link is TLS; the PBX certificate's SHA-256 fingerprint
+  /// ("AB:CD:...", pinned by the admin or at the first connection).
+  bool tls = false;
+  std::string fingerprint;
 };
 
 std::string media_gateway_key(std::string_view name);

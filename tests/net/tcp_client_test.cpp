@@ -26,7 +26,8 @@ struct seen {
     return {
         [this] { set([&] { opened = true; }); },
         [this](std::string b) { set([&] { data += b; }); },
-        [this](std::string r) { set([&] { closed = r.empty() ? "?" : r; }); }};
+        [this](std::string r) { set([&] { closed = r.empty() ? "?" : r; }); },
+        {}};
   }
   template <class F>
   void set(F f) {

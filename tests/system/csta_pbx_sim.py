@@ -21,6 +21,7 @@ kept by ResetApplicationSessionTimer)."""
 
 import itertools
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -57,7 +58,12 @@ class Phone:
 
 class PbxSim(PbxServices):
     def __init__(self, phones=("3001", "3002", "3003"), edition="ed4",
-                 handshake="none"):
+                 handshake="none", tls=None):
+        """`tls`: (certificate file, key file) to serve TLS."""
+        self.tls = None
+        if tls:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(*tls)
         self.ns = NS[edition]
         self.handshake = handshake
         self.phones = {n: Phone(n) for n in phones}
@@ -262,6 +268,14 @@ class PbxSim(PbxServices):
                 conn, _ = self.srv.accept()
             except OSError:
                 return
+            if self.tls:
+                try:
+                    conn.settimeout(10)
+                    conn = self.tls.wrap_socket(conn, server_side=True)
+                    conn.settimeout(None)
+                except (OSError, ssl.SSLError):
+                    conn.close()
+                    continue
             with self.lock:
                 if self.conn:
                     self.conn.close()

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -116,6 +117,59 @@ class CstaBox(unittest.TestCase):
         finally:
             bob.close()
 
+    def test_a_tls_link_pins_the_pbx_certificate(self):
+        d = tempfile.mkdtemp()
+        cert, key = os.path.join(d, "c.pem"), os.path.join(d, "k.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec",
+                        "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", key, "-out", cert, "-days", "1",
+                        "-subj", "/CN=pbx"], check=True, capture_output=True)
+        fp = subprocess.run(["openssl", "x509", "-in", cert, "-noout",
+                             "-fingerprint", "-sha256"], check=True,
+                            capture_output=True, text=True).stdout
+        fp = fp.strip().split("=", 1)[1].upper()
+        good = PbxSim(phones=("4001",), tls=(cert, key))
+        bad = PbxSim(phones=("4002",), tls=(cert, key))
+        try:
+            for body, field in (({"tls": "yes"}, "tls"),
+                                ({"fingerprint": "xyz"}, "fingerprint"),
+                                ({"tls": False, "fingerprint": fp},
+                                 "fingerprint")):
+                body.update({"name": "x", "address": "127.0.0.1:9"})
+                s, b = self.api("POST", "/api/v1/pbx", body)
+                self.assertEqual((s, b["field"]), (400, field), b)
+            # No fingerprint given: the first certificate is pinned.
+            s, b = self.api("POST", "/api/v1/pbx",
+                            {"name": "tls1", "tls": True,
+                             "address": "127.0.0.1:%d" % good.port})
+            self.assertEqual(s, 201, b)
+            self.assertEqual(b["tls"], True)
+            s, b = self.api("POST", "/api/v1/stations",
+                            {"pbx": "tls1", "device": "4001",
+                             "extension": "201"})
+            self.assertEqual(s, 201, b)
+            good.wait_for(lambda: good.monitored() == ["4001"],
+                          "the box monitoring 4001 over TLS")
+            wait_until(lambda: self.api("GET", "/api/v1/pbx/tls1")[1]
+                       .get("fingerprint") == fp, "the certificate pinned")
+            # A PBX whose certificate is not the pinned one stays down.
+            s, b = self.api("POST", "/api/v1/pbx",
+                            {"name": "tls2", "fingerprint": "00" * 32,
+                             "address": "127.0.0.1:%d" % bad.port})
+            self.assertEqual(s, 201, b)
+            self.assertEqual(b["fingerprint"], ":".join(["00"] * 32))
+            self.api("POST", "/api/v1/stations",
+                     {"pbx": "tls2", "device": "4002", "extension": "202"})
+            wait_until(lambda: "is not the pinned" in self.box.log_text(),
+                       "the wrong certificate refused")
+            self.assertEqual(bad.monitored(), [])
+            self.assertEqual(self.api("GET", "/api/v1/pbx/tls2")[1]["state"],
+                             "down")
+        finally:
+            good.close()
+            bad.close()
+            shutil.rmtree(d)
+
     def test_call_control_by_text_message(self):
         self.link()
         alice = UA(self.box.sip_port, "201", USERS["201"][1])
@@ -218,7 +272,7 @@ class CstaBox(unittest.TestCase):
                 "handshake"),
                ({"name": "p", "address": "nowhere"}, "address"),
                ({"name": "p b", "address": "127.0.0.1:1"}, "name"),
-               ({"name": "p", "address": "127.0.0.1:1", "tls": True}, "tls")]
+               ({"name": "p", "address": "127.0.0.1:1", "tls": 1}, "tls")]
         for body, field in bad:
             s, answer = self.api("POST", "/api/v1/pbx", body)
             self.assertEqual(s, 400, body)
