@@ -176,6 +176,10 @@ private:
   std::deque<std::pair<std::string, millis>> typed_ahead_;
 };
 
+/// The characters key `key` ('0'-'9') gives in turn when pressed again
+/// (ITU-T E.161 letters, then the digit); empty for other keys.
+std::string_view multitap_letters(char key);
+
 /// `text` in lines of at most `columns` characters, broken at spaces where
 /// a word fits.
 std::vector<std::string> wrap(std::string_view text, std::size_t columns);
