@@ -19,6 +19,12 @@ namespace ivm::actors::csta_link {
 
 namespace {
 
+// The phone on `device`, or null.
+phone* find_phone(pointer self, const std::string& device) {
+  auto it = self->state.phones.find(device);
+  return it == self->state.phones.end() ? nullptr : &it->second;
+}
+
 // Writes `rows` on the phone's display; the PBX's answer comes back with
 // `token` (0: not awaited).
 void show(pointer self, phone& p, const std::string& device,
@@ -91,10 +97,10 @@ std::string current_party(pointer self, const std::string& device) {
 void carry_out(pointer self, const std::string& device, csta::terminal_output t,
                csta::link_session::output& out) {
   auto& st = self->state;
-  auto it = st.phones.find(device);
-  if (it == st.phones.end())
+  auto* found = find_phone(self, device);
+  if (!found)
     return;
-  auto& p = it->second;
+  auto& p = *found;
   if (!t.display.empty())
     show(self, p, device, t.display, out);
   if (t.restore) {
@@ -107,16 +113,14 @@ void carry_out(pointer self, const std::string& device, csta::terminal_output t,
   for (auto& a : t.actions) {
     auto back = [self, device](auto make) {
       return [self, device, make](const std::string& r) {
-        auto it = self->state.phones.find(device);
-        if (it != self->state.phones.end())
-          answered(self, device, make(it->second.term, r));
+        if (auto* p = find_phone(self, device))
+          answered(self, device, make(p->term, r));
       };
     };
     auto failed = [self, device](const caf::error&) {
-      auto it = self->state.phones.find(device);
-      if (it != self->state.phones.end())
+      if (auto* p = find_phone(self, device))
         answered(self, device,
-                 it->second.term.answer("The box did not answer. Try again."));
+                 p->term.answer("The box did not answer. Try again."));
     };
     switch (a.what) {
       case k::send: {
@@ -271,11 +275,10 @@ void phones_down(pointer self) {
 
 void phone_event(pointer self, const std::string& device, const csta::event& e,
                  csta::link_session::output& out) {
-  auto& st = self->state;
-  auto it = st.phones.find(device);
-  if (it == st.phones.end())
+  auto* found = find_phone(self, device);
+  if (!found)
     return;
-  auto& p = it->second;
+  auto& p = *found;
   if (e.kind == csta::event_kind::display_updated) {
     // Not our own SetDisplay coming back: what the PBX shows.
     // Events arrive with line breaks taken out (csta::parse): compare the
