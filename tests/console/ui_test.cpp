@@ -49,6 +49,9 @@ protected:
         body = R"({"gateways":[{"name":"gw1","protocol":"mgcp",)"
                R"("address":"192.0.2.10:2427","state":"up","endpoints":[]}],)"
                R"("pending":[]})";
+      else if (j.path == "/api/v1/pbx")
+        body = R"({"pbx":[{"name":"pbx1","address":"192.0.2.20:1040",)"
+               R"("edition":"ed4","state":"up","devices":[]}]})";
       else if (j.path.rfind("/api/v1/templates/", 0) == 0)
         body = R"({"name":"snom-common_config","source":"built-in",)"
                R"("text":"<settings/>\n"})";
