@@ -7,6 +7,8 @@
 #include <functional>
 #include <string>
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "actors/mgcp/agent_state.hpp"
@@ -46,6 +48,9 @@ void with_statuses(pointer self, std::shared_ptr<std::vector<json>> items,
 /// A station on a PBX (its gateway is of protocol csta).
 bool is_pbx_station(pointer self, const rec::station& s);
 json pbx_station_json(const rec::station& s);
+/// A "host:port" field (absent or not a string: nullopt) with a port.
+std::optional<net::endpoint>
+endpoint_of(const std::optional<std::string>& text);
 
 /// /api/v1/pbx[/NAME]; false when the path is not one of them.
 bool on_pbx_http(pointer self, http_exchange& ex);

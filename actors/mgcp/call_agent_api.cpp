@@ -197,6 +197,16 @@ void station_added(pointer self, const rec::station& s) {
   st.log->info("station {} on {} {}", s.extension, s.gateway, s.endpoint);
 }
 
+std::optional<net::endpoint>
+endpoint_of(const std::optional<std::string>& text) {
+  if (!text)
+    return std::nullopt;
+  auto ep = net::parse_endpoint(*text);
+  if (!ep || ep->port == 0)
+    return std::nullopt;
+  return *ep;
+}
+
 namespace {
 
 // GET /api/v1/gateways[/NAME]: the records with each one's live state.
@@ -270,10 +280,8 @@ void post_gateway(pointer self, const json& j, net::http_responder respond) {
     error(respond, 400, "encoding: long or compact (megaco only)", "encoding");
     return;
   }
-  auto ep = address ? net::parse_endpoint(*address)
-                    : expected<net::endpoint, std::string>{
-                          unexpected(std::string{"not a string"})};
-  if (!ep || ep->port == 0) {
+  auto ep = endpoint_of(address);
+  if (!ep) {
     error(respond, 400,
           "address: host:port of the gateway (e.g. 192.0.2.10:2427)",
           "address");

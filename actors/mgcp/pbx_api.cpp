@@ -117,10 +117,8 @@ void post(pointer self, const json& j, net::http_responder respond) {
     error(respond, 400, "name: 1 to 64 of A-Z a-z 0-9 . _ -", "name");
     return;
   }
-  auto ep = address ? net::parse_endpoint(*address)
-                    : expected<net::endpoint, std::string>{
-                          unexpected(std::string{"not a string"})};
-  if (!ep || ep->port == 0) {
+  auto ep = endpoint_of(address);
+  if (!ep) {
     error(respond, 400,
           "address: host:port of the PBX's CSTA link "
           "(e.g. 192.0.2.20:1040)",

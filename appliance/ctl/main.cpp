@@ -10,13 +10,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "appliance/ctl/canned_commands.hpp"
+#include "appliance/ctl/cli_legacy.hpp"
 #include "appliance/ctl/contact_commands.hpp"
 #include "appliance/ctl/device_commands.hpp"
 #include "appliance/ctl/exit_code.hpp"
 #include "appliance/ctl/format.hpp"
 #include "appliance/ctl/group_commands.hpp"
-#include "appliance/ctl/legacy_commands.hpp"
 #include "appliance/ctl/password_input.hpp"
 #include "appliance/ctl/settings.hpp"
 #include "appliance/ctl/user_commands.hpp"
@@ -28,7 +27,6 @@ namespace {
 using namespace ivm::ctl;
 
 /// A command to run once the arguments are parsed.
-using action = std::function<int(const context&)>;
 
 /// Declares `ivmctl user ...`; the chosen subcommand stores its action.
 void add_user_commands(CLI::App& app, action& chosen) {
@@ -287,148 +285,6 @@ void add_device_commands(CLI::App& app, action& chosen) {
   cmd->callback([&chosen, del_mac] {
     chosen = [del_mac](const context& ctx) {
       return device_del(ctx, *del_mac);
-    };
-  });
-}
-
-/// Declares `ivmctl gateway ...` and `ivmctl station ...` (legacy phones).
-void add_legacy_commands(CLI::App& app, action& chosen) {
-  auto* gw =
-      app.add_subcommand("gateway", "Manage media gateways (MGCP, H.248)");
-  auto add = std::make_shared<gateway_add_args>();
-  auto* cmd = gw->add_subcommand("add", "Add a gateway the box controls");
-  cmd->add_option("name", add->name, "Name, e.g. gw1")->required();
-  cmd->add_option("address", add->address,
-                  "Where it listens, e.g. 192.0.2.10:2427")
-      ->required();
-  cmd->add_option("--protocol", add->protocol,
-                  "mgcp (the default) or megaco (H.248)");
-  cmd->add_option("--encoding", add->encoding,
-                  "megaco only: long (the default) or compact tokens");
-  cmd->add_option("--domain", add->domain,
-                  "Its endpoints' domain name (default: the name)");
-  cmd->callback([&chosen, add] {
-    chosen = [add](const context& ctx) { return gateway_add(ctx, *add); };
-  });
-  gw->add_subcommand("list", "List gateways, their state and pending ones")
-      ->callback([&chosen] {
-        chosen = [](const context& ctx) { return gateway_list(ctx); };
-      });
-  for (auto which : {"show", "del"}) {
-    auto name = std::make_shared<std::string>();
-    bool show = std::string{which} == "show";
-    cmd = gw->add_subcommand(which, show ? "Show a gateway and its endpoints"
-                                         : "Delete a gateway and its stations");
-    cmd->add_option("name", *name, "Gateway name")->required();
-    cmd->callback([&chosen, name, show] {
-      chosen = [name, show](const context& ctx) {
-        return show ? gateway_show(ctx, *name) : gateway_del(ctx, *name);
-      };
-    });
-  }
-  auto* st = app.add_subcommand(
-      "station", "Map gateway endpoints (legacy phones) to users");
-  for (auto which : {"add", "del"}) {
-    auto a = std::make_shared<station_args>();
-    bool adding = std::string{which} == "add";
-    cmd = st->add_subcommand(which, adding ? "Put a user on an endpoint"
-                                           : "Remove a station");
-    cmd->add_option("gateway", a->gateway, "Gateway name")->required();
-    cmd->add_option("endpoint", a->endpoint, "Endpoint, e.g. aaln/1")
-        ->required();
-    if (adding)
-      cmd->add_option("extension", a->extension, "The user, e.g. 205")
-          ->required();
-    cmd->callback([&chosen, a, adding] {
-      chosen = [a, adding](const context& ctx) {
-        return adding ? station_add(ctx, *a) : station_del(ctx, *a);
-      };
-    });
-  }
-  st->add_subcommand("list", "List stations")->callback([&chosen] {
-    chosen = [](const context& ctx) { return station_list(ctx); };
-  });
-}
-
-/// Declares `ivmctl pbx ...` (PBX links and their digital desk phones).
-void add_pbx_commands(CLI::App& app, action& chosen) {
-  auto* pbx = app.add_subcommand(
-      "pbx", "Manage PBX links (CSTA) and their digital desk phones");
-  auto add = std::make_shared<pbx_add_args>();
-  auto* cmd = pbx->add_subcommand("add", "Connect the box to a PBX's CTI port");
-  cmd->add_option("name", add->name, "Name, e.g. pbx1")->required();
-  cmd->add_option("address", add->address,
-                  "Its CSTA XML port, e.g. 192.0.2.20:1040")
-      ->required();
-  cmd->add_option("--edition", add->edition, "ed3, ed4 (the default) or ed6");
-  cmd->add_option("--handshake", add->handshake,
-                  "none (the default), system-register or "
-                  "application-session");
-  cmd->callback([&chosen, add] {
-    chosen = [add](const context& ctx) { return pbx_add(ctx, *add); };
-  });
-  pbx->add_subcommand("list", "List PBX links and their state")
-      ->callback([&chosen] {
-        chosen = [](const context& ctx) { return pbx_list(ctx); };
-      });
-  for (auto which : {"show", "del"}) {
-    auto name = std::make_shared<std::string>();
-    bool show = std::string{which} == "show";
-    cmd = pbx->add_subcommand(which, show ? "Show a PBX link and its phones"
-                                          : "Delete a PBX link and its phones");
-    cmd->add_option("name", *name, "PBX name")->required();
-    cmd->callback([&chosen, name, show] {
-      chosen = [name, show](const context& ctx) {
-        return show ? pbx_show(ctx, *name) : pbx_del(ctx, *name);
-      };
-    });
-  }
-  for (auto which : {"phone-add", "phone-del"}) {
-    auto a = std::make_shared<pbx_phone_args>();
-    bool adding = std::string{which} == "phone-add";
-    cmd =
-        pbx->add_subcommand(which, adding ? "Put a user on a PBX phone"
-                                          : "Remove a PBX phone from the box");
-    cmd->add_option("pbx", a->pbx, "PBX name")->required();
-    cmd->add_option("device", a->device, "The phone's number on the PBX")
-        ->required();
-    if (adding) {
-      cmd->add_option("extension", a->extension, "The user, e.g. 205")
-          ->required();
-      cmd->add_option("--im-key", a->im_key,
-                      "The button that opens IM mode, e.g. 12");
-      cmd->add_option("--display", a->display,
-                      "The display's size, e.g. 2x24 (the default)");
-    }
-    cmd->callback([&chosen, a, adding] {
-      chosen = [a, adding](const context& ctx) {
-        return adding ? pbx_phone_add(ctx, *a) : pbx_phone_del(ctx, *a);
-      };
-    });
-  }
-}
-
-/// Declares `ivmctl canned ...` (stored common replies).
-void add_canned_commands(CLI::App& app, action& chosen) {
-  auto* canned = app.add_subcommand(
-      "canned", "Stored common replies for desk phones and text commands");
-  auto user = std::make_shared<std::string>();
-  auto* cmd = canned->add_subcommand(
-      "list", "Show the box's stored replies, or a user's");
-  cmd->add_option("--user", *user, "The user's own list, e.g. 201");
-  cmd->callback([&chosen, user] {
-    chosen = [user](const context& ctx) { return canned_list(ctx, *user); };
-  });
-  auto set_user = std::make_shared<std::string>();
-  auto texts = std::make_shared<std::vector<std::string>>();
-  cmd = canned->add_subcommand(
-      "set", "Replace the list; fields {caller} {my_name} {my_extension} "
-             "{time} {date} {status} are filled when sent; no TEXT clears");
-  cmd->add_option("--user", *set_user, "The user's own list, e.g. 201");
-  cmd->add_option("text", *texts, "The replies, in order");
-  cmd->callback([&chosen, set_user, texts] {
-    chosen = [set_user, texts](const context& ctx) {
-      return canned_set(ctx, *set_user, *texts);
     };
   });
 }

@@ -1,0 +1,22 @@
+#pragma once
+
+// ivmctl's command-line declarations (CLI11) for legacy phones, PBX links and
+// stored replies: `gateway`, `station`, `pbx`, `canned`. The commands
+// themselves live in ivm_ctl (legacy_commands, canned_commands).
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "appliance/ctl/context.hpp"
+
+namespace ivm::ctl {
+
+/// What a parsed command line runs.
+using action = std::function<int(const context&)>;
+
+void add_legacy_commands(CLI::App& app, action& chosen);
+void add_pbx_commands(CLI::App& app, action& chosen);
+void add_canned_commands(CLI::App& app, action& chosen);
+
+} // namespace ivm::ctl
