@@ -14,6 +14,7 @@
 
 #include "actors/api/provisioning.hpp"
 #include "actors/api/sip.hpp"
+#include "appliance/directory/trunks.hpp"
 #include "appliance/net/endpoint.hpp"
 #include "appliance/sip/proxy/dialog_tracker.hpp"
 #include "storage/records/records.hpp"
@@ -86,6 +87,9 @@ struct legacy_media {
   net::endpoint remote;
 };
 
+/// The PBXs' SIP trunks (issue 17), as the call agent has them now.
+using sip_trunks = std::vector<directory::sip_trunk>;
+
 /// The directory: accounts, groups, authentication, and the users' client
 /// actors (spawned on first use).
 using directory_actor = caf::typed_actor<
@@ -130,7 +134,9 @@ using directory_actor = caf::typed_actor<
     // User `ext`'s stored replies with the fields filled, `caller` the
     // party they answer: one per line.
     caf::replies_to<atoms::canned_atom, std::string,
-                    std::string>::with<std::string>>;
+                    std::string>::with<std::string>,
+    // The PBXs' SIP trunks, whole, each time one changes (issue 17).
+    caf::reacts_to<atoms::trunk_atom, sip_trunks>>;
 
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<
@@ -174,6 +180,7 @@ using client_actor = caf::typed_actor<
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::legacy_media)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_trunks)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::intercom_reach)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::client_residue)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::enqueue_task)

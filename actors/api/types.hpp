@@ -105,6 +105,7 @@ CAF_ADD_ATOM(ivm, ivm::atoms, wake_atom, "wake")
 CAF_ADD_ATOM(ivm, ivm::atoms, station_atom, "station")
 CAF_ADD_ATOM(ivm, ivm::atoms, message_atom, "message")
 CAF_ADD_ATOM(ivm, ivm::atoms, canned_atom, "canned")
+CAF_ADD_ATOM(ivm, ivm::atoms, trunk_atom, "trunk")
 CAF_END_TYPE_ID_BLOCK(ivm)
 
 // Local-only payloads: they never cross the network, so they need no

@@ -314,13 +314,17 @@ void on_call(pointer self, sip_task& t, const std::string& caller) {
     ring(plan);
     return;
   }
-  // The user's legacy phones ring too (issue 15).
+  // The user's legacy phones ring too (issue 15), and their phones on a
+  // PBX through its trunk (issue 17), but never back where the call came
+  // from (a PBX calling through the box to its own phone).
+  auto source = t.in.flow.remote;
   self->request(st.cfg->legacy, std::chrono::seconds{2},
                 atoms::proxy_atom::value, st.user.extension)
       .then(
-          [ring, plan](proxy_plan& stations) mutable {
+          [ring, plan, source](proxy_plan& stations) mutable {
             for (auto& s : stations.targets)
-              plan.targets.push_back(std::move(s));
+              if (s.local || s.dest != source)
+                plan.targets.push_back(std::move(s));
             ring(plan);
           },
           [ring, plan](const caf::error&) mutable { ring(plan); });

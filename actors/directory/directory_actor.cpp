@@ -263,6 +263,9 @@ directory_actor::behavior_type directory_impl(pointer self,
              const std::string& caller) {
         return on_phone_canned(self, ext, caller);
       },
+      [self](atoms::trunk_atom, sip_trunks& trunks) {
+        self->state.trunks = std::move(trunks);
+      },
       [self](atoms::notify_atom, const std::string& ext,
              const storage::records::queued_message& msg) {
         // A message from the box itself (delivery notice, IMDN).

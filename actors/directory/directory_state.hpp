@@ -59,6 +59,8 @@ struct directory_state {
   /// trusted as that user's, keyed by `flow_key` ("trusted when it comes over a
   /// connection the sender registered on").
   std::unordered_map<std::uint64_t, std::string> trusted;
+  /// The PBXs' SIP trunks (issue 17), from the call agent.
+  sip_trunks trunks;
   std::shared_ptr<spdlog::logger> log = log::get("directory");
   static inline const char* name = "directory";
 };

@@ -375,6 +375,22 @@ void on_invite(pointer self, sip_task& t, const directory::account* caller) {
     }
   }
   auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
+  if (!target.user && ruri) {
+    // A number of a PBX's phone: the box places the call on its SIP trunk.
+    if (auto* trunk = directory::route_number(st.trunks, user_of(*ruri))) {
+      proxy_plan plan;
+      plan.caller = caller->extension;
+      proxy_target to;
+      to.uri = "sip:" + user_of(*ruri) + "@" + net::to_string(trunk->sip);
+      to.flow = sip_flow{sip_transport_kind::udp, 0, trunk->sip};
+      to.dest = trunk->sip;
+      plan.targets.push_back(std::move(to));
+      st.log->info("call from {} to {} on PBX {}'s trunk", caller->extension,
+                   user_of(*ruri), trunk->name);
+      self->send(t.router, atoms::proxy_atom::value, t.key, std::move(plan));
+      return;
+    }
+  }
   if (!target.user || !target.user->enabled) {
     answer(self, t, 404, "Not Found");
     return;
@@ -384,6 +400,39 @@ void on_invite(pointer self, sip_task& t, const directory::account* caller) {
               [self, t, caller_ext](const client_actor& c) {
                 self->send(c, atoms::proxy_atom::value, t, caller_ext);
               });
+}
+
+// A new INVITE from a PBX's SIP trunk (trusted by its address, as
+// Kamailio's `permissions` module does): a call from one of the PBX's
+// phones to a user of the box. The PBX's own call state comes over its
+// CSTA link, so the call names no local caller.
+void on_trunk_invite(pointer self, sip_task& t,
+                     const directory::sip_trunk& trunk) {
+  auto& st = self->state;
+  auto ruri = sip::parse_uri(t.in.msg.request_uri);
+  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
+  if (!target.user || !target.user->enabled) {
+    answer(self, t, 404, "Not Found");
+    return;
+  }
+  auto from = sip::parse_name_addr(t.in.msg.value_of("From"));
+  st.log->info("call from PBX {} ({}) to {}", trunk.name,
+               from ? user_of(from->uri) : std::string{"?"},
+               target.user->extension);
+  with_client(self, target.user->extension, [self, t](const client_actor& c) {
+    self->send(c, atoms::proxy_atom::value, t, std::string{});
+  });
+}
+
+// A trunk sends from its SIP address: over UDP from that very port (PBXs
+// send from the port they listen on), over TCP from an ephemeral port.
+const directory::sip_trunk* trunk_of(const directory_state& st,
+                                     const sip_task& t) {
+  const auto* trunk = directory::trunk_at(st.trunks, source_host(t));
+  if (trunk && t.in.flow.kind == sip_transport_kind::udp &&
+      t.in.flow.remote.port != trunk->sip.port)
+    return nullptr;
+  return trunk;
 }
 
 // SUBSCRIBE and PUBLISH to a user: the presentity's client actor decides.
@@ -449,6 +498,11 @@ void on_sip_request(pointer self, sip_task& t) {
   // SUBSCRIBE and PUBLISH end at the box (401); the others are relayed to
   // a user's devices or answered for them (407, RFC 3261 §22.3).
   bool presence = method == "SUBSCRIBE" || method == "PUBLISH";
+  if (method == "INVITE" && !self->state.trunks.empty())
+    if (const auto* trunk = trunk_of(self->state, t)) {
+      on_trunk_invite(self, t, *trunk);
+      return;
+    }
   const auto* who = identify(self, t, !presence);
   if (!who)
     return;

@@ -60,6 +60,12 @@ void start_gateway(pointer self, gateway_entry& g);
 /// /api/v1/gateways[...] and /api/v1/stations[...].
 void on_http(pointer self, http_exchange& ex);
 
+/// Tells the directory every PBX's SIP trunk (after each change).
+void publish_trunks(pointer self);
+
+/// The phones of `ext` on PBXs with a SIP trunk, as targets of a call.
+void add_trunk_targets(pointer self, const std::string& ext, proxy_plan& plan);
+
 /// A PBX link's first TLS connection: its certificate is pinned (stored).
 void pin_pbx_certificate(pointer self, const std::string& name,
                          const std::string& fingerprint);

@@ -198,6 +198,7 @@ void start(pointer self, const directory_actor& dir) {
     users.insert(s.extension);
   for (auto& u : users)
     recount(self, u);
+  publish_trunks(self);
   auto me = caf::actor_cast<caf::actor>(self);
   for (auto [sock, h248] : {std::pair{st.cfg.socket, false},
                             std::pair{st.cfg.megaco_socket, true}}) {
@@ -274,6 +275,7 @@ caf::behavior agent_impl(pointer self, mgcp_agent_config cfg) {
           t.line = s.endpoint;
           plan.targets.push_back(std::move(t));
         }
+        add_trunk_targets(self, ext, plan); // phones on a PBX: its trunk
         return plan;
       },
       // POST /api/v1/voice-messages/record, authenticated and resolved by

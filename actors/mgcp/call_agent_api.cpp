@@ -147,6 +147,8 @@ void delete_gateway(pointer self, const std::string& name,
             self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
           st.gateways.erase(it);
           st.log->info("{} {} deleted", pbx ? "PBX" : "gateway", name);
+          if (pbx)
+            publish_trunks(self);
         });
 }
 
@@ -194,6 +196,8 @@ void station_added(pointer self, const rec::station& s) {
                  s.extension);
   }
   recount(self, s.extension);
+  if (is_pbx_station(self, s))
+    publish_trunks(self);
   st.log->info("station {} on {} {}", s.extension, s.gateway, s.endpoint);
 }
 
@@ -394,6 +398,8 @@ void delete_station(pointer self, const std::string& gw, const std::string& ep,
           auto g = st.gateways.find(gw);
           if (g != st.gateways.end() && g->second.actor)
             self->send(g->second.actor, atoms::stop_atom::value, ep);
+          if (g != st.gateways.end() && g->second.record.protocol == "csta")
+            publish_trunks(self);
         });
 }
 

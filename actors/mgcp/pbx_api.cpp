@@ -13,6 +13,7 @@
 
 #include "actors/mgcp/agent_api.hpp"
 #include "appliance/csta/link.hpp"
+#include "appliance/directory/trunks.hpp"
 
 namespace ivm::actors::agent {
 
@@ -28,7 +29,63 @@ json pbx_json(const gateway_entry& g) {
       {"created", iso8601(g.record.created_s)}};
   if (!g.record.fingerprint.empty())
     j["fingerprint"] = g.record.fingerprint;
+  if (!g.record.trunk.empty()) {
+    j["trunk"] = g.record.trunk;
+    auto p = directory::parse_prefixes(g.record.trunk_prefixes);
+    j["trunk_prefixes"] = p ? *p : std::vector<std::string>{};
+  }
   return j;
+}
+
+// "trunk" (host:port of the PBX's SIP side, "" for none) and
+// "trunk_prefixes" (["3", "40"]) into `g`; false after answering 400.
+bool read_trunk(const json& j, rec::media_gateway& g,
+                net::http_responder& respond) {
+  if (j.contains("trunk")) {
+    auto text = j["trunk"].is_string()
+                    ? std::optional<std::string>{j["trunk"].get<std::string>()}
+                    : std::nullopt;
+    auto ep = text && text->empty()
+                  ? std::optional<net::endpoint>{net::endpoint{}}
+                  : endpoint_of(text);
+    if (!ep) {
+      error(respond, 400,
+            "trunk: host:port where the PBX takes SIP calls "
+            "(e.g. 192.0.2.20:5060), or \"\" for none",
+            "trunk");
+      return false;
+    }
+    g.trunk = ep->host.empty() ? std::string{} : net::to_string(*ep);
+  }
+  if (j.contains("trunk_prefixes")) {
+    auto& p = j["trunk_prefixes"];
+    std::string joined;
+    bool ok = p.is_array();
+    for (auto& item : p) {
+      if (!item.is_string() || item.get<std::string>().find(',') !=
+                                   std::string::npos) {
+        ok = false;
+        break;
+      }
+      joined += (joined.empty() ? "" : ",") + item.get<std::string>();
+    }
+    auto parsed = ok ? directory::parse_prefixes(joined)
+                     : directory::parse_prefixes(",");
+    if (!ok || !parsed || (!p.empty() && parsed->empty())) {
+      error(respond, 400,
+            "trunk_prefixes: up to 32 number prefixes of 1 to 15 digits, "
+            "e.g. [\"3\", \"40\"]",
+            "trunk_prefixes");
+      return false;
+    }
+    g.trunk_prefixes = directory::encode_prefixes(*parsed);
+  }
+  if (g.trunk.empty() && !g.trunk_prefixes.empty()) {
+    error(respond, 400, "trunk_prefixes: only with a \"trunk\"",
+          "trunk_prefixes");
+    return false;
+  }
+  return true;
 }
 
 // "ab:cd:..." or "abcd..." (SHA-256, 64 hex digits) -> "AB:CD:...".
@@ -99,7 +156,8 @@ void post(pointer self, const json& j, net::http_responder respond) {
   auto& st = self->state;
   for (auto& [k, v] : j.items())
     if (k != "name" && k != "address" && k != "edition" && k != "handshake" &&
-        k != "tls" && k != "fingerprint") {
+        k != "tls" && k != "fingerprint" && k != "trunk" &&
+        k != "trunk_prefixes") {
       error(respond, 400, "unknown field", k);
       return;
     }
@@ -177,6 +235,8 @@ void post(pointer self, const json& j, net::http_responder respond) {
   g.handshake = *handshake;
   g.tls = tls;
   g.fingerprint = pinned;
+  if (!read_trunk(j, g, respond))
+    return;
   g.created_s = static_cast<std::uint64_t>(std::time(nullptr));
   storage::write_batch b;
   b.put(storage::family::devices, rec::media_gateway_key(g.name), encode(g));
@@ -189,6 +249,51 @@ void post(pointer self, const json& j, net::http_responder respond) {
             start_gateway(self, slot);
           st.log->info("PBX {} added ({}, {})", slot.record.name,
                        slot.record.address, slot.record.encoding);
+          publish_trunks(self);
+        });
+}
+
+// PATCH /api/v1/pbx/NAME: the SIP trunk of a PBX can change without
+// touching its link or its stations.
+void patch(pointer self, const std::string& name, const json& j,
+           net::http_responder respond) {
+  auto& st = self->state;
+  auto found = st.gateways.find(name);
+  if (found == st.gateways.end() || found->second.record.protocol != "csta") {
+    error(respond, 404, "no such PBX");
+    return;
+  }
+  for (auto& [k, v] : j.items())
+    if (k != "trunk" && k != "trunk_prefixes") {
+      error(respond, 400,
+            k == "name" || k == "address" || k == "edition" ||
+                    k == "handshake" || k == "tls" || k == "fingerprint"
+                ? "only trunk and trunk_prefixes change; delete and add the "
+                  "PBX for the rest"
+                : "unknown field",
+            k);
+      return;
+    }
+  auto g = found->second.record;
+  if (j.contains("trunk") && !j.contains("trunk_prefixes") &&
+      j["trunk"] == "")
+    g.trunk_prefixes.clear(); // no trunk: no prefixes either
+  if (!read_trunk(j, g, respond))
+    return;
+  storage::write_batch b;
+  b.put(storage::family::devices, rec::media_gateway_key(name), encode(g));
+  gateway_entry shown{g, found->second.address, {}};
+  write(self, std::move(b), std::move(respond), 200, pbx_json(shown),
+        [self, g] {
+          auto& st = self->state;
+          auto it = st.gateways.find(g.name);
+          if (it == st.gateways.end())
+            return;
+          it->second.record.trunk = g.trunk;
+          it->second.record.trunk_prefixes = g.trunk_prefixes;
+          st.log->info("PBX {}: SIP trunk {}", g.name,
+                       g.trunk.empty() ? "none" : g.trunk);
+          publish_trunks(self);
         });
 }
 
@@ -325,8 +430,14 @@ bool on_pbx_http(pointer self, http_exchange& ex) {
       list(self, std::move(ex.respond), name);
     else if (req.method == "DELETE")
       delete_gateway(self, name, std::move(ex.respond), true);
-    else
-      not_allowed("GET, DELETE");
+    else if (req.method == "PATCH") {
+      auto j = json::parse(req.body, nullptr, false);
+      if (j.is_discarded() || !j.is_object())
+        error(ex.respond, 400, "the body must be a JSON object");
+      else
+        patch(self, name, j, std::move(ex.respond));
+    } else
+      not_allowed("GET, PATCH, DELETE");
     return true;
   }
   return false;

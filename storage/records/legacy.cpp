@@ -17,9 +17,10 @@ std::string media_gateway_prefix() {
 
 std::string encode(const media_gateway& x) {
   // Version 2 adds the H.248 encoding (issue 16), version 3 the CSTA
-  // handshake, version 4 TLS and the pinned certificate (issue 17); each
-  // written only when needed.
-  std::uint8_t v = x.tls || !x.fingerprint.empty() ? 4
+  // handshake, version 4 TLS and the pinned certificate, version 5 the SIP
+  // trunk (issue 17); each written only when needed.
+  std::uint8_t v = !x.trunk.empty() || !x.trunk_prefixes.empty() ? 5
+                   : x.tls || !x.fingerprint.empty()              ? 4
                    : !x.handshake.empty()          ? 3
                    : !x.encoding.empty()           ? 2
                                                    : 1;
@@ -35,12 +36,14 @@ std::string encode(const media_gateway& x) {
     w.put_string(x.handshake);
   if (v >= 4)
     w.put_bool(x.tls).put_string(x.fingerprint);
+  if (v >= 5)
+    w.put_string(x.trunk).put_string(x.trunk_prefixes);
   return std::move(w).take();
 }
 
 expected<media_gateway, error> decode_media_gateway(std::string_view bytes) {
   record_reader in{bytes};
-  auto v = in.version(4);
+  auto v = in.version(5);
   if (!v)
     return unexpected(v.error());
   media_gateway x;
@@ -56,6 +59,10 @@ expected<media_gateway, error> decode_media_gateway(std::string_view bytes) {
   if (*v >= 4) {
     IVM_READ(x.tls, in.get_bool());
     IVM_READ(x.fingerprint, in.get_string());
+  }
+  if (*v >= 5) {
+    IVM_READ(x.trunk, in.get_string());
+    IVM_READ(x.trunk_prefixes, in.get_string());
   }
   return finish(in, std::move(x));
 }

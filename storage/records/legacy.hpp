@@ -29,6 +29,10 @@ struct media_gateway {
   /// ("AB:CD:...", pinned by the admin or at the first connection).
   bool tls = false;
   std::string fingerprint;
+  /// CSTA only: the PBX's SIP trunk ("192.0.2.20:5060", "" for none) and the
+  /// number prefixes routed to it ("3,40").
+  std::string trunk;
+  std::string trunk_prefixes;
 };
 
 std::string media_gateway_key(std::string_view name);

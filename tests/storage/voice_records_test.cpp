@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "storage/records/legacy.hpp"
 #include "storage/records/records.hpp"
 
 namespace records = ivm::storage::records;
@@ -38,3 +39,34 @@ TEST(voice_records, pending_keys_have_their_own_prefix) {
 }
 
 } // namespace
+
+// A PBX record keeps its SIP trunk (version 5); an older record without one
+// is still written in its older version and read back unchanged.
+TEST(legacy_records, pbx_trunk_round_trips_and_old_versions_still_read) {
+  namespace rec = ivm::storage::records;
+  rec::media_gateway g;
+  g.name = "pbx1";
+  g.protocol = "csta";
+  g.address = "192.0.2.20:1040";
+  g.domain = "pbx1";
+  g.created_s = 7;
+  g.encoding = "ed4";
+  g.handshake = "none";
+  auto v3 = rec::encode(g);
+  EXPECT_EQ(static_cast<unsigned char>(v3.at(0)), 3);
+  g.trunk = "192.0.2.20:5060";
+  g.trunk_prefixes = "3,40";
+  auto v5 = rec::encode(g);
+  EXPECT_EQ(static_cast<unsigned char>(v5.at(0)), 5);
+  auto back = rec::decode_media_gateway(v5);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->trunk, "192.0.2.20:5060");
+  EXPECT_EQ(back->trunk_prefixes, "3,40");
+  EXPECT_FALSE(back->tls);
+  auto old = rec::decode_media_gateway(v3);
+  ASSERT_TRUE(old);
+  EXPECT_TRUE(old->trunk.empty());
+  EXPECT_EQ(old->handshake, "none");
+  for (std::size_t n = 1; n < v5.size(); ++n)
+    EXPECT_FALSE(rec::decode_media_gateway(v5.substr(0, n)));
+}
