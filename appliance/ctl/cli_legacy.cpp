@@ -93,8 +93,23 @@ void add_pbx_commands(CLI::App& app, action& chosen) {
   cmd->add_option("--handshake", add->handshake,
                   "none (the default), system-register or "
                   "application-session");
+  cmd->add_option("--trunk", add->trunk,
+                  "Where the PBX takes SIP calls, e.g. 192.0.2.20:5060");
+  cmd->add_option("--trunk-prefix", add->trunk_prefixes,
+                  "Numbers starting so go to the PBX (repeatable)");
   cmd->callback([&chosen, add] {
     chosen = [add](const context& ctx) { return pbx_add(ctx, *add); };
+  });
+  auto trunk = std::make_shared<pbx_trunk_args>();
+  cmd = pbx->add_subcommand("trunk", "Set or remove a PBX's SIP trunk");
+  cmd->add_option("name", trunk->name, "PBX name")->required();
+  cmd->add_option("address", trunk->trunk,
+                  "Where the PBX takes SIP calls (host:port), or none")
+      ->required();
+  cmd->add_option("--prefix", trunk->prefixes,
+                  "Numbers starting so go to the PBX (repeatable)");
+  cmd->callback([&chosen, trunk] {
+    chosen = [trunk](const context& ctx) { return pbx_trunk(ctx, *trunk); };
   });
   pbx->add_subcommand("list", "List PBX links and their state")
       ->callback([&chosen] {

@@ -214,10 +214,17 @@ std::string format_pbx(const std::string& body) {
   if (!j.is_object())
     return body + '\n';
   std::string out;
-  for (auto key :
-       {"name", "address", "edition", "handshake", "state", "since", "created"})
+  for (auto key : {"name", "address", "edition", "handshake", "trunk", "state",
+                   "since", "created"})
     if (j.find(key) != j.end())
       out += std::string{key} + ": " + text_of(j, key) + '\n';
+  if (j.contains("trunk_prefixes") && j["trunk_prefixes"].is_array()) {
+    std::string list;
+    for (auto& p : j["trunk_prefixes"])
+      if (p.is_string())
+        list += (list.empty() ? "" : ", ") + p.get<std::string>();
+    out += "trunk prefixes: " + (list.empty() ? "(none)" : list) + '\n';
+  }
   auto devices = j.value("devices", json::array());
   if (devices.empty())
     return out + "  (no phones)\n";
@@ -237,10 +244,25 @@ int pbx_add(const context& ctx, const pbx_add_args& a) {
     body["edition"] = a.edition;
   if (!a.handshake.empty())
     body["handshake"] = a.handshake;
+  if (!a.trunk.empty())
+    body["trunk"] = a.trunk;
+  if (!a.trunk_prefixes.empty())
+    body["trunk_prefixes"] = a.trunk_prefixes;
   auto r = ctx.api.call("POST", "pbx", body.dump());
   if (!r)
     return report(ctx, r.error());
   return print_result(ctx, r->body, "added PBX\n" + format_pbx(r->body));
+}
+
+int pbx_trunk(const context& ctx, const pbx_trunk_args& a) {
+  bool none = a.trunk == "none";
+  json body{{"trunk", none ? std::string{} : a.trunk},
+            {"trunk_prefixes", none ? std::vector<std::string>{} : a.prefixes}};
+  auto r = ctx.api.call("PATCH", "pbx/" + admin::encode_path_segment(a.name),
+                        body.dump());
+  if (!r)
+    return report(ctx, r.error());
+  return print_result(ctx, r->body, "changed PBX\n" + format_pbx(r->body));
 }
 
 int pbx_list(const context& ctx) {

@@ -5,6 +5,7 @@
 // PBX links and their digital desk phones (issue 17).
 
 #include <string>
+#include <vector>
 
 #include "appliance/ctl/context.hpp"
 
@@ -46,6 +47,15 @@ struct pbx_add_args {
   std::string address;   ///< host:port of the PBX's CSTA XML interface
   std::string edition;   ///< ed3, ed4, ed6 (empty: the box's default)
   std::string handshake; ///< none, system-register, application-session
+  std::string trunk;     ///< host:port of the PBX's SIP side (empty: none)
+  std::vector<std::string> trunk_prefixes; ///< numbers routed to the trunk
+};
+
+/// `ivmctl pbx trunk NAME HOST:PORT|none [--prefix P]...`.
+struct pbx_trunk_args {
+  std::string name;
+  std::string trunk; ///< "none" removes it
+  std::vector<std::string> prefixes;
 };
 
 struct pbx_phone_args {
@@ -62,6 +72,7 @@ std::string format_pbx_list(const std::string& body);
 std::string format_pbx(const std::string& body);
 
 int pbx_add(const context& ctx, const pbx_add_args& args);
+int pbx_trunk(const context& ctx, const pbx_trunk_args& args);
 int pbx_list(const context& ctx);
 int pbx_show(const context& ctx, const std::string& name);
 int pbx_del(const context& ctx, const std::string& name);

@@ -40,6 +40,15 @@ TEST(pbx_format, show_lists_the_phones) {
             std::string::npos);
 }
 
+TEST(pbx_format, show_names_the_sip_trunk_and_its_prefixes) {
+  auto out = format_pbx(
+      R"({"name":"pbx1","trunk":"192.0.2.20:5060","trunk_prefixes":["3","40"],)"
+      R"("devices":[]})");
+  EXPECT_NE(out.find("trunk: 192.0.2.20:5060\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("trunk prefixes: 3, 40\n"), std::string::npos) << out;
+  EXPECT_EQ(format_pbx(one_pbx).find("trunk"), std::string::npos);
+}
+
 TEST(canned_format, replies_are_numbered) {
   EXPECT_EQ(format_canned(R"({"replies":["Back at {time}","Busy"]})"),
             "1  Back at {time}\n2  Busy\n");
