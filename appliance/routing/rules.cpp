@@ -1,0 +1,647 @@
+#include "appliance/routing/rules.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "appliance/sip/digest/algorithm.hpp"
+
+namespace ivm::routing {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* day_names[7] = {"sun", "mon", "tue", "wed",
+                                      "thu", "fri", "sat"};
+constexpr const char* presence_words[] = {
+    "available", "away", "busy", "dnd", "on-the-phone", "offline"};
+
+struct bad {
+  field_error e;
+};
+
+[[noreturn]] void fail(std::string field, std::string message) {
+  throw bad{field_error{std::move(field), std::move(message)}};
+}
+
+// "HH:MM" -> minutes; 24:00 allowed as the end of a day.
+std::optional<int> minutes_of(std::string_view s) {
+  if (s.size() != 5 || s[2] != ':' || !std::isdigit((unsigned char)s[0]) ||
+      !std::isdigit((unsigned char)s[1]) ||
+      !std::isdigit((unsigned char)s[3]) || !std::isdigit((unsigned char)s[4]))
+    return std::nullopt;
+  int h = (s[0] - '0') * 10 + (s[1] - '0');
+  int m = (s[3] - '0') * 10 + (s[4] - '0');
+  if (m > 59 || h > 24 || (h == 24 && m != 0))
+    return std::nullopt;
+  return h * 60 + m;
+}
+
+std::string hhmm(int minutes) {
+  std::string out(5, '0');
+  out[0] = static_cast<char>('0' + minutes / 600 % 10);
+  out[1] = static_cast<char>('0' + minutes / 60 % 10);
+  out[2] = ':';
+  out[3] = static_cast<char>('0' + minutes % 60 / 10);
+  out[4] = static_cast<char>('0' + minutes % 10);
+  return out;
+}
+
+time_range range_of(const json& j, const std::string& field) {
+  if (!j.is_string())
+    fail(field, "a time range \"HH:MM-HH:MM\"");
+  auto s = j.get<std::string>();
+  auto from = s.size() == 11 && s[5] == '-' ? minutes_of(s.substr(0, 5))
+                                            : std::nullopt;
+  auto to = from ? minutes_of(s.substr(6)) : std::nullopt;
+  if (!from || !to || *from == 24 * 60 || *from == *to)
+    fail(field, "a time range \"HH:MM-HH:MM\" (e.g. \"18:00-08:00\")");
+  return time_range{*from, *to};
+}
+
+std::optional<std::int64_t> day_of(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-')
+    return std::nullopt;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(s[i])))
+      return std::nullopt;
+  int y = std::stoi(std::string{s.substr(0, 4)});
+  int m = std::stoi(std::string{s.substr(5, 2)});
+  int d = std::stoi(std::string{s.substr(8, 2)});
+  if (m < 1 || m > 12 || d < 1 || y < 1970)
+    return std::nullopt;
+  auto days = days_from_civil(y, m, d);
+  int yy = 0, mm = 0, dd = 0;
+  civil_from_days(days, yy, mm, dd);
+  if (yy != y || mm != m || dd != d) // February 30th
+    return std::nullopt;
+  return days;
+}
+
+std::string date_text(std::int64_t days) {
+  int y = 0, m = 0, d = 0;
+  civil_from_days(days, y, m, d);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100,
+                d % 100);
+  return buf;
+}
+
+date_range dates_of(const json& j, const std::string& field) {
+  if (!j.is_string())
+    fail(field, "a date \"YYYY-MM-DD\" or range \"YYYY-MM-DD..YYYY-MM-DD\"");
+  auto s = j.get<std::string>();
+  auto dots = s.find("..");
+  auto from = day_of(s.substr(0, dots));
+  auto to = dots == std::string::npos ? from : day_of(s.substr(dots + 2));
+  if (!from || !to || *to < *from)
+    fail(field, "a date \"YYYY-MM-DD\" or range \"YYYY-MM-DD..YYYY-MM-DD\"");
+  return date_range{*from, *to};
+}
+
+std::string dates_text(const date_range& r) {
+  return r.from_day == r.to_day
+             ? date_text(r.from_day)
+             : date_text(r.from_day) + ".." + date_text(r.to_day);
+}
+
+int weekday_of(const json& j, const std::string& field) {
+  if (j.is_string())
+    for (int d = 0; d < 7; ++d)
+      if (j.get<std::string>() == day_names[d])
+        return d;
+  fail(field, "a day: sun, mon, tue, wed, thu, fri or sat");
+}
+
+// A destination: a number or extension (digits, '+' first, '*' and '#'), or
+// the name of one of the profile's destinations.
+bool valid_to(std::string_view s) {
+  if (s.empty() || s.size() > 32)
+    return false;
+  if (std::isalpha(static_cast<unsigned char>(s[0])))
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return std::islower(static_cast<unsigned char>(c)) ||
+             std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
+             c == '_';
+    });
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(s[i])) && s[i] != '*' &&
+        s[i] != '#' && !(i == 0 && s[i] == '+'))
+      return false;
+  return s != "+";
+}
+
+bool valid_pattern(std::string_view s) {
+  if (s.empty() || s.size() > 64)
+    return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '*' && i + 1 != s.size())
+      return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' &&
+        c != '*' && c != '.' && c != '_' && c != '-')
+      return false;
+  }
+  return true;
+}
+
+std::vector<std::string> strings_of(const json& j, const std::string& field,
+                                    std::size_t max,
+                                    bool (*ok)(std::string_view)) {
+  if (!j.is_array() || j.size() > max)
+    fail(field, "a list of at most " + std::to_string(max));
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    auto f = field + "[" + std::to_string(i) + "]";
+    if (!j[i].is_string() || !ok(j[i].get<std::string>()))
+      fail(f, "not allowed here");
+    out.push_back(j[i].get<std::string>());
+  }
+  return out;
+}
+
+void only(const json& j, const std::string& field,
+          std::initializer_list<const char*> keys) {
+  if (!j.is_object())
+    fail(field, "an object");
+  for (auto& [k, v] : j.items())
+    if (std::none_of(keys.begin(), keys.end(),
+                     [&k = k](const char* x) { return k == x; }))
+      fail(field.empty() ? k : field + "." + k, "unknown field");
+}
+
+conditions conditions_of(const json& j, const std::string& f) {
+  only(j, f,
+       {"days", "time", "dates", "callers", "caller_is_contact", "presence",
+        "schedule"});
+  conditions c;
+  if (j.contains("days")) {
+    auto& d = j["days"];
+    if (!d.is_array() || d.empty() || d.size() > 7)
+      fail(f + ".days", "a list of days: [\"mon\", \"tue\", ...]");
+    c.days = 0;
+    for (std::size_t i = 0; i < d.size(); ++i)
+      c.days |= static_cast<std::uint8_t>(
+          1u << weekday_of(d[i], f + ".days[" + std::to_string(i) + "]"));
+  }
+  if (j.contains("time"))
+    c.time = range_of(j["time"], f + ".time");
+  if (j.contains("dates")) {
+    auto& d = j["dates"];
+    if (!d.is_array() || d.size() > 64)
+      fail(f + ".dates", "a list of at most 64 dates or date ranges");
+    for (std::size_t i = 0; i < d.size(); ++i)
+      c.dates.push_back(dates_of(d[i], f + ".dates[" + std::to_string(i) + "]"));
+  }
+  if (j.contains("callers"))
+    c.callers = strings_of(j["callers"], f + ".callers", 64, valid_pattern);
+  if (j.contains("caller_is_contact")) {
+    if (!j["caller_is_contact"].is_boolean())
+      fail(f + ".caller_is_contact", "true or false");
+    c.caller_is_contact = j["caller_is_contact"].get<bool>();
+  }
+  if (j.contains("presence"))
+    c.presence = strings_of(j["presence"], f + ".presence", 6,
+                            [](std::string_view s) {
+                              return std::find(std::begin(presence_words),
+                                               std::end(presence_words),
+                                               s) != std::end(presence_words);
+                            });
+  if (j.contains("schedule")) {
+    auto& s = j["schedule"];
+    if (!s.is_string() || (s != "in" && s != "out"))
+      fail(f + ".schedule", "\"in\" (working hours) or \"out\"");
+    c.schedule = s.get<std::string>();
+  }
+  return c;
+}
+
+rule rule_of(const json& j, const std::string& f) {
+  only(j, f,
+       {"name", "enabled", "when", "action", "to", "fallback", "fallback_to",
+        "timeout"});
+  rule r;
+  if (j.contains("name")) {
+    if (!j["name"].is_string() || j["name"].get<std::string>().size() > 64)
+      fail(f + ".name", "a text of up to 64 bytes");
+    r.name = j["name"].get<std::string>();
+  }
+  if (j.contains("enabled")) {
+    if (!j["enabled"].is_boolean())
+      fail(f + ".enabled", "true or false");
+    r.enabled = j["enabled"].get<bool>();
+  }
+  if (j.contains("when"))
+    r.when = conditions_of(j["when"], f + ".when");
+  auto act = j.contains("action") && j["action"].is_string()
+                 ? action_of(j["action"].get<std::string>())
+                 : std::nullopt;
+  if (!act)
+    fail(f + ".action",
+         "ring, offer, forward, deflect, voicemail, ask, notify or decline");
+  r.act = *act;
+  auto to_of = [&](const char* key) {
+    if (!j.contains(key))
+      return std::string{};
+    if (!j[key].is_string() || !valid_to(j[key].get<std::string>()))
+      fail(f + "." + key,
+           "a number or extension, or a destination of the profile "
+           "(\"mobile\")");
+    return j[key].get<std::string>();
+  };
+  r.to = to_of("to");
+  bool needs_to = r.act == action::forward || r.act == action::deflect;
+  if (needs_to && r.to.empty())
+    fail(f + ".to", "where the call goes");
+  if (!needs_to && !r.to.empty())
+    fail(f + ".to", "only for forward and deflect");
+  if (j.contains("fallback")) {
+    auto fb = j["fallback"].is_string()
+                  ? action_of(j["fallback"].get<std::string>())
+                  : std::nullopt;
+    if (!fb || *fb == action::offer || *fb == action::ask)
+      fail(f + ".fallback",
+           "ring, forward, deflect, voicemail, notify or decline");
+    if (r.act != action::offer && r.act != action::ring &&
+        r.act != action::forward)
+      fail(f + ".fallback", "only for offer, ring and forward");
+    r.fallback = fb;
+  }
+  r.fallback_to = to_of("fallback_to");
+  bool fb_needs_to = r.fallback && (*r.fallback == action::forward ||
+                                    *r.fallback == action::deflect);
+  if (fb_needs_to != !r.fallback_to.empty())
+    fail(f + ".fallback_to",
+         fb_needs_to ? "where the call goes" : "only with a forward fallback");
+  if (j.contains("timeout")) {
+    auto& t = j["timeout"];
+    if (!t.is_number_unsigned() || t.get<std::uint64_t>() < 5 ||
+        t.get<std::uint64_t>() > 300)
+      fail(f + ".timeout", "seconds, 5 to 300");
+    r.timeout_s = t.get<std::uint32_t>();
+  }
+  return r;
+}
+
+json conditions_json(const conditions& c) {
+  json j = json::object();
+  if (c.days != 0x7f) {
+    auto d = json::array();
+    for (int i = 0; i < 7; ++i)
+      if (c.days & (1u << i))
+        d.push_back(day_names[i]);
+    j["days"] = d;
+  }
+  if (c.time)
+    j["time"] = hhmm(c.time->from_min) + "-" + hhmm(c.time->to_min);
+  if (!c.dates.empty()) {
+    auto d = json::array();
+    for (auto& r : c.dates)
+      d.push_back(dates_text(r));
+    j["dates"] = d;
+  }
+  if (!c.callers.empty())
+    j["callers"] = c.callers;
+  if (c.caller_is_contact)
+    j["caller_is_contact"] = *c.caller_is_contact;
+  if (!c.presence.empty())
+    j["presence"] = c.presence;
+  if (!c.schedule.empty())
+    j["schedule"] = c.schedule;
+  return j;
+}
+
+bool in_hours(const profile& p, const local_time& lt, std::int64_t day) {
+  for (auto& e : p.exceptions)
+    if (e.contains(day))
+      return false;
+  int minute = lt.hour * 60 + lt.minute;
+  for (auto& r : p.hours[static_cast<std::size_t>(lt.weekday)])
+    if (minute >= r.from_min && minute < r.to_min)
+      return true;
+  return false;
+}
+
+std::string resolve(const profile& p, const std::string& to) {
+  if (to.empty() || !std::isalpha(static_cast<unsigned char>(to[0])))
+    return to;
+  auto it = p.destinations.find(to);
+  return it == p.destinations.end() ? std::string{} : it->second;
+}
+
+} // namespace
+
+bool time_range::contains(int minute) const {
+  return from_min < to_min ? minute >= from_min && minute < to_min
+                           : minute >= from_min || minute < to_min;
+}
+
+std::string_view to_string(action a) {
+  switch (a) {
+  case action::ring:
+    return "ring";
+  case action::offer:
+    return "offer";
+  case action::forward:
+    return "forward";
+  case action::deflect:
+    return "deflect";
+  case action::voicemail:
+    return "voicemail";
+  case action::ask:
+    return "ask";
+  case action::notify:
+    return "notify";
+  case action::decline:
+    return "decline";
+  }
+  return "ring";
+}
+
+std::optional<action> action_of(std::string_view name) {
+  for (auto a : {action::ring, action::offer, action::forward, action::deflect,
+                 action::voicemail, action::ask, action::notify,
+                 action::decline})
+    if (to_string(a) == name)
+      return a;
+  return std::nullopt;
+}
+
+bool profile::has_hours() const {
+  return std::any_of(hours.begin(), hours.end(),
+                     [](auto& d) { return !d.empty(); });
+}
+
+bool caller_matches(std::string_view pattern, std::string_view caller) {
+  std::size_t i = 0;
+  for (; i < pattern.size(); ++i) {
+    if (pattern[i] == '*')
+      return true;
+    if (i >= caller.size())
+      return false;
+    char p = pattern[i], c = caller[i];
+    if ((p == 'X' || p == 'x') && std::isdigit(static_cast<unsigned char>(c)))
+      continue;
+    if (std::tolower(static_cast<unsigned char>(p)) !=
+        std::tolower(static_cast<unsigned char>(c)))
+      return false;
+  }
+  return i == caller.size();
+}
+
+decision decide(const std::vector<rule>& rules, const profile& p,
+                const call_facts& call, std::int64_t unix,
+                const time_zone& tz) {
+  auto lt = tz.to_local(unix);
+  auto day = days_from_civil(lt.year, lt.month, lt.day);
+  int minute = lt.hour * 60 + lt.minute;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    auto& r = rules[i];
+    auto& c = r.when;
+    if (!r.enabled || !(c.days & (1u << lt.weekday)))
+      continue;
+    if (c.time && !c.time->contains(minute))
+      continue;
+    if (!c.dates.empty() &&
+        std::none_of(c.dates.begin(), c.dates.end(),
+                     [day](auto& d) { return d.contains(day); }))
+      continue;
+    if (!c.callers.empty() &&
+        std::none_of(c.callers.begin(), c.callers.end(), [&](auto& pat) {
+          return caller_matches(pat, call.caller);
+        }))
+      continue;
+    if (c.caller_is_contact && *c.caller_is_contact != call.caller_is_contact)
+      continue;
+    if (!c.presence.empty() &&
+        std::find(c.presence.begin(), c.presence.end(), call.presence) ==
+            c.presence.end())
+      continue;
+    if (!c.schedule.empty() &&
+        (c.schedule == "in") != in_hours(p, lt, day))
+      continue;
+    decision d;
+    d.rule = static_cast<int>(i);
+    d.rule_name = r.name;
+    d.act = r.act;
+    d.to = resolve(p, r.to);
+    d.fallback = r.fallback;
+    d.fallback_to = resolve(p, r.fallback_to);
+    d.timeout_s = r.timeout_s;
+    if (!r.to.empty() && d.to.empty())
+      continue; // a destination the profile no longer has
+    if (!r.fallback_to.empty() && d.fallback_to.empty())
+      d.fallback.reset();
+    return d;
+  }
+  return decision{};
+}
+
+expected<std::vector<rule>, field_error> parse_rules(std::string_view text) {
+  auto j = json::parse(text, nullptr, false);
+  try {
+    if (j.is_discarded())
+      fail("", "the body must be JSON");
+    only(j, "", {"rules"});
+    if (!j.contains("rules") || !j["rules"].is_array())
+      fail("rules", "a list of rules");
+    auto& list = j["rules"];
+    if (list.size() > max_rules)
+      fail("rules", "at most 32 rules");
+    std::vector<rule> out;
+    for (std::size_t i = 0; i < list.size(); ++i)
+      out.push_back(rule_of(list[i], "rules[" + std::to_string(i) + "]"));
+    return out;
+  } catch (const bad& b) {
+    return unexpected(b.e);
+  }
+}
+
+std::string rules_json(const std::vector<rule>& rules) {
+  auto list = json::array();
+  for (auto& r : rules) {
+    json j{{"name", r.name},
+           {"enabled", r.enabled},
+           {"when", conditions_json(r.when)},
+           {"action", std::string{to_string(r.act)}},
+           {"timeout", r.timeout_s}};
+    if (!r.to.empty())
+      j["to"] = r.to;
+    if (r.fallback)
+      j["fallback"] = std::string{to_string(*r.fallback)};
+    if (!r.fallback_to.empty())
+      j["fallback_to"] = r.fallback_to;
+    list.push_back(j);
+  }
+  return json{{"rules", list}}.dump();
+}
+
+std::string hash_pin(std::string_view pin, std::string_view salt) {
+  return std::string{salt} + "$" +
+         sip::digest::hash_hex(sip::digest::algorithm::sha256,
+                               std::string{salt} + std::string{pin});
+}
+
+bool pin_matches(const profile& p, std::string_view pin) {
+  auto dollar = p.pin_hash.find('$');
+  if (dollar == std::string::npos)
+    return false;
+  auto want = hash_pin(pin, std::string_view{p.pin_hash}.substr(0, dollar));
+  // Constant time over the stored hash's length.
+  if (want.size() != p.pin_hash.size())
+    return false;
+  unsigned diff = 0;
+  for (std::size_t i = 0; i < want.size(); ++i)
+    diff |= static_cast<unsigned char>(want[i] ^ p.pin_hash[i]);
+  return diff == 0;
+}
+
+namespace {
+
+json profile_doc(const profile& p) {
+  json hours = json::object();
+  for (int d = 0; d < 7; ++d)
+    if (!p.hours[d].empty()) {
+      auto list = json::array();
+      for (auto& r : p.hours[d])
+        list.push_back(hhmm(r.from_min) + "-" + hhmm(r.to_min));
+      hours[day_names[d]] = list;
+    }
+  auto exc = json::array();
+  for (auto& e : p.exceptions)
+    exc.push_back(dates_text(e));
+  return json{{"email", p.email},
+              {"destinations", p.destinations},
+              {"hours", hours},
+              {"exceptions", exc},
+              {"delivery", p.delivery}};
+}
+
+void read_profile(const json& j, profile& p, std::string_view salt) {
+  only(j, "",
+       {"pin", "email", "destinations", "hours", "exceptions", "delivery"});
+  if (j.contains("pin")) {
+    auto& pin = j["pin"];
+    auto s = pin.is_string() ? pin.get<std::string>() : std::string{"x"};
+    if (!s.empty() &&
+        (s.size() < 4 || s.size() > 12 ||
+         !std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c));
+         })))
+      fail("pin", "4 to 12 digits, or \"\" for none");
+    p.pin_hash = s.empty() ? std::string{} : hash_pin(s, salt);
+  }
+  if (j.contains("email")) {
+    auto& e = j["email"];
+    auto s = e.is_string() ? e.get<std::string>() : std::string{"@"};
+    auto at = s.find('@');
+    if (!s.empty() &&
+        (s.size() > 254 || at == 0 || at == std::string::npos ||
+         at + 1 >= s.size() || s.find('@', at + 1) != std::string::npos ||
+         std::any_of(s.begin(), s.end(), [](char c) {
+           return static_cast<unsigned char>(c) <= ' ' || c == '<' ||
+                  c == '>' || c == ',' || c == ';' || c == '"' || c == 0x7f;
+         })))
+      fail("email", "an address like bob@example.com, or \"\"");
+    p.email = s;
+  }
+  if (j.contains("destinations")) {
+    auto& d = j["destinations"];
+    if (!d.is_object() || d.size() > 8)
+      fail("destinations", "an object of at most 8: {\"mobile\": \"0171...\"}");
+    p.destinations.clear();
+    for (auto& [k, v] : d.items()) {
+      bool name_ok = valid_to(k) && std::isalpha((unsigned char)k[0]);
+      if (!name_ok)
+        fail("destinations", "a name of lower-case letters: " + k);
+      if (!v.is_string() || !valid_to(v.get<std::string>()) ||
+          std::isalpha((unsigned char)v.get<std::string>()[0]))
+        fail("destinations." + k, "a number");
+      p.destinations[k] = v.get<std::string>();
+    }
+  }
+  if (j.contains("hours")) {
+    auto& h = j["hours"];
+    if (!h.is_object())
+      fail("hours", "an object: {\"mon\": [\"08:00-17:00\"], ...}");
+    profile fresh;
+    for (auto& [k, v] : h.items()) {
+      int d = weekday_of(json(k), "hours." + k);
+      if (!v.is_array() || v.size() > 8)
+        fail("hours." + k, "a list of at most 8 time ranges");
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        auto f = "hours." + k + "[" + std::to_string(i) + "]";
+        auto r = range_of(v[i], f);
+        if (r.to_min <= r.from_min)
+          fail(f, "within one day (the end after the start)");
+        fresh.hours[d].push_back(r);
+      }
+    }
+    p.hours = fresh.hours;
+  }
+  if (j.contains("exceptions")) {
+    auto& e = j["exceptions"];
+    if (!e.is_array() || e.size() > 64)
+      fail("exceptions", "a list of at most 64 dates or date ranges");
+    p.exceptions.clear();
+    for (std::size_t i = 0; i < e.size(); ++i)
+      p.exceptions.push_back(
+          dates_of(e[i], "exceptions[" + std::to_string(i) + "]"));
+  }
+  if (j.contains("delivery")) {
+    auto& d = j["delivery"];
+    if (!d.is_string() ||
+        (d != "im-then-email" && d != "im" && d != "email"))
+      fail("delivery", "im-then-email, im or email");
+    p.delivery = d.get<std::string>();
+  }
+}
+
+} // namespace
+
+expected<profile, field_error> parse_profile(std::string_view text,
+                                             const profile& base,
+                                             std::string_view salt) {
+  auto j = json::parse(text, nullptr, false);
+  try {
+    if (j.is_discarded() || !j.is_object())
+      fail("", "the body must be a JSON object");
+    auto p = base;
+    read_profile(j, p, salt);
+    return p;
+  } catch (const bad& b) {
+    return unexpected(b.e);
+  }
+}
+
+std::string profile_json(const profile& p) {
+  auto j = profile_doc(p);
+  j["pin_set"] = !p.pin_hash.empty();
+  return j.dump();
+}
+
+std::string encode_profile(const profile& p) {
+  auto j = profile_doc(p);
+  j["pin_hash"] = p.pin_hash;
+  return j.dump();
+}
+
+profile decode_profile(std::string_view stored) {
+  profile p;
+  auto j = json::parse(stored, nullptr, false);
+  if (!j.is_object())
+    return p;
+  auto hash = j.value("pin_hash", std::string{});
+  j.erase("pin_hash");
+  try {
+    read_profile(j, p, "");
+  } catch (const bad&) {
+    return profile{};
+  }
+  p.pin_hash = hash;
+  return p;
+}
+
+} // namespace ivm::routing
