@@ -136,7 +136,9 @@ using directory_actor = caf::typed_actor<
     caf::replies_to<atoms::canned_atom, std::string,
                     std::string>::with<std::string>,
     // The PBXs' SIP trunks, whole, each time one changes (issue 17).
-    caf::reacts_to<atoms::trunk_atom, sip_trunks>>;
+    caf::reacts_to<atoms::trunk_atom, sip_trunks>,
+    // A call a user's rules forward (issue 18): (call, caller, where to).
+    caf::reacts_to<atoms::proxy_atom, sip_task, std::string, std::string>>;
 
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<
@@ -174,7 +176,11 @@ using client_actor = caf::typed_actor<
     // A text command typed on a phone: the answer.
     caf::replies_to<atoms::command_atom, std::string>::with<std::string>,
     // This user's status as watcher `ext` may see it ("" if not allowed).
-    caf::replies_to<atoms::presence_atom, std::string>::with<std::string>>;
+    caf::replies_to<atoms::presence_atom, std::string>::with<std::string>,
+    // The user's call-routing rules changed (issue 18); an offered call's
+    // time to answer ran out.
+    caf::reacts_to<atoms::rules_atom>,
+    caf::reacts_to<atoms::offer_atom, std::uint64_t>>;
 
 } // namespace ivm::actors
 

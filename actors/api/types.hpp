@@ -106,6 +106,8 @@ CAF_ADD_ATOM(ivm, ivm::atoms, station_atom, "station")
 CAF_ADD_ATOM(ivm, ivm::atoms, message_atom, "message")
 CAF_ADD_ATOM(ivm, ivm::atoms, canned_atom, "canned")
 CAF_ADD_ATOM(ivm, ivm::atoms, trunk_atom, "trunk")
+CAF_ADD_ATOM(ivm, ivm::atoms, rules_atom, "rules")
+CAF_ADD_ATOM(ivm, ivm::atoms, offer_atom, "offer")
 CAF_END_TYPE_ID_BLOCK(ivm)
 
 // Local-only payloads: they never cross the network, so they need no

@@ -64,6 +64,8 @@ bool may_leave(const client_state& st) {
       return false;
   if (!st.stations.empty())
     return false; // its phones deliver through this actor
+  if (st.offer_)
+    return false; // a call waits for the user's answer
   if (st.book_ && !st.book_->may_leave())
     return false;
   if (st.wake_token != 0 && st.wake_at <= now_s() + wake_margin_s)
@@ -322,6 +324,11 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
       [self](atoms::command_atom, const std::string& text) {
         touch(self);
         return run_command(self, text);
+      },
+      [self](atoms::rules_atom) { self->state.no_rules = false; },
+      [self](atoms::offer_atom, std::uint64_t token) {
+        touch(self);
+        on_offer_timer(self, token);
       },
       [self](atoms::presence_atom, const std::string& watcher) {
         touch(self);

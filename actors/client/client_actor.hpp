@@ -11,6 +11,7 @@
 #include "actors/api/services.hpp"
 #include "actors/api/storage_actor.hpp"
 #include "actors/client/queue_tally.hpp"
+#include "appliance/routing/zone_holder.hpp"
 #include "appliance/sip/core/registrar.hpp"
 
 namespace ivm::metrics {
@@ -50,6 +51,11 @@ struct client_config {
   /// never.
   std::chrono::seconds idle_timeout{30};
   std::shared_ptr<metrics::registry> metrics;
+  /// The box's time zone, for the users' call-routing rules (issue 18).
+  std::shared_ptr<routing::zone_holder> zone =
+      std::make_shared<routing::zone_holder>();
+  /// The voice message store (null: voice off): voicemail of the rules.
+  caf::actor voice;
   /// Every queue's depth and oldest message (the monitoring's gauges).
   std::shared_ptr<queue_tally> queues = std::make_shared<queue_tally>();
 };

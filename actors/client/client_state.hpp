@@ -21,6 +21,7 @@
 #include "actors/client/presence_book.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
+#include "appliance/routing/rules.hpp"
 
 namespace ivm::actors::client {
 
@@ -49,6 +50,15 @@ struct attempt {
   std::vector<std::uint64_t> requests;
   std::size_t outstanding = 0;
   bool delivered = false;
+};
+
+/// A call offered to the user by IM (issue 18), waiting for their answer.
+struct call_offer {
+  sip_task call;
+  std::string caller; ///< extension or number
+  std::string caller_name;
+  routing::decision d;
+  std::uint64_t token = 0;
 };
 
 struct client_state {
@@ -94,6 +104,10 @@ struct client_state {
   std::uint64_t idle_token = 0;
   /// Storage requests outstanding (the actor stays while any is).
   std::uint32_t io = 0;
+  /// Call routing (call_routing.cpp): the user has no rules (known since
+  /// the last change); the call offered by IM now.
+  bool no_rules = false;
+  std::unique_ptr<call_offer> offer_;
   std::shared_ptr<spdlog::logger> log = log::get("client");
   static inline const char* name = "client";
 
@@ -173,7 +187,17 @@ std::string run_command(pointer self, const std::string& text);
 /// This user's status as `watcher` may see it ("" when not allowed).
 std::string status_for(pointer self, const std::string& watcher);
 intercom_reach intercom_targets(const client_state& st);
+/// Rings every device (and station) of the user, unless in do-not-disturb.
+void ring_devices(pointer self, sip_task& t, const std::string& caller);
+std::vector<proxy_target> device_targets(const client_state& st);
+
+// Call routing (call_routing.cpp): a call for the user, decided by their
+// rules; the offer's timer; an answer to the offer ("1", "2", "3") from a
+// phone (`from`: the MESSAGE it came in, if any), with the reply to show.
 void on_call(pointer self, sip_task& t, const std::string& caller);
+void on_offer_timer(pointer self, std::uint64_t token);
+std::optional<std::string> answer_offer(pointer self, const std::string& text,
+                                        const sip_task* from);
 std::string contacts_text(const client_state& st);
 
 } // namespace ivm::actors::client

@@ -227,7 +227,8 @@ std::string command(pointer self, const std::string& text, book_out& out) {
 void on_command(pointer self, sip_task& t, const std::string& text) {
   auto& st = self->state;
   book_out out;
-  auto reply = command(self, text, out);
+  auto offered = answer_offer(self, text, &t);
+  auto reply = offered ? *offered : command(self, text, out);
   out.notices.emplace_back(st.user.extension, reply);
   out.response =
       sip::make_response(t.in.msg, 200, "OK", sip::core::random_tag());
@@ -235,6 +236,8 @@ void on_command(pointer self, sip_task& t, const std::string& text) {
 }
 
 std::string run_command(pointer self, const std::string& text) {
+  if (auto offered = answer_offer(self, text, nullptr))
+    return *offered;
   book_out out;
   auto reply = command(self, text, out);
   run(self, std::move(out));
@@ -294,7 +297,7 @@ intercom_reach intercom_targets(const client_state& st) {
 
 // A new INVITE to this user: ring every registered device (RFC 3261
 // §16.5-16.6), unless the user is in do-not-disturb.
-void on_call(pointer self, sip_task& t, const std::string& caller) {
+void ring_devices(pointer self, sip_task& t, const std::string& caller) {
   auto& st = self->state;
   if (st.book_ && st.book_->status() == presence::user_status::dnd) {
     answer(self, t, 486, "Busy Here");

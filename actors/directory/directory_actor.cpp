@@ -41,6 +41,10 @@ void on_admin(pointer self, http_exchange ex) {
       on_voice(self, std::move(ex));
       return;
     }
+    if (p.rfind("/api/v1/me/", 0) == 0) {
+      on_me_http(self, std::move(ex));
+      return;
+    }
   }
   if (st.admin_busy) {
     st.admin_queue.push_back(std::move(ex));
@@ -51,6 +55,16 @@ void on_admin(pointer self, http_exchange ex) {
     on_canned_admin(self, std::move(ex), {});
     return;
   }
+  for (const std::string what : {"/rules/test", "/rules", "/profile"})
+    if (path.rfind("/api/v1/users/", 0) == 0 &&
+        path.size() > 14 + what.size() &&
+        path.compare(path.size() - what.size(), what.size(), what) == 0) {
+      auto owner = path.substr(14, path.size() - 14 - what.size());
+      if (owner.find('/') == std::string::npos) {
+        on_routing_http(self, std::move(ex), owner, what.substr(1));
+        return;
+      }
+    }
   if (path.rfind("/api/v1/users/", 0) == 0 && path.size() > 21 &&
       path.compare(path.size() - 7, 7, "/canned") == 0) {
     auto owner = path.substr(14, path.size() - 21);
@@ -266,6 +280,8 @@ directory_actor::behavior_type directory_impl(pointer self,
       [self](atoms::trunk_atom, sip_trunks& trunks) {
         self->state.trunks = std::move(trunks);
       },
+      [self](atoms::proxy_atom, sip_task& t, const std::string& caller,
+             const std::string& to) { on_forward(self, t, caller, to); },
       [self](atoms::notify_atom, const std::string& ext,
              const storage::records::queued_message& msg) {
         // A message from the box itself (delivery notice, IMDN).

@@ -162,6 +162,19 @@ void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,
 /// /api/v1/voice-messages: HTTP Digest against the stored HA1, as for SIP.
 void on_voice(pointer self, http_exchange ex);
 
+/// The user an HTTP request authenticates as (HTTP Digest with their SIP
+/// credentials); null after answering 401/403 (user_http.cpp).
+const directory::account* http_user(pointer self, http_exchange& ex);
+
+// Call routing (routing_http.cpp, issue 18): /api/v1/users/{owner}/`what`
+// ("rules", "profile", "rules/test"), /api/v1/me/..., and a call a rule
+// forwards to `to`.
+void on_routing_http(pointer self, http_exchange ex, const std::string& owner,
+                     const std::string& what);
+void on_me_http(pointer self, http_exchange ex);
+void on_forward(pointer self, sip_task& t, const std::string& caller,
+                const std::string& to);
+
 /// Starts the next queued admin request, if any.
 void next_admin(pointer self);
 

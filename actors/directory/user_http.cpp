@@ -266,6 +266,29 @@ void on_ring_to_record(pointer self, voice_request r) {
                  std::move(r.ex));
 }
 
+const directory::account* http_user(pointer self, http_exchange& ex) {
+  auto& st = self->state;
+  sip::message probe; // the authenticator reads the method and header only
+  probe.method = ex.request.method;
+  for (auto& [k, v] : ex.request.headers)
+    if (sip::iequals(k, "Authorization") || sip::iequals(k, "User-Agent"))
+      probe.add(k, v);
+  auto out = st.auth->check(probe, false, st.dir, ex.request.remote.host,
+                            std::chrono::system_clock::now());
+  if (out.user)
+    return out.user;
+  net::http_response resp{
+      out.code == 401 ? 401 : 403,
+      "application/json",
+      json_error(out.code == 401 ? "authentication required" : "forbidden")
+          .dump(),
+      {}};
+  for (auto& [k, v] : out.headers)
+    resp.headers.emplace_back(k, v);
+  ex.respond(std::move(resp));
+  return nullptr;
+}
+
 void on_voice(pointer self, http_exchange ex) {
   auto& st = self->state;
   bool calls = ex.request.target.substr(0, ex.request.target.find('?')) ==
@@ -274,27 +297,10 @@ void on_voice(pointer self, http_exchange ex) {
     json_reply(ex.respond, 404, json_error("voice messages are off"));
     return;
   }
-  sip::message probe; // the authenticator reads the method and header only
-  probe.method = ex.request.method;
-  for (auto& [k, v] : ex.request.headers)
-    if (sip::iequals(k, "Authorization") || sip::iequals(k, "User-Agent"))
-      probe.add(k, v);
-  auto out = st.auth->check(probe, false, st.dir, ex.request.remote.host,
-                            std::chrono::system_clock::now());
-  if (!out.user) {
-    net::http_response resp{
-        out.code == 401 ? 401 : 403,
-        "application/json",
-        json_error(out.code == 401 ? "authentication required" : "forbidden")
-            .dump(),
-        {}};
-    for (auto& [k, v] : out.headers)
-      resp.headers.emplace_back(k, v);
-    ex.respond(std::move(resp));
+  const auto* user = http_user(self, ex);
+  if (!user)
     return;
-  }
-  voice_request r{
-      std::move(ex), out.user->extension, out.user->display_name, {}, self};
+  voice_request r{std::move(ex), user->extension, user->display_name, {}, self};
   const auto& target = r.ex.request.target;
   auto path = target.substr(0, target.find('?'));
   if (path == "/api/v1/voice-messages/record") {

@@ -115,6 +115,7 @@ void start_sip(pointer self) {
       vc.intercom_answer = st.res.voice_intercom_answer;
       vc.clients = clients;
       dcfg.voice = spawn_voice(self->system(), std::move(vc));
+      clients->voice = dcfg.voice;
       voice = dcfg.voice;
     }
     if (st.res.mgcp) {
@@ -235,10 +236,18 @@ void start(pointer self) {
       caf::anon_send(prov, atoms::http_atom::value,
                      provisioning_admin_request{std::move(ex)});
     };
-    if (st.res.site_listeners)
-      st.res.site_listeners->changed = [prov](const site_change& c) {
+  }
+  if (st.res.site_listeners) {
+    auto zone = st.res.directory_settings.clients
+                    ? st.res.directory_settings.clients->zone
+                    : nullptr;
+    auto prov = st.provisioning;
+    st.res.site_listeners->changed = [prov, zone](const site_change& c) {
+      if (prov)
         caf::anon_send(prov, caf::put_atom::value, c);
-      };
+      if (zone)
+        zone->set(c.time_zone); // the call rules' local time
+    };
   }
   if (auto agent = st.mgcp)
     ctx.legacy = [agent](http_exchange ex) {

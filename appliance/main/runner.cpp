@@ -234,6 +234,9 @@ int run(const settings& cfg, const site_values& site,
   dcfg.clients->max_attempts = cfg.messaging.max_attempts;
   dcfg.clients->max_age = cfg.messaging.max_age;
   dcfg.clients->idle_timeout = cfg.messaging.client_idle;
+  if (auto err = dcfg.clients->zone->set(cfg.provisioning.timezone);
+      !err.empty())
+    log->warn("provisioning.timezone: {}; call rules use UTC", err);
   dcfg.leaves_per_second = cfg.messaging.client_leaves_per_s;
   // The directory is further down the path (socket, transport, router
   // shard, directory): it allows twice what a shard allows before refusing.

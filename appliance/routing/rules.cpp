@@ -240,7 +240,11 @@ rule rule_of(const json& j, const std::string& f) {
                  : std::nullopt;
   if (!act)
     fail(f + ".action",
-         "ring, offer, forward, deflect, voicemail, ask, notify or decline");
+         "ring, offer, forward, deflect, voicemail, notify or decline");
+  if (*act == action::ask)
+    fail(f + ".action",
+         "ask (the caller chooses) is not available yet: it needs the "
+         "spoken prompts");
   r.act = *act;
   auto to_of = [&](const char* key) {
     if (!j.contains(key))
@@ -264,9 +268,8 @@ rule rule_of(const json& j, const std::string& f) {
     if (!fb || *fb == action::offer || *fb == action::ask)
       fail(f + ".fallback",
            "ring, forward, deflect, voicemail, notify or decline");
-    if (r.act != action::offer && r.act != action::ring &&
-        r.act != action::forward)
-      fail(f + ".fallback", "only for offer, ring and forward");
+    if (r.act != action::offer)
+      fail(f + ".fallback", "only for offer (when the offer is not answered)");
     r.fallback = fb;
   }
   r.fallback_to = to_of("fallback_to");
@@ -332,6 +335,14 @@ std::string resolve(const profile& p, const std::string& to) {
 }
 
 } // namespace
+
+std::string rules_key(std::string_view ext) {
+  return "routing/rules/" + std::string{ext};
+}
+
+std::string profile_key(std::string_view ext) {
+  return "routing/profile/" + std::string{ext};
+}
 
 bool time_range::contains(int minute) const {
   return from_min < to_min ? minute >= from_min && minute < to_min

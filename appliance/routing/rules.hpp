@@ -39,7 +39,7 @@ enum class action : std::uint8_t {
   forward,   ///< the box calls `to` instead
   deflect,   ///< the caller is redirected to `to` (302)
   voicemail, ///< the caller leaves a voice message
-  ask,       ///< the caller chooses (talk, voice message, fax)
+  ask,       ///< the caller chooses (not yet: refused by parse_rules)
   notify,    ///< IM and terminate: the user gets the caller's details
   decline,   ///< busy
 };
@@ -65,11 +65,15 @@ struct rule {
   conditions when;
   action act = action::ring;
   std::string to; ///< forward/deflect: a number, extension or "mobile"...
-  /// offer: what happens without an answer; ring/forward: when unanswered.
+  /// offer: what happens when the offer is not answered in time.
   std::optional<action> fallback;
   std::string fallback_to;
   std::uint32_t timeout_s = 20;
 };
+
+/// Where a user's rules and profile are kept (family meta).
+std::string rules_key(std::string_view ext);
+std::string profile_key(std::string_view ext);
 
 /// At most this many rules per user.
 inline constexpr std::size_t max_rules = 32;

@@ -42,14 +42,13 @@ TEST(rules, no_rule_rings) {
 TEST(rules, evenings_forward_to_the_mobile_across_midnight) {
   auto r = rules(R"({"rules":[{"name":"evenings",
       "when":{"days":["mon","tue","wed","thu","fri"],"time":"18:00-08:00"},
-      "action":"forward","to":"mobile","fallback":"voicemail"}]})");
+      "action":"forward","to":"mobile"}]})");
   profile p;
   p.destinations["mobile"] = "01711234567";
   // Monday 2026-12-07 in Berlin (UTC+1).
   auto d = decide(r, p, from("201"), at(2026, 12, 7, 18, 30, 1), berlin());
   EXPECT_EQ(d.act, action::forward);
   EXPECT_EQ(d.to, "01711234567");
-  EXPECT_EQ(d.fallback, action::voicemail);
   EXPECT_EQ(d.rule_name, "evenings");
   // Tuesday 07:59 still evening (crosses midnight), 08:00 not.
   EXPECT_EQ(decide(r, p, from("201"), at(2026, 12, 8, 7, 59, 1), berlin()).act,
@@ -182,6 +181,9 @@ TEST(rules, bad_rules_name_the_field) {
             "rules[0].fallback");
   EXPECT_EQ(field(R"({"rules":[{"action":"offer","fallback":"forward"}]})"),
             "rules[0].fallback_to");
+  EXPECT_EQ(field(R"({"rules":[{"action":"forward","to":"2","fallback":"ring"}]})"),
+            "rules[0].fallback");
+  EXPECT_EQ(field(R"({"rules":[{"action":"ask"}]})"), "rules[0].action");
   EXPECT_EQ(field(R"({"rules":[{"action":"offer","timeout":2}]})"),
             "rules[0].timeout");
   std::string many = R"({"rules":[)";

@@ -1,0 +1,278 @@
+// A call for this user, decided by their call-routing rules (issue 18,
+// docs/call-routing.md): ring their devices, offer the call by IM first,
+// forward, deflect, voicemail, tell them and end it, or decline. The rules
+// and profile are read from storage for each call (a user without rules is
+// remembered as such until the directory says they changed).
+
+#include <algorithm>
+#include <cctype>
+
+#include <caf/send.hpp>
+
+#include "actors/client/client_state.hpp"
+#include "actors/voice/voice_actor.hpp"
+#include "appliance/directory/intake.hpp"
+#include "appliance/routing/rules.hpp"
+#include "appliance/sip/name_addr.hpp"
+#include "appliance/sip/uri.hpp"
+
+namespace ivm::actors::client {
+
+namespace {
+
+constexpr auto storage_wait = std::chrono::seconds{5};
+
+// Who calls: the user's extension, else the number in the From header, and
+// the name to show.
+std::pair<std::string, std::string> caller_of(const client_state& st,
+                                              const sip_task& t,
+                                              const std::string& caller) {
+  auto from = sip::parse_name_addr(t.in.msg.value_of("From"));
+  std::string name = from ? from->display_name : std::string{};
+  if (!caller.empty())
+    return {caller, name.empty() ? caller : name};
+  std::string number = from ? sip::unescape(from->uri.user) : std::string{};
+  (void)st;
+  return {number, name.empty() ? number : name};
+}
+
+void tell_user(pointer self, const std::string& text) {
+  auto& st = self->state;
+  caf::anon_send(st.cfg->directory, atoms::notify_atom::value,
+                 st.user.extension,
+                 directory::make_notice(st.user.extension, st.cfg->domain,
+                                        text, directory::unix_now()));
+}
+
+std::string presence_word(pointer self) {
+  auto s = status_for(self, self->state.user.extension);
+  return s == "on the phone" ? std::string{"on-the-phone"} : s;
+}
+
+std::string who(const std::string& number, const std::string& name) {
+  return name == number || name.empty() ? number : name + " (" + number + ")";
+}
+
+std::string clock_text(const client_state& st) {
+  auto lt = st.cfg->zone->get()->to_local(
+      static_cast<std::int64_t>(directory::unix_now()));
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", lt.hour % 100, lt.minute % 100);
+  return buf;
+}
+
+void start_voicemail(pointer self, sip_task& t, const std::string& caller,
+                     const std::string& caller_name) {
+  auto& st = self->state;
+  if (!st.cfg->voice) {
+    answer(self, t, 480, "Temporarily Unavailable");
+    return;
+  }
+  voice_call call;
+  call.invite = t;
+  call.user = caller;
+  call.user_name = caller_name;
+  call.recipients = {st.user.extension};
+  call.directory = st.cfg->directory;
+  caf::anon_send(st.cfg->voice, atoms::start_atom::value, std::move(call));
+}
+
+void carry_out(pointer self, sip_task& t, const std::string& caller,
+               const routing::decision& d);
+
+void offer_timeout(pointer self, std::uint64_t token) {
+  auto& st = self->state;
+  if (!st.offer_ || st.offer_->token != token)
+    return;
+  auto offer = std::move(*st.offer_);
+  st.offer_.reset();
+  routing::decision next;
+  next.act = offer.d.fallback.value_or(routing::action::voicemail);
+  next.to = offer.d.fallback_to;
+  tell_user(self, "Missed call from " + who(offer.caller, offer.caller_name) +
+                      " at " + clock_text(st) + ".");
+  carry_out(self, offer.call, offer.caller, next);
+}
+
+// Offer through IM: the caller hears ringing while the user's devices get
+// the offer; their reply (1, 2, 3) or the timeout decides.
+void offer(pointer self, sip_task& t, const std::string& caller,
+           const routing::decision& d) {
+  auto& st = self->state;
+  auto [number, name] = caller_of(st, t, caller);
+  auto fallback = [&] {
+    routing::decision next;
+    next.act = d.fallback.value_or(routing::action::voicemail);
+    next.to = d.fallback_to;
+    carry_out(self, t, caller, next);
+  };
+  if (st.offer_ || (online_devices(st) == 0 && st.stations.empty())) {
+    fallback(); // one offer at a time; nobody online to see it
+    return;
+  }
+  answer(self, t, 180, "Ringing");
+  auto token = st.next_token++;
+  st.offer_ = std::make_unique<call_offer>(
+      call_offer{t, caller.empty() ? number : caller, name, d, token});
+  tell_user(self, "Call from " + who(number, name) +
+                      " - reply 1 to take it, 2 to decline, 3 to send to "
+                      "voicemail");
+  self->delayed_send(self, std::chrono::seconds{d.timeout_s},
+                     atoms::offer_atom::value, token);
+}
+
+void carry_out(pointer self, sip_task& t, const std::string& caller,
+               const routing::decision& d) {
+  auto& st = self->state;
+  auto [number, name] = caller_of(st, t, caller);
+  switch (d.act) {
+  case routing::action::ring:
+  case routing::action::ask:
+    ring_devices(self, t, caller);
+    return;
+  case routing::action::decline:
+    answer(self, t, 486, "Busy Here");
+    return;
+  case routing::action::deflect:
+    answer(self, t, 302, "Moved Temporarily",
+           {{"Contact", "<sip:" + d.to + "@" + st.cfg->domain + ">"}});
+    return;
+  case routing::action::forward:
+    self->send(st.cfg->directory, atoms::proxy_atom::value, t, caller, d.to);
+    return;
+  case routing::action::voicemail:
+    start_voicemail(self, t, number, name);
+    return;
+  case routing::action::notify:
+    tell_user(self, "Call from " + who(number, name) + " at " +
+                        clock_text(st) + ": not put through" +
+                        (d.rule_name.empty() ? std::string{}
+                                             : " (rule " + d.rule_name + ")") +
+                        ".");
+    answer(self, t, 480, "Temporarily Unavailable");
+    return;
+  case routing::action::offer:
+    offer(self, t, caller, d);
+    return;
+  }
+}
+
+void decide(pointer self, sip_task& t, const std::string& caller,
+            const std::string& rules_text, const std::string& profile_text) {
+  auto& st = self->state;
+  auto rules = routing::parse_rules(rules_text);
+  if (!rules || rules->empty()) {
+    ring_devices(self, t, caller);
+    return;
+  }
+  auto profile = routing::decode_profile(profile_text);
+  auto [number, name] = caller_of(st, t, caller);
+  routing::call_facts facts;
+  facts.caller = number;
+  if (st.book_) {
+    auto contacts = st.book_->contacts();
+    facts.caller_is_contact =
+        std::find(contacts.begin(), contacts.end(), number) != contacts.end();
+  }
+  facts.presence = presence_word(self);
+  auto d = routing::decide(*rules, profile, facts,
+                           static_cast<std::int64_t>(directory::unix_now()),
+                           *st.cfg->zone->get());
+  if (d.rule >= 0)
+    st.log->info("call from {} to {}: rule {} '{}': {}", number,
+                 st.user.extension, d.rule + 1, d.rule_name,
+                 routing::to_string(d.act));
+  carry_out(self, t, caller, d);
+}
+
+} // namespace
+
+void on_call(pointer self, sip_task& t, const std::string& caller) {
+  auto& st = self->state;
+  if (st.no_rules) {
+    ring_devices(self, t, caller);
+    return;
+  }
+  auto storage = st.cfg->storage;
+  auto ext = st.user.extension;
+  ++st.io;
+  self->request(storage, storage_wait, caf::get_atom::value,
+                storage::family::meta, routing::rules_key(ext))
+      .then(
+          [self, t, caller, storage, ext](const optional_string& rules) mutable {
+            if (!rules) {
+              --self->state.io;
+              self->state.no_rules = true;
+              ring_devices(self, t, caller);
+              return;
+            }
+            self->request(storage, storage_wait, caf::get_atom::value,
+                          storage::family::meta, routing::profile_key(ext))
+                .then(
+                    [self, t, caller, text = *rules](
+                        const optional_string& profile) mutable {
+                      --self->state.io;
+                      decide(self, t, caller, text, profile ? *profile : "");
+                    },
+                    [self, t, caller, text = *rules](const caf::error&) mutable {
+                      --self->state.io;
+                      decide(self, t, caller, text, "");
+                    });
+          },
+          [self, t, caller](const caf::error&) mutable {
+            --self->state.io; // rules unreadable: the call still rings
+            ring_devices(self, t, caller);
+          });
+}
+
+void on_offer_timer(pointer self, std::uint64_t token) {
+  offer_timeout(self, token);
+}
+
+std::optional<std::string> answer_offer(pointer self, const std::string& text,
+                                        const sip_task* from) {
+  auto& st = self->state;
+  if (!st.offer_)
+    return std::nullopt;
+  std::string word;
+  for (char c : text)
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  int choice = word == "1" || word == "take" || word == "accept"   ? 1
+               : word == "2" || word == "decline" || word == "no" ? 2
+               : word == "3" || word == "voicemail"               ? 3
+                                                                  : 0;
+  if (choice == 0)
+    return std::nullopt;
+  auto offer = std::move(*st.offer_);
+  st.offer_.reset();
+  auto& call = offer.call;
+  if (choice == 2) {
+    answer(self, call, 603, "Decline");
+    return "Declined.";
+  }
+  if (choice == 3) {
+    start_voicemail(self, call, offer.caller, offer.caller_name);
+    return "Sent to voicemail.";
+  }
+  // Put through to the device the answer came from, else to all of them.
+  proxy_plan plan;
+  plan.callee = st.user.extension;
+  auto all = device_targets(st);
+  if (from)
+    for (auto& target : all)
+      if (target.dest == from->in.flow.remote) {
+        plan.targets.push_back(target);
+        break;
+      }
+  if (plan.targets.empty())
+    plan.targets = std::move(all);
+  if (plan.targets.empty()) {
+    start_voicemail(self, call, offer.caller, offer.caller_name);
+    return "No phone of yours is online: sent to voicemail.";
+  }
+  self->send(call.router, atoms::proxy_atom::value, call.key, std::move(plan));
+  return "Put through.";
+}
+
+} // namespace ivm::actors::client

@@ -1,0 +1,281 @@
+// The users' call-routing profile and rules (issue 18, docs/call-routing.md):
+// /api/v1/users/{ext}/rules|profile for the admin, /api/v1/me/rules|profile
+// for the user (HTTP Digest with their SIP credentials), a dry run
+// (.../rules/test) saying what a call would meet; and the calls the rules
+// forward.
+
+#include <nlohmann/json.hpp>
+
+#include <caf/send.hpp>
+
+#include "actors/directory/directory_state.hpp"
+#include "appliance/directory/intake.hpp"
+#include "appliance/directory/trunks.hpp"
+#include "appliance/routing/rules.hpp"
+#include "appliance/sip/digest/algorithm.hpp"
+#include "appliance/sip/header_values.hpp"
+#include "appliance/sip/uri.hpp"
+
+namespace ivm::actors::dir {
+
+namespace {
+
+using json = nlohmann::json;
+
+void reply(net::http_responder& r, int status, const std::string& body,
+           std::vector<std::pair<std::string, std::string>> headers = {}) {
+  r(net::http_response{status, "application/json", body, std::move(headers)});
+}
+
+void field_error(net::http_responder& r, const routing::field_error& e) {
+  reply(r, 400, json{{"error", e.message}, {"field", e.field}}.dump());
+}
+
+// "2026-12-24T10:00" (the box's local time) or with "Z" (UTC) -> unix.
+std::optional<std::int64_t> time_of(const std::string& s,
+                                    const routing::time_zone& tz) {
+  if (s.size() < 16 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+      s[13] != ':')
+    return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t n) -> int {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9')
+        return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2),
+      mi = num(14, 2);
+  std::string rest = s.substr(16);
+  int sec = 0;
+  if (rest.size() >= 3 && rest[0] == ':') {
+    sec = num(17, 2);
+    rest = rest.substr(3);
+  }
+  bool utc = rest == "Z";
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+      mi < 0 || mi > 59 || sec < 0 || sec > 59 || (!rest.empty() && !utc))
+    return std::nullopt;
+  std::int64_t wall =
+      routing::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  if (utc)
+    return wall;
+  // Local: the offset in force then (checked twice around a change).
+  auto t = wall - tz.to_local(wall).offset_s;
+  return wall - tz.to_local(t).offset_s;
+}
+
+void test_rules(pointer self, http_exchange ex, const std::string& rules_text,
+                const std::string& profile_text) {
+  auto body = json::parse(ex.request.body, nullptr, false);
+  if (!body.is_object()) {
+    reply(ex.respond, 400,
+          R"({"error":"the body must be a JSON object","field":""})");
+    return;
+  }
+  auto zone = self->state.cfg.clients->zone->get();
+  routing::call_facts facts;
+  facts.caller = body.value("caller", std::string{});
+  facts.caller_is_contact = body.value("caller_is_contact", false);
+  facts.presence = body.value("presence", std::string{"available"});
+  auto when = static_cast<std::int64_t>(directory::unix_now());
+  if (body.contains("time")) {
+    auto t = body["time"].is_string()
+                 ? time_of(body["time"].get<std::string>(), *zone)
+                 : std::nullopt;
+    if (!t) {
+      reply(ex.respond, 400,
+            json{{"error", "time: \"YYYY-MM-DDTHH:MM\" (the box's time zone) "
+                           "or with Z (UTC)"},
+                 {"field", "time"}}
+                .dump());
+      return;
+    }
+    when = *t;
+  }
+  auto rules = routing::parse_rules(rules_text.empty() ? R"({"rules":[]})"
+                                                       : rules_text);
+  auto d = routing::decide(rules ? *rules : std::vector<routing::rule>{},
+                           routing::decode_profile(profile_text), facts, when,
+                           *zone);
+  auto lt = zone->to_local(when);
+  char local[40];
+  std::snprintf(local, sizeof local, "%04d-%02d-%02dT%02d:%02d:%02d",
+                lt.year % 10000, lt.month % 100, lt.day % 100, lt.hour % 100,
+                lt.minute % 100, lt.second % 100);
+  json out{{"action", std::string{routing::to_string(d.act)}},
+           {"local_time", local},
+           {"time_zone", self->state.cfg.clients->zone->name()}};
+  if (d.rule >= 0) {
+    out["rule"] = d.rule + 1;
+    out["rule_name"] = d.rule_name;
+  }
+  if (!d.to.empty())
+    out["to"] = d.to;
+  if (d.act == routing::action::offer) {
+    out["timeout"] = d.timeout_s;
+    out["fallback"] = std::string{
+        routing::to_string(d.fallback.value_or(routing::action::voicemail))};
+    if (!d.fallback_to.empty())
+      out["fallback_to"] = d.fallback_to;
+  }
+  reply(ex.respond, 200, out.dump());
+}
+
+void put_record(pointer self, http_exchange ex, const std::string& key,
+                const std::string& value, const std::string& shown,
+                const std::string& owner) {
+  storage::write_batch b;
+  if (value.empty())
+    b.del(storage::family::meta, key);
+  else
+    b.put(storage::family::meta, key, value);
+  self->request(self->state.cfg.clients->storage, caf::infinite,
+                caf::put_atom::value, b)
+      .then(
+          [self, ex, shown, owner](caf::ok_atom) mutable {
+            auto& st = self->state;
+            if (auto c = st.clients.find(owner);
+                c != st.clients.end() && !st.leaving.count(owner))
+              self->send(c->second, atoms::rules_atom::value);
+            reply(ex.respond, 200, shown);
+          },
+          [ex](const caf::error&) mutable {
+            reply(ex.respond, 503,
+                  R"({"error":"storage unavailable: nothing changed"})");
+          });
+}
+
+} // namespace
+
+void on_routing_http(pointer self, http_exchange ex, const std::string& owner,
+                     const std::string& what) {
+  auto& st = self->state;
+  if (!st.dir.by_extension(owner)) {
+    reply(ex.respond, 404, R"({"error":"no such user"})");
+    return;
+  }
+  auto storage = st.cfg.clients->storage;
+  auto& method = ex.request.method;
+  auto allow = what == "rules/test" ? "POST" : "GET, PUT";
+  if ((what == "rules/test") != (method == "POST") ||
+      (method != "GET" && method != "PUT" && method != "POST")) {
+    reply(ex.respond, 405, R"({"error":"method not allowed"})",
+          {{"Allow", allow}});
+    return;
+  }
+  auto rules_key = routing::rules_key(owner);
+  auto profile_key = routing::profile_key(owner);
+  // Both records, then `then(rules, profile)`.
+  auto read_both = [self, storage, rules_key, profile_key](auto then) {
+    self->request(storage, caf::infinite, caf::get_atom::value,
+                  storage::family::meta, rules_key)
+        .then([self, storage, profile_key,
+               then](const optional_string& r) mutable {
+          self->request(storage, caf::infinite, caf::get_atom::value,
+                        storage::family::meta, profile_key)
+              .then([then, r](const optional_string& p) mutable {
+                then(r ? *r : std::string{}, p ? *p : std::string{});
+              });
+        });
+  };
+  if (what == "rules/test") {
+    read_both([self, ex](const std::string& r, const std::string& p) mutable {
+      test_rules(self, std::move(ex), r, p);
+    });
+    return;
+  }
+  bool rules = what == "rules";
+  if (method == "GET") {
+    read_both([ex, rules](const std::string& r, const std::string& p) mutable {
+      if (rules) {
+        auto parsed = routing::parse_rules(r.empty() ? R"({"rules":[]})" : r);
+        reply(ex.respond, 200,
+              routing::rules_json(parsed ? *parsed
+                                         : std::vector<routing::rule>{}));
+      } else {
+        reply(ex.respond, 200,
+              routing::profile_json(routing::decode_profile(p)));
+      }
+    });
+    return;
+  }
+  if (rules) {
+    auto parsed = routing::parse_rules(ex.request.body);
+    if (!parsed) {
+      field_error(ex.respond, parsed.error());
+      return;
+    }
+    auto text = routing::rules_json(*parsed);
+    put_record(self, std::move(ex), rules_key, parsed->empty() ? "" : text,
+               text, owner);
+    return;
+  }
+  // A profile changes the fields it names: read, merge, write.
+  read_both([self, ex, profile_key, owner](const std::string&,
+                                           const std::string& p) mutable {
+    auto salt = sip::digest::random_hex(8);
+    auto parsed = routing::parse_profile(ex.request.body,
+                                         routing::decode_profile(p), salt);
+    if (!parsed) {
+      field_error(ex.respond, parsed.error());
+      return;
+    }
+    put_record(self, std::move(ex), profile_key,
+               routing::encode_profile(*parsed),
+               routing::profile_json(*parsed), owner);
+  });
+}
+
+void on_me_http(pointer self, http_exchange ex) {
+  auto path = ex.request.target.substr(0, ex.request.target.find('?'));
+  const std::string me = "/api/v1/me/";
+  auto what = path.size() > me.size() ? path.substr(me.size()) : std::string{};
+  if (what != "rules" && what != "profile" && what != "rules/test") {
+    reply(ex.respond, 404, R"({"error":"no such resource"})");
+    return;
+  }
+  auto* user = http_user(self, ex);
+  if (!user)
+    return;
+  on_routing_http(self, std::move(ex), user->extension, what);
+}
+
+// A call the callee's rules forward: to a user of the box (whose own rules
+// apply in turn; Max-Forwards bounds a loop of forwards), or a PBX's number.
+void on_forward(pointer self, sip_task& t, const std::string& caller,
+                const std::string& to) {
+  auto& st = self->state;
+  auto& msg = t.in.msg;
+  auto hops = sip::parse_max_forwards(msg.value_of("Max-Forwards"));
+  if (hops && *hops == 0) {
+    answer(self, t, 483, "Too Many Hops");
+    return;
+  }
+  msg.replace("Max-Forwards", std::to_string(hops ? *hops - 1 : 69));
+  auto target = st.dir.resolve(to);
+  if (target.user && target.user->enabled) {
+    with_client(self, target.user->extension,
+                [self, t, caller](const client_actor& c) {
+                  self->send(c, atoms::proxy_atom::value, t, caller);
+                });
+    return;
+  }
+  if (auto* trunk = directory::route_number(st.trunks, to)) {
+    proxy_plan plan;
+    plan.caller = caller;
+    proxy_target dest;
+    dest.uri = "sip:" + to + "@" + net::to_string(trunk->sip);
+    dest.flow = sip_flow{sip_transport_kind::udp, 0, trunk->sip};
+    dest.dest = trunk->sip;
+    plan.targets.push_back(std::move(dest));
+    self->send(t.router, atoms::proxy_atom::value, t.key, std::move(plan));
+    return;
+  }
+  st.log->info("a rule forwards a call to {}: nobody and no route", to);
+  answer(self, t, 404, "Not Found");
+}
+
+} // namespace ivm::actors::dir
