@@ -30,6 +30,9 @@ struct sip_task {
   /// REGISTER: the MAC of the provisioned phone whose own credentials it
   /// carried (issue 11), else empty.
   std::string device;
+  /// INVITE from a user of the box: their display name (for the callee's
+  /// call rules, issue 18).
+  std::string caller_name = {};
 };
 
 /// A message to store for one recipient, with the request that brought it

@@ -27,12 +27,12 @@ constexpr auto storage_wait = std::chrono::seconds{5};
 std::pair<std::string, std::string> caller_of(const client_state& st,
                                               const sip_task& t,
                                               const std::string& caller) {
+  (void)st;
+  if (!caller.empty()) // a user of the box: the name the directory has
+    return {caller, t.caller_name.empty() ? caller : t.caller_name};
   auto from = sip::parse_name_addr(t.in.msg.value_of("From"));
   std::string name = from ? from->display_name : std::string{};
-  if (!caller.empty())
-    return {caller, name.empty() ? caller : name};
   std::string number = from ? sip::unescape(from->uri.user) : std::string{};
-  (void)st;
   return {number, name.empty() ? number : name};
 }
 
@@ -64,7 +64,8 @@ std::string clock_text(const client_state& st) {
 void start_voicemail(pointer self, sip_task& t, const std::string& caller,
                      const std::string& caller_name) {
   auto& st = self->state;
-  if (!st.cfg->voice) {
+  auto voice = caf::actor_cast<caf::actor>(st.cfg->voice);
+  if (!voice) {
     answer(self, t, 480, "Temporarily Unavailable");
     return;
   }
@@ -74,7 +75,7 @@ void start_voicemail(pointer self, sip_task& t, const std::string& caller,
   call.user_name = caller_name;
   call.recipients = {st.user.extension};
   call.directory = st.cfg->directory;
-  caf::anon_send(st.cfg->voice, atoms::start_atom::value, std::move(call));
+  caf::anon_send(voice, atoms::start_atom::value, std::move(call));
 }
 
 void carry_out(pointer self, sip_task& t, const std::string& caller,

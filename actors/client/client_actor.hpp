@@ -55,7 +55,8 @@ struct client_config {
   std::shared_ptr<routing::zone_holder> zone =
       std::make_shared<routing::zone_holder>();
   /// The voice message store (null: voice off): voicemail of the rules.
-  caf::actor voice;
+  /// Weak: the store holds this configuration too.
+  caf::actor_addr voice;
   /// Every queue's depth and oldest message (the monitoring's gauges).
   std::shared_ptr<queue_tally> queues = std::make_shared<queue_tally>();
 };

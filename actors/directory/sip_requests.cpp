@@ -396,6 +396,7 @@ void on_invite(pointer self, sip_task& t, const directory::account* caller) {
     return;
   }
   auto caller_ext = caller->extension;
+  t.caller_name = caller->display_name;
   with_client(self, target.user->extension,
               [self, t, caller_ext](const client_actor& c) {
                 self->send(c, atoms::proxy_atom::value, t, caller_ext);

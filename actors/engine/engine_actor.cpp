@@ -115,7 +115,7 @@ void start_sip(pointer self) {
       vc.intercom_answer = st.res.voice_intercom_answer;
       vc.clients = clients;
       dcfg.voice = spawn_voice(self->system(), std::move(vc));
-      clients->voice = dcfg.voice;
+      clients->voice = caf::actor_cast<caf::actor_addr>(dcfg.voice);
       voice = dcfg.voice;
     }
     if (st.res.mgcp) {

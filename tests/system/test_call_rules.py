@@ -1,0 +1,286 @@
+"""Issue 18 from outside, so far: a user's call-routing rules and profile
+(admin API, the user's own /api/v1/me with digest, a dry run) and what a
+real call meets: declined, deflected, forwarded, IM and terminate, offered
+by IM and answered from the phone, unanswered offers, voicemail.
+Alice (201) calls Bob (202); Carol (203) is where calls are forwarded."""
+
+import json
+import random
+import re
+import subprocess
+import time
+import unittest
+
+from harness import wait_until
+from sip_ua import UA, authorization, body_of, parse_challenges
+from sip_util import ack_for, header, status_of
+from test_messaging import USERS
+from test_presence import answer_as, next_request
+from test_record import Caller, VoiceBox, rtp_packets, rtp_recorded
+from test_voice import curl_as
+
+
+class Calling:
+    """Alice's phone: an INVITE (with the 407 answered) whose responses are
+    read as they come."""
+
+    def __init__(self, box, callee="202"):
+        self.c = Caller(box, "201")
+        self.u = self.c.ua
+        self.ruri = "sip:%s@127.0.0.1" % callee
+
+    def close(self):
+        self.c.close()
+
+    def invite(self):
+        u = self.u
+        u.call_id = "rules-%x" % random.getrandbits(64)
+        u.tag = "%x" % random.getrandbits(32)
+        extra = ("Contact: <sip:201@127.0.0.1:%d>\r\n"
+                 "Content-Type: application/sdp\r\n" % u.port)
+        u.send(u.request("INVITE", self.ruri, extra, self.c.offer()))
+        r = u.final()
+        assert status_of(r) == 407, r
+        u.send(ack_for(u.last_sent, r))
+        ch = parse_challenges(r, "Proxy-Authenticate")[0]
+        auth = authorization(ch, "INVITE", self.ruri, "201", USERS["201"][1])
+        u.send(u.request("INVITE", self.ruri, extra +
+                         "Proxy-Authorization: %s\r\n" % auth,
+                         self.c.offer()))
+        self.sent = u.last_sent
+
+    def response(self, final=True):
+        while True:
+            r = self.u.recv()
+            if r is None:
+                return None
+            if not r.startswith(b"SIP/2.0"):
+                self.u.answer(r, 200)
+                continue
+            if header(r, "CSeq").endswith("INVITE") and (
+                    not final or status_of(r) >= 200):
+                if status_of(r) >= 300:
+                    self.u.send(ack_for(self.sent, r))
+                return r
+
+
+class CallRules(VoiceBox, unittest.TestCase):
+    def setUp(self):
+        super().setUp()
+        with open(self.box.data_dir + "/admin.json") as f:
+            self.token = json.load(f)["token"]
+        self.bob = UA(self.box.sip_port, "202", USERS["202"][1])
+        self.assertEqual(status_of(self.bob.register()), 200)
+        self.alice = Calling(self.box)
+
+    def tearDown(self):
+        self.alice.close()
+        self.bob.close()
+        super().tearDown()
+
+    def api(self, method, path, body=None, token=True):
+        hdr = {"Content-Type": "application/json"}
+        if token:
+            hdr["Authorization"] = "Bearer " + self.token
+        status, data = self.box.http(
+            method, path, json.dumps(body).encode() if body is not None
+            else None, hdr)
+        return status, (json.loads(data) if data else None)
+
+    def rules(self, *rules, user="202"):
+        s, body = self.api("PUT", "/api/v1/users/%s/rules" % user,
+                           {"rules": list(rules)})
+        self.assertEqual(s, 200, body)
+        return body
+
+    def next_message(self, ua=None):
+        m = (ua or self.bob).receive_request("MESSAGE")
+        self.assertIsNotNone(m, "no message from the box")
+        return body_of(m).decode()
+
+    # -- configuration ------------------------------------------------------
+
+    def test_rules_and_profile_through_the_api(self):
+        s, body = self.api("GET", "/api/v1/users/202/rules")
+        self.assertEqual((s, body), (200, {"rules": []}))
+        self.rules({"name": "evenings", "when": {"time": "18:00-08:00",
+                                                 "days": ["mon", "fri"]},
+                    "action": "forward", "to": "mobile"})
+        s, body = self.api("GET", "/api/v1/users/202/rules")
+        self.assertEqual(body["rules"][0]["when"],
+                         {"time": "18:00-08:00", "days": ["mon", "fri"]})
+        # Bad rules change nothing and name the field.
+        s, body = self.api("PUT", "/api/v1/users/202/rules",
+                           {"rules": [{"action": "forward"}]})
+        self.assertEqual((s, body["field"]), (400, "rules[0].to"))
+        s, body = self.api("GET", "/api/v1/users/202/rules")
+        self.assertEqual(body["rules"][0]["name"], "evenings")
+        s, _ = self.api("GET", "/api/v1/users/299/rules")
+        self.assertEqual(s, 404)
+        s, _ = self.api("GET", "/api/v1/users/202/rules", token=False)
+        self.assertEqual(s, 401)
+        # The profile: the PIN is never shown, a change keeps the rest.
+        s, body = self.api("PUT", "/api/v1/users/202/profile",
+                           {"pin": "4711", "email": "bob@example.com",
+                            "destinations": {"mobile": "203"},
+                            "hours": {"mon": ["08:00-17:00"]}})
+        self.assertEqual(s, 200, body)
+        self.assertTrue(body["pin_set"])
+        self.assertNotIn("4711", json.dumps(body))
+        s, body = self.api("PUT", "/api/v1/users/202/profile",
+                           {"email": "robert@example.com"})
+        self.assertEqual(body["destinations"], {"mobile": "203"})
+        self.assertTrue(body["pin_set"])
+        s, body = self.api("PUT", "/api/v1/users/202/profile", {"pin": "12"})
+        self.assertEqual((s, body["field"]), (400, "pin"))
+
+    def test_the_user_edits_their_own_rules_with_their_sip_password(self):
+        import os
+        import tempfile
+        doc = os.path.join(tempfile.mkdtemp(), "rules.json")
+        with open(doc, "w") as f:
+            json.dump({"rules": [{"action": "decline",
+                                  "when": {"callers": ["201"]}}]}, f)
+        s, body = curl_as(self.box, "202", "PUT", "/api/v1/me/rules", doc,
+                          ctype="application/json")
+        self.assertEqual(s, 200, body)
+        s, body = curl_as(self.box, "202", "GET", "/api/v1/me/rules")
+        self.assertEqual(json.loads(body)["rules"][0]["action"], "decline")
+        # A wrong password: 403; none: 401; nothing about the user.
+        r = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w",
+                            "%{http_code}", "--digest", "-u", "202:wrong",
+                            "http://127.0.0.1:%d/api/v1/me/rules"
+                            % self.box.admin_port], capture_output=True)
+        self.assertEqual(r.stdout, b"403")
+        s, _ = self.api("GET", "/api/v1/me/rules", token=True)
+        self.assertEqual(s, 401)  # the admin token is not a user
+
+    def test_a_dry_run_at_other_times_in_the_box_time_zone(self):
+        s, body = self.api("PATCH", "/api/v1/settings",
+                           {"time_zone": "Europe/Berlin"})
+        self.assertEqual(s, 200, body)
+        self.rules({"name": "nights", "when": {"time": "22:00-07:00"},
+                    "action": "voicemail"},
+                   {"name": "busy", "when": {"presence": ["dnd"]},
+                    "action": "offer", "timeout": 15,
+                    "fallback": "decline"})
+
+        def test(**kw):
+            s, body = self.api("POST", "/api/v1/users/202/rules/test", kw)
+            self.assertEqual(s, 200, body)
+            return body
+
+        r = test(time="2026-12-07T23:30", caller="201")
+        self.assertEqual((r["action"], r["rule_name"]), ("voicemail", "nights"))
+        self.assertEqual(r["time_zone"], "Europe/Berlin")
+        # 21:30 UTC is 22:30 in Berlin in winter, 23:30 in summer.
+        r = test(time="2026-12-07T21:30:00Z")
+        self.assertEqual(r["local_time"], "2026-12-07T22:30:00")
+        self.assertEqual(r["action"], "voicemail")
+        r = test(time="2026-07-07T20:30:00Z")
+        self.assertEqual(r["local_time"], "2026-07-07T22:30:00")
+        r = test(time="2026-12-07T10:00", presence="dnd")
+        self.assertEqual((r["action"], r["fallback"], r["timeout"]),
+                         ("offer", "decline", 15))
+        self.assertEqual(test(time="2026-12-07T10:00")["action"], "ring")
+        s, body = self.api("POST", "/api/v1/users/202/rules/test",
+                           {"time": "tomorrow"})
+        self.assertEqual((s, body["field"]), (400, "time"))
+
+    # -- calls ----------------------------------------------------------------
+
+    def test_without_rules_the_phone_rings_and_new_rules_apply_at_once(self):
+        self.alice.invite()
+        inv = next_request(self.bob, "INVITE", answer=None)
+        self.assertIsNotNone(inv)
+        answer_as(self.bob, inv, 486, "Busy Here")
+        self.assertEqual(status_of(self.alice.response()), 486)
+        self.rules({"when": {"callers": ["201"]}, "action": "decline"})
+        self.alice.invite()
+        self.assertEqual(status_of(self.alice.response()), 486)
+        self.assertIsNone(next_request(self.bob, "INVITE", timeout=0.3))
+
+    def test_deflect_and_forward(self):
+        carol = UA(self.box.sip_port, "203", USERS["203"][1])
+        try:
+            self.assertEqual(status_of(carol.register()), 200)
+            self.rules({"action": "deflect", "to": "203"})
+            self.alice.invite()
+            r = self.alice.response()
+            self.assertEqual(status_of(r), 302)
+            self.assertIn("sip:203@", header(r, "Contact"))
+            s, _ = self.api("PUT", "/api/v1/users/202/profile",
+                            {"destinations": {"desk": "203"}})
+            self.rules({"action": "forward", "to": "desk"})
+            self.alice.invite()
+            inv = next_request(carol, "INVITE", answer=None)
+            self.assertIsNotNone(inv, "the forward did not reach Carol")
+            self.assertTrue(inv.startswith(b"INVITE sip:203@"))
+            answer_as(carol, inv, 200, "OK")
+            self.assertEqual(status_of(self.alice.response()), 200)
+        finally:
+            carol.close()
+
+    def test_im_and_terminate(self):
+        self.rules({"name": "focus", "action": "notify"})
+        self.alice.invite()
+        self.assertEqual(status_of(self.alice.response()), 480)
+        text = self.next_message()
+        self.assertRegex(text, r"^Call from Alice \(201\) at \d\d:\d\d: "
+                               r"not put through \(rule focus\)\.$")
+
+    def test_an_offer_taken_from_the_phone(self):
+        self.rules({"action": "offer", "timeout": 60,
+                    "fallback": "voicemail"})
+        self.alice.invite()
+        self.assertEqual(status_of(self.alice.response(final=False)), 180)
+        text = self.next_message()
+        self.assertEqual(text, "Call from Alice (201) - reply 1 to take it, "
+                               "2 to decline, 3 to send to voicemail")
+        self.bob.send(self.bob.request(
+            "MESSAGE", "sip:ivm@127.0.0.1", "Content-Type: text/plain\r\n",
+            b"1", call_id="reply-%x" % random.getrandbits(48)))
+        inv = next_request(self.bob, "INVITE", answer=None)
+        self.assertIsNotNone(inv, "the call was not put through")
+        answer_as(self.bob, inv, 200, "OK")
+        self.assertEqual(status_of(self.alice.response()), 200)
+
+    def test_an_offer_declined_and_one_unanswered(self):
+        self.rules({"action": "offer", "timeout": 5, "fallback": "decline"})
+        self.alice.invite()
+        self.next_message()
+        self.assertEqual(status_of(self.bob.message("ivm", "2")), 200)
+        self.assertEqual(status_of(self.alice.response()), 603)
+        self.assertEqual(self.next_message(), "Declined.")
+        # Nobody answers: after the timeout the fallback, and Bob hears
+        # of the missed call.
+        self.alice.invite()
+        self.next_message()
+        self.assertEqual(status_of(self.alice.response()), 486)
+        self.assertRegex(self.next_message(),
+                         r"^Missed call from Alice \(201\) at \d\d:\d\d\.$")
+
+    def test_presence_decides_and_voicemail_records_for_the_user(self):
+        self.rules({"when": {"presence": ["dnd"]}, "action": "voicemail"})
+        self.assertEqual(status_of(self.bob.message("ivm", "status dnd")),
+                         200)
+        self.next_message()
+        ok = self.alice.c.call("202")
+        self.assertEqual(status_of(ok), 200, ok)
+        self.assertIn(b"m=audio", body_of(ok))
+        caller = self.alice.c
+        caller.in_dialog("ACK")
+        caller.tone_packets()
+        pkts = rtp_packets(self.ulaw)
+        caller.send_rtp(pkts)
+        wait_until(lambda: rtp_recorded(self.box) >= len(pkts),
+                   "the box to receive the speech")
+        caller.in_dialog("BYE")
+        self.assertEqual(status_of(caller.ua.final()), 200)
+        self.assertIn("Voice message from Alice (201)", self.next_message())
+        msg, _ = self.fetch_only_message("202")
+        self.assertEqual(msg["from"], "201")
+
+
+if __name__ == "__main__":
+    unittest.main()
