@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "appliance/ctl/canned_commands.hpp"
+#include "appliance/ctl/routing_commands.hpp"
 #include "appliance/ctl/legacy_commands.hpp"
 
 namespace ivm::ctl {
@@ -165,6 +166,55 @@ void add_canned_commands(CLI::App& app, action& chosen) {
       return canned_set(ctx, *set_user, *texts);
     };
   });
+}
+
+/// Declares `ivmctl rules ...` and `ivmctl profile ...` (call routing).
+void add_routing_commands(CLI::App& app, action& chosen) {
+  for (std::string what : {"rules", "profile"}) {
+    auto* top = app.add_subcommand(
+        what, what == "rules" ? "A user's call-routing rules"
+                              : "A user's call-routing profile (PIN, e-mail, "
+                                "destinations, working hours)");
+    auto ext = std::make_shared<std::string>();
+    auto* cmd = top->add_subcommand("show", "Show them");
+    cmd->add_option("extension", *ext, "The user, e.g. 202")->required();
+    cmd->callback([&chosen, ext, what] {
+      chosen = [ext, what](const context& ctx) {
+        return routing_show(ctx, *ext, what);
+      };
+    });
+    auto set_ext = std::make_shared<std::string>();
+    auto file = std::make_shared<std::string>();
+    cmd = top->add_subcommand(
+        "set", what == "rules"
+                   ? "Replace them with a JSON file ({\"rules\":[...]}, see "
+                     "docs/call-routing.md; - reads standard input)"
+                   : "Change the fields a JSON file names (- reads standard "
+                     "input)");
+    cmd->add_option("extension", *set_ext, "The user, e.g. 202")->required();
+    cmd->add_option("file", *file, "The JSON document")->required();
+    cmd->callback([&chosen, set_ext, file, what] {
+      chosen = [set_ext, file, what](const context& ctx) {
+        return routing_set(ctx, *set_ext, what, *file);
+      };
+    });
+    if (what != "rules")
+      continue;
+    auto t = std::make_shared<rules_test_args>();
+    cmd = top->add_subcommand("test", "What a call would meet");
+    cmd->add_option("extension", t->ext, "The user called, e.g. 202")
+        ->required();
+    cmd->add_option("--time", t->time,
+                    "2026-12-24T10:00 (the box's time zone) or ...Z (UTC); "
+                    "default now");
+    cmd->add_option("--caller", t->caller, "Who calls, e.g. 201");
+    cmd->add_option("--presence", t->presence,
+                    "available, away, busy, dnd, on-the-phone, offline");
+    cmd->add_flag("--contact", t->contact, "The caller is a contact");
+    cmd->callback([&chosen, t] {
+      chosen = [t](const context& ctx) { return rules_test(ctx, *t); };
+    });
+  }
 }
 
 } // namespace ivm::ctl

@@ -1,7 +1,8 @@
 #pragma once
 
 // ivmctl's command-line declarations (CLI11) for legacy phones, PBX links and
-// stored replies: `gateway`, `station`, `pbx`, `canned`. The commands
+// stored replies, and call routing: `gateway`, `station`, `pbx`, `canned`,
+// `rules`, `profile`. The commands
 // themselves live in ivm_ctl (legacy_commands, canned_commands).
 
 #include <functional>
@@ -18,5 +19,6 @@ using action = std::function<int(const context&)>;
 void add_legacy_commands(CLI::App& app, action& chosen);
 void add_pbx_commands(CLI::App& app, action& chosen);
 void add_canned_commands(CLI::App& app, action& chosen);
+void add_routing_commands(CLI::App& app, action& chosen);
 
 } // namespace ivm::ctl

@@ -325,6 +325,7 @@ int main(int argc, char** argv) {
   add_legacy_commands(app, chosen);
   add_pbx_commands(app, chosen);
   add_canned_commands(app, chosen);
+  add_routing_commands(app, chosen);
 
   try {
     app.parse(argc, argv);
