@@ -226,6 +226,49 @@ void on_call(pointer self, sip_task& t, const std::string& caller) {
           });
 }
 
+void watch_call(pointer self, const sip::proxy::dialog_view& v) {
+  using sip::proxy::dialog_state;
+  auto& st = self->state;
+  if (v.direction != sip::proxy::dialog_direction::recipient)
+    return;
+  if (!st.calls_)
+    st.calls_ = std::make_unique<std::map<std::string, call_watch>>();
+  auto& calls = *st.calls_;
+  auto it = calls.find(v.call_id);
+  if (it == calls.end()) {
+    if (v.state == dialog_state::terminated || calls.size() >= 64)
+      return;
+    it = calls.emplace(v.call_id, call_watch{}).first;
+    auto uri = sip::parse_uri(v.peer_uri);
+    auto number = uri ? sip::unescape(uri->user) : v.peer_uri;
+    it->second.peer = who(number, v.peer_display);
+  }
+  auto& w = it->second;
+  auto& open = w.open;
+  // A dialog with the callee's tag takes the place of the untagged one.
+  if (!v.id.empty() && v.id.back() != '-')
+    open.erase(std::remove_if(open.begin(), open.end(),
+                              [](auto& id) { return id.back() == '-'; }),
+               open.end());
+  auto pos = std::find(open.begin(), open.end(), v.id);
+  if (v.state == dialog_state::confirmed)
+    w.answered = true;
+  if (v.state == dialog_state::terminated) {
+    if (pos != open.end())
+      open.erase(pos);
+  } else if (pos == open.end() && !v.id.empty()) {
+    open.push_back(v.id);
+  }
+  if (!open.empty())
+    return;
+  if (!w.answered && v.state == dialog_state::terminated)
+    tell_user(self, "Missed call from " + w.peer + " at " + clock_text(st) +
+                        ".");
+  calls.erase(it);
+  if (calls.empty())
+    st.calls_.reset();
+}
+
 void on_offer_timer(pointer self, std::uint64_t token) {
   offer_timeout(self, token);
 }

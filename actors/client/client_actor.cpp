@@ -64,8 +64,8 @@ bool may_leave(const client_state& st) {
       return false;
   if (!st.stations.empty())
     return false; // its phones deliver through this actor
-  if (st.offer_)
-    return false; // a call waits for the user's answer
+  if (st.offer_ || (st.calls_ && !st.calls_->empty()))
+    return false; // a call waits for the user's answer, or rings
   if (st.book_ && !st.book_->may_leave())
     return false;
   if (st.wake_token != 0 && st.wake_at <= now_s() + wake_margin_s)
@@ -258,6 +258,7 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
       },
       [self](atoms::dialog_atom, const sip::proxy::dialog_view& v) {
         touch(self);
+        watch_call(self, v);
         run(self, book(self).dialog(v, now_s()));
       },
       [self](atoms::command_atom, sip_task& t, const std::string& text) {

@@ -61,6 +61,14 @@ struct call_offer {
   std::uint64_t token = 0;
 };
 
+/// A call ringing this user, followed until it ends: answered, or missed
+/// (the user is told).
+struct call_watch {
+  bool answered = false;
+  std::vector<std::string> open; ///< its dialogs not yet ended
+  std::string peer;              ///< who calls, as shown
+};
+
 struct client_state {
   std::shared_ptr<const client_config> cfg;
   storage::records::account user;
@@ -108,6 +116,8 @@ struct client_state {
   /// the last change); the call offered by IM now.
   bool no_rules = false;
   std::unique_ptr<call_offer> offer_;
+  /// Calls ringing now, by Call-ID (made on first use).
+  std::unique_ptr<std::map<std::string, call_watch>> calls_;
   std::shared_ptr<spdlog::logger> log = log::get("client");
   static inline const char* name = "client";
 
@@ -196,6 +206,8 @@ std::vector<proxy_target> device_targets(const client_state& st);
 // phone (`from`: the MESSAGE it came in, if any), with the reply to show.
 void on_call(pointer self, sip_task& t, const std::string& caller);
 void on_offer_timer(pointer self, std::uint64_t token);
+/// A dialog of the user changed: a call that ends unanswered is reported.
+void watch_call(pointer self, const sip::proxy::dialog_view& v);
 std::optional<std::string> answer_offer(pointer self, const std::string& text,
                                         const sip_task* from);
 std::string contacts_text(const client_state& st);

@@ -225,8 +225,12 @@ class CallRules(VoiceBox, unittest.TestCase):
         self.alice.invite()
         inv = next_request(self.bob, "INVITE", answer=None)
         self.assertIsNotNone(inv)
+        answer_as(self.bob, inv, 180, "Ringing")
         answer_as(self.bob, inv, 486, "Busy Here")
         self.assertEqual(status_of(self.alice.response()), 486)
+        # A call that rang and ended unanswered is reported.
+        self.assertRegex(self.next_message(),
+                         r"^Missed call from 201 at \d\d:\d\d\.$")
         self.rules({"when": {"callers": ["201"]}, "action": "decline"})
         self.alice.invite()
         self.assertEqual(status_of(self.alice.response()), 486)
