@@ -40,8 +40,8 @@ void tell_user(pointer self, const std::string& text) {
   auto& st = self->state;
   caf::anon_send(st.cfg->directory, atoms::notify_atom::value,
                  st.user.extension,
-                 directory::make_notice(st.user.extension, st.cfg->domain,
-                                        text, directory::unix_now()));
+                 directory::make_notice(st.user.extension, st.cfg->domain, text,
+                                        directory::unix_now()));
 }
 
 std::string presence_word(pointer self) {
@@ -127,34 +127,35 @@ void carry_out(pointer self, sip_task& t, const std::string& caller,
   auto& st = self->state;
   auto [number, name] = caller_of(st, t, caller);
   switch (d.act) {
-  case routing::action::ring:
-  case routing::action::ask:
-    ring_devices(self, t, caller);
-    return;
-  case routing::action::decline:
-    answer(self, t, 486, "Busy Here");
-    return;
-  case routing::action::deflect:
-    answer(self, t, 302, "Moved Temporarily",
-           {{"Contact", "<sip:" + d.to + "@" + st.cfg->domain + ">"}});
-    return;
-  case routing::action::forward:
-    self->send(st.cfg->directory, atoms::proxy_atom::value, t, caller, d.to);
-    return;
-  case routing::action::voicemail:
-    start_voicemail(self, t, number, name);
-    return;
-  case routing::action::notify:
-    tell_user(self, "Call from " + who(number, name) + " at " +
-                        clock_text(st) + ": not put through" +
-                        (d.rule_name.empty() ? std::string{}
-                                             : " (rule " + d.rule_name + ")") +
-                        ".");
-    answer(self, t, 480, "Temporarily Unavailable");
-    return;
-  case routing::action::offer:
-    offer(self, t, caller, d);
-    return;
+    case routing::action::ring:
+    case routing::action::ask:
+      ring_devices(self, t, caller);
+      return;
+    case routing::action::decline:
+      answer(self, t, 486, "Busy Here");
+      return;
+    case routing::action::deflect:
+      answer(self, t, 302, "Moved Temporarily",
+             {{"Contact", "<sip:" + d.to + "@" + st.cfg->domain + ">"}});
+      return;
+    case routing::action::forward:
+      self->send(st.cfg->directory, atoms::proxy_atom::value, t, caller, d.to);
+      return;
+    case routing::action::voicemail:
+      start_voicemail(self, t, number, name);
+      return;
+    case routing::action::notify:
+      tell_user(self,
+                "Call from " + who(number, name) + " at " + clock_text(st) +
+                    ": not put through" +
+                    (d.rule_name.empty() ? std::string{}
+                                         : " (rule " + d.rule_name + ")") +
+                    ".");
+      answer(self, t, 480, "Temporarily Unavailable");
+      return;
+    case routing::action::offer:
+      offer(self, t, caller, d);
+      return;
   }
 }
 
@@ -200,7 +201,8 @@ void on_call(pointer self, sip_task& t, const std::string& caller) {
   self->request(storage, storage_wait, caf::get_atom::value,
                 storage::family::meta, routing::rules_key(ext))
       .then(
-          [self, t, caller, storage, ext](const optional_string& rules) mutable {
+          [self, t, caller, storage,
+           ext](const optional_string& rules) mutable {
             if (!rules) {
               --self->state.io;
               self->state.no_rules = true;
@@ -210,12 +212,13 @@ void on_call(pointer self, sip_task& t, const std::string& caller) {
             self->request(storage, storage_wait, caf::get_atom::value,
                           storage::family::meta, routing::profile_key(ext))
                 .then(
-                    [self, t, caller, text = *rules](
-                        const optional_string& profile) mutable {
+                    [self, t, caller,
+                     text = *rules](const optional_string& profile) mutable {
                       --self->state.io;
                       decide(self, t, caller, text, profile ? *profile : "");
                     },
-                    [self, t, caller, text = *rules](const caf::error&) mutable {
+                    [self, t, caller,
+                     text = *rules](const caf::error&) mutable {
                       --self->state.io;
                       decide(self, t, caller, text, "");
                     });
@@ -262,8 +265,8 @@ void watch_call(pointer self, const sip::proxy::dialog_view& v) {
   if (!open.empty())
     return;
   if (!w.answered && v.state == dialog_state::terminated)
-    tell_user(self, "Missed call from " + w.peer + " at " + clock_text(st) +
-                        ".");
+    tell_user(self,
+              "Missed call from " + w.peer + " at " + clock_text(st) + ".");
   calls.erase(it);
   if (calls.empty())
     st.calls_.reset();
@@ -282,7 +285,7 @@ std::optional<std::string> answer_offer(pointer self, const std::string& text,
   for (char c : text)
     if (!std::isspace(static_cast<unsigned char>(c)))
       word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  int choice = word == "1" || word == "take" || word == "accept"   ? 1
+  int choice = word == "1" || word == "take" || word == "accept"  ? 1
                : word == "2" || word == "decline" || word == "no" ? 2
                : word == "3" || word == "voicemail"               ? 3
                                                                   : 0;

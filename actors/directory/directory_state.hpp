@@ -117,6 +117,10 @@ std::string record_code(pointer self, const std::string& user,
                         std::string& bad);
 
 /// A legacy phone of `ext` dialled the service code `code` (issue 15).
+/// A call to `number` on a PBX's SIP trunk (issue 17), placed by `caller`.
+proxy_plan trunk_plan(const directory::sip_trunk& trunk,
+                      const std::string& number, const std::string& caller);
+
 /// Sends `ext` a text message from the box (the answer to a command).
 std::function<void(std::string)> teller(pointer self, const std::string& ext);
 

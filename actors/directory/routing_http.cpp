@@ -95,8 +95,8 @@ void test_rules(pointer self, http_exchange ex, const std::string& rules_text,
     }
     when = *t;
   }
-  auto rules = routing::parse_rules(rules_text.empty() ? R"({"rules":[]})"
-                                                       : rules_text);
+  auto rules =
+      routing::parse_rules(rules_text.empty() ? R"({"rules":[]})" : rules_text);
   auto d = routing::decide(rules ? *rules : std::vector<routing::rule>{},
                            routing::decode_profile(profile_text), facts, when,
                            *zone);
@@ -224,8 +224,8 @@ void on_routing_http(pointer self, http_exchange ex, const std::string& owner,
       return;
     }
     put_record(self, std::move(ex), profile_key,
-               routing::encode_profile(*parsed),
-               routing::profile_json(*parsed), owner);
+               routing::encode_profile(*parsed), routing::profile_json(*parsed),
+               owner);
   });
 }
 
@@ -264,14 +264,8 @@ void on_forward(pointer self, sip_task& t, const std::string& caller,
     return;
   }
   if (auto* trunk = directory::route_number(st.trunks, to)) {
-    proxy_plan plan;
-    plan.caller = caller;
-    proxy_target dest;
-    dest.uri = "sip:" + to + "@" + net::to_string(trunk->sip);
-    dest.flow = sip_flow{sip_transport_kind::udp, 0, trunk->sip};
-    dest.dest = trunk->sip;
-    plan.targets.push_back(std::move(dest));
-    self->send(t.router, atoms::proxy_atom::value, t.key, std::move(plan));
+    self->send(t.router, atoms::proxy_atom::value, t.key,
+               trunk_plan(*trunk, to, caller));
     return;
   }
   st.log->info("a rule forwards a call to {}: nobody and no route", to);

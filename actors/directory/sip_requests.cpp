@@ -112,6 +112,18 @@ const directory::account* identify(pointer self, const sip_task& t,
 
 } // namespace
 
+proxy_plan trunk_plan(const directory::sip_trunk& trunk,
+                      const std::string& number, const std::string& caller) {
+  proxy_plan plan;
+  plan.caller = caller;
+  proxy_target to;
+  to.uri = "sip:" + number + "@" + net::to_string(trunk.sip);
+  to.flow = sip_flow{sip_transport_kind::udp, 0, trunk.sip};
+  to.dest = trunk.sip;
+  plan.targets.push_back(std::move(to));
+  return plan;
+}
+
 std::function<void(std::string)> teller(pointer self, const std::string& ext) {
   directory_actor me = self;
   auto domain = self->state.dir.realm();
@@ -378,13 +390,7 @@ void on_invite(pointer self, sip_task& t, const directory::account* caller) {
   if (!target.user && ruri) {
     // A number of a PBX's phone: the box places the call on its SIP trunk.
     if (auto* trunk = directory::route_number(st.trunks, user_of(*ruri))) {
-      proxy_plan plan;
-      plan.caller = caller->extension;
-      proxy_target to;
-      to.uri = "sip:" + user_of(*ruri) + "@" + net::to_string(trunk->sip);
-      to.flow = sip_flow{sip_transport_kind::udp, 0, trunk->sip};
-      to.dest = trunk->sip;
-      plan.targets.push_back(std::move(to));
+      auto plan = trunk_plan(*trunk, user_of(*ruri), caller->extension);
       st.log->info("call from {} to {} on PBX {}'s trunk", caller->extension,
                    user_of(*ruri), trunk->name);
       self->send(t.router, atoms::proxy_atom::value, t.key, std::move(plan));
@@ -403,24 +409,32 @@ void on_invite(pointer self, sip_task& t, const directory::account* caller) {
               });
 }
 
+// The enabled user the Request-URI names; null after answering 404.
+const directory::account* callee_of(pointer self, const sip_task& t) {
+  auto ruri = sip::parse_uri(t.in.msg.request_uri);
+  auto target =
+      ruri ? self->state.dir.resolve(user_of(*ruri)) : directory::target{};
+  if (!target.user || !target.user->enabled) {
+    answer(self, t, 404, "Not Found");
+    return nullptr;
+  }
+  return target.user;
+}
+
 // A new INVITE from a PBX's SIP trunk (trusted by its address, as
 // Kamailio's `permissions` module does): a call from one of the PBX's
 // phones to a user of the box. The PBX's own call state comes over its
 // CSTA link, so the call names no local caller.
 void on_trunk_invite(pointer self, sip_task& t,
                      const directory::sip_trunk& trunk) {
-  auto& st = self->state;
-  auto ruri = sip::parse_uri(t.in.msg.request_uri);
-  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
-  if (!target.user || !target.user->enabled) {
-    answer(self, t, 404, "Not Found");
+  const auto* callee = callee_of(self, t);
+  if (!callee)
     return;
-  }
   auto from = sip::parse_name_addr(t.in.msg.value_of("From"));
-  st.log->info("call from PBX {} ({}) to {}", trunk.name,
-               from ? user_of(from->uri) : std::string{"?"},
-               target.user->extension);
-  with_client(self, target.user->extension, [self, t](const client_actor& c) {
+  self->state.log->info("call from PBX {} ({}) to {}", trunk.name,
+                        from ? user_of(from->uri) : std::string{"?"},
+                        callee->extension);
+  with_client(self, callee->extension, [self, t](const client_actor& c) {
     self->send(c, atoms::proxy_atom::value, t, std::string{});
   });
 }
@@ -439,19 +453,16 @@ const directory::sip_trunk* trunk_of(const directory_state& st,
 // SUBSCRIBE and PUBLISH to a user: the presentity's client actor decides.
 void on_presence(pointer self, sip_task& t, const directory::account* who) {
   auto& st = self->state;
-  auto ruri = sip::parse_uri(t.in.msg.request_uri);
-  auto target = ruri ? st.dir.resolve(user_of(*ruri)) : directory::target{};
-  if (!target.user || !target.user->enabled) {
-    answer(self, t, 404, "Not Found");
+  const auto* callee = callee_of(self, t);
+  if (!callee)
     return;
-  }
   auto ext = who->extension;
   auto display = who->display_name;
   auto ev = sip::parse_event(t.in.msg.value_of("Event"));
   if (st.cfg.voice && ev && ev->package == "message-summary")
-    caf::anon_send(st.cfg.voice, atoms::mwi_atom::value, target.user->extension,
+    caf::anon_send(st.cfg.voice, atoms::mwi_atom::value, callee->extension,
                    caf::actor_cast<caf::actor>(self)); // current counts
-  with_client(self, target.user->extension,
+  with_client(self, callee->extension,
               [self, t, ext, display](const client_actor& c) {
                 self->send(c, atoms::presence_atom::value, t, ext, display);
               });

@@ -62,15 +62,15 @@ bool read_trunk(const json& j, rec::media_gateway& g,
     std::string joined;
     bool ok = p.is_array();
     for (auto& item : p) {
-      if (!item.is_string() || item.get<std::string>().find(',') !=
-                                   std::string::npos) {
+      if (!item.is_string() ||
+          item.get<std::string>().find(',') != std::string::npos) {
         ok = false;
         break;
       }
       joined += (joined.empty() ? "" : ",") + item.get<std::string>();
     }
-    auto parsed = ok ? directory::parse_prefixes(joined)
-                     : directory::parse_prefixes(",");
+    auto parsed =
+        ok ? directory::parse_prefixes(joined) : directory::parse_prefixes(",");
     if (!ok || !parsed || (!p.empty() && parsed->empty())) {
       error(respond, 400,
             "trunk_prefixes: up to 32 number prefixes of 1 to 15 digits, "
@@ -275,8 +275,7 @@ void patch(pointer self, const std::string& name, const json& j,
       return;
     }
   auto g = found->second.record;
-  if (j.contains("trunk") && !j.contains("trunk_prefixes") &&
-      j["trunk"] == "")
+  if (j.contains("trunk") && !j.contains("trunk_prefixes") && j["trunk"] == "")
     g.trunk_prefixes.clear(); // no trunk: no prefixes either
   if (!read_trunk(j, g, respond))
     return;

@@ -45,8 +45,7 @@ void publish_trunks(pointer self) {
   self->send(st.directory, atoms::trunk_atom::value, std::move(out));
 }
 
-void add_trunk_targets(pointer self, const std::string& ext,
-                       proxy_plan& plan) {
+void add_trunk_targets(pointer self, const std::string& ext, proxy_plan& plan) {
   auto& st = self->state;
   for (auto& [id, s] : st.stations) {
     if (s.extension != ext)

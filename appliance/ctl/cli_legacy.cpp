@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "appliance/ctl/canned_commands.hpp"
-#include "appliance/ctl/routing_commands.hpp"
 #include "appliance/ctl/legacy_commands.hpp"
+#include "appliance/ctl/routing_commands.hpp"
 
 namespace ivm::ctl {
 

@@ -68,12 +68,12 @@ std::string format_rules(const std::string& body) {
     if (r.contains("to"))
       out += " " + r["to"].get<std::string>();
     if (r.contains("fallback"))
-      out += " (unanswered in " + std::to_string(r.value("timeout", 20)) +
-             " s: " + r["fallback"].get<std::string>() +
-             (r.contains("fallback_to")
-                  ? " " + r["fallback_to"].get<std::string>()
-                  : std::string{}) +
-             ")";
+      out +=
+          " (unanswered in " + std::to_string(r.value("timeout", 20)) +
+          " s: " + r["fallback"].get<std::string>() +
+          (r.contains("fallback_to") ? " " + r["fallback_to"].get<std::string>()
+                                     : std::string{}) +
+          ")";
     if (!r.value("enabled", true))
       out += " [off]";
     out += '\n';
@@ -103,16 +103,25 @@ std::string format_rule_test(const std::string& body) {
   return out + '\n';
 }
 
-int routing_show(const context& ctx, const std::string& ext,
-                 const std::string& what) {
-  auto r = ctx.api.call("GET", path_of(ext, what));
+namespace {
+
+// The rules as lines, a profile as indented JSON.
+template <class Result>
+int shown(const context& ctx, const Result& r, const std::string& what) {
   if (!r)
     return report(ctx, r.error());
+  auto j = json::parse(r->body, nullptr, false);
   return print_result(ctx, r->body,
-                      what == "rules" ? format_rules(r->body)
-                                      : json::parse(r->body, nullptr, false)
-                                                .dump(2) +
-                                            '\n');
+                      what == "rules"    ? format_rules(r->body)
+                      : j.is_discarded() ? r->body + '\n'
+                                         : j.dump(2) + '\n');
+}
+
+} // namespace
+
+int routing_show(const context& ctx, const std::string& ext,
+                 const std::string& what) {
+  return shown(ctx, ctx.api.call("GET", path_of(ext, what)), what);
 }
 
 int routing_set(const context& ctx, const std::string& ext,
@@ -130,14 +139,7 @@ int routing_set(const context& ctx, const std::string& ext,
     all << in.rdbuf();
     text = all.str();
   }
-  auto r = ctx.api.call("PUT", path_of(ext, what), text);
-  if (!r)
-    return report(ctx, r.error());
-  return print_result(ctx, r->body,
-                      what == "rules" ? format_rules(r->body)
-                                      : json::parse(r->body, nullptr, false)
-                                                .dump(2) +
-                                            '\n');
+  return shown(ctx, ctx.api.call("PUT", path_of(ext, what), text), what);
 }
 
 int rules_test(const context& ctx, const rules_test_args& a) {

@@ -1,7 +1,8 @@
 #pragma once
 
 // `ivmctl rules ...` and `ivmctl profile ...`: a user's call-routing rules
-// and profile (issue 18; /api/v1/users/{ext}/rules|profile, docs/call-routing.md).
+// and profile (issue 18; /api/v1/users/{ext}/rules|profile,
+// docs/call-routing.md).
 
 #include <string>
 

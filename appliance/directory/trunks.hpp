@@ -20,8 +20,8 @@ namespace ivm::directory {
 inline constexpr std::size_t max_trunk_prefixes = 32;
 
 struct sip_trunk {
-  std::string name;     ///< the PBX's name
-  net::endpoint sip;    ///< where the PBX takes SIP (UDP)
+  std::string name;  ///< the PBX's name
+  net::endpoint sip; ///< where the PBX takes SIP (UDP)
   std::vector<std::string> prefixes;
   /// Its phones that are stations of the box: device -> the user's extension.
   std::map<std::string, std::string> devices;

@@ -53,8 +53,8 @@ time_range range_of(const json& j, const std::string& field) {
   if (!j.is_string())
     fail(field, "a time range \"HH:MM-HH:MM\"");
   auto s = j.get<std::string>();
-  auto from = s.size() == 11 && s[5] == '-' ? minutes_of(s.substr(0, 5))
-                                            : std::nullopt;
+  auto from =
+      s.size() == 11 && s[5] == '-' ? minutes_of(s.substr(0, 5)) : std::nullopt;
   auto to = from ? minutes_of(s.substr(6)) : std::nullopt;
   if (!from || !to || *from == 24 * 60 || *from == *to)
     fail(field, "a time range \"HH:MM-HH:MM\" (e.g. \"18:00-08:00\")");
@@ -84,8 +84,7 @@ std::string date_text(std::int64_t days) {
   int y = 0, m = 0, d = 0;
   civil_from_days(days, y, m, d);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100,
-                d % 100);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
   return buf;
 }
 
@@ -140,8 +139,8 @@ bool valid_pattern(std::string_view s) {
     char c = s[i];
     if (c == '*' && i + 1 != s.size())
       return false;
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' &&
-        c != '*' && c != '.' && c != '_' && c != '-')
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '*' &&
+        c != '.' && c != '_' && c != '-')
       return false;
   }
   return true;
@@ -193,7 +192,8 @@ conditions conditions_of(const json& j, const std::string& f) {
     if (!d.is_array() || d.size() > 64)
       fail(f + ".dates", "a list of at most 64 dates or date ranges");
     for (std::size_t i = 0; i < d.size(); ++i)
-      c.dates.push_back(dates_of(d[i], f + ".dates[" + std::to_string(i) + "]"));
+      c.dates.push_back(
+          dates_of(d[i], f + ".dates[" + std::to_string(i) + "]"));
   }
   if (j.contains("callers"))
     c.callers = strings_of(j["callers"], f + ".callers", 64, valid_pattern);
@@ -203,12 +203,11 @@ conditions conditions_of(const json& j, const std::string& f) {
     c.caller_is_contact = j["caller_is_contact"].get<bool>();
   }
   if (j.contains("presence"))
-    c.presence = strings_of(j["presence"], f + ".presence", 6,
-                            [](std::string_view s) {
-                              return std::find(std::begin(presence_words),
-                                               std::end(presence_words),
-                                               s) != std::end(presence_words);
-                            });
+    c.presence =
+        strings_of(j["presence"], f + ".presence", 6, [](std::string_view s) {
+          return std::find(std::begin(presence_words), std::end(presence_words),
+                           s) != std::end(presence_words);
+        });
   if (j.contains("schedule")) {
     auto& s = j["schedule"];
     if (!s.is_string() || (s != "in" && s != "out"))
@@ -351,30 +350,30 @@ bool time_range::contains(int minute) const {
 
 std::string_view to_string(action a) {
   switch (a) {
-  case action::ring:
-    return "ring";
-  case action::offer:
-    return "offer";
-  case action::forward:
-    return "forward";
-  case action::deflect:
-    return "deflect";
-  case action::voicemail:
-    return "voicemail";
-  case action::ask:
-    return "ask";
-  case action::notify:
-    return "notify";
-  case action::decline:
-    return "decline";
+    case action::ring:
+      return "ring";
+    case action::offer:
+      return "offer";
+    case action::forward:
+      return "forward";
+    case action::deflect:
+      return "deflect";
+    case action::voicemail:
+      return "voicemail";
+    case action::ask:
+      return "ask";
+    case action::notify:
+      return "notify";
+    case action::decline:
+      return "decline";
   }
   return "ring";
 }
 
 std::optional<action> action_of(std::string_view name) {
-  for (auto a : {action::ring, action::offer, action::forward, action::deflect,
-                 action::voicemail, action::ask, action::notify,
-                 action::decline})
+  for (auto a :
+       {action::ring, action::offer, action::forward, action::deflect,
+        action::voicemail, action::ask, action::notify, action::decline})
     if (to_string(a) == name)
       return a;
   return std::nullopt;
@@ -426,12 +425,10 @@ decision decide(const std::vector<rule>& rules, const profile& p,
       continue;
     if (c.caller_is_contact && *c.caller_is_contact != call.caller_is_contact)
       continue;
-    if (!c.presence.empty() &&
-        std::find(c.presence.begin(), c.presence.end(), call.presence) ==
-            c.presence.end())
+    if (!c.presence.empty() && std::find(c.presence.begin(), c.presence.end(),
+                                         call.presence) == c.presence.end())
       continue;
-    if (!c.schedule.empty() &&
-        (c.schedule == "in") != in_hours(p, lt, day))
+    if (!c.schedule.empty() && (c.schedule == "in") != in_hours(p, lt, day))
       continue;
     decision d;
     d.rule = static_cast<int>(i);
@@ -536,11 +533,10 @@ void read_profile(const json& j, profile& p, std::string_view salt) {
   if (j.contains("pin")) {
     auto& pin = j["pin"];
     auto s = pin.is_string() ? pin.get<std::string>() : std::string{"x"};
-    if (!s.empty() &&
-        (s.size() < 4 || s.size() > 12 ||
-         !std::all_of(s.begin(), s.end(), [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c));
-         })))
+    if (!s.empty() && (s.size() < 4 || s.size() > 12 ||
+                       !std::all_of(s.begin(), s.end(), [](char c) {
+                         return std::isdigit(static_cast<unsigned char>(c));
+                       })))
       fail("pin", "4 to 12 digits, or \"\" for none");
     p.pin_hash = s.empty() ? std::string{} : hash_pin(s, salt);
   }
@@ -603,8 +599,7 @@ void read_profile(const json& j, profile& p, std::string_view salt) {
   }
   if (j.contains("delivery")) {
     auto& d = j["delivery"];
-    if (!d.is_string() ||
-        (d != "im-then-email" && d != "im" && d != "email"))
+    if (!d.is_string() || (d != "im-then-email" && d != "im" && d != "email"))
       fail("delivery", "im-then-email, im or email");
     p.delivery = d.get<std::string>();
   }

@@ -82,9 +82,9 @@ struct profile {
   std::string pin_hash; ///< salted SHA-256 hex ("" no PIN), see set_pin
   std::string email;
   std::map<std::string, std::string> destinations; ///< "mobile" -> number
-  std::array<std::vector<time_range>, 7> hours;   ///< the working week
-  std::vector<date_range> exceptions;             ///< holidays
-  std::string delivery = "im-then-email"; ///< or "im", "email"
+  std::array<std::vector<time_range>, 7> hours;    ///< the working week
+  std::vector<date_range> exceptions;              ///< holidays
+  std::string delivery = "im-then-email";          ///< or "im", "email"
   bool has_hours() const;
 };
 
@@ -108,8 +108,7 @@ struct decision {
 
 /// The first enabled rule whose conditions all hold at `unix` in `tz`.
 decision decide(const std::vector<rule>& rules, const profile& p,
-                const call_facts& call, std::int64_t unix,
-                const time_zone& tz);
+                const call_facts& call, std::int64_t unix, const time_zone& tz);
 
 /// Whether `caller` matches `pattern`.
 bool caller_matches(std::string_view pattern, std::string_view caller);

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
-#include <tuple>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace ivm::routing {
 
@@ -268,9 +268,8 @@ bool read_header(bytes_in& in, header& h) {
 }
 
 std::size_t block_size(const header& h, int time_size) {
-  return static_cast<std::size_t>(h.timecnt) * (time_size + 1) +
-         h.typecnt * 6 + h.charcnt + h.leapcnt * (time_size + 4) +
-         h.isstdcnt + h.isutcnt;
+  return static_cast<std::size_t>(h.timecnt) * (time_size + 1) + h.typecnt * 6 +
+         h.charcnt + h.leapcnt * (time_size + 4) + h.isstdcnt + h.isutcnt;
 }
 
 } // namespace
@@ -291,9 +290,9 @@ expected<time_zone, std::string> time_zone::from_tzif(std::string_view bytes) {
   z.at_.reserve(h.timecnt);
   for (std::uint32_t i = 0; i < h.timecnt; ++i) {
     auto v = in.be(time_size);
-    auto t = time_size == 8 ? static_cast<std::int64_t>(v)
-                            : static_cast<std::int64_t>(
-                                  static_cast<std::int32_t>(v));
+    auto t = time_size == 8
+                 ? static_cast<std::int64_t>(v)
+                 : static_cast<std::int64_t>(static_cast<std::int32_t>(v));
     if (!z.at_.empty() && t <= z.at_.back())
       return unexpected(std::string{"TZif: transitions out of order"});
     z.at_.push_back(t);
@@ -338,8 +337,8 @@ bool time_zone::valid_name(std::string_view name) {
       name.find("..") != std::string_view::npos)
     return false;
   for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' &&
-        c != '_' && c != '-' && c != '+')
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' &&
+        c != '-' && c != '+')
       return false;
   return true;
 }

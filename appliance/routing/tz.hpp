@@ -23,8 +23,8 @@ struct local_time {
   int hour = 0;
   int minute = 0;
   int second = 0;
-  int weekday = 4;    ///< 0 Sunday .. 6 Saturday
-  int offset_s = 0;   ///< local = UTC + offset
+  int weekday = 4;  ///< 0 Sunday .. 6 Saturday
+  int offset_s = 0; ///< local = UTC + offset
   bool dst = false;
 };
 

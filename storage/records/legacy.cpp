@@ -20,10 +20,10 @@ std::string encode(const media_gateway& x) {
   // handshake, version 4 TLS and the pinned certificate, version 5 the SIP
   // trunk (issue 17); each written only when needed.
   std::uint8_t v = !x.trunk.empty() || !x.trunk_prefixes.empty() ? 5
-                   : x.tls || !x.fingerprint.empty()              ? 4
-                   : !x.handshake.empty()          ? 3
-                   : !x.encoding.empty()           ? 2
-                                                   : 1;
+                   : x.tls || !x.fingerprint.empty()             ? 4
+                   : !x.handshake.empty()                        ? 3
+                   : !x.encoding.empty()                         ? 2
+                                                                 : 1;
   record_writer w{v};
   w.put_string(x.name)
       .put_string(x.protocol)

@@ -23,11 +23,13 @@ TEST(routing_format, rules_are_numbered_with_conditions_and_action) {
 }
 
 TEST(routing_format, a_dry_run_says_what_and_why) {
+  EXPECT_EQ(
+      format_rule_test(
+          R"({"action":"voicemail","rule":1,"rule_name":"nights",)"
+          R"("local_time":"2026-12-07T23:30:00","time_zone":"Europe/Berlin"})"),
+      "voicemail (rule 1 nights) at 2026-12-07T23:30:00 Europe/Berlin\n");
   EXPECT_EQ(format_rule_test(
-                R"({"action":"voicemail","rule":1,"rule_name":"nights",)"
-                R"("local_time":"2026-12-07T23:30:00","time_zone":"Europe/Berlin"})"),
-            "voicemail (rule 1 nights) at 2026-12-07T23:30:00 Europe/Berlin\n");
-  EXPECT_EQ(format_rule_test(R"({"action":"ring","local_time":"T","time_zone":"UTC"})"),
+                R"({"action":"ring","local_time":"T","time_zone":"UTC"})"),
             "ring (no rule) at T UTC\n");
 }
 

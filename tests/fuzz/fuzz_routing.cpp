@@ -22,9 +22,9 @@ void check(bool condition) {
 }
 
 void local_times(const routing::time_zone& z) {
-  for (std::int64_t t : {std::int64_t{-2208988800}, std::int64_t{0},
-                         std::int64_t{1796666400}, std::int64_t{2374102800},
-                         std::int64_t{4102444800}}) {
+  for (std::int64_t t :
+       {std::int64_t{-2208988800}, std::int64_t{0}, std::int64_t{1796666400},
+        std::int64_t{2374102800}, std::int64_t{4102444800}}) {
     auto lt = z.to_local(t);
     check(lt.month >= 1 && lt.month <= 12 && lt.day >= 1 && lt.day <= 31);
     check(lt.hour >= 0 && lt.hour < 24 && lt.minute >= 0 && lt.minute < 60);

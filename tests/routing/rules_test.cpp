@@ -59,10 +59,10 @@ TEST(rules, evenings_forward_to_the_mobile_across_midnight) {
   EXPECT_EQ(decide(r, p, from("201"), at(2026, 12, 12, 19, 0, 1), berlin()).act,
             action::ring);
   // Without the profile's "mobile" the rule does not apply.
-  EXPECT_EQ(decide(r, profile{}, from("201"), at(2026, 12, 7, 18, 30, 1),
-                   berlin())
-                .act,
-            action::ring);
+  EXPECT_EQ(
+      decide(r, profile{}, from("201"), at(2026, 12, 7, 18, 30, 1), berlin())
+          .act,
+      action::ring);
 }
 
 TEST(rules, local_time_follows_the_dst_change) {
@@ -90,7 +90,8 @@ TEST(rules, the_first_matching_rule_wins_in_order) {
   auto d = decide(r, {}, from("202", "dnd", true), t, berlin());
   EXPECT_EQ(d.act, action::offer);
   EXPECT_EQ(d.timeout_s, 15u);
-  EXPECT_EQ(decide(r, {}, from("202", "available", true), t, berlin()).rule, -1);
+  EXPECT_EQ(decide(r, {}, from("202", "available", true), t, berlin()).rule,
+            -1);
   EXPECT_EQ(decide(r, {}, from("+4930123", "available"), t, berlin()).act,
             action::notify);
 }
@@ -159,20 +160,27 @@ TEST(rules, bad_rules_name_the_field) {
             "rules[0].to");
   EXPECT_EQ(field(R"({"rules":[{"action":"forward","to":"20 0"}]})"),
             "rules[0].to");
-  EXPECT_EQ(field(R"({"rules":[{"action":"ring","when":{"time":"25:00-08:00"}}]})"),
-            "rules[0].when.time");
-  EXPECT_EQ(field(R"({"rules":[{"action":"ring","when":{"time":"08:00-08:00"}}]})"),
-            "rules[0].when.time");
+  EXPECT_EQ(
+      field(R"({"rules":[{"action":"ring","when":{"time":"25:00-08:00"}}]})"),
+      "rules[0].when.time");
+  EXPECT_EQ(
+      field(R"({"rules":[{"action":"ring","when":{"time":"08:00-08:00"}}]})"),
+      "rules[0].when.time");
   EXPECT_EQ(field(R"({"rules":[{"action":"ring","when":{"days":["fun"]}}]})"),
             "rules[0].when.days[0]");
-  EXPECT_EQ(field(R"({"rules":[{"action":"ring","when":{"dates":["2026-02-30"]}}]})"),
-            "rules[0].when.dates[0]");
-  EXPECT_EQ(field(R"({"rules":[{"action":"ring","when":{"dates":["2026-03-02..2026-03-01"]}}]})"),
-            "rules[0].when.dates[0]");
-  EXPECT_EQ(field(R"({"rules":[{"action":"ring","when":{"presence":["sleepy"]}}]})"),
-            "rules[0].when.presence[0]");
-  EXPECT_EQ(field(R"({"rules":[{"action":"ring","when":{"callers":["2*0"]}}]})"),
-            "rules[0].when.callers[0]");
+  EXPECT_EQ(
+      field(R"({"rules":[{"action":"ring","when":{"dates":["2026-02-30"]}}]})"),
+      "rules[0].when.dates[0]");
+  EXPECT_EQ(
+      field(
+          R"({"rules":[{"action":"ring","when":{"dates":["2026-03-02..2026-03-01"]}}]})"),
+      "rules[0].when.dates[0]");
+  EXPECT_EQ(
+      field(R"({"rules":[{"action":"ring","when":{"presence":["sleepy"]}}]})"),
+      "rules[0].when.presence[0]");
+  EXPECT_EQ(
+      field(R"({"rules":[{"action":"ring","when":{"callers":["2*0"]}}]})"),
+      "rules[0].when.callers[0]");
   EXPECT_EQ(field(R"({"rules":[{"action":"ring","when":{"colour":"red"}}]})"),
             "rules[0].when.colour");
   EXPECT_EQ(field(R"({"rules":[{"action":"voicemail","fallback":"ring"}]})"),
@@ -181,8 +189,9 @@ TEST(rules, bad_rules_name_the_field) {
             "rules[0].fallback");
   EXPECT_EQ(field(R"({"rules":[{"action":"offer","fallback":"forward"}]})"),
             "rules[0].fallback_to");
-  EXPECT_EQ(field(R"({"rules":[{"action":"forward","to":"2","fallback":"ring"}]})"),
-            "rules[0].fallback");
+  EXPECT_EQ(
+      field(R"({"rules":[{"action":"forward","to":"2","fallback":"ring"}]})"),
+      "rules[0].fallback");
   EXPECT_EQ(field(R"({"rules":[{"action":"ask"}]})"), "rules[0].action");
   EXPECT_EQ(field(R"({"rules":[{"action":"offer","timeout":2}]})"),
             "rules[0].timeout");

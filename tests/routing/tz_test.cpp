@@ -92,8 +92,8 @@ TEST(tz, posix_strings) {
   EXPECT_EQ(always->offset_at(1782000000).first, -4 * 3600);
   for (auto bad : {"", "C-1", "CET", "CET-1CEST,M13.5.0,M10.5.0",
                    "CET-1CEST,M3.6.0,M10.5.0", "CET-1CEST,M3.5.7,M10.5.0",
-                   "CET-1CEST,M3.5.0", "CET-1CEST,M3.5.0,M10.5.0/x",
-                   "<+03-3", "CET-200", "CET-1CEST,J0,J365"})
+                   "CET-1CEST,M3.5.0", "CET-1CEST,M3.5.0,M10.5.0/x", "<+03-3",
+                   "CET-200", "CET-1CEST,J0,J365"})
     EXPECT_FALSE(posix_tz::parse(bad)) << bad;
 }
 
