@@ -92,7 +92,10 @@ using sip_router_actor = caf::typed_actor<
     // A dialog the box is the UAS of (a recording): its in-dialog requests
     // (BYE...) go to `owner` as (sipreq_atom, sip_task); a null owner ends it.
     caf::reacts_to<atoms::dialog_atom, std::string, caf::actor>,
-    caf::replies_to<atoms::stats_atom>::with<sip_router_stats>>;
+    caf::replies_to<atoms::stats_atom>::with<sip_router_stats>,
+    // Whether the request of server transaction `key` still waits for its
+    // final answer (not cancelled, not answered): a call held by the box.
+    caf::replies_to<atoms::seen_atom, std::string>::with<bool>>;
 
 /// A transport: bytes in from one listening socket, parsed messages out to
 /// the router shards.

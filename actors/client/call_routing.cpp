@@ -81,18 +81,36 @@ void start_voicemail(pointer self, sip_task& t, const std::string& caller,
 void carry_out(pointer self, sip_task& t, const std::string& caller,
                const routing::decision& d);
 
+// Runs `then` if the call `t` still waits for its answer: a caller who hung
+// up while the offer was out (CANCEL, answered 487 by the router) gets no
+// voicemail session and no forward.
+template <class Then>
+void if_waiting(pointer self, const sip_task& t, Then then) {
+  ++self->state.io;
+  self->request(t.router, storage_wait, atoms::seen_atom::value, t.key)
+      .then(
+          [self, then](bool waiting) mutable {
+            --self->state.io;
+            if (waiting)
+              then();
+          },
+          [self](const caf::error&) { --self->state.io; });
+}
+
 void offer_timeout(pointer self, std::uint64_t token) {
   auto& st = self->state;
   if (!st.offer_ || st.offer_->token != token)
     return;
   auto offer = std::move(*st.offer_);
   st.offer_.reset();
-  routing::decision next;
-  next.act = offer.d.fallback.value_or(routing::action::voicemail);
-  next.to = offer.d.fallback_to;
   tell_user(self, "Missed call from " + who(offer.caller, offer.caller_name) +
                       " at " + clock_text(st) + ".");
-  carry_out(self, offer.call, offer.caller, next);
+  if_waiting(self, offer.call, [self, offer]() mutable {
+    routing::decision next;
+    next.act = offer.d.fallback.value_or(routing::action::voicemail);
+    next.to = offer.d.fallback_to;
+    carry_out(self, offer.call, offer.caller, next);
+  });
 }
 
 // Offer through IM: the caller hears ringing while the user's devices get
@@ -293,15 +311,6 @@ std::optional<std::string> answer_offer(pointer self, const std::string& text,
     return std::nullopt;
   auto offer = std::move(*st.offer_);
   st.offer_.reset();
-  auto& call = offer.call;
-  if (choice == 2) {
-    answer(self, call, 603, "Decline");
-    return "Declined.";
-  }
-  if (choice == 3) {
-    start_voicemail(self, call, offer.caller, offer.caller_name);
-    return "Sent to voicemail.";
-  }
   // Put through to the device the answer came from, else to all of them.
   proxy_plan plan;
   plan.callee = st.user.extension;
@@ -314,12 +323,21 @@ std::optional<std::string> answer_offer(pointer self, const std::string& text,
       }
   if (plan.targets.empty())
     plan.targets = std::move(all);
-  if (plan.targets.empty()) {
-    start_voicemail(self, call, offer.caller, offer.caller_name);
-    return "No phone of yours is online: sent to voicemail.";
-  }
-  self->send(call.router, atoms::proxy_atom::value, call.key, std::move(plan));
-  return "Put through.";
+  if (choice == 1 && plan.targets.empty())
+    choice = 3; // no phone of theirs online
+  if_waiting(self, offer.call, [self, offer, choice, plan]() mutable {
+    auto& call = offer.call;
+    if (choice == 2)
+      answer(self, call, 603, "Decline");
+    else if (choice == 3)
+      start_voicemail(self, call, offer.caller, offer.caller_name);
+    else
+      self->send(call.router, atoms::proxy_atom::value, call.key,
+                 std::move(plan));
+  });
+  return choice == 1   ? "Putting it through."
+         : choice == 2 ? "Declined."
+                       : "Sent to voicemail.";
 }
 
 } // namespace ivm::actors::client

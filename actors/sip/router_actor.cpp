@@ -117,6 +117,10 @@ sip_router_actor::behavior_type router_impl(pointer self,
           owned.erase(call_id);
       },
       [self](atoms::stats_atom) { return self->state.stats; },
+      [self](atoms::seen_atom, const std::string& key) {
+        auto it = self->state.txs.find(key);
+        return it != self->state.txs.end() && !it->second.final_sent;
+      },
   };
 }
 

@@ -286,8 +286,8 @@ class CallRules(VoiceBox, unittest.TestCase):
         self.alice.invite()
         self.next_message()
         self.assertEqual(status_of(self.bob.message("ivm", "2")), 200)
-        self.assertEqual(status_of(self.alice.response()), 603)
         self.assertEqual(self.next_message(), "Declined.")
+        self.assertEqual(status_of(self.alice.response()), 603)
         # Nobody answers: after the timeout the fallback, and Bob hears
         # of the missed call.
         self.alice.invite()
@@ -295,6 +295,28 @@ class CallRules(VoiceBox, unittest.TestCase):
         self.assertEqual(status_of(self.alice.response()), 486)
         self.assertRegex(self.next_message(),
                          r"^Missed call from Alice \(201\) at \d\d:\d\d\.$")
+
+    def test_a_caller_who_hangs_up_during_the_offer_leaves_nothing(self):
+        self.rules({"action": "offer", "timeout": 5, "fallback": "voicemail"})
+        self.alice.invite()
+        self.assertEqual(status_of(self.alice.response(final=False)), 180)
+        self.next_message()  # the offer
+        inv = self.alice.sent.decode()
+        head = inv.split("\r\n\r\n")[0].split("\r\n")
+        keep = [l for l in head[1:] if re.match(
+            r"(?i)(via|from|to|call-id|max-forwards)\s*:", l)]
+        cseq = re.search(r"(?im)^CSeq:\s*(\d+)", inv).group(1)
+        self.alice.u.send(("CANCEL %s SIP/2.0\r\n%s\r\nCSeq: %s CANCEL\r\n"
+                           "Content-Length: 0\r\n\r\n"
+                           % (self.alice.ruri, "\r\n".join(keep), cseq))
+                          .encode())
+        self.assertEqual(status_of(self.alice.response()), 487)
+        self.assertRegex(self.next_message(), r"^Missed call from Alice")
+        # No voicemail session for a call that is gone: no recording, no
+        # notice (the session would end on silence after 2 s).
+        self.assertIsNone(self.bob.receive_request("MESSAGE", timeout=4))
+        s, body = curl_as(self.box, "202", "GET", "/api/v1/voice-messages")
+        self.assertEqual(json.loads(body)["messages"], [])
 
     def test_presence_decides_and_voicemail_records_for_the_user(self):
         self.rules({"when": {"presence": ["dnd"]}, "action": "voicemail"})
