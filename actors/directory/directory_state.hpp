@@ -117,9 +117,14 @@ std::string record_code(pointer self, const std::string& user,
                         std::string& bad);
 
 /// A legacy phone of `ext` dialled the service code `code` (issue 15).
-/// A call to `number` on a PBX's SIP trunk (issue 17), placed by `caller`.
+/// A call to `number` on a PBX's SIP trunk (issue 17), placed by `caller`
+/// (trunk_calls.cpp).
 proxy_plan trunk_plan(const directory::sip_trunk& trunk,
                       const std::string& number, const std::string& caller);
+/// An INVITE from a PBX's trunk address: taken (true) as the PBX's call.
+bool on_trunk_call(pointer self, sip_task& t);
+/// The enabled user the Request-URI of `t` names; null after answering 404.
+const directory::account* callee_of(pointer self, const sip_task& t);
 
 /// Sends `ext` a text message from the box (the answer to a command).
 std::function<void(std::string)> teller(pointer self, const std::string& ext);

@@ -112,16 +112,15 @@ const directory::account* identify(pointer self, const sip_task& t,
 
 } // namespace
 
-proxy_plan trunk_plan(const directory::sip_trunk& trunk,
-                      const std::string& number, const std::string& caller) {
-  proxy_plan plan;
-  plan.caller = caller;
-  proxy_target to;
-  to.uri = "sip:" + number + "@" + net::to_string(trunk.sip);
-  to.flow = sip_flow{sip_transport_kind::udp, 0, trunk.sip};
-  to.dest = trunk.sip;
-  plan.targets.push_back(std::move(to));
-  return plan;
+const directory::account* callee_of(pointer self, const sip_task& t) {
+  auto ruri = sip::parse_uri(t.in.msg.request_uri);
+  auto target =
+      ruri ? self->state.dir.resolve(user_of(*ruri)) : directory::target{};
+  if (!target.user || !target.user->enabled) {
+    answer(self, t, 404, "Not Found");
+    return nullptr;
+  }
+  return target.user;
 }
 
 std::function<void(std::string)> teller(pointer self, const std::string& ext) {
@@ -409,47 +408,6 @@ void on_invite(pointer self, sip_task& t, const directory::account* caller) {
               });
 }
 
-// The enabled user the Request-URI names; null after answering 404.
-const directory::account* callee_of(pointer self, const sip_task& t) {
-  auto ruri = sip::parse_uri(t.in.msg.request_uri);
-  auto target =
-      ruri ? self->state.dir.resolve(user_of(*ruri)) : directory::target{};
-  if (!target.user || !target.user->enabled) {
-    answer(self, t, 404, "Not Found");
-    return nullptr;
-  }
-  return target.user;
-}
-
-// A new INVITE from a PBX's SIP trunk (trusted by its address, as
-// Kamailio's `permissions` module does): a call from one of the PBX's
-// phones to a user of the box. The PBX's own call state comes over its
-// CSTA link, so the call names no local caller.
-void on_trunk_invite(pointer self, sip_task& t,
-                     const directory::sip_trunk& trunk) {
-  const auto* callee = callee_of(self, t);
-  if (!callee)
-    return;
-  auto from = sip::parse_name_addr(t.in.msg.value_of("From"));
-  self->state.log->info("call from PBX {} ({}) to {}", trunk.name,
-                        from ? user_of(from->uri) : std::string{"?"},
-                        callee->extension);
-  with_client(self, callee->extension, [self, t](const client_actor& c) {
-    self->send(c, atoms::proxy_atom::value, t, std::string{});
-  });
-}
-
-// A trunk sends from its SIP address: over UDP from that very port (PBXs
-// send from the port they listen on), over TCP from an ephemeral port.
-const directory::sip_trunk* trunk_of(const directory_state& st,
-                                     const sip_task& t) {
-  const auto* trunk = directory::trunk_at(st.trunks, source_host(t));
-  if (trunk && t.in.flow.kind == sip_transport_kind::udp &&
-      t.in.flow.remote.port != trunk->sip.port)
-    return nullptr;
-  return trunk;
-}
-
 // SUBSCRIBE and PUBLISH to a user: the presentity's client actor decides.
 void on_presence(pointer self, sip_task& t, const directory::account* who) {
   auto& st = self->state;
@@ -510,11 +468,8 @@ void on_sip_request(pointer self, sip_task& t) {
   // SUBSCRIBE and PUBLISH end at the box (401); the others are relayed to
   // a user's devices or answered for them (407, RFC 3261 §22.3).
   bool presence = method == "SUBSCRIBE" || method == "PUBLISH";
-  if (method == "INVITE" && !self->state.trunks.empty())
-    if (const auto* trunk = trunk_of(self->state, t)) {
-      on_trunk_invite(self, t, *trunk);
-      return;
-    }
+  if (method == "INVITE" && on_trunk_call(self, t))
+    return;
   const auto* who = identify(self, t, !presence);
   if (!who)
     return;

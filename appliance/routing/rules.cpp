@@ -3,134 +3,16 @@
 #include <algorithm>
 #include <cctype>
 
-#include <nlohmann/json.hpp>
-
-#include "appliance/sip/digest/algorithm.hpp"
+#include "appliance/routing/fields.hpp"
 
 namespace ivm::routing {
 
-using json = nlohmann::json;
+using namespace fields;
 
 namespace {
 
-constexpr const char* day_names[7] = {"sun", "mon", "tue", "wed",
-                                      "thu", "fri", "sat"};
 constexpr const char* presence_words[] = {
     "available", "away", "busy", "dnd", "on-the-phone", "offline"};
-
-struct bad {
-  field_error e;
-};
-
-[[noreturn]] void fail(std::string field, std::string message) {
-  throw bad{field_error{std::move(field), std::move(message)}};
-}
-
-// "HH:MM" -> minutes; 24:00 allowed as the end of a day.
-std::optional<int> minutes_of(std::string_view s) {
-  if (s.size() != 5 || s[2] != ':' || !std::isdigit((unsigned char)s[0]) ||
-      !std::isdigit((unsigned char)s[1]) ||
-      !std::isdigit((unsigned char)s[3]) || !std::isdigit((unsigned char)s[4]))
-    return std::nullopt;
-  int h = (s[0] - '0') * 10 + (s[1] - '0');
-  int m = (s[3] - '0') * 10 + (s[4] - '0');
-  if (m > 59 || h > 24 || (h == 24 && m != 0))
-    return std::nullopt;
-  return h * 60 + m;
-}
-
-std::string hhmm(int minutes) {
-  std::string out(5, '0');
-  out[0] = static_cast<char>('0' + minutes / 600 % 10);
-  out[1] = static_cast<char>('0' + minutes / 60 % 10);
-  out[2] = ':';
-  out[3] = static_cast<char>('0' + minutes % 60 / 10);
-  out[4] = static_cast<char>('0' + minutes % 10);
-  return out;
-}
-
-time_range range_of(const json& j, const std::string& field) {
-  if (!j.is_string())
-    fail(field, "a time range \"HH:MM-HH:MM\"");
-  auto s = j.get<std::string>();
-  auto from =
-      s.size() == 11 && s[5] == '-' ? minutes_of(s.substr(0, 5)) : std::nullopt;
-  auto to = from ? minutes_of(s.substr(6)) : std::nullopt;
-  if (!from || !to || *from == 24 * 60 || *from == *to)
-    fail(field, "a time range \"HH:MM-HH:MM\" (e.g. \"18:00-08:00\")");
-  return time_range{*from, *to};
-}
-
-std::optional<std::int64_t> day_of(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-')
-    return std::nullopt;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(s[i])))
-      return std::nullopt;
-  int y = std::stoi(std::string{s.substr(0, 4)});
-  int m = std::stoi(std::string{s.substr(5, 2)});
-  int d = std::stoi(std::string{s.substr(8, 2)});
-  if (m < 1 || m > 12 || d < 1 || y < 1970)
-    return std::nullopt;
-  auto days = days_from_civil(y, m, d);
-  int yy = 0, mm = 0, dd = 0;
-  civil_from_days(days, yy, mm, dd);
-  if (yy != y || mm != m || dd != d) // February 30th
-    return std::nullopt;
-  return days;
-}
-
-std::string date_text(std::int64_t days) {
-  int y = 0, m = 0, d = 0;
-  civil_from_days(days, y, m, d);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-  return buf;
-}
-
-date_range dates_of(const json& j, const std::string& field) {
-  if (!j.is_string())
-    fail(field, "a date \"YYYY-MM-DD\" or range \"YYYY-MM-DD..YYYY-MM-DD\"");
-  auto s = j.get<std::string>();
-  auto dots = s.find("..");
-  auto from = day_of(s.substr(0, dots));
-  auto to = dots == std::string::npos ? from : day_of(s.substr(dots + 2));
-  if (!from || !to || *to < *from)
-    fail(field, "a date \"YYYY-MM-DD\" or range \"YYYY-MM-DD..YYYY-MM-DD\"");
-  return date_range{*from, *to};
-}
-
-std::string dates_text(const date_range& r) {
-  return r.from_day == r.to_day
-             ? date_text(r.from_day)
-             : date_text(r.from_day) + ".." + date_text(r.to_day);
-}
-
-int weekday_of(const json& j, const std::string& field) {
-  if (j.is_string())
-    for (int d = 0; d < 7; ++d)
-      if (j.get<std::string>() == day_names[d])
-        return d;
-  fail(field, "a day: sun, mon, tue, wed, thu, fri or sat");
-}
-
-// A destination: a number or extension (digits, '+' first, '*' and '#'), or
-// the name of one of the profile's destinations.
-bool valid_to(std::string_view s) {
-  if (s.empty() || s.size() > 32)
-    return false;
-  if (std::isalpha(static_cast<unsigned char>(s[0])))
-    return std::all_of(s.begin(), s.end(), [](char c) {
-      return std::islower(static_cast<unsigned char>(c)) ||
-             std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
-             c == '_';
-    });
-  for (std::size_t i = 0; i < s.size(); ++i)
-    if (!std::isdigit(static_cast<unsigned char>(s[i])) && s[i] != '*' &&
-        s[i] != '#' && !(i == 0 && s[i] == '+'))
-      return false;
-  return s != "+";
-}
 
 bool valid_pattern(std::string_view s) {
   if (s.empty() || s.size() > 64)
@@ -159,16 +41,6 @@ std::vector<std::string> strings_of(const json& j, const std::string& field,
     out.push_back(j[i].get<std::string>());
   }
   return out;
-}
-
-void only(const json& j, const std::string& field,
-          std::initializer_list<const char*> keys) {
-  if (!j.is_object())
-    fail(field, "an object");
-  for (auto& [k, v] : j.items())
-    if (std::none_of(keys.begin(), keys.end(),
-                     [&k = k](const char* x) { return k == x; }))
-      fail(field.empty() ? k : field + "." + k, "unknown field");
 }
 
 conditions conditions_of(const json& j, const std::string& f) {
@@ -332,7 +204,6 @@ std::string resolve(const profile& p, const std::string& to) {
   auto it = p.destinations.find(to);
   return it == p.destinations.end() ? std::string{} : it->second;
 }
-
 } // namespace
 
 std::string rules_key(std::string_view ext) {
@@ -377,11 +248,6 @@ std::optional<action> action_of(std::string_view name) {
     if (to_string(a) == name)
       return a;
   return std::nullopt;
-}
-
-bool profile::has_hours() const {
-  return std::any_of(hours.begin(), hours.end(),
-                     [](auto& d) { return !d.empty(); });
 }
 
 bool caller_matches(std::string_view pattern, std::string_view caller) {
@@ -484,170 +350,6 @@ std::string rules_json(const std::vector<rule>& rules) {
     list.push_back(j);
   }
   return json{{"rules", list}}.dump();
-}
-
-std::string hash_pin(std::string_view pin, std::string_view salt) {
-  return std::string{salt} + "$" +
-         sip::digest::hash_hex(sip::digest::algorithm::sha256,
-                               std::string{salt} + std::string{pin});
-}
-
-bool pin_matches(const profile& p, std::string_view pin) {
-  auto dollar = p.pin_hash.find('$');
-  if (dollar == std::string::npos)
-    return false;
-  auto want = hash_pin(pin, std::string_view{p.pin_hash}.substr(0, dollar));
-  // Constant time over the stored hash's length.
-  if (want.size() != p.pin_hash.size())
-    return false;
-  unsigned diff = 0;
-  for (std::size_t i = 0; i < want.size(); ++i)
-    diff |= static_cast<unsigned char>(want[i] ^ p.pin_hash[i]);
-  return diff == 0;
-}
-
-namespace {
-
-json profile_doc(const profile& p) {
-  json hours = json::object();
-  for (int d = 0; d < 7; ++d)
-    if (!p.hours[d].empty()) {
-      auto list = json::array();
-      for (auto& r : p.hours[d])
-        list.push_back(hhmm(r.from_min) + "-" + hhmm(r.to_min));
-      hours[day_names[d]] = list;
-    }
-  auto exc = json::array();
-  for (auto& e : p.exceptions)
-    exc.push_back(dates_text(e));
-  return json{{"email", p.email},
-              {"destinations", p.destinations},
-              {"hours", hours},
-              {"exceptions", exc},
-              {"delivery", p.delivery}};
-}
-
-void read_profile(const json& j, profile& p, std::string_view salt) {
-  only(j, "",
-       {"pin", "email", "destinations", "hours", "exceptions", "delivery"});
-  if (j.contains("pin")) {
-    auto& pin = j["pin"];
-    auto s = pin.is_string() ? pin.get<std::string>() : std::string{"x"};
-    if (!s.empty() && (s.size() < 4 || s.size() > 12 ||
-                       !std::all_of(s.begin(), s.end(), [](char c) {
-                         return std::isdigit(static_cast<unsigned char>(c));
-                       })))
-      fail("pin", "4 to 12 digits, or \"\" for none");
-    p.pin_hash = s.empty() ? std::string{} : hash_pin(s, salt);
-  }
-  if (j.contains("email")) {
-    auto& e = j["email"];
-    auto s = e.is_string() ? e.get<std::string>() : std::string{"@"};
-    auto at = s.find('@');
-    if (!s.empty() &&
-        (s.size() > 254 || at == 0 || at == std::string::npos ||
-         at + 1 >= s.size() || s.find('@', at + 1) != std::string::npos ||
-         std::any_of(s.begin(), s.end(), [](char c) {
-           return static_cast<unsigned char>(c) <= ' ' || c == '<' ||
-                  c == '>' || c == ',' || c == ';' || c == '"' || c == 0x7f;
-         })))
-      fail("email", "an address like bob@example.com, or \"\"");
-    p.email = s;
-  }
-  if (j.contains("destinations")) {
-    auto& d = j["destinations"];
-    if (!d.is_object() || d.size() > 8)
-      fail("destinations", "an object of at most 8: {\"mobile\": \"0171...\"}");
-    p.destinations.clear();
-    for (auto& [k, v] : d.items()) {
-      bool name_ok = valid_to(k) && std::isalpha((unsigned char)k[0]);
-      if (!name_ok)
-        fail("destinations", "a name of lower-case letters: " + k);
-      if (!v.is_string() || !valid_to(v.get<std::string>()) ||
-          std::isalpha((unsigned char)v.get<std::string>()[0]))
-        fail("destinations." + k, "a number");
-      p.destinations[k] = v.get<std::string>();
-    }
-  }
-  if (j.contains("hours")) {
-    auto& h = j["hours"];
-    if (!h.is_object())
-      fail("hours", "an object: {\"mon\": [\"08:00-17:00\"], ...}");
-    profile fresh;
-    for (auto& [k, v] : h.items()) {
-      int d = weekday_of(json(k), "hours." + k);
-      if (!v.is_array() || v.size() > 8)
-        fail("hours." + k, "a list of at most 8 time ranges");
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        auto f = "hours." + k + "[" + std::to_string(i) + "]";
-        auto r = range_of(v[i], f);
-        if (r.to_min <= r.from_min)
-          fail(f, "within one day (the end after the start)");
-        fresh.hours[d].push_back(r);
-      }
-    }
-    p.hours = fresh.hours;
-  }
-  if (j.contains("exceptions")) {
-    auto& e = j["exceptions"];
-    if (!e.is_array() || e.size() > 64)
-      fail("exceptions", "a list of at most 64 dates or date ranges");
-    p.exceptions.clear();
-    for (std::size_t i = 0; i < e.size(); ++i)
-      p.exceptions.push_back(
-          dates_of(e[i], "exceptions[" + std::to_string(i) + "]"));
-  }
-  if (j.contains("delivery")) {
-    auto& d = j["delivery"];
-    if (!d.is_string() || (d != "im-then-email" && d != "im" && d != "email"))
-      fail("delivery", "im-then-email, im or email");
-    p.delivery = d.get<std::string>();
-  }
-}
-
-} // namespace
-
-expected<profile, field_error> parse_profile(std::string_view text,
-                                             const profile& base,
-                                             std::string_view salt) {
-  auto j = json::parse(text, nullptr, false);
-  try {
-    if (j.is_discarded() || !j.is_object())
-      fail("", "the body must be a JSON object");
-    auto p = base;
-    read_profile(j, p, salt);
-    return p;
-  } catch (const bad& b) {
-    return unexpected(b.e);
-  }
-}
-
-std::string profile_json(const profile& p) {
-  auto j = profile_doc(p);
-  j["pin_set"] = !p.pin_hash.empty();
-  return j.dump();
-}
-
-std::string encode_profile(const profile& p) {
-  auto j = profile_doc(p);
-  j["pin_hash"] = p.pin_hash;
-  return j.dump();
-}
-
-profile decode_profile(std::string_view stored) {
-  profile p;
-  auto j = json::parse(stored, nullptr, false);
-  if (!j.is_object())
-    return p;
-  auto hash = j.value("pin_hash", std::string{});
-  j.erase("pin_hash");
-  try {
-    read_profile(j, p, "");
-  } catch (const bad&) {
-    return profile{};
-  }
-  p.pin_hash = hash;
-  return p;
 }
 
 } // namespace ivm::routing
