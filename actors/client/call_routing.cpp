@@ -24,10 +24,8 @@ constexpr auto storage_wait = std::chrono::seconds{5};
 
 // Who calls: the user's extension, else the number in the From header, and
 // the name to show.
-std::pair<std::string, std::string> caller_of(const client_state& st,
-                                              const sip_task& t,
+std::pair<std::string, std::string> caller_of(const sip_task& t,
                                               const std::string& caller) {
-  (void)st;
   if (!caller.empty()) // a user of the box: the name the directory has
     return {caller, t.caller_name.empty() ? caller : t.caller_name};
   auto from = sip::parse_name_addr(t.in.msg.value_of("From"));
@@ -118,7 +116,7 @@ void offer_timeout(pointer self, std::uint64_t token) {
 void offer(pointer self, sip_task& t, const std::string& caller,
            const routing::decision& d) {
   auto& st = self->state;
-  auto [number, name] = caller_of(st, t, caller);
+  auto [number, name] = caller_of(t, caller);
   auto fallback = [&] {
     routing::decision next;
     next.act = d.fallback.value_or(routing::action::voicemail);
@@ -143,7 +141,7 @@ void offer(pointer self, sip_task& t, const std::string& caller,
 void carry_out(pointer self, sip_task& t, const std::string& caller,
                const routing::decision& d) {
   auto& st = self->state;
-  auto [number, name] = caller_of(st, t, caller);
+  auto [number, name] = caller_of(t, caller);
   switch (d.act) {
     case routing::action::ring:
     case routing::action::ask:
@@ -186,7 +184,7 @@ void decide(pointer self, sip_task& t, const std::string& caller,
     return;
   }
   auto profile = routing::decode_profile(profile_text);
-  auto [number, name] = caller_of(st, t, caller);
+  auto [number, name] = caller_of(t, caller);
   routing::call_facts facts;
   facts.caller = number;
   if (st.book_) {

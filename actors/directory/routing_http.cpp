@@ -31,42 +31,6 @@ void field_error(net::http_responder& r, const routing::field_error& e) {
   reply(r, 400, json{{"error", e.message}, {"field", e.field}}.dump());
 }
 
-// "2026-12-24T10:00" (the box's local time) or with "Z" (UTC) -> unix.
-std::optional<std::int64_t> time_of(const std::string& s,
-                                    const routing::time_zone& tz) {
-  if (s.size() < 16 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-      s[13] != ':')
-    return std::nullopt;
-  auto num = [&](std::size_t at, std::size_t n) -> int {
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (s[i] < '0' || s[i] > '9')
-        return -1;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2),
-      mi = num(14, 2);
-  std::string rest = s.substr(16);
-  int sec = 0;
-  if (rest.size() >= 3 && rest[0] == ':') {
-    sec = num(17, 2);
-    rest = rest.substr(3);
-  }
-  bool utc = rest == "Z";
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
-      mi < 0 || mi > 59 || sec < 0 || sec > 59 || (!rest.empty() && !utc))
-    return std::nullopt;
-  std::int64_t wall =
-      routing::days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
-  if (utc)
-    return wall;
-  // Local: the offset in force then (checked twice around a change).
-  auto t = wall - tz.to_local(wall).offset_s;
-  return wall - tz.to_local(t).offset_s;
-}
-
 void test_rules(pointer self, http_exchange ex, const std::string& rules_text,
                 const std::string& profile_text) {
   auto body = json::parse(ex.request.body, nullptr, false);
@@ -82,9 +46,10 @@ void test_rules(pointer self, http_exchange ex, const std::string& rules_text,
   facts.presence = body.value("presence", std::string{"available"});
   auto when = static_cast<std::int64_t>(directory::unix_now());
   if (body.contains("time")) {
-    auto t = body["time"].is_string()
-                 ? time_of(body["time"].get<std::string>(), *zone)
-                 : std::nullopt;
+    auto t =
+        body["time"].is_string()
+            ? routing::parse_instant(body["time"].get<std::string>(), *zone)
+            : std::nullopt;
     if (!t) {
       reply(ex.respond, 400,
             json{{"error", "time: \"YYYY-MM-DDTHH:MM\" (the box's time zone) "
@@ -100,13 +65,8 @@ void test_rules(pointer self, http_exchange ex, const std::string& rules_text,
   auto d = routing::decide(rules ? *rules : std::vector<routing::rule>{},
                            routing::decode_profile(profile_text), facts, when,
                            *zone);
-  auto lt = zone->to_local(when);
-  char local[40];
-  std::snprintf(local, sizeof local, "%04d-%02d-%02dT%02d:%02d:%02d",
-                lt.year % 10000, lt.month % 100, lt.day % 100, lt.hour % 100,
-                lt.minute % 100, lt.second % 100);
   json out{{"action", std::string{routing::to_string(d.act)}},
-           {"local_time", local},
+           {"local_time", routing::iso_text(zone->to_local(when))},
            {"time_zone", self->state.cfg.clients->zone->name()}};
   if (d.rule >= 0) {
     out["rule"] = d.rule + 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <tuple>
@@ -388,6 +389,48 @@ local_time time_zone::to_local(std::int64_t unix) const {
   lt.second = static_cast<int>(secs % 60);
   lt.weekday = static_cast<int>(((days % 7) + 11) % 7);
   return lt;
+}
+
+std::optional<std::int64_t> parse_instant(std::string_view s,
+                                          const time_zone& tz) {
+  bool utc = !s.empty() && s.back() == 'Z';
+  if (utc)
+    s.remove_suffix(1);
+  if ((s.size() != 16 && s.size() != 19) || s[4] != '-' || s[7] != '-' ||
+      s[10] != 'T' || s[13] != ':' || (s.size() == 19 && s[16] != ':'))
+    return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(s[i])))
+        return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2),
+      mi = num(14, 2), sec = s.size() == 19 ? num(17, 2) : 0;
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 ||
+      mi > 59 || sec < 0 || sec > 59)
+    return std::nullopt;
+  auto days = days_from_civil(y, mo, d);
+  int yy = 0, mm = 0, dd = 0;
+  civil_from_days(days, yy, mm, dd);
+  if (yy != y || mm != mo || dd != d) // February 30th
+    return std::nullopt;
+  std::int64_t wall = days * 86400 + h * 3600 + mi * 60 + sec;
+  if (utc)
+    return wall;
+  auto t = wall - tz.to_local(wall).offset_s;
+  return wall - tz.to_local(t).offset_s;
+}
+
+std::string iso_text(const local_time& t) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d",
+                t.year % 10000, t.month % 100, t.day % 100, t.hour % 100,
+                t.minute % 100, t.second % 100);
+  return buf;
 }
 
 } // namespace ivm::routing

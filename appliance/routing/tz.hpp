@@ -75,4 +75,14 @@ private:
   std::optional<posix_tz> footer_;
 };
 
+/// "2026-12-24T10:00[:SS]" in `tz`'s local time, or with a final "Z" in
+/// UTC, as seconds since the epoch; nullopt for anything else (a date that
+/// does not exist included). A local time skipped or repeated by a change
+/// takes the offset in force just after it.
+std::optional<std::int64_t> parse_instant(std::string_view text,
+                                          const time_zone& tz);
+
+/// "2026-12-24T10:00:00" (no zone).
+std::string iso_text(const local_time& t);
+
 } // namespace ivm::routing

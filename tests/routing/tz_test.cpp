@@ -119,3 +119,15 @@ TEST(tz, bad_names_and_bad_files_are_refused) {
     (void)time_zone::from_tzif(copy);
   }
 }
+
+TEST(tz, instants_in_local_time_and_utc) {
+  auto z = zone("Europe/Berlin");
+  EXPECT_EQ(parse_instant("2026-12-07T23:30", z), 1796682600);    // +01:00
+  EXPECT_EQ(parse_instant("2026-07-07T22:30:00", z), 1783456200); // +02:00
+  EXPECT_EQ(parse_instant("2026-12-07T22:30:00Z", z), 1796682600);
+  EXPECT_EQ(iso_text(z.to_local(1796682600)), "2026-12-07T23:30:00");
+  for (auto bad : {"", "tomorrow", "2026-02-30T10:00", "2026-12-07 10:00",
+                   "2026-12-07T24:00", "2026-12-07T10:60", "1969-12-31T10:00",
+                   "2026-12-07T10:00+01:00", "2026-12-07T10:00:0Z"})
+    EXPECT_FALSE(parse_instant(bad, z)) << bad;
+}
