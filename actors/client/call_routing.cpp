@@ -73,7 +73,29 @@ void start_voicemail(pointer self, sip_task& t, const std::string& caller,
   call.user_name = caller_name;
   call.recipients = {st.user.extension};
   call.directory = st.cfg->directory;
-  caf::anon_send(voice, atoms::start_atom::value, std::move(call));
+  // The profile says whether the recording is also mailed: always
+  // ("email") or while the user is offline ("im-then-email").
+  bool offline = (online_devices(st) == 0 && st.stations.empty()) ||
+                 presence_word(self) == "offline";
+  ++st.io;
+  self->request(st.cfg->storage, storage_wait, caf::get_atom::value,
+                storage::family::meta, routing::profile_key(st.user.extension))
+      .then(
+          [self, voice, call, offline](const optional_string& text) mutable {
+            --self->state.io;
+            if (text) {
+              auto p = routing::decode_profile(*text);
+              if (!p.email.empty() &&
+                  (p.delivery == "email" ||
+                   (p.delivery == "im-then-email" && offline)))
+                call.mail.emplace_back(call.recipients.front(), p.email);
+            }
+            caf::anon_send(voice, atoms::start_atom::value, std::move(call));
+          },
+          [self, voice, call](const caf::error&) mutable {
+            --self->state.io;
+            caf::anon_send(voice, atoms::start_atom::value, std::move(call));
+          });
 }
 
 void carry_out(pointer self, sip_task& t, const std::string& caller,

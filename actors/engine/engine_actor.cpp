@@ -11,6 +11,7 @@
 
 #include "actors/admin/admin_actor.hpp"
 #include "actors/api/overload.hpp"
+#include "actors/mail/mail_actor.hpp"
 #include "actors/sip/outbound.hpp"
 #include "actors/sip/router_actor.hpp"
 #include "actors/sip/transport_actor.hpp"
@@ -114,6 +115,17 @@ void start_sip(pointer self) {
       vc.silence_timeout = st.res.voice_silence_timeout;
       vc.intercom_answer = st.res.voice_intercom_answer;
       vc.clients = clients;
+      if (st.res.mail.enabled()) {
+        mail_config mc;
+        mc.smtp = st.res.mail;
+        mc.storage = st.storage;
+        mc.master_key = st.res.voice_master_key;
+        mc.domain = st.res.users->realm();
+        mc.clients = clients;
+        vc.mail = spawn_mail(self->system(), std::move(mc));
+        st.log->info("voicemail by e-mail through {}:{}", st.res.mail.host,
+                     st.res.mail.port);
+      }
       dcfg.voice = spawn_voice(self->system(), std::move(vc));
       clients->voice = caf::actor_cast<caf::actor_addr>(dcfg.voice);
       voice = dcfg.voice;

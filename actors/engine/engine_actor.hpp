@@ -13,6 +13,7 @@
 #include "actors/provisioning/provisioning_actor.hpp"
 #include "appliance/auth/admin_accounts.hpp"
 #include "appliance/directory/directory.hpp"
+#include "appliance/mail/mail.hpp"
 #include "appliance/sip/core/uas_policy.hpp"
 #include "appliance/sip/parser.hpp"
 #include "appliance/sip/transaction/timer.hpp"
@@ -61,6 +62,8 @@ struct engine_resources {
   std::chrono::seconds voice_max_length{120};
   std::chrono::seconds voice_silence_timeout{10};
   std::chrono::seconds voice_intercom_answer{8};
+  /// Voicemail by e-mail (issue 18): off while the host is empty.
+  mail::smtp_settings mail;
   /// Bearer token of the admin API.
   std::string admin_token;
   /// The data dir (the admin API watches its free space).

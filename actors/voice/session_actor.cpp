@@ -101,7 +101,8 @@ void finish(pointer self, const char* why, bool hang_up) {
                     st.rec->pcm(),
                     st.rec->rate(),
                     st.s.call.directory,
-                    {}};
+                    {},
+                    st.s.call.mail};
   self->request(st.s.voice, caf::infinite, atoms::deliver_atom::value,
                 std::move(r))
       .then([self, hang_up](bool) { tell_caller(self, hang_up); },

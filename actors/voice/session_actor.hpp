@@ -35,6 +35,8 @@ struct voice_recording {
   directory_actor directory;
   /// Its message id, once saved as pending (see the voice actor).
   std::string id;
+  /// Recipients it is mailed to, with their addresses (voice_call::mail).
+  std::vector<std::pair<std::string, std::string>> mail;
 };
 
 /// A recording encoded to Ogg Opus by an encoder thread.

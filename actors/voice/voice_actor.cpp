@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/mail/mail_actor.hpp"
 #include "actors/voice/playback_actor.hpp"
 #include "actors/voice/session_actor.hpp"
 #include "appliance/common/log.hpp"
@@ -208,6 +209,18 @@ void on_recording(pointer self, voice_recording& r, caf::response_promise rp) {
   storage::write_batch b;
   b.put(storage::family::voice, records::voice_pending_key(r.id),
         voice::seal(records::encode(p), st.cfg.master_key, r.id));
+  // Its e-mails are owed from now on, with the recording (issue 18).
+  if (st.cfg.mail)
+    for (auto& [to, address] : r.mail)
+      if (std::find(r.recipients.begin(), r.recipients.end(), to) !=
+          r.recipients.end()) {
+        b.put(storage::family::voice, mail_outbox_key(r.id, to),
+              mail::encode(mail::voicemail_job{
+                  to, address, r.user, r.user_name,
+                  static_cast<std::int64_t>(directory::unix_now())}));
+        st.log->info("recording {} for {}: e-mail to {} queued", r.id, to,
+                     address);
+      }
   self->request(st.cfg.storage, caf::infinite, caf::put_atom::value, b)
       .then(
           [self, r, rp](caf::ok_atom) mutable {
@@ -271,9 +284,14 @@ void resume_pending(pointer self) {
 
 void on_encoded(pointer self, encoded_recording& e) {
   auto& r = e.meta;
+  auto mail = r.mail.empty() ? caf::actor{} : self->state.cfg.mail;
   store_message(
       self, e.audio, r.user, r.user_name, r.recipients, r.directory,
-      [](const records::voice_entry&) {}, [] {}, r.id);
+      [mail](const records::voice_entry&) {
+        if (mail)
+          caf::anon_send(mail, atoms::wake_atom::value);
+      },
+      [] {}, r.id);
 }
 
 void answer_call(pointer self, const sip_task& t, int code, std::string reason,

@@ -42,6 +42,9 @@ struct voice_call {
   std::vector<std::pair<std::string, std::vector<proxy_target>>> live;
   /// From a legacy phone (issue 15): no SIP dialog; `invite` is empty.
   legacy_media legacy;
+  /// Voicemail for a user who is offline (issue 18): recipient -> e-mail
+  /// address the recording is mailed to (queued with the recording).
+  std::vector<std::pair<std::string, std::string>> mail;
   bool from_legacy() const {
     return static_cast<bool>(legacy.controller);
   }
@@ -65,6 +68,9 @@ struct voice_config {
   /// Shared with the client actors: routers, the box's SIP addresses and
   /// Server value (filled in by the engine before traffic flows).
   std::shared_ptr<const client_config> clients;
+  /// The mail actor (null: no smarthost): recordings with `mail` queue an
+  /// e-mail, told with (wake_atom) once stored.
+  caf::actor mail;
 };
 
 /// The voice message store: takes uploads (WAVE or Ogg Opus -> Ogg Opus),

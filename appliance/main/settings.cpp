@@ -54,6 +54,8 @@ std::optional<config_error> apply(settings& s, std::string_view key,
                                   std::string_view v) {
   if (key.rfind("dhcp.", 0) == 0 || key.rfind("provisioning.", 0) == 0)
     return apply_provisioning(s, key, v);
+  if (key.rfind("mail.", 0) == 0)
+    return apply_mail(s, key, v);
   if (key == "data_dir") {
     if (v.empty())
       return err(key, "must not be empty");
@@ -326,6 +328,8 @@ std::optional<config_error> validate(const settings& s) {
   if (s.voice.rtp_port_min + 1 > s.voice.rtp_port_max)
     return err("voice.rtp_port_min",
                "voice.rtp_port_max must be above voice.rtp_port_min");
+  if (auto e = validate_mail(s))
+    return e;
   return validate_provisioning(s);
 }
 
@@ -403,7 +407,7 @@ std::string to_toml(const settings& s) {
      << "ban_s = " << s.auth.ban.count() << "\n\n"
      << "[storage]\n"
      << "max_batch = " << s.storage.max_batch << "\n\n"
-     << provisioning_to_toml(s);
+     << mail_to_toml(s) << provisioning_to_toml(s);
   return os.str();
 }
 

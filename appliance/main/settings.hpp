@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "appliance/common/expected.hpp"
+#include "appliance/mail/mail.hpp"
 #include "appliance/main/settings_provisioning.hpp"
 #include "appliance/net/endpoint.hpp"
 
@@ -134,6 +135,10 @@ struct settings {
   /// (issue 11; settings_provisioning.hpp).
   dhcp_settings dhcp;
   provisioning_settings provisioning;
+
+  /// The office's SMTP smarthost for voicemail by e-mail (issue 18;
+  /// `[mail]`, settings_mail.cpp). Off while `mail.smarthost` is empty.
+  mail::smtp_settings mail;
 };
 
 /// A configuration problem: `what` names the key or resource and the problem
@@ -163,5 +168,11 @@ std::optional<std::string> shared_data_dir(const std::filesystem::path& dir);
 
 /// The settings as TOML (for `--check-config` and the docs).
 std::string to_toml(const settings& s);
+
+// settings_mail.cpp: the `mail.*` keys.
+std::optional<config_error> apply_mail(settings& s, std::string_view key,
+                                       std::string_view value);
+std::optional<config_error> validate_mail(const settings& s);
+std::string mail_to_toml(const settings& s);
 
 } // namespace ivm::app

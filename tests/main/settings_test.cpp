@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -123,6 +125,66 @@ TEST(settings, to_toml_round_trips) {
   ASSERT_TRUE(back) << back.error().what;
   EXPECT_EQ(back->domain, "box.example");
   EXPECT_EQ(back->sip.listen, s.sip.listen);
+}
+
+} // namespace
+
+namespace {
+
+TEST(settings, mail) {
+  auto p = write_file("[mail]\nsmarthost = \"mail.office.example:25\"\n"
+                      "security = \"none\"\nfrom = \"ivm@office.example\"\n"
+                      "voice_format = \"wav\"\nretry_s = 10\n");
+  auto s = app::load_file(p);
+  std::filesystem::remove(p);
+  ASSERT_TRUE(s) << s.error().what;
+  EXPECT_TRUE(s->mail.enabled());
+  EXPECT_EQ(s->mail.host, "mail.office.example");
+  EXPECT_EQ(s->mail.port, 25);
+  EXPECT_EQ(s->mail.security, mail::smtp_settings::security::none);
+  EXPECT_EQ(s->mail.voice_format, "wav");
+  EXPECT_EQ(s->mail.retry_first.count(), 10);
+  app::settings d;
+  EXPECT_FALSE(d.mail.enabled()); // no mail unless configured
+  EXPECT_EQ(d.mail.security, mail::smtp_settings::security::starttls);
+  EXPECT_FALSE(app::apply(d, "mail.smarthost", "[2001:db8::25]:587"));
+  EXPECT_EQ(d.mail.host, "2001:db8::25");
+  EXPECT_FALSE(app::apply(d, "mail.smarthost", "smtp.example"));
+  EXPECT_EQ(d.mail.host, "smtp.example");
+  EXPECT_EQ(d.mail.port, 587);
+}
+
+TEST(settings, bad_mail_settings_name_the_key_and_change_nothing) {
+  app::settings s;
+  auto before = app::to_toml(s);
+  for (auto [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"mail.smarthost", "a b"},
+           {"mail.smarthost", "host:99999"},
+           {"mail.smarthost", "[::1"},
+           {"mail.security", "ssl"},
+           {"mail.from", "not an address"},
+           {"mail.voice_format", "mp3"},
+           {"mail.retry_s", "0"},
+           {"mail.nope", "1"}}) {
+    auto e = app::apply(s, key, value);
+    ASSERT_TRUE(e) << key << " = " << value;
+    EXPECT_EQ(e->what.rfind(key + ": ", 0), 0u) << e->what;
+  }
+  EXPECT_EQ(app::to_toml(s), before);
+  // Together: a login only over TLS, both halves of it.
+  s.mail.host = "smtp.example";
+  s.mail.username = "box";
+  auto e = app::validate(s);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->what.rfind("mail.password: ", 0), 0u) << e->what;
+  s.mail.password = "x";
+  s.mail.security = mail::smtp_settings::security::none;
+  e = app::validate(s);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->what.rfind("mail.security: ", 0), 0u) << e->what;
+  // The password is not shown.
+  s.mail.security = mail::smtp_settings::security::starttls;
+  EXPECT_EQ(app::to_toml(s).find("\"x\""), std::string::npos);
 }
 
 } // namespace
