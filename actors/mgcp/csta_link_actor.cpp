@@ -140,6 +140,8 @@ void apply(pointer self, csta::link_session::output out) {
       phone_event(self, e.device, e.e, out);
     if (e.changed)
       pbx_status(self, e.device, e.e);
+    if (e.e.kind == csta::event_kind::delivered)
+      phone_delivered(self, e.device, e.e);
   }
   for (auto& a : out.answers)
     if (auto w = st.shown_wait.find(a.token); w != st.shown_wait.end()) {

@@ -104,6 +104,10 @@ void phones_up(pointer self);
 /// A button press or display update on a monitored device.
 void phone_event(pointer self, const std::string& device, const csta::event& e,
                  csta::link_session::output& out);
+/// A call rings at a monitored device (Delivered): its user's call-routing
+/// rules decide (csta_rules.cpp).
+void phone_delivered(pointer self, const std::string& device,
+                     const csta::event& e);
 /// An IM for the phone's user (from its client actor).
 void phone_deliver(pointer self, const std::string& device, std::uint64_t id,
                    const storage::records::queued_message& m,
