@@ -146,7 +146,8 @@ void route(pointer self, http_exchange& ex) {
     // Digest, checked by the directory), not with the admin token.
     bool user_api = path == "/api/v1/voice-messages" ||
                     path.rfind("/api/v1/voice-messages/", 0) == 0 ||
-                    path == "/api/v1/calls" ||
+                    path == "/api/v1/calls" || path == "/api/v1/faxes" ||
+                    path.rfind("/api/v1/faxes/", 0) == 0 ||
                     path.rfind("/api/v1/me/", 0) == 0;
     auto who = user_api ? std::nullopt : authorized(self, req);
     if (on_accounts(self, ex, path, who))

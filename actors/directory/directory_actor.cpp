@@ -37,7 +37,8 @@ void on_admin(pointer self, http_exchange ex) {
   {
     auto p = ex.request.target.substr(0, ex.request.target.find('?'));
     if (p == "/api/v1/voice-messages" ||
-        p.rfind("/api/v1/voice-messages/", 0) == 0 || p == "/api/v1/calls") {
+        p.rfind("/api/v1/voice-messages/", 0) == 0 || p == "/api/v1/calls" ||
+        p == "/api/v1/faxes" || p.rfind("/api/v1/faxes/", 0) == 0) {
       on_voice(self, std::move(ex));
       return;
     }

@@ -311,7 +311,7 @@ void on_voice(pointer self, http_exchange ex) {
     on_calls_api(self, std::move(r.ex), r.user);
     return;
   }
-  if (r.ex.request.method == "POST") {
+  if (r.ex.request.method == "POST" && path.rfind("/api/v1/faxes", 0) != 0) {
     auto q = target.find("?to=");
     if (q == std::string::npos) {
       q = target.find("&to=");

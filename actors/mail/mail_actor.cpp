@@ -3,11 +3,14 @@
 #include <chrono>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/api/services.hpp"
+#include "actors/voice/fax_keys.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
 #include "appliance/directory/intake.hpp"
@@ -85,6 +88,15 @@ void tell_user(pointer self, const std::string& user, const std::string& text) {
                                     directory::unix_now()));
 }
 
+std::string what(const mail::outbox_job& j) {
+  return j.kind == "fax" ? "fax" : "voice message";
+}
+
+std::string waits(const mail::outbox_job& j) {
+  return j.kind == "fax" ? "the fax waits on the box (GET /api/v1/faxes)."
+                         : "the message waits on the box: dial *8.";
+}
+
 std::string local_text(pointer self, std::uint64_t unix) {
   auto& c = self->state.cfg.clients;
   routing::local_time t;
@@ -102,27 +114,27 @@ std::string local_text(pointer self, std::uint64_t unix) {
 }
 
 void on_result(pointer self, const std::string& key,
-               const mail::voicemail_job& job, const mail::send_result& r) {
+               const mail::outbox_job& job, const mail::send_result& r) {
   auto& st = self->state;
   using outcome = mail::send_result::outcome;
   if (r.what == outcome::sent) {
     st.failures = 0;
-    st.log->info("voicemail mailed to {} for {} ({})", job.email, job.user,
+    st.log->info("{} mailed to {} for {} ({})", job.kind, job.email, job.user,
                  key);
     count(self, "ivm_mail_sent_total", "E-mails taken by the smarthost.");
     remove(self, key);
     return;
   }
   if (r.what == outcome::rejected) {
-    st.log->error("voicemail mail to {} for {} rejected: {} (SMTP {})",
+    st.log->error("{} mail to {} for {} rejected: {} (SMTP {})", job.kind,
                   job.email, job.user, r.error, r.smtp_code);
     count(self, "ivm_mail_rejected_total",
           "E-mails the smarthost refused for good.");
     tell_user(self, job.user,
-              "The e-mail of your voice message from " +
+              "The e-mail of your " + what(job) + " from " +
                   (job.from_name.empty() ? job.from_ext : job.from_name) +
-                  " to " + job.email + " was refused (" + r.error +
-                  "); the message waits on the box: dial *8.");
+                  " to " + job.email + " was refused (" + r.error + "); " +
+                  waits(job));
     remove(self, key);
     return;
   }
@@ -138,9 +150,67 @@ void on_result(pointer self, const std::string& key,
   self->delayed_send(self, delay, atoms::wake_atom::value);
 }
 
+void send_mail(pointer self, const std::string& key,
+               const mail::outbox_job& job, mail::message m) {
+  self->request(self->state.smtp, caf::infinite, atoms::deliver_atom::value,
+                std::move(m))
+      .then([self, key,
+             job](const mail::send_result& r) { on_result(self, key, job, r); },
+            [self](const caf::error&) { self->state.busy = false; });
+}
+
+// Sends the fax of `job` (stored with its entry, in one write).
+void send_fax(pointer self, const std::string& key, const std::string& id,
+              const mail::outbox_job& job) {
+  auto& st = self->state;
+  self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
+                storage::family::voice, fax_box_key(job.user, id))
+      .then(
+          [self, key, id, job](const optional_string& entry) {
+            if (!entry) {
+              self->state.log->info("fax {} deleted before its e-mail: not "
+                                    "sent",
+                                    id);
+              remove(self, key);
+              return;
+            }
+            auto e = nlohmann::json::parse(*entry, nullptr, false);
+            if (!e.is_object())
+              e = nlohmann::json::object();
+            self->request(self->state.cfg.storage, caf::infinite,
+                          caf::get_atom::value, storage::family::voice,
+                          fax_blob_key(id))
+                .then(
+                    [self, key, id, job, e](const optional_string& sealed) {
+                      auto& st = self->state;
+                      auto pdf =
+                          sealed ? voice::open(*sealed, st.cfg.master_key, id)
+                                 : expected<std::string, std::string>{
+                                       unexpected(std::string{"no pages"})};
+                      if (!pdf) {
+                        st.log->error("fax {} unreadable ({}): its e-mail is "
+                                      "dropped",
+                                      id, pdf.error());
+                        remove(self, key);
+                        return;
+                      }
+                      send_mail(
+                          self, key, job,
+                          mail::fax_message(
+                              job, id, e.value("pages", 0),
+                              e.value("complete", false), e.value("error", ""),
+                              local_text(self,
+                                         e.value("date", std::uint64_t{0})),
+                              std::move(*pdf), st.cfg.domain));
+                    },
+                    [self](const caf::error&) { self->state.busy = false; });
+          },
+          [self](const caf::error&) { self->state.busy = false; });
+}
+
 // Sends the voicemail of `job` once its recording is stored.
 void send_voicemail(pointer self, const std::string& key, const std::string& id,
-                    const mail::voicemail_job& job) {
+                    const mail::outbox_job& job) {
   auto& st = self->state;
   self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
                 storage::family::voice, records::voice_box_key(job.user, id))
@@ -199,15 +269,7 @@ void send_voicemail(pointer self, const std::string& key, const std::string& id,
                       auto m = mail::voicemail_message(
                           job, id, e.duration_ms, local_text(self, e.date_s),
                           std::move(a), st.cfg.domain);
-                      self->request(st.smtp, caf::infinite,
-                                    atoms::deliver_atom::value, std::move(m))
-                          .then(
-                              [self, key, job](const mail::send_result& r) {
-                                on_result(self, key, job, r);
-                              },
-                              [self](const caf::error&) {
-                                self->state.busy = false;
-                              });
+                      send_mail(self, key, job, std::move(m));
                     },
                     [self](const caf::error&) { self->state.busy = false; });
           },
@@ -232,15 +294,16 @@ void on_entries(pointer self, const key_values& rows) {
       count(self, "ivm_mail_rejected_total",
             "E-mails the smarthost refused for good.");
       tell_user(self, job->user,
-                "The e-mail of your voice message from " +
+                "The e-mail of your " + what(*job) + " from " +
                     (job->from_name.empty() ? job->from_ext : job->from_name) +
-                    " to " + job->email +
-                    " could not be sent; the message waits on the box: dial "
-                    "*8.");
+                    " to " + job->email + " could not be sent; " + waits(*job));
       remove(self, key);
       return;
     }
-    send_voicemail(self, key, (*parts)[1], *job);
+    if (job->kind == "fax")
+      send_fax(self, key, (*parts)[1], *job);
+    else
+      send_voicemail(self, key, (*parts)[1], *job);
     return;
   }
   st.busy = false; // nothing (more) to send

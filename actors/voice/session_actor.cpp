@@ -20,9 +20,7 @@
 
 namespace ivm::actors {
 
-namespace {
-
-using namespace voice_session;
+namespace voice_session {
 
 // A BYE from the box to the caller (the recording ended on our side); a
 // legacy phone's gateway actor is told instead.
@@ -38,16 +36,6 @@ void send_bye(pointer self) {
     self->send(st.router, atoms::sipsend_atom::value, std::move(*bye));
 }
 
-// The RTCP link `id`: 0 the caller's, i + 1 leg i's.
-rtcp_link* rtcp_of(pointer self, std::uint64_t id) {
-  auto& st = self->state;
-  if (id == 0)
-    return st.rtcp ? &*st.rtcp : nullptr;
-  if (id <= st.legs.size() && st.legs[id - 1].rtcp)
-    return &*st.legs[id - 1].rtcp;
-  return nullptr;
-}
-
 // The caller learns that the message is over (our BYE, or the 200 to
 // theirs) once it is safe on disk.
 void tell_caller(pointer self, bool hang_up) {
@@ -57,6 +45,22 @@ void tell_caller(pointer self, bool hang_up) {
   else if (st.bye)
     answer_in_dialog(self, *st.bye, st.ok_again, st.s.clients->server);
   st.bye.reset();
+}
+
+} // namespace voice_session
+
+namespace {
+
+using namespace voice_session;
+
+// The RTCP link `id`: 0 the caller's, i + 1 leg i's.
+rtcp_link* rtcp_of(pointer self, std::uint64_t id) {
+  auto& st = self->state;
+  if (id == 0)
+    return st.rtcp ? &*st.rtcp : nullptr;
+  if (id <= st.legs.size() && st.legs[id - 1].rtcp)
+    return &*st.legs[id - 1].rtcp;
+  return nullptr;
 }
 
 void finish(pointer self, const char* why, bool hang_up) {
@@ -69,6 +73,10 @@ void finish(pointer self, const char* why, bool hang_up) {
   if (st.rtcp)
     st.rtcp->report(true);
   end_legs(self);
+  if (st.fax) {
+    fax_end(self, why, hang_up);
+    return;
+  }
   st.rec->flush();
   st.log->info("recording from {} ended ({}): {:.1f} s, {} packets, {} ignored",
                st.s.call.user, why,
@@ -197,6 +205,12 @@ caf::behavior session_impl(pointer self, session_setup setup) {
         auto& st = self->state;
         if (st.done)
           return;
+        if (st.fax) {
+          if (d.from.host == st.s.recorder.expected_host ||
+              st.s.recorder.expected_host.empty())
+            fax_packet(self, d);
+          return;
+        }
         if (st.rec->on_packet(d.payload, d.from.host, steady::now())) {
           if (st.rtp_in)
             st.rtp_in->inc();
@@ -213,6 +227,8 @@ caf::behavior session_impl(pointer self, session_setup setup) {
                   to_leg(self, leg, p, n);
                 });
         }
+        if (fax_watch(self))
+          return;
         auto why = st.rec->check(steady::now());
         if (why != voice::stop_reason::none && !st.closing)
           finish(self, voice::to_string(why), true);
@@ -221,6 +237,14 @@ caf::behavior session_impl(pointer self, session_setup setup) {
         auto& st = self->state;
         if (st.done || st.closing)
           return;
+        if (st.fax) {
+          if (auto end = fax_check(self); *end)
+            finish(self, end, true);
+          else
+            self->delayed_send(self, std::chrono::milliseconds{250},
+                               atoms::timer_atom::value, std::uint64_t{0});
+          return;
+        }
         auto why = st.rec->check(steady::now());
         if (why != voice::stop_reason::none) {
           finish(self, voice::to_string(why), true);

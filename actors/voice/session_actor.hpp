@@ -39,6 +39,20 @@ struct voice_recording {
   std::vector<std::pair<std::string, std::string>> mail;
 };
 
+/// A fax received in a call (issue 18), for the voice actor to store and
+/// deliver: the pages as PDF (none when nothing came through), how it went.
+struct fax_received {
+  std::string user; ///< the caller
+  std::string user_name;
+  std::vector<std::string> recipients;
+  std::string pdf;
+  int pages = 0;
+  bool complete = false;
+  std::string error; ///< why it ended early
+  directory_actor directory;
+  std::vector<std::pair<std::string, std::string>> mail;
+};
+
 /// A recording encoded to Ogg Opus by an encoder thread.
 struct encoded_recording {
   voice_recording meta; ///< (pcm emptied)
@@ -168,4 +182,5 @@ std::optional<sip_request_task> bye_to_caller(const client_config& cfg,
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::voice_recording)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::fax_received)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::encoded_recording)

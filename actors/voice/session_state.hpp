@@ -15,6 +15,7 @@
 #include "actors/voice/session_actor.hpp"
 #include "appliance/common/log.hpp"
 #include "appliance/common/metrics.hpp"
+#include "appliance/fax/fax.hpp"
 #include "appliance/voice/relay.hpp"
 
 namespace ivm::actors::voice_session {
@@ -67,6 +68,13 @@ struct session_state {
   /// Counted in ivm_voice_sessions_active while the actor lives.
   metrics::level_hold open;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
+  /// A fax machine calling (session_fax.cpp): its CNG heard while
+  /// recording (G.711 only), then the fax received instead.
+  std::unique_ptr<fax::cng_detector> cng;
+  std::size_t cng_fed = 0; ///< samples of the recording given to `cng`
+  std::unique_ptr<fax::session> fax;
+  std::string fax_file; ///< the pages as received (TIFF), removed after
+  steady::time_point fax_start{}, fax_last{};
   static inline const char* name = "voice_session";
 };
 
@@ -90,5 +98,21 @@ void on_leg_result(pointer self, std::size_t i, int status,
                    const sip::message& resp);
 /// A request in a leg's dialog (the recipient hung up).
 void on_leg_request(pointer self, leg_state& l, const sip_task& t);
+
+// Faxes (session_fax.cpp).
+/// Record mode, after each packet: listens for CNG; true once the session
+/// has become a fax reception.
+bool fax_watch(pointer self);
+/// A packet in fax mode: its audio to the fax session, the answer sent.
+void fax_packet(pointer self, const datagram& d);
+/// Fax mode, on the timer: the reason to end ("" none): too long, or the
+/// caller's audio stopped.
+const char* fax_check(pointer self);
+/// The fax is over: the pages (if any) to the voice actor as PDF, then
+/// the caller is told (tell_caller).
+void fax_end(pointer self, const char* why, bool hang_up);
+void send_bye(pointer self);
+/// The caller learns the session is over: our BYE, or the 200 to theirs.
+void tell_caller(pointer self, bool hang_up);
 
 } // namespace ivm::actors::voice_session

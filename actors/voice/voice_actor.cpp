@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/mail/mail_actor.hpp"
+#include "actors/voice/fax_store.hpp"
 #include "actors/voice/playback_actor.hpp"
 #include "actors/voice/session_actor.hpp"
 #include "appliance/common/log.hpp"
@@ -43,6 +44,7 @@ struct voice_state {
   std::vector<caf::actor> encoders;
   std::size_t next_encoder = 0;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
+  fax_store_context fax; ///< faxes received in calls (fax_store.cpp)
   static inline const char* name = "voice";
 };
 
@@ -215,7 +217,7 @@ void on_recording(pointer self, voice_recording& r, caf::response_promise rp) {
       if (std::find(r.recipients.begin(), r.recipients.end(), to) !=
           r.recipients.end()) {
         b.put(storage::family::voice, mail_outbox_key(r.id, to),
-              mail::encode(mail::voicemail_job{
+              mail::encode(mail::outbox_job{
                   to, address, r.user, r.user_name,
                   static_cast<std::int64_t>(directory::unix_now())}));
         st.log->info("recording {} for {}: e-mail to {} queued", r.id, to,
@@ -749,6 +751,8 @@ caf::behavior encoder_impl(caf::event_based_actor*) {
 
 caf::behavior voice_impl(pointer self, voice_config cfg) {
   self->state.cfg = std::move(cfg);
+  auto& c = self->state.cfg;
+  self->state.fax = {c.storage, c.master_key, c.domain, c.clients, c.mail};
   for (int i = 0; i < 2; ++i) {
     auto enc = self->system().spawn<caf::detached>(encoder_impl);
     self->link_to(enc);
@@ -776,6 +780,12 @@ caf::behavior voice_impl(pointer self, voice_config cfg) {
         on_recording(self, r, rp);
         return rp;
       },
+      [self](atoms::deliver_atom, fax_received& f) -> caf::result<bool> {
+        auto rp = self->make_response_promise<bool>();
+        store_fax(self, self->state.fax, std::move(f),
+                  [rp](bool ok) mutable { rp.deliver(ok); });
+        return rp;
+      },
       [self](atoms::resume_atom) { resume_pending(self); },
       [self](atoms::mwi_atom, const std::string& user, const caf::actor& dir) {
         recount(self, user, caf::actor_cast<directory_actor>(dir));
@@ -783,6 +793,10 @@ caf::behavior voice_impl(pointer self, voice_config cfg) {
       [self](atoms::http_atom, voice_request& r) {
         const auto& req = r.ex.request;
         auto path = req.target.substr(0, req.target.find('?'));
+        if (path.rfind("/api/v1/faxes", 0) == 0) {
+          on_fax_http(self, self->state.fax, r);
+          return;
+        }
         auto id = id_of(path);
         if (path == "/api/v1/voice-messages") {
           if (req.method == "POST")

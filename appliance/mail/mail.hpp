@@ -68,17 +68,18 @@ send_result send(const smtp_settings& s, const message& m);
 // -- pure helpers (outbox.cpp) ---------------------------------------------
 
 /// One e-mail the box owes (the outbox entry, JSON in the store): the
-/// voicemail `voice_id` for `user`, to `email`.
-struct voicemail_job {
+/// voicemail or fax `id` (in the key) for `user`, to `email`.
+struct outbox_job {
   std::string user;
   std::string email;
   std::string from_ext;
   std::string from_name;
-  std::int64_t queued = 0; ///< Unix time it was queued
+  std::int64_t queued = 0;        ///< Unix time it was queued
+  std::string kind = "voicemail"; ///< or "fax"
 };
 
-std::string encode(const voicemail_job& j);
-std::optional<voicemail_job> decode_job(std::string_view text);
+std::string encode(const outbox_job& j);
+std::optional<outbox_job> decode_job(std::string_view text);
 
 /// A plain check of an address (local@domain, no spaces, no brackets, no
 /// control characters): what goes into headers and the envelope.
@@ -98,10 +99,18 @@ std::string wav_file(const std::vector<std::int16_t>& pcm, int rate);
 /// a short text with the time (`local_time`, already in the box's zone)
 /// and how to listen on the phone, the audio attached (`audio`, with its
 /// file extension and MIME type).
-message voicemail_message(const voicemail_job& j, std::string_view voice_id,
+message voicemail_message(const outbox_job& j, std::string_view voice_id,
                           std::uint32_t duration_ms,
                           const std::string& local_time, attachment audio,
                           const std::string& domain);
+
+/// The fax e-mail: subject "Fax from Alice (201), 2 pages" (or "Fax from
+/// Alice (201), incomplete: 1 page"), the text says what went wrong, the
+/// PDF attached.
+message fax_message(const outbox_job& j, std::string_view fax_id, int pages,
+                    bool complete, const std::string& error,
+                    const std::string& local_time, std::string pdf,
+                    const std::string& domain);
 
 /// The wait before attempt `attempt` (1: the first retry): first, doubled
 /// each time, at most `max`.

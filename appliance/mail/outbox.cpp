@@ -10,18 +10,21 @@ namespace ivm::mail {
 
 using json = nlohmann::json;
 
-std::string encode(const voicemail_job& j) {
-  return json{{"kind", "voicemail"},      {"user", j.user},
+std::string encode(const outbox_job& j) {
+  return json{{"kind", j.kind},           {"user", j.user},
               {"email", j.email},         {"from", j.from_ext},
               {"from_name", j.from_name}, {"queued", j.queued}}
       .dump();
 }
 
-std::optional<voicemail_job> decode_job(std::string_view text) {
+std::optional<outbox_job> decode_job(std::string_view text) {
   auto j = json::parse(text, nullptr, false);
-  if (!j.is_object() || j.value("kind", "") != "voicemail")
+  if (!j.is_object())
     return std::nullopt;
-  voicemail_job out;
+  outbox_job out;
+  out.kind = j.value("kind", "");
+  if (out.kind != "voicemail" && out.kind != "fax")
+    return std::nullopt;
   try {
     out.user = j.at("user").get<std::string>();
     out.email = j.at("email").get<std::string>();
@@ -153,7 +156,7 @@ std::string wav_file(const std::vector<std::int16_t>& pcm, int rate) {
   return out;
 }
 
-message voicemail_message(const voicemail_job& j, std::string_view voice_id,
+message voicemail_message(const outbox_job& j, std::string_view voice_id,
                           std::uint32_t duration_ms,
                           const std::string& local_time, attachment audio,
                           const std::string& domain) {
@@ -172,6 +175,32 @@ message voicemail_message(const voicemail_job& j, std::string_view voice_id,
                  (domain.empty() ? std::string{"localhost"} : domain);
   m.date = j.queued;
   m.attachments.push_back(std::move(audio));
+  return m;
+}
+
+message fax_message(const outbox_job& j, std::string_view fax_id, int pages,
+                    bool complete, const std::string& error,
+                    const std::string& local_time, std::string pdf,
+                    const std::string& domain) {
+  auto who = j.from_name.empty() || j.from_name == j.from_ext
+                 ? j.from_ext
+                 : j.from_name + " (" + j.from_ext + ")";
+  auto count = std::to_string(pages) + (pages == 1 ? " page" : " pages");
+  message m;
+  m.to = j.email;
+  m.subject =
+      "Fax from " + who + ", " + (complete ? "" : "incomplete: ") + count;
+  m.text = who + " sent you a fax (" + count + ") on " + local_time + "." +
+           (complete ? std::string{}
+                     : "\r\n\r\nThe fax did not come through whole: " + error +
+                           ". The pages that came are attached.") +
+           "\r\n\r\nThe fax is attached as PDF. It also waits for you on the "
+           "box.\r\n\r\n-- \r\nIVM appliance\r\n";
+  m.message_id = "fax." + std::string{fax_id} + "." + j.user + "@" +
+                 (domain.empty() ? std::string{"localhost"} : domain);
+  m.date = j.queued;
+  m.attachments.push_back({"fax-" + std::string{fax_id} + ".pdf",
+                           "application/pdf", std::move(pdf)});
   return m;
 }
 

@@ -12,7 +12,7 @@ using std::chrono::seconds;
 
 namespace {
 
-mail::voicemail_job job() {
+mail::outbox_job job() {
   return {"202", "bob@office.example", "201", "Alice", 1796675854};
 }
 
@@ -30,7 +30,7 @@ TEST(mail, a_damaged_entry_is_refused) {
   EXPECT_FALSE(mail::decode_job(""));
   EXPECT_FALSE(mail::decode_job("{"));
   EXPECT_FALSE(mail::decode_job("[]"));
-  EXPECT_FALSE(mail::decode_job(R"({"kind":"fax","user":"1","email":"a@b"})"));
+  EXPECT_FALSE(mail::decode_job(R"({"kind":"telex","user":"1","email":"a@b"})"));
   EXPECT_FALSE(mail::decode_job(R"({"kind":"voicemail","user":2})"));
   EXPECT_FALSE(mail::decode_job(
       R"({"kind":"voicemail","user":"202","email":"not an address"})"));
@@ -128,6 +128,29 @@ TEST(mail, the_voicemail_email) {
   auto n = mail::voicemail_message(j, "x", 61000, "t", {}, "");
   EXPECT_EQ(n.subject, "Voice message from +4930123, 1:01");
   EXPECT_EQ(n.message_id, "voicemail.x.202@localhost");
+}
+
+TEST(mail, the_fax_email) {
+  auto j = job();
+  j.kind = "fax";
+  auto back = mail::decode_job(mail::encode(j));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->kind, "fax");
+  auto m = mail::fax_message(j, "f1", 2, true, "", "7 Dec 2026 at 21:37",
+                             "%PDF", "office.example");
+  EXPECT_EQ(m.subject, "Fax from Alice (201), 2 pages");
+  EXPECT_NE(m.text.find("Alice (201) sent you a fax (2 pages) on 7 Dec 2026"),
+            std::string::npos)
+      << m.text;
+  EXPECT_EQ(m.message_id, "fax.f1.202@office.example");
+  ASSERT_EQ(m.attachments.size(), 1u);
+  EXPECT_EQ(m.attachments[0].type, "application/pdf");
+  EXPECT_EQ(m.attachments[0].name, "fax-f1.pdf");
+  auto part = mail::fax_message(j, "f2", 1, false, "the call ended", "t",
+                                "%PDF", "office.example");
+  EXPECT_EQ(part.subject, "Fax from Alice (201), incomplete: 1 page");
+  EXPECT_NE(part.text.find("did not come through whole: the call ended"),
+            std::string::npos);
 }
 
 TEST(mail, retries_wait_longer_up_to_the_limit) {
