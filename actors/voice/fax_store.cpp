@@ -25,15 +25,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string new_fax_id() {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
-  char head[17];
-  std::snprintf(head, sizeof(head), "%012llx",
-                static_cast<unsigned long long>(ms));
-  return std::string{"f"} + head + sip::core::random_tag();
-}
 
 void reply(net::http_responder& respond, int status, const json& body) {
   respond(net::http_response{status,
@@ -76,7 +67,7 @@ void store_fax(caf::event_based_actor* self, const fax_store_context& c,
     done(true);
     return;
   }
-  auto id = new_fax_id();
+  auto id = "f" + new_message_id();
   auto now = directory::unix_now();
   storage::write_batch b;
   b.put(storage::family::voice, fax_blob_key(id),

@@ -90,15 +90,6 @@ void recount(pointer self, const std::string& user,
 
 // A new message id: time-ordered (milliseconds, then random), so listings
 // and *8 keep the order in which messages came, even within one second.
-std::string new_id() {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
-  char head[17];
-  std::snprintf(head, sizeof(head), "%012llx",
-                static_cast<unsigned long long>(ms));
-  return std::string{head} + sip::core::random_tag();
-}
 
 // Seals and stores `audio` for `recipients` as message `id` (a new one when
 // empty; a recording's pending record goes in the same write), then tells
@@ -111,7 +102,7 @@ void store_message(pointer self, const voice::ogg_audio& audio,
                    std::string id = {}) {
   auto& st = self->state;
   if (id.empty())
-    id = new_id();
+    id = new_message_id();
   auto sealed = voice::seal(audio.ogg, st.cfg.master_key, id);
   auto now = directory::unix_now();
   storage::write_batch b;
@@ -199,7 +190,7 @@ void on_recording(pointer self, voice_recording& r, caf::response_promise rp) {
     rp.deliver(true);
     return;
   }
-  r.id = new_id();
+  r.id = new_message_id();
   records::voice_pending p{r.user, r.user_name, r.recipients,
                            static_cast<std::uint32_t>(r.rate),
                            std::string(r.pcm.size() * 2, '\0')};
@@ -820,6 +811,16 @@ caf::behavior voice_impl(pointer self, voice_config cfg) {
 }
 
 } // namespace
+
+std::string new_message_id() {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch())
+                .count();
+  char head[17];
+  std::snprintf(head, sizeof(head), "%012llx",
+                static_cast<unsigned long long>(ms));
+  return std::string{head} + sip::core::random_tag();
+}
 
 caf::actor spawn_voice(caf::actor_system& sys, voice_config cfg) {
   return sys.spawn<caf::detached>(voice_impl, std::move(cfg));

@@ -79,6 +79,10 @@ struct voice_config {
 /// (encoding and encryption are CPU work).
 caf::actor spawn_voice(caf::actor_system& sys, voice_config cfg);
 
+/// A new voice message (or fax) id: the time in milliseconds (hex, so that
+/// ids sort by arrival) and a random tag.
+std::string new_message_id();
+
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::voice_request)

@@ -22,6 +22,17 @@ std::string q(const std::string& v) {
   return out + "\"";
 }
 
+template <class Duration>
+std::optional<config_error> to_duration(std::string_view key,
+                                        std::string_view v, long long lo,
+                                        long long hi, Duration& out) {
+  long long x = 0;
+  if (auto e = to_int<long long>(key, v, lo, hi, x))
+    return e;
+  out = Duration{x};
+  return std::nullopt;
+}
+
 } // namespace
 
 std::optional<config_error> apply_mail(settings& s, std::string_view key,
@@ -82,25 +93,13 @@ std::optional<config_error> apply_mail(settings& s, std::string_view key,
       return err(key, "'" + std::string{v} + "' is not ogg or wav");
     m.voice_format = std::string{v};
   } else if (key == "mail.timeout_s") {
-    long long x = 0;
-    if (auto e = to_int<long long>(key, v, 5, 600, x))
-      return e;
-    m.timeout = std::chrono::seconds{x};
+    return to_duration(key, v, 5, 600, m.timeout);
   } else if (key == "mail.retry_s") {
-    long long x = 0;
-    if (auto e = to_int<long long>(key, v, 1, 86400, x))
-      return e;
-    m.retry_first = std::chrono::seconds{x};
+    return to_duration(key, v, 1, 86400, m.retry_first);
   } else if (key == "mail.retry_max_s") {
-    long long x = 0;
-    if (auto e = to_int<long long>(key, v, 1, 86400, x))
-      return e;
-    m.retry_max = std::chrono::seconds{x};
+    return to_duration(key, v, 1, 86400, m.retry_max);
   } else if (key == "mail.max_age_h") {
-    long long x = 0;
-    if (auto e = to_int<long long>(key, v, 1, 24 * 365, x))
-      return e;
-    m.max_age = std::chrono::hours{x};
+    return to_duration(key, v, 1, 24 * 365, m.max_age);
   } else {
     return err(key, "unknown key");
   }

@@ -342,6 +342,22 @@ class CallRules(VoiceBox, unittest.TestCase):
         msg, _ = self.fetch_only_message("202")
         self.assertEqual(msg["from"], "201")
 
+    def test_sipp_callers_declined_and_sent_to_voicemail(self):
+        # SIPp as Alice's phone: declined by a rule (486 through the box).
+        from sip_util import sipp
+        from test_messaging import csv
+        self.rules({"when": {"callers": ["201"]}, "action": "decline"})
+        code, err = sipp("call_busy_uac.xml", self.box.sip_port, "u1",
+                         calls=1, rate=1,
+                         extra=["-inf", csv(("201", USERS["201"][1], "202"))])
+        self.assertEqual(code, 0, err)
+        # Then to voicemail: SIPp speaks (RTP from a pcap), Bob gets it.
+        self.rules({"when": {"callers": ["201"]}, "action": "voicemail"})
+        self.sipp_speaks("202")
+        self.assertIn("Voice message from Alice (201)", self.next_message())
+        msg, wav = self.fetch_only_message("202")
+        self.assertEqual(msg["from"], "201")
+
 
 if __name__ == "__main__":
     unittest.main()
