@@ -183,7 +183,12 @@ using client_actor = caf::typed_actor<
     // The user's call-routing rules changed (issue 18); an offered call's
     // time to answer ran out.
     caf::reacts_to<atoms::rules_atom>,
-    caf::reacts_to<atoms::offer_atom, std::uint64_t>>;
+    caf::reacts_to<atoms::offer_atom, std::uint64_t>,
+    // The call offered to the user now, as JSON ("null": none); the user's
+    // choice for it ("take", "decline", "voicemail"): what happened, or ""
+    // when no call waits (/api/v1/me/offer, for web clients).
+    caf::replies_to<atoms::offer_atom>::with<std::string>,
+    caf::replies_to<atoms::offer_atom, std::string>::with<std::string>>;
 
 } // namespace ivm::actors
 

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <nlohmann/json.hpp>
+
 #include <caf/send.hpp>
 
 #include "actors/client/client_state.hpp"
@@ -152,7 +154,8 @@ void offer(pointer self, sip_task& t, const std::string& caller,
   answer(self, t, 180, "Ringing");
   auto token = st.next_token++;
   st.offer_ = std::make_unique<call_offer>(
-      call_offer{t, caller.empty() ? number : caller, name, d, token});
+      call_offer{t, caller.empty() ? number : caller, name, d, token,
+                 directory::unix_now()});
   tell_user(self, "Call from " + who(number, name) +
                       " - reply 1 to take it, 2 to decline, 3 to send to "
                       "voicemail");
@@ -358,6 +361,26 @@ std::optional<std::string> answer_offer(pointer self, const std::string& text,
   return choice == 1   ? "Putting it through."
          : choice == 2 ? "Declined."
                        : "Sent to voicemail.";
+}
+
+std::string offer_json(const client_state& st) {
+  if (!st.offer_)
+    return "null";
+  const auto& o = *st.offer_;
+  using json = nlohmann::json;
+  auto choice = [](const char* c, const char* key, const char* label) {
+    return json{{"choice", c}, {"key", key}, {"label", label}};
+  };
+  return json{
+      {"caller", o.caller},
+      {"caller_name", o.caller_name},
+      {"text", "Call from " + who(o.caller, o.caller_name)},
+      {"since", directory::iso8601(o.since)},
+      {"timeout_s", o.d.timeout_s},
+      {"choices", json::array({choice("take", "1", "Take the call"),
+                               choice("decline", "2", "Decline"),
+                               choice("voicemail", "3", "Send to voicemail")})}}
+      .dump();
 }
 
 } // namespace ivm::actors::client

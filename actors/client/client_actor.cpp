@@ -327,6 +327,11 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
         return run_command(self, text);
       },
       [self](atoms::rules_atom) { self->state.no_rules = false; },
+      [self](atoms::offer_atom) { return offer_json(self->state); },
+      [self](atoms::offer_atom, const std::string& choice) {
+        auto said = answer_offer(self, choice, nullptr);
+        return said ? *said : std::string{};
+      },
       [self](atoms::offer_atom, std::uint64_t token) {
         touch(self);
         on_offer_timer(self, token);

@@ -59,6 +59,7 @@ struct call_offer {
   std::string caller_name;
   routing::decision d;
   std::uint64_t token = 0;
+  std::uint64_t since = 0; ///< Unix time it was offered
 };
 
 /// A call ringing this user, followed until it ends: answered, or missed
@@ -211,5 +212,7 @@ void watch_call(pointer self, const sip::proxy::dialog_view& v);
 std::optional<std::string> answer_offer(pointer self, const std::string& text,
                                         const sip_task* from);
 std::string contacts_text(const client_state& st);
+/// The waiting offer as JSON for web clients ("null": none).
+std::string offer_json(const client_state& st);
 
 } // namespace ivm::actors::client

@@ -189,18 +189,74 @@ void on_routing_http(pointer self, http_exchange ex, const std::string& owner,
   });
 }
 
+namespace {
+
+// /api/v1/me/offer: the call offered to the user now (GET), and their
+// choice for it (POST {"choice": "take"|"decline"|"voicemail"}); for web
+// clients, which show the choices as buttons.
+void on_offer_http(pointer self, http_exchange ex, const std::string& ext) {
+  const auto& method = ex.request.method;
+  if (method == "GET") {
+    with_client(self, ext, [self, ex](const client_actor& c) mutable {
+      self->request(c, std::chrono::seconds{5}, atoms::offer_atom::value)
+          .then(
+              [ex](const std::string& offer) mutable {
+                reply(ex.respond, 200, R"({"offer":)" + offer + "}");
+              },
+              [ex](const caf::error&) mutable {
+                reply(ex.respond, 503, R"({"error":"try again"})");
+              });
+    });
+    return;
+  }
+  if (method != "POST") {
+    reply(ex.respond, 405, R"({"error":"method not allowed"})",
+          {{"Allow", "GET, POST"}});
+    return;
+  }
+  auto body = nlohmann::json::parse(ex.request.body, nullptr, false);
+  auto choice =
+      body.is_object() && body.contains("choice") && body["choice"].is_string()
+          ? body["choice"].get<std::string>()
+          : std::string{};
+  if (choice != "take" && choice != "decline" && choice != "voicemail") {
+    reply(ex.respond, 400,
+          R"({"error":"choice: take, decline or voicemail","field":"choice"})");
+    return;
+  }
+  with_client(self, ext, [self, ex, choice](const client_actor& c) mutable {
+    self->request(c, std::chrono::seconds{5}, atoms::offer_atom::value, choice)
+        .then(
+            [ex](const std::string& said) mutable {
+              if (said.empty())
+                reply(ex.respond, 409, R"({"error":"no call is waiting"})");
+              else
+                reply(ex.respond, 200, nlohmann::json{{"result", said}}.dump());
+            },
+            [ex](const caf::error&) mutable {
+              reply(ex.respond, 503, R"({"error":"try again"})");
+            });
+  });
+}
+
+} // namespace
+
 void on_me_http(pointer self, http_exchange ex) {
   auto path = ex.request.target.substr(0, ex.request.target.find('?'));
   const std::string me = "/api/v1/me/";
   auto what = path.size() > me.size() ? path.substr(me.size()) : std::string{};
-  if (what != "rules" && what != "profile" && what != "rules/test") {
+  if (what != "rules" && what != "profile" && what != "rules/test" &&
+      what != "offer") {
     reply(ex.respond, 404, R"({"error":"no such resource"})");
     return;
   }
   auto* user = http_user(self, ex);
   if (!user)
     return;
-  on_routing_http(self, std::move(ex), user->extension, what);
+  if (what == "offer")
+    on_offer_http(self, std::move(ex), user->extension);
+  else
+    on_routing_http(self, std::move(ex), user->extension, what);
 }
 
 // A call the callee's rules forward: to a user of the box (whose own rules

@@ -299,6 +299,44 @@ class CallRules(VoiceBox, unittest.TestCase):
         self.assertRegex(self.next_message(),
                          r"^Missed call from Alice \(201\) at \d\d:\d\d\.$")
 
+    def me_offer(self, user="202", choice=None):
+        if choice is None:
+            s, body = curl_as(self.box, user, "GET", "/api/v1/me/offer")
+        else:
+            path = os.path.join(self.box.tmp, "choice.json")
+            with open(path, "w") as f:
+                json.dump({"choice": choice}, f)
+            s, body = curl_as(self.box, user, "POST", "/api/v1/me/offer",
+                              data=path, ctype="application/json")
+        return s, json.loads(body) if body else None
+
+    def test_an_offer_answered_from_a_web_client(self):
+        self.rules({"action": "offer", "timeout": 30, "fallback": "voicemail"})
+        self.assertEqual(self.me_offer(), (200, {"offer": None}))
+        self.alice.invite()
+        self.assertEqual(status_of(self.alice.response(final=False)), 180)
+        self.next_message()
+        s, body = self.me_offer()
+        self.assertEqual(s, 200)
+        offer = body["offer"]
+        self.assertEqual((offer["caller"], offer["caller_name"],
+                          offer["text"], offer["timeout_s"]),
+                         ("201", "Alice", "Call from Alice (201)", 30))
+        self.assertEqual([(c["choice"], c["key"]) for c in offer["choices"]],
+                         [("take", "1"), ("decline", "2"),
+                          ("voicemail", "3")])
+        self.assertRegex(offer["since"], r"^\d{4}-\d\d-\d\dT")
+        # Another user sees nothing of it; a bad choice changes nothing.
+        self.assertEqual(self.me_offer("203"), (200, {"offer": None}))
+        s, body = self.me_offer(choice="maybe")
+        self.assertEqual((s, body["field"]), (400, "choice"))
+        self.assertEqual(self.me_offer("203", "decline")[0], 409)
+        self.assertEqual(self.me_offer(choice="decline"),
+                         (200, {"result": "Declined."}))
+        self.assertEqual(status_of(self.alice.response()), 603)
+        self.assertEqual(self.me_offer(choice="take")[0], 409)
+        self.assertEqual(self.me_offer(), (200, {"offer": None}))
+
     def test_a_caller_who_hangs_up_during_the_offer_leaves_nothing(self):
         self.rules({"action": "offer", "timeout": 5, "fallback": "voicemail"})
         self.alice.invite()
