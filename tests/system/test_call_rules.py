@@ -9,6 +9,7 @@ import os
 import random
 import re
 import subprocess
+import threading
 import time
 import unittest
 
@@ -379,6 +380,39 @@ class CallRules(VoiceBox, unittest.TestCase):
         self.assertIn("Voice message from Alice (201)", self.next_message())
         msg, _ = self.fetch_only_message("202")
         self.assertEqual(msg["from"], "201")
+
+    def test_baresip_caller_offered_and_put_through(self):
+        # baresip as Alice's softphone; Bob takes the offer with "1".
+        self.rules({"action": "offer", "timeout": 30, "fallback": "decline"})
+        stop = self.baresip("201", dial="202")
+        self.assertEqual(self.next_message(), "Call from Alice (201) - reply "
+                         "1 to take it, 2 to decline, 3 to send to voicemail")
+        self.assertEqual(status_of(self.bob.message("ivm", "1")), 200)
+        inv = next_request(self.bob, "INVITE", answer=None)
+        self.assertIsNotNone(inv, "the call was not put through")
+        self.assertIn(b"baresip", inv)  # baresip's own INVITE, proxied
+        sdp = (b"v=0\r\no=bob 1 1 IN IP4 127.0.0.1\r\ns=-\r\n"
+               b"c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio %d RTP/AVP 0\r\n"
+               b"a=rtpmap:0 PCMU/8000\r\n" % self.alice.c.rtp_port)
+        head = inv.split(b"\r\n\r\n")[0].split(b"\r\n")
+        keep = [l + (b";tag=b0b" if re.match(rb"(?i)to\s*:", l) else b"")
+                for l in head[1:] if re.match(
+                    rb"(?i)(via|from|to|call-id|cseq|record-route)\s*:", l)]
+        self.bob.send(b"SIP/2.0 200 OK\r\n" + b"\r\n".join(keep) +
+                      b"\r\nContact: <sip:202@127.0.0.1:%d>\r\n"
+                      b"Content-Type: application/sdp\r\n"
+                      b"Content-Length: %d\r\n\r\n" % (self.bob.port, len(sdp))
+                      + sdp)
+        self.assertIsNotNone(next_request(self.bob, "ACK", answer=None),
+                             "no ACK from baresip:\n" + self.baresip_log())
+        # baresip hangs up as it quits: its BYE reaches Bob through the box
+        # (answered here while baresip waits for that answer to exit).
+        quitting = threading.Thread(target=stop)
+        quitting.start()
+        bye = next_request(self.bob, "BYE")
+        quitting.join()
+        self.assertIsNotNone(bye, "no BYE from baresip:\n" +
+                             self.baresip_log())
 
     def test_sipp_callers_declined_and_sent_to_voicemail(self):
         # SIPp as Alice's phone: declined by a rule (486 through the box).
