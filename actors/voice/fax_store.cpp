@@ -25,7 +25,6 @@ namespace {
 
 using json = nlohmann::json;
 
-
 void reply(net::http_responder& respond, int status, const json& body) {
   respond(net::http_response{status,
                              "application/json",

@@ -30,7 +30,8 @@ TEST(mail, a_damaged_entry_is_refused) {
   EXPECT_FALSE(mail::decode_job(""));
   EXPECT_FALSE(mail::decode_job("{"));
   EXPECT_FALSE(mail::decode_job("[]"));
-  EXPECT_FALSE(mail::decode_job(R"({"kind":"telex","user":"1","email":"a@b"})"));
+  EXPECT_FALSE(
+      mail::decode_job(R"({"kind":"telex","user":"1","email":"a@b"})"));
   EXPECT_FALSE(mail::decode_job(R"({"kind":"voicemail","user":2})"));
   EXPECT_FALSE(mail::decode_job(
       R"({"kind":"voicemail","user":"202","email":"not an address"})"));
