@@ -77,8 +77,7 @@ void start_voicemail(pointer self, sip_task& t, const std::string& caller,
   call.directory = st.cfg->directory;
   // The profile says whether the recording is also mailed: always
   // ("email") or while the user is offline ("im-then-email").
-  bool offline = (online_devices(st) == 0 && st.stations.empty()) ||
-                 presence_word(self) == "offline";
+  bool offline = presence_word(self) == "offline";
   ++st.io;
   self->request(st.cfg->storage, storage_wait, caf::get_atom::value,
                 storage::family::meta, routing::profile_key(st.user.extension))

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -150,6 +151,24 @@ void on_result(pointer self, const std::string& key,
   self->delayed_send(self, delay, atoms::wake_atom::value);
 }
 
+// The attachment of `job` (the sealed recording or fax `id`) opened; when
+// it is gone or unreadable the entry is dropped (logged) and null returned.
+std::optional<std::string> opened(pointer self, const optional_string& sealed,
+                                  const std::string& key,
+                                  const mail::outbox_job& job,
+                                  const std::string& id) {
+  auto& st = self->state;
+  auto plain = sealed ? voice::open(*sealed, st.cfg.master_key, id)
+                      : expected<std::string, std::string>{
+                            unexpected(std::string{"nothing stored"})};
+  if (plain)
+    return std::move(*plain);
+  st.log->error("{} {} unreadable ({}): its e-mail is dropped", job.kind, id,
+                plain.error());
+  remove(self, key);
+  return std::nullopt;
+}
+
 void send_mail(pointer self, const std::string& key,
                const mail::outbox_job& job, mail::message m) {
   self->request(self->state.smtp, caf::infinite, atoms::deliver_atom::value,
@@ -183,17 +202,9 @@ void send_fax(pointer self, const std::string& key, const std::string& id,
                 .then(
                     [self, key, id, job, e](const optional_string& sealed) {
                       auto& st = self->state;
-                      auto pdf =
-                          sealed ? voice::open(*sealed, st.cfg.master_key, id)
-                                 : expected<std::string, std::string>{
-                                       unexpected(std::string{"no pages"})};
-                      if (!pdf) {
-                        st.log->error("fax {} unreadable ({}): its e-mail is "
-                                      "dropped",
-                                      id, pdf.error());
-                        remove(self, key);
+                      auto pdf = opened(self, sealed, key, job, id);
+                      if (!pdf)
                         return;
-                      }
                       send_mail(
                           self, key, job,
                           mail::fax_message(
@@ -247,17 +258,9 @@ void send_voicemail(pointer self, const std::string& key, const std::string& id,
                     [self, key, id, job, e = e ? *e : records::voice_entry{}](
                         const optional_string& sealed) {
                       auto& st = self->state;
-                      auto ogg =
-                          sealed ? voice::open(*sealed, st.cfg.master_key, id)
-                                 : expected<std::string, std::string>{
-                                       unexpected(std::string{"no audio"})};
-                      if (!ogg) {
-                        st.log->error("voicemail {} unreadable ({}): its "
-                                      "e-mail is dropped",
-                                      id, ogg.error());
-                        remove(self, key);
+                      auto ogg = opened(self, sealed, key, job, id);
+                      if (!ogg)
                         return;
-                      }
                       mail::attachment a{"voicemail-" + id + ".ogg",
                                          "audio/ogg", std::move(*ogg)};
                       if (st.cfg.smtp.voice_format == "wav") {
