@@ -26,27 +26,9 @@
 
 namespace ivm::actors {
 
-namespace {
-
-using namespace voice_detail;
+namespace voice_detail {
 namespace records = storage::records;
 using json = nlohmann::json;
-
-void reply(net::http_responder& respond, int status, const json& body) {
-  respond(net::http_response{status,
-                             "application/json",
-                             status == 204 ? std::string{} : body.dump(),
-                             {}});
-}
-
-json error_body(std::string text) {
-  return json{{"error", std::move(text)}};
-}
-
-std::string id_of(const std::string& path) {
-  static const std::string base = "/api/v1/voice-messages/";
-  return path.rfind(base, 0) == 0 ? path.substr(base.size()) : std::string{};
-}
 
 std::string seconds_text(std::uint32_t ms) {
   return std::to_string((ms + 500) / 1000) + " s";
@@ -76,12 +58,11 @@ void recount(pointer self, const std::string& user,
 // Seals and stores `audio` for `recipients` as message `id` (a new one when
 // empty; a recording's pending record goes in the same write), then tells
 // them; `done(entry)` (or `failed()`) once it is on disk.
-template <class Done, class Failed>
 void store_message(pointer self, const voice::ogg_audio& audio,
                    const std::string& from, const std::string& from_name,
                    const std::vector<std::string>& recipients,
-                   const directory_actor& dir, Done done, Failed failed,
-                   std::string id = {}) {
+                   const directory_actor& dir, stored_fn done,
+                   std::function<void()> failed, std::string id) {
   auto& st = self->state;
   if (id.empty())
     id = new_message_id();
@@ -130,29 +111,6 @@ void store_message(pointer self, const voice::ogg_audio& audio,
                                    self->system().render(err));
             failed();
           });
-}
-
-void on_upload(pointer self, voice_request& r) {
-  auto audio = voice::to_ogg_opus(r.ex.request.body);
-  if (!audio) {
-    reply(r.ex.respond, 415,
-          error_body("not audio: " + audio.error() +
-                     " (send Ogg Opus or 16-bit PCM WAVE)"));
-    return;
-  }
-  auto respond = r.ex.respond;
-  auto recipients = r.recipients;
-  store_message(
-      self, *audio, r.user, r.user_name, r.recipients, r.directory,
-      [respond, recipients](const records::voice_entry& e) mutable {
-        reply(respond, 201,
-              {{"id", e.id},
-               {"duration_ms", e.duration_ms},
-               {"recipients", recipients}});
-      },
-      [respond]() mutable {
-        reply(respond, 500, error_body("storage failure: nothing stored"));
-      });
 }
 
 void encode_later(pointer self, voice_recording r) {
@@ -269,34 +227,10 @@ void on_encoded(pointer self, encoded_recording& e) {
       [] {}, r.id);
 }
 
-void on_list(pointer self, voice_request& r) {
-  auto respond = r.ex.respond;
-  self->request(self->state.cfg.storage, caf::infinite, atoms::scan_atom::value,
-                storage::family::voice, records::voice_box_prefix(r.user),
-                std::string{}, std::uint64_t{10000})
-      .then(
-          [respond](const key_values& rows) mutable {
-            auto list = json::array();
-            for (auto& [k, v] : rows)
-              if (auto e = records::decode_voice_entry(v))
-                list.push_back({{"id", e->id},
-                                {"from", e->from_ext},
-                                {"from_name", e->from_name},
-                                {"date", directory::iso8601(e->date_s)},
-                                {"duration_ms", e->duration_ms},
-                                {"heard", e->heard}});
-            reply(respond, 200, {{"messages", list}});
-          },
-          [respond](const caf::error&) mutable {
-            reply(respond, 500, error_body("storage failure"));
-          });
-}
-
 // Removes `id` from `user`'s messages (the audio goes with its last
 // holder); `done(ok)` after the write.
-template <class Done>
 void remove_entry(pointer self, const std::string& user, const std::string& id,
-                  const directory_actor& dir, Done done) {
+                  const directory_actor& dir, std::function<void(bool)> done) {
   auto& st = self->state;
   self->request(st.cfg.storage, caf::infinite, caf::get_atom::value,
                 storage::family::voice, records::voice_meta_key(id))
@@ -342,9 +276,9 @@ void mark_heard(pointer self, const std::string& user, records::voice_entry e,
 }
 
 // Runs `fn(entry)` with `user`'s entry of message `id`, or `none()`.
-template <class Fn, class None>
 void with_entry(pointer self, const std::string& user, const std::string& id,
-                Fn fn, None none) {
+                std::function<void(records::voice_entry)> fn,
+                std::function<void()> none) {
   self->request(self->state.cfg.storage, caf::infinite, caf::get_atom::value,
                 storage::family::voice, records::voice_box_key(user, id))
       .then(
@@ -358,56 +292,6 @@ void with_entry(pointer self, const std::string& user, const std::string& id,
               none();
           },
           [none](const caf::error&) mutable { none(); });
-}
-
-// GET one message (decrypted Ogg Opus, marked heard) or DELETE it. Nobody
-// else's messages: the same 404 as for no message.
-void on_one(pointer self, voice_request& r, const std::string& id) {
-  auto respond = r.ex.respond;
-  auto user = r.user;
-  auto dir = r.directory;
-  bool del = r.ex.request.method == "DELETE";
-  with_entry(
-      self, user, id,
-      [self, respond, user, id, dir, del](records::voice_entry e) mutable {
-        if (del) {
-          remove_entry(self, user, id, dir, [respond](bool ok) mutable {
-            if (ok)
-              reply(respond, 204, {});
-            else
-              reply(respond, 500, error_body("storage failure"));
-          });
-          return;
-        }
-        self->request(self->state.cfg.storage, caf::infinite,
-                      caf::get_atom::value, storage::family::voice,
-                      records::voice_blob_key(id))
-            .then(
-                [self, respond, user, id, dir,
-                 e](const optional_string& blob) mutable {
-                  auto& st = self->state;
-                  if (!blob) {
-                    reply(respond, 404, error_body("no such voice message"));
-                    return;
-                  }
-                  auto plain = voice::open(*blob, st.cfg.master_key, id);
-                  if (!plain) {
-                    st.log->error("voice message {}: {}", id, plain.error());
-                    reply(respond, 500,
-                          error_body("cannot decrypt the message"));
-                    return;
-                  }
-                  respond(net::http_response{
-                      200, "audio/ogg", std::move(*plain), {}});
-                  mark_heard(self, user, e, dir);
-                },
-                [respond](const caf::error&) mutable {
-                  reply(respond, 500, error_body("storage failure"));
-                });
-      },
-      [respond]() mutable {
-        reply(respond, 404, error_body("no such voice message"));
-      });
 }
 
 caf::behavior encoder_impl(caf::event_based_actor*) {
@@ -467,36 +351,11 @@ caf::behavior voice_impl(pointer self, voice_config cfg) {
       [self](atoms::mwi_atom, const std::string& user, const caf::actor& dir) {
         recount(self, user, caf::actor_cast<directory_actor>(dir));
       },
-      [self](atoms::http_atom, voice_request& r) {
-        const auto& req = r.ex.request;
-        auto path = req.target.substr(0, req.target.find('?'));
-        if (path.rfind("/api/v1/faxes", 0) == 0) {
-          on_fax_http(self, self->state.fax, r);
-          return;
-        }
-        auto id = id_of(path);
-        if (path == "/api/v1/voice-messages") {
-          if (req.method == "POST")
-            on_upload(self, r);
-          else if (req.method == "GET")
-            on_list(self, r);
-          else
-            reply(r.ex.respond, 405, error_body("method not allowed"));
-          return;
-        }
-        if (!id.empty() && id.find('/') == std::string::npos &&
-            (req.method == "GET" || req.method == "DELETE")) {
-          on_one(self, r, id);
-          return;
-        }
-        reply(
-            r.ex.respond, id.empty() ? 404 : 405,
-            error_body(id.empty() ? "no such resource" : "method not allowed"));
-      },
+      [self](atoms::http_atom, voice_request& r) { on_http(self, r); },
   };
 }
 
-} // namespace
+} // namespace voice_detail
 
 std::string new_message_id() {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -509,7 +368,7 @@ std::string new_message_id() {
 }
 
 caf::actor spawn_voice(caf::actor_system& sys, voice_config cfg) {
-  return sys.spawn<caf::detached>(voice_impl, std::move(cfg));
+  return sys.spawn<caf::detached>(voice_detail::voice_impl, std::move(cfg));
 }
 
 } // namespace ivm::actors
