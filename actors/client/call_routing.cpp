@@ -61,8 +61,12 @@ std::string clock_text(const client_state& st) {
   return buf;
 }
 
+// Voicemail (the caller leaves a message), or with `ask` the spoken menu
+// first (talk, voice message, fax: the rule's `timeout_s` is how long the
+// user's devices ring when the caller chose to talk).
 void start_voicemail(pointer self, sip_task& t, const std::string& caller,
-                     const std::string& caller_name) {
+                     const std::string& caller_name,
+                     const routing::decision* ask = nullptr) {
   auto& st = self->state;
   auto voice = caf::actor_cast<caf::actor>(st.cfg->voice);
   if (!voice) {
@@ -75,6 +79,15 @@ void start_voicemail(pointer self, sip_task& t, const std::string& caller,
   call.user_name = caller_name;
   call.recipients = {st.user.extension};
   call.directory = st.cfg->directory;
+  if (ask) {
+    call.ask = true;
+    call.callee_name =
+        st.user.display_name.empty() ? st.user.extension : st.user.display_name;
+    call.ring_s = ask->timeout_s;
+    bool dnd = st.book_ && st.book_->status() == presence::user_status::dnd;
+    if (auto targets = device_targets(st); !targets.empty() && !dnd)
+      call.live.emplace_back(st.user.extension, std::move(targets));
+  }
   // The profile says whether the recording is also mailed: always
   // ("email") or while the user is offline ("im-then-email").
   bool offline = presence_word(self) == "offline";
@@ -168,8 +181,10 @@ void carry_out(pointer self, sip_task& t, const std::string& caller,
   auto [number, name] = caller_of(t, caller);
   switch (d.act) {
     case routing::action::ring:
-    case routing::action::ask:
       ring_devices(self, t, caller);
+      return;
+    case routing::action::ask:
+      start_voicemail(self, t, number, name, &d);
       return;
     case routing::action::decline:
       answer(self, t, 486, "Busy Here");

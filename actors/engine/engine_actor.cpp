@@ -114,6 +114,7 @@ void start_sip(pointer self) {
       vc.max_length = st.res.voice_max_length;
       vc.silence_timeout = st.res.voice_silence_timeout;
       vc.intercom_answer = st.res.voice_intercom_answer;
+      vc.language = st.res.voice_language;
       vc.clients = clients;
       if (st.res.mail.enabled()) {
         mail_config mc;

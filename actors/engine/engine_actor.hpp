@@ -62,6 +62,7 @@ struct engine_resources {
   std::chrono::seconds voice_max_length{120};
   std::chrono::seconds voice_silence_timeout{10};
   std::chrono::seconds voice_intercom_answer{8};
+  std::string voice_language = "en";
   /// Voicemail by e-mail (issue 18): off while the host is empty.
   mail::smtp_settings mail;
   /// Bearer token of the admin API.

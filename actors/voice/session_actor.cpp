@@ -63,6 +63,10 @@ rtcp_link* rtcp_of(pointer self, std::uint64_t id) {
   return nullptr;
 }
 
+} // namespace
+
+namespace voice_session {
+
 void finish(pointer self, const char* why, bool hang_up) {
   auto& st = self->state;
   if (st.done)
@@ -75,6 +79,13 @@ void finish(pointer self, const char* why, bool hang_up) {
   end_legs(self);
   if (st.fax) {
     fax_end(self, why, hang_up);
+    return;
+  }
+  if (st.s.ask && !recording(st)) {
+    // Ask mode before the tone: a conversation, or a caller who left in
+    // the menu (a missed call for the user); nothing recorded.
+    ask_over(self, why);
+    tell_caller(self, hang_up);
     return;
   }
   st.rec->flush();
@@ -94,7 +105,7 @@ void finish(pointer self, const char* why, bool hang_up) {
     if (!heard)
       recipients.push_back(to);
   }
-  if (!st.legs.empty())
+  if (!st.legs.empty() && !st.s.ask)
     st.log->info("intercom from {}: heard live by {} of {} recipient(s)",
                  st.s.call.user,
                  st.s.call.recipients.size() - recipients.size(),
@@ -116,6 +127,10 @@ void finish(pointer self, const char* why, bool hang_up) {
       .then([self, hang_up](bool) { tell_caller(self, hang_up); },
             [self, hang_up](const caf::error&) { tell_caller(self, hang_up); });
 }
+
+} // namespace voice_session
+
+namespace {
 
 void send_tone(pointer self) {
   auto& st = self->state;
@@ -171,35 +186,24 @@ caf::behavior session_impl(pointer self, session_setup setup) {
     start_rtcp(self, *st.rtcp, 0);
   }
   publish_caller(self, sip::proxy::dialog_state::confirmed);
-  if (st.s.legs.empty()) {
+  if (st.s.ask) {
+    ask_start(self); // the menu first
+  } else if (st.s.legs.empty()) {
     start_tone(self);
   } else {
     // Intercom: call every device now; the tone when they answered.
-    st.relay = std::make_unique<voice::relay>(
-        voice::stream_format{st.s.recorder.codec, st.s.recorder.payload_type});
-    auto me = caf::actor_cast<caf::actor>(self);
-    const auto& routers = st.s.clients->routers;
-    for (auto& ls : st.s.legs) {
-      leg_state l;
-      l.d = make_intercom_invite(
-          *st.s.clients,
-          intercom_call{st.s.call.user, st.s.call.user_name, ls.user, ls.offer},
-          ls.target);
-      l.s = std::move(ls);
-      l.router = routers[shard_of(l.d.call_id, routers.size())];
-      self->send(l.router, atoms::dialog_atom::value, l.d.call_id, me);
-      st.legs.push_back(std::move(l));
-      send_leg(self, st.legs.back(), st.legs.back().d.invite, st.legs.size());
-    }
-    st.s.legs.clear();
+    call_legs(self, true);
     self->delayed_send(self, st.s.go_ahead_wait, atoms::start_atom::value);
     self->delayed_send(self, st.s.answer_timeout, atoms::expire_atom::value);
   }
   self->delayed_send(self, std::chrono::milliseconds{250},
                      atoms::timer_atom::value, std::uint64_t{0});
   st.log->info("{} from {} for {} on port {}",
-               st.legs.empty() ? "recording" : "intercom", st.s.call.user,
-               st.s.call.recipients.size(), st.s.socket->local_endpoint().port);
+               st.s.ask          ? "asked caller"
+               : st.legs.empty() ? "recording"
+                                 : "intercom",
+               st.s.call.user, st.s.call.recipients.size(),
+               st.s.socket->local_endpoint().port);
   return {
       [self](atoms::recv_atom, const datagram& d) {
         auto& st = self->state;
@@ -209,6 +213,10 @@ caf::behavior session_impl(pointer self, session_setup setup) {
           if (d.from.host == st.s.recorder.expected_host ||
               st.s.recorder.expected_host.empty())
             fax_packet(self, d);
+          return;
+        }
+        if (st.at != phase::record) {
+          ask_packet(self, d); // the menu, or talking
           return;
         }
         if (st.rec->on_packet(d.payload, d.from.host, steady::now())) {
@@ -230,8 +238,11 @@ caf::behavior session_impl(pointer self, session_setup setup) {
         if (fax_watch(self))
           return;
         auto why = st.rec->check(steady::now());
-        if (why != voice::stop_reason::none && !st.closing)
+        if (why != voice::stop_reason::none && !st.closing && recording(st))
           finish(self, voice::to_string(why), true);
+      },
+      [self](atoms::recv_atom, std::uint64_t leg, const datagram& d) {
+        talk_packet(self, static_cast<std::size_t>(leg), d);
       },
       [self](atoms::timer_atom, std::uint64_t) {
         auto& st = self->state;
@@ -246,14 +257,22 @@ caf::behavior session_impl(pointer self, session_setup setup) {
           return;
         }
         auto why = st.rec->check(steady::now());
-        if (why != voice::stop_reason::none) {
+        if (why != voice::stop_reason::none && recording(st)) {
           finish(self, voice::to_string(why), true);
           return;
         }
         self->delayed_send(self, std::chrono::milliseconds{250},
                            atoms::timer_atom::value, std::uint64_t{0});
       },
-      [self](atoms::retry_atom, std::uint64_t) { send_tone(self); },
+      [self](atoms::retry_atom, std::uint64_t id) {
+        if (id == 1)
+          send_tone(self);
+        else
+          play_due(self, id);
+      },
+      [self](atoms::offer_atom, std::uint64_t gen) {
+        menu_wait_over(self, gen);
+      },
       [self](atoms::sipresp_atom) {
         auto& st = self->state;
         resend_answer(self, st.router, st.s.call.invite.key, st.s.answer,
@@ -280,6 +299,9 @@ caf::behavior session_impl(pointer self, session_setup setup) {
           return;
         }
         answer_in_dialog(self, t, st.ok_again, st.s.clients->server);
+        if (t.in.msg.method == "INFO" && !st.done)
+          if (auto key = info_key(t.in.msg))
+            ask_key(self, *key);
       },
       [self](atoms::sipresult_atom, std::uint64_t id, int status,
              const sip::message& resp) {
@@ -297,6 +319,9 @@ caf::behavior session_impl(pointer self, session_setup setup) {
       },
       [self](atoms::expire_atom) {
         auto& st = self->state;
+        if (st.at == phase::talk && !st.talking)
+          st.log->info("call from {}: {} did not answer in time",
+                       st.s.call.user, st.s.call.recipients.front());
         for (auto& l : st.legs)
           if (!l.cancel_wanted && (l.at == leg_state::phase::calling ||
                                    l.at == leg_state::phase::ringing)) {
@@ -304,6 +329,8 @@ caf::behavior session_impl(pointer self, session_setup setup) {
                          l.s.target.uri);
             cancel_leg(self, l);
           }
+        if (st.at == phase::talk && !st.talking)
+          talk_nobody(self);
       },
       [self](atoms::commit_atom) { finish(self, "hung up", false); },
       // A legacy phone (issue 15): its user hung up, or pressed a key.

@@ -75,6 +75,13 @@ inline constexpr const char* voice_sessions_metric =
 inline constexpr const char* voice_sessions_help =
     "Voice sessions open: recordings, intercom and playback.";
 
+/// The spoken prompts of a caller asked what they want (voice_call::ask),
+/// 16-bit PCM at 8 kHz (appliance/voice/speech, cached by the voice actor).
+struct ask_prompts {
+  using pcm = std::shared_ptr<const std::vector<std::int16_t>>;
+  pcm menu, connecting, unavailable, leave, fax;
+};
+
 struct session_setup {
   voice_call call;
   voice::recorder_config recorder;
@@ -92,6 +99,10 @@ struct session_setup {
   std::chrono::milliseconds answer_timeout{8000};
   /// How long the caller's "speak now" tone waits for the legs to answer.
   std::chrono::milliseconds go_ahead_wait{2000};
+  /// Ask mode (voice_call::ask): the menu's prompts; `legs` are the
+  /// callee's devices, called (no auto-answer) when the caller chooses to
+  /// talk and rung for `answer_timeout`.
+  std::optional<ask_prompts> ask;
 };
 
 /// The RTCP of one RTP stream of the box (RFC 3550 §6): compound reports

@@ -46,7 +46,7 @@ bool fax_watch(pointer self) {
   auto& st = self->state;
   if (st.fax)
     return true;
-  if (!st.legs.empty() || !g711(st))
+  if ((!st.legs.empty() && !st.s.ask) || !g711(st))
     return false;
   if (!st.cng)
     st.cng = std::make_unique<fax::cng_detector>();
@@ -59,13 +59,20 @@ bool fax_watch(pointer self) {
   } else {
     return false;
   }
+  st.log->info("call from {}: a fax machine (CNG)", st.s.call.user);
+  fax_begin(self);
+  return true;
+}
+
+void fax_begin(pointer self) {
+  auto& st = self->state;
+  if (st.fax || st.done)
+    return;
   st.fax_file = temp_file(st.call_id);
   st.fax = fax::session::receiver(st.fax_file, "IVM appliance");
   st.fax_start = st.fax_last = steady::now();
   st.tone_next = st.tone.size(); // no more "speak now" tone
-  st.log->info("call from {}: a fax machine (CNG): receiving the fax",
-               st.s.call.user);
-  return true;
+  st.log->info("call from {}: receiving a fax", st.s.call.user);
 }
 
 void fax_packet(pointer self, const datagram& d) {

@@ -61,6 +61,26 @@ void publish_caller(pointer self, sip::proxy::dialog_state state) {
           st.s.call.intercom ? "Intercom" : "Voice message");
 }
 
+void call_legs(pointer self, bool auto_answer) {
+  auto& st = self->state;
+  st.relay = std::make_unique<voice::relay>(
+      voice::stream_format{st.s.recorder.codec, st.s.recorder.payload_type});
+  auto me = caf::actor_cast<caf::actor>(self);
+  const auto& routers = st.s.clients->routers;
+  for (auto& ls : st.s.legs) {
+    leg_state l;
+    intercom_call ic{st.s.call.user, st.s.call.user_name, ls.user, ls.offer};
+    ic.auto_answer = auto_answer;
+    l.d = make_intercom_invite(*st.s.clients, ic, ls.target);
+    l.s = std::move(ls);
+    l.router = routers[shard_of(l.d.call_id, routers.size())];
+    self->send(l.router, atoms::dialog_atom::value, l.d.call_id, me);
+    st.legs.push_back(std::move(l));
+    send_leg(self, st.legs.back(), st.legs.back().d.invite, st.legs.size());
+  }
+  st.s.legs.clear();
+}
+
 void send_leg(pointer self, leg_state& l, sip::message m, std::uint64_t id) {
   self->send(l.router, atoms::sipsend_atom::value,
              sip_request_task{id, caf::actor_cast<caf::actor>(self),
@@ -95,6 +115,13 @@ void maybe_go_ahead(pointer self) {
   for (auto& l : st.legs)
     if (l.at == leg_state::phase::calling || l.at == leg_state::phase::ringing)
       return;
+  if (st.at == phase::talk) { // ask mode: every device said no
+    if (!st.talking)
+      talk_nobody(self);
+    return;
+  }
+  if (st.s.ask)
+    return; // the tone follows the prompt
   start_tone(self);
 }
 
@@ -165,6 +192,7 @@ void on_leg_result(pointer self, std::size_t i, int status,
     return;
   }
   l.media = net::endpoint{media->remote.address, media->remote_port};
+  l.format = voice::stream_format{codec_of(*media), media->payload_type};
   auto ssrc = static_cast<std::uint32_t>(std::hash<std::string>{}(l.d.call_id));
   l.relay_leg = st.relay->add_leg(
       voice::stream_format{codec_of(*media), media->payload_type}, ssrc,
@@ -180,6 +208,10 @@ void on_leg_result(pointer self, std::size_t i, int status,
         l.s.rtcp, net::endpoint{media->remote.address, media->remote_rtcp_port},
         ssrc, media->audio.clock_rate);
     start_rtcp(self, *l.rtcp, i + 1);
+  }
+  if (st.s.ask) {
+    talk_answered(self, i);
+    return;
   }
   st.log->info("intercom to {} ({}) answered, {}{}", l.s.user, l.s.target.uri,
                media->audio.encoding,
@@ -205,7 +237,9 @@ void on_leg_request(pointer self, leg_state& l, const sip_task& t) {
       l.rtcp->report(true);
     if (st.relay)
       st.relay->remove_leg(l.relay_leg);
-    st.log->info("intercom: {} hung up", l.s.user);
+    st.log->info("{}: {} hung up", st.s.ask ? "call" : "intercom", l.s.user);
+    if (st.talking && &st.legs[*st.talking] == &l)
+      finish(self, "the callee hung up", true);
   }
 }
 

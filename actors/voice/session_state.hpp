@@ -39,11 +39,35 @@ struct leg_state {
   bool heard = false;
   std::size_t relay_leg = 0;
   net::endpoint media;
+  voice::stream_format format;   ///< what the device answered (once answered)
   std::optional<rtcp_link> rtcp; ///< once answered
 };
 
+/// What the session is doing with the caller: recording (record mode,
+/// intercom, and an asked caller's voice message), the spoken menu of ask
+/// mode, or (ask mode, "talk") ringing the callee and then bridging them.
+enum class phase { record, menu, talk };
+
+/// What follows a prompt (ask mode): wait for a key, the tone and the
+/// recording, ringback again, or the fax.
+enum class after_prompt { wait_key, record, ring, fax };
+
 struct session_state {
   session_setup s;
+  phase at = phase::record;
+  /// The prompt playing (ask mode): encoded 20 ms frames, paced from
+  /// `play_start`; `play_gen` tells a current frame timer from old ones.
+  std::vector<std::string> play;
+  std::size_t play_next = 0;
+  std::uint64_t play_gen = 1; ///< retry_atom ids >= 2 (1 is the tone)
+  steady::time_point play_start{};
+  after_prompt then = after_prompt::wait_key;
+  int menu_rounds = 0;
+  std::optional<std::uint32_t> last_event_ts; ///< RFC 4733 event seen
+  /// Talk: the leg bridged with the caller and the relay of its audio back
+  /// to the caller.
+  std::optional<std::size_t> talking;
+  std::unique_ptr<voice::relay> back;
   std::unique_ptr<voice::recorder> rec;
   std::vector<std::string> tone;
   std::size_t tone_next = 0;
@@ -99,7 +123,44 @@ void on_leg_result(pointer self, std::size_t i, int status,
 /// A request in a leg's dialog (the recipient hung up).
 void on_leg_request(pointer self, leg_state& l, const sip_task& t);
 
+/// Ends the session (session_actor.cpp): legs ended, the recording (if
+/// any) stored, the caller told.
+void finish(pointer self, const char* why, bool hang_up);
+/// Calls the devices of `s.legs` (intercom: with auto-answer), their audio
+/// from the caller through `relay`.
+void call_legs(pointer self, bool auto_answer);
+/// Whether the recording's limits apply (silence, length, '#'): in record
+/// mode always; an asked caller's once the tone told them to speak.
+inline bool recording(const session_state& st) {
+  return st.at == phase::record && (st.go_ahead || !st.s.ask);
+}
+
+// Ask mode (session_ask.cpp): the menu, its keys, "talk".
+void ask_start(pointer self);
+/// A packet from the caller in the menu or while talking.
+void ask_packet(pointer self, const datagram& d);
+/// A key from the caller (RFC 4733 or SIP INFO).
+void ask_key(pointer self, char key);
+/// The digit of a SIP INFO (application/dtmf-relay or application/dtmf).
+std::optional<char> info_key(const sip::message& m);
+/// The prompt's next frame is due (retry_atom `gen`).
+void play_due(pointer self, std::uint64_t gen);
+/// The menu waited for a key after the prompt (offer_atom `gen`).
+void menu_wait_over(pointer self, std::uint64_t gen);
+/// A packet from the bridged callee's device.
+void talk_packet(pointer self, std::size_t leg, const datagram& d);
+/// Leg `i` answered while the caller waits to talk: bridged.
+void talk_answered(pointer self, std::size_t i);
+/// Nobody answers (all legs failed, or the ring time is over): the caller
+/// is asked to leave a message.
+void talk_nobody(pointer self);
+/// Ask mode ended before a recording: after a conversation, or a missed
+/// call (the user is told by message).
+void ask_over(pointer self, const char* why);
+
 // Faxes (session_fax.cpp).
+/// The session becomes a fax reception now.
+void fax_begin(pointer self);
 /// Record mode, after each packet: listens for CNG; true once the session
 /// has become a fax reception.
 bool fax_watch(pointer self);

@@ -45,6 +45,13 @@ struct voice_call {
   /// Voicemail for a user who is offline (issue 18): recipient -> e-mail
   /// address the recording is mailed to (queued with the recording).
   std::vector<std::pair<std::string, std::string>> mail;
+  /// A caller asked what they want (issue 18, rule `ask`): a spoken menu
+  /// (talk 1, voice message 2, fax 3) before anything else; "talk" rings
+  /// the callee's devices in `live` for `ring_s`, then a voice message.
+  /// `callee_name` is how the prompts name them.
+  bool ask = false;
+  std::string callee_name;
+  std::uint32_t ring_s = 20;
   bool from_legacy() const {
     return static_cast<bool>(legacy.controller);
   }
@@ -65,6 +72,8 @@ struct voice_config {
   /// Intercom: a recipient's phone that has not answered by then is
   /// cancelled (the recipient gets the recording).
   std::chrono::seconds intercom_answer{8};
+  /// The language of spoken prompts (voice.language: en, de, fr, es).
+  std::string language = "en";
   /// Shared with the client actors: routers, the box's SIP addresses and
   /// Server value (filled in by the engine before traffic flows).
   std::shared_ptr<const client_config> clients;

@@ -20,6 +20,8 @@
 #include "appliance/sip/uri.hpp"
 #include "appliance/voice/audio.hpp"
 #include "appliance/voice/crypto.hpp"
+#include "appliance/voice/prompts.hpp"
+#include "appliance/voice/speech.hpp"
 #include "storage/codec.hpp"
 #include "storage/records/records.hpp"
 
@@ -183,6 +185,36 @@ void started(pointer self, const voice_call& c, const opened_call& call,
                    session);
 }
 
+// A prompt in the box's language, spoken once and then cached; null (the
+// caller hears silence instead) when the speech engine fails.
+std::shared_ptr<const std::vector<std::int16_t>>
+spoken(pointer self, voice::prompt p, const std::string& name) {
+  auto& st = self->state;
+  auto text = voice::prompt_text(p, st.cfg.language, name);
+  auto key = st.cfg.language + "\n" + text;
+  if (auto it = st.prompts.find(key); it != st.prompts.end())
+    return it->second;
+  auto pcm = voice::speak(text, st.cfg.language);
+  if (!pcm) {
+    st.log->warn("prompt '{}': {}", text, pcm.error());
+    return nullptr;
+  }
+  if (st.prompts.size() >= 256)
+    st.prompts.clear();
+  std::shared_ptr<const std::vector<std::int16_t>> out =
+      std::make_shared<std::vector<std::int16_t>>(std::move(*pcm));
+  st.prompts.emplace(key, out);
+  return out;
+}
+
+ask_prompts prompts_for(pointer self, const std::string& name) {
+  return {spoken(self, voice::prompt::menu, name),
+          spoken(self, voice::prompt::connecting, name),
+          spoken(self, voice::prompt::unavailable, name),
+          spoken(self, voice::prompt::leave, name),
+          spoken(self, voice::prompt::fax, name)};
+}
+
 // *7...: record a message for the recipients.
 void start_recording(pointer self, voice_call& c) {
   auto& st = self->state;
@@ -208,8 +240,9 @@ void start_recording(pointer self, voice_call& c) {
                       st.cfg.clients,
                       {},
                       std::chrono::seconds{8},
-                      std::chrono::seconds{2}};
-  if (c.intercom) {
+                      std::chrono::seconds{2},
+                      std::nullopt};
+  if (c.intercom || c.ask) {
     // Each device gets an offer with the caller's codec first (passed
     // through untouched when the phone takes it), then the others.
     std::vector<sdp::codec> codecs{a.audio};
@@ -229,6 +262,10 @@ void start_recording(pointer self, voice_call& c) {
             sdp::to_string(sdp::make_offer(codecs, local_media(self, *sock)))});
       }
     setup.answer_timeout = st.cfg.intercom_answer;
+  }
+  if (c.ask) { // the menu first (a caller asked what they want)
+    setup.ask = prompts_for(self, c.callee_name);
+    setup.answer_timeout = std::chrono::seconds{c.ring_s};
   }
   auto opened = *call;
   auto session = spawn_session(self->system(), std::move(setup));

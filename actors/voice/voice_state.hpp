@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct voice_state {
   std::size_t next_encoder = 0;
   std::shared_ptr<spdlog::logger> log = log::get("voice");
   fax_store_context fax; ///< faxes received in calls (fax_store.cpp)
+  /// Spoken prompts by language and text (8 kHz PCM), made once each;
+  /// bounded (cleared when full: names change rarely).
+  std::map<std::string, std::shared_ptr<const std::vector<std::int16_t>>>
+      prompts;
   static inline const char* name = "voice";
 };
 

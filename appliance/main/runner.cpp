@@ -256,6 +256,7 @@ int run(const settings& cfg, const site_values& site,
   res.voice_max_length = cfg.voice.max_length;
   res.voice_silence_timeout = cfg.voice.silence_timeout;
   res.voice_intercom_answer = cfg.voice.intercom_answer;
+  res.voice_language = cfg.voice.language;
   res.mail = cfg.mail;
   auto token = ensure_admin_token(cfg.data_dir);
   if (!token)

@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "appliance/common/log.hpp"
+#include "appliance/voice/prompts.hpp"
 
 namespace ivm::app {
 
@@ -169,6 +170,11 @@ std::optional<config_error> apply(settings& s, std::string_view key,
     if (auto e = to_int<long long>(key, v, 1, 120, n))
       return e;
     s.voice.intercom_answer = std::chrono::seconds{n};
+  } else if (key == "voice.language") {
+    if (!voice::prompt_language(v))
+      return err(key, "'" + std::string{v} +
+                          "' is not a prompt language: en, de, fr or es");
+    s.voice.language = std::string{v};
   } else if (key == "voice.rtp_port_min") {
     return to_int<std::uint16_t>(key, v, 1024, 65534, s.voice.rtp_port_min);
   } else if (key == "voice.rtp_port_max") {
@@ -383,6 +389,7 @@ std::string to_toml(const settings& s) {
      << "max_length_s = " << s.voice.max_length.count() << "\n"
      << "silence_timeout_s = " << s.voice.silence_timeout.count() << "\n"
      << "intercom_answer_s = " << s.voice.intercom_answer.count() << "\n"
+     << "language = \"" << s.voice.language << "\"\n"
      << "rtp_port_min = " << s.voice.rtp_port_min << "\n"
      << "rtp_port_max = " << s.voice.rtp_port_max << "\n\n"
      << "[auth]\n"

@@ -84,6 +84,9 @@ struct settings {
     /// An intercom recipient whose phone has not answered by then gets the
     /// recording instead.
     std::chrono::seconds intercom_answer{8};
+    /// The language of spoken prompts (a caller asked what they want, issue
+    /// 18): en, de, fr or es.
+    std::string language = "en";
     /// RTP ports of the box (even ports; RTCP on the next odd one).
     std::uint16_t rtp_port_min = 20000;
     std::uint16_t rtp_port_max = 20999;

@@ -111,11 +111,7 @@ rule rule_of(const json& j, const std::string& f) {
                  : std::nullopt;
   if (!act)
     fail(f + ".action",
-         "ring, offer, forward, deflect, voicemail, notify or decline");
-  if (*act == action::ask)
-    fail(f + ".action",
-         "ask (the caller chooses) is not available yet: it needs the "
-         "spoken prompts");
+         "ring, offer, forward, deflect, voicemail, ask, notify or decline");
   r.act = *act;
   auto to_of = [&](const char* key) {
     if (!j.contains(key))

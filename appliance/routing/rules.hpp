@@ -39,7 +39,7 @@ enum class action : std::uint8_t {
   forward,   ///< the box calls `to` instead
   deflect,   ///< the caller is redirected to `to` (302)
   voicemail, ///< the caller leaves a voice message
-  ask,       ///< the caller chooses (not yet: refused by parse_rules)
+  ask,       ///< the caller chooses: talk, voice message or fax (a menu)
   notify,    ///< IM and terminate: the user gets the caller's details
   decline,   ///< busy
 };
@@ -66,6 +66,8 @@ struct rule {
   action act = action::ring;
   std::string to; ///< forward/deflect: a number, extension or "mobile"...
   /// offer: what happens when the offer is not answered in time.
+  /// ask: `timeout_s` is how long the user's devices ring when the caller
+  /// chose to talk (then the caller leaves a voice message).
   std::optional<action> fallback;
   std::string fallback_to;
   std::uint32_t timeout_s = 20;

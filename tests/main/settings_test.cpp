@@ -188,3 +188,19 @@ TEST(settings, bad_mail_settings_name_the_key_and_change_nothing) {
 }
 
 } // namespace
+
+TEST(settings, prompt_language) {
+  app::settings s;
+  EXPECT_EQ(s.voice.language, "en");
+  EXPECT_FALSE(app::apply(s, "voice.language", "de"));
+  EXPECT_EQ(s.voice.language, "de");
+  auto e = app::apply(s, "voice.language", "tlh");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->what.rfind("voice.language: ", 0), 0u) << e->what;
+  EXPECT_EQ(s.voice.language, "de") << "a failed apply changes nothing";
+  auto p = write_file("[voice]\nlanguage = \"fr\"\n");
+  auto f = app::load_file(p);
+  std::filesystem::remove(p);
+  ASSERT_TRUE(f) << f.error().what;
+  EXPECT_EQ(f->voice.language, "fr");
+}

@@ -192,7 +192,10 @@ TEST(rules, bad_rules_name_the_field) {
   EXPECT_EQ(
       field(R"({"rules":[{"action":"forward","to":"2","fallback":"ring"}]})"),
       "rules[0].fallback");
-  EXPECT_EQ(field(R"({"rules":[{"action":"ask"}]})"), "rules[0].action");
+  EXPECT_EQ(field(R"({"rules":[{"action":"ask","fallback":"ring"}]})"),
+            "rules[0].fallback");
+  EXPECT_EQ(field(R"({"rules":[{"action":"ask","to":"203"}]})"), "rules[0].to");
+  EXPECT_EQ(field(R"({"rules":[{"action":"asks"}]})"), "rules[0].action");
   EXPECT_EQ(field(R"({"rules":[{"action":"offer","timeout":2}]})"),
             "rules[0].timeout");
   std::string many = R"({"rules":[)";
@@ -247,4 +250,18 @@ TEST(profile, bad_profiles_name_the_field) {
   EXPECT_EQ(field(R"({"nickname":"b"})"), "nickname");
   EXPECT_EQ(field(R"([1])"), "");
   EXPECT_EQ(field(R"({"email":""})"), "(accepted)");
+}
+
+TEST(rules, ask_the_caller_outside_hours_with_its_ring_time) {
+  auto r = rules(R"({"rules":[{"action":"ask","when":{"schedule":"out"},
+      "timeout":25}]})");
+  profile p;
+  p.hours[1] = {time_range{9 * 60, 17 * 60}}; // Monday 09:00-17:00
+  // Monday 2026-12-07 20:00 in Berlin (UTC+1): outside the hours.
+  auto d = decide(r, p, from("201"), at(2026, 12, 7, 20, 0, 1), berlin());
+  EXPECT_EQ(d.act, action::ask);
+  EXPECT_EQ(d.timeout_s, 25u);
+  d = decide(r, p, from("201"), at(2026, 12, 7, 10, 0, 1), berlin());
+  EXPECT_EQ(d.act, action::ring);
+  EXPECT_EQ(rules(rules_json(r).c_str()).front().act, action::ask);
 }

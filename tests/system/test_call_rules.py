@@ -71,7 +71,10 @@ class Calling:
                 return r
 
 
-class CallRules(VoiceBox, unittest.TestCase):
+class RulesBox(VoiceBox):
+    """The voice box with Bob registered, Alice's phone, the admin API and
+    Bob's messages."""
+
     def setUp(self):
         super().setUp()
         with open(self.box.data_dir + "/admin.json") as f:
@@ -105,6 +108,8 @@ class CallRules(VoiceBox, unittest.TestCase):
         self.assertIsNotNone(m, "no message from the box")
         return body_of(m).decode()
 
+
+class CallRules(RulesBox, unittest.TestCase):
     # -- configuration ------------------------------------------------------
 
     def test_rules_and_profile_through_the_api(self):

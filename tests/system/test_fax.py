@@ -19,7 +19,7 @@ from harness import wait_until
 from sip_ua import UA, body_of
 from sip_util import status_of
 from test_messaging import USERS
-from test_record import Caller
+from test_record import Caller, dtmf_key
 from test_voice import curl_as
 from test_voicemail_mail import HAVE_SINK, MailBox, metric
 
@@ -53,15 +53,18 @@ class FaxInCalls(MailBox, unittest.TestCase):
         subprocess.run([PEER, "page", self.tif, self.pbm, str(ROWS)],
                        check=True)
 
-    def send_fax(self, cut=None):
-        """Alice's fax machine calls Bob (202) and sends the page; returns
-        what the peer printed once the call is over."""
+    def send_fax(self, cut=None, key=None):
+        """Alice's fax machine calls Bob (202) and sends the page (after
+        pressing `key`, RFC 4733, when given); returns what the peer printed
+        once the call is over."""
         caller = Caller(self.box, "201")
         try:
             port = caller.rtp_port
             ok = caller.call("202")
             self.assertEqual(status_of(ok), 200, ok)
             caller.in_dialog("ACK")
+            if key is not None:
+                caller.send_rtp(dtmf_key(key))
             caller.rtp.close()  # the fax machine takes the port
             host, bport = caller.media_target()
             args = [PEER, "send", self.tif, str(port), host, str(bport), "0"]
@@ -146,6 +149,27 @@ class FaxInCalls(MailBox, unittest.TestCase):
         self.assertEqual(len(self.faxes()), 1)  # nothing kept of the second
         self.assertEqual(metric(self.box, "ivm_faxes_received_total"), 1)
         self.assertEqual(self.mails(), [])  # he was online
+
+    def test_a_fax_machine_meets_the_menu_of_an_asked_caller(self):
+        # Bob's rule asks callers what they want: a fax machine cannot
+        # press keys, its calling tone during the menu is enough; a person
+        # at a fax machine presses 3 first.
+        self.api("PUT", "/api/v1/users/202/rules",
+                 {"rules": [{"action": "ask"}]})
+        for key in (None, "3"):
+            out = self.send_fax(key=key)
+            self.assertEqual(out.stdout.strip(), b"ok 1", (key, out))
+        wait_until(lambda: len(self.faxes()) == 2, "both faxes stored")
+        for f in self.faxes():
+            self.assertEqual((f["pages"], f["complete"]), (1, True))
+            pdf_path = os.path.join(self.mtmp, "got.pdf")
+            s, _ = curl_as(self.box, "202", "GET",
+                           "/api/v1/faxes/" + f["id"], out=pdf_path)
+            self.assertEqual(s, 200)
+            with open(pdf_path, "rb") as fh:
+                self.check_pdf(fh.read())
+        s, body = curl_as(self.box, "202", "GET", "/api/v1/voice-messages")
+        self.assertEqual(json.loads(body)["messages"], [])
 
 
 if __name__ == "__main__":

@@ -33,6 +33,19 @@ def rtp_packets(ulaw, pt=0, ssrc=0x1234, seq0=1000, ts0=0):
     return out
 
 
+def dtmf_key(key, seq=40000, ts=80000, ssrc=0x1234, pt=101):
+    """One key press by RFC 4733: two packets of the event, then three
+    with the end bit (as phones send it), all with the event's timestamp."""
+    event = "0123456789*#".index(key)
+    out = []
+    for i, (end, duration) in enumerate(((0, 160), (0, 320), (1, 640),
+                                         (1, 640), (1, 640))):
+        out.append(struct.pack("!BBHIIBBH", 0x80, pt | (0x80 if i == 0 else 0),
+                               (seq + i) & 0xffff, ts, ssrc, event,
+                               (0x80 if end else 0) | 10, duration))
+    return out
+
+
 def dtmf_hash(seq, ts, ssrc=0x1234, pt=101):
     # RFC 4733: event 11 ('#'), end bit, volume 10, duration 800.
     return struct.pack("!BBHIIBBH", 0x80, pt, seq & 0xffff, ts, ssrc, 11,
@@ -236,16 +249,16 @@ class VoiceBox:
         with open(os.path.join(self.baresip_home, "log"), "rb") as f:
             return f.read().decode("utf-8", "replace")
 
-    def sipp_speaks(self, code):
+    def sipp_speaks(self, code, scenario="record_uac.xml"):
         """SIPp as Alice's phone dials `code` and plays the speech (RTP from
-        a pcap), then hangs up (record_uac.xml)."""
+        a pcap), then hangs up (record_uac.xml, or `scenario`)."""
         from sip_util import sipp
         from test_messaging import csv
         write_pcap(os.path.join(self.tmp, "speech.pcap"), self.ulaw)
         cwd = os.getcwd()
         os.chdir(self.tmp)  # SIPp finds speech.pcap here
         try:
-            code, err = sipp("record_uac.xml", self.box.sip_port, "u1",
+            code, err = sipp(scenario, self.box.sip_port, "u1",
                              calls=1, rate=1,
                              extra=["-inf", csv(("201", USERS["201"][1],
                                                  code))])
