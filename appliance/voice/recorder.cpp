@@ -97,13 +97,29 @@ void recorder::decode(const rtp::frame& f) {
 void recorder::drain() {
   while (auto o = jitter_.pop()) {
     if (o->what == rtp::jitter_output::kind::gap) {
-      // Lost packets: silence of the same length (bounded).
-      auto n = std::min<std::uint64_t>(o->missing, 50) * last_frame_samples_;
+      gap_ += o->missing; // filled once the next frame says how long
+      continue;
+    }
+    const auto& f = o->data;
+    if (gap_ > 0) {
+      // Lost packets: silence as long as the timestamps say, at most as
+      // long as the lost packets could hold (bounded). Packets of another
+      // payload type (RFC 4733 events sent beside the audio) take sequence
+      // numbers but no time.
+      auto n = std::min<std::uint64_t>(gap_, 50) * last_frame_samples_;
+      if (next_ts_ && !o->discontinuity) {
+        auto delta = static_cast<std::int32_t>(f.timestamp - *next_ts_);
+        n = delta > 0
+                ? std::min<std::uint64_t>(n, static_cast<std::uint64_t>(delta))
+                : 0;
+      }
+      gap_ = 0;
       std::vector<std::int16_t> zeros(static_cast<std::size_t>(n), 0);
       append(zeros.data(), zeros.size());
-    } else {
-      decode(o->data);
     }
+    decode(f);
+    // (The RTP clock is the decoded rate: 8 kHz G.711, 48 kHz Opus.)
+    next_ts_ = f.timestamp + static_cast<std::uint32_t>(last_frame_samples_);
   }
 }
 
@@ -123,6 +139,8 @@ bool recorder::on_packet(std::string_view bytes, std::string_view source_host,
   if (ssrc_ && *ssrc_ != h.ssrc) {
     flush(); // a new source (the phone restarted its stream)
     jitter_.reset();
+    next_ts_.reset();
+    gap_ = 0;
   }
   ssrc_ = h.ssrc;
   if (cfg_.telephone_event && h.payload_type == *cfg_.telephone_event) {

@@ -87,6 +87,10 @@ private:
   std::unique_ptr<opus_state> opus_;
   std::optional<std::uint32_t> ssrc_;
   std::size_t last_frame_samples_ = 160;
+  /// The timestamp the next frame has when nothing is lost, and the lost
+  /// packets not yet filled with silence.
+  std::optional<std::uint32_t> next_ts_;
+  std::uint64_t gap_ = 0;
   std::uint64_t packets_ = 0;
   std::uint64_t ignored_ = 0;
   bool hash_ = false;

@@ -13,11 +13,13 @@ import random
 import re
 import socket
 import struct
+import subprocess
 import time
 import unittest
 
-from harness import wait_until
-from sip_util import ack_for, header, status_of
+from harness import free_port, wait_until
+from sip_ua import body_of
+from sip_util import header, status_of
 from test_call_rules import RulesBox
 from test_presence import answer_as, next_request
 from test_record import dtmf_key, rtp_packets, rtp_recorded
@@ -248,6 +250,35 @@ class AskTheCaller(RulesBox, unittest.TestCase):
         self.assertEqual(msg["from"], "201")
         self.assertGreater(similarity(envelope(self.speech8k),
                                       envelope(wav)), 0.8)
+
+    def test_baresip_caller_presses_2_and_leaves_a_message(self):
+        # baresip calls Bob; its microphone is a file: five seconds of
+        # silence, then Alice's speech. Its "2" (typed on its console once
+        # the call is up, sent as RFC 4733 DTMF) chooses the voice message;
+        # the box hangs up after the speech and the silence that follows.
+        self.rules({"action": "ask"})
+        source = os.path.join(self.tmp, "mic.wav")
+        subprocess.run(["sox", self.speech8k, source, "pad", "5", "0"],
+                       check=True)
+        port = free_port()
+        self.baresip("201", dial="202", source=source, console=port)
+        keys = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.addCleanup(keys.close)
+        wait_until(lambda: "established" in self.baresip_log().lower(),
+                   "baresip's call to be answered")
+        keys.sendto(b"2", ("127.0.0.1", port))
+        # The message ends with the silence after the speech.
+        m = self.bob.receive_request("MESSAGE", timeout=60)
+        self.assertIsNotNone(m, self.baresip_log())
+        self.assertIn("Voice message from Alice (201)",
+                      body_of(m).decode())
+        msg, wav = self.fetch_only_message("202")
+        # The speech somewhere after the tone (baresip's file started with
+        # the call): the best match over the recording.
+        a, rec = envelope(self.speech8k), envelope(wav)
+        best = max(similarity(a, rec[k:k + len(a)])
+                   for k in range(0, max(1, len(rec) - len(a) + 1), 10))
+        self.assertGreater(best, 0.8)
 
     def test_rules_refuse_what_ask_does_not_take(self):
         s, body = self.api("PUT", "/api/v1/users/202/rules",

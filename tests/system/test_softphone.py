@@ -31,12 +31,14 @@ audio_alert\t\taufile,/dev/null
 """
 
 
-def write_baresip(home, account, source=None, opus=False, dump=None):
+def write_baresip(home, account, source=None, opus=False, dump=None,
+                  console=None):
     """A baresip home directory `home` with one account line. `source`: a
     WAVE file it plays into calls (silence when None; baresip needs its
     codec's rate and channels); `opus`: Opus instead of G.711; `dump`: a
     directory where the sndfile module writes what it sent and decoded (a
-    headless audio bridge plays it)."""
+    headless audio bridge plays it); `console`: a UDP port where baresip's
+    cons module takes keys (digits in a call are sent as DTMF)."""
     os.makedirs(home, exist_ok=True)
     if source is None:
         source = os.path.join(home, "silence.wav")
@@ -52,6 +54,8 @@ def write_baresip(home, account, source=None, opus=False, dump=None):
                  "snd_path\t\t%s\n" % dump)
     if opus:
         conf = conf.replace("module\t\t\tg711.so", "module\t\t\topus.so")
+    if console:
+        conf += "module\t\t\tcons.so\ncons_listen\t\t127.0.0.1:%d\n" % console
     with open(os.path.join(home, "config"), "w") as f:
         f.write(conf)
     with open(os.path.join(home, "accounts"), "w") as f:

@@ -227,3 +227,44 @@ TEST(voice_recorder, stops_on_silence_max_length_and_hash) {
     EXPECT_EQ(rec.check(t), stop_reason::hash_key);
   }
 }
+
+TEST(voice_recorder, lost_audio_is_silence_but_events_beside_it_take_no_time) {
+  using clock = recorder::clock;
+  auto t = clock::time_point{};
+  auto pcm = tone(8000, 1.0, 300);
+  recorder_config cfg;
+  cfg.telephone_event = 101;
+  // 50 packets of audio; after every audio packet from the tenth on, a
+  // telephone event (a key held, as baresip sends it beside its audio):
+  // the events take sequence numbers, not time.
+  {
+    recorder rec{cfg, t};
+    std::uint16_t seq = 0;
+    for (std::uint32_t i = 0; i < 50; ++i) {
+      rec.on_packet(rtp_pcmu(seq++, pcm, i * 160u), "", t);
+      if (i >= 10) {
+        ivm::rtp::header h;
+        h.payload_type = 101;
+        h.sequence = seq++;
+        h.timestamp = 1600;
+        h.ssrc = 7;
+        std::uint8_t ev[4] = {2, 10, 0x03, 0x20}; // '2', not ended
+        auto b = ivm::rtp::serialize(h, ev, 4);
+        rec.on_packet(std::string{b.begin(), b.end()}, "", t);
+      }
+    }
+    rec.flush();
+    EXPECT_EQ(rec.pcm().size(), 8000u);
+  }
+  // Packets 20-24 lost: 100 ms of silence in their place.
+  {
+    recorder rec{cfg, t};
+    for (std::uint16_t i = 0; i < 50; ++i)
+      if (i < 20 || i >= 25)
+        rec.on_packet(rtp_pcmu(i, pcm, i * 160u), "", t);
+    rec.flush();
+    ASSERT_EQ(rec.pcm().size(), 8000u);
+    for (std::size_t k = 20 * 160; k < 25 * 160; ++k)
+      ASSERT_EQ(rec.pcm()[k], 0) << k;
+  }
+}
