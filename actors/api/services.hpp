@@ -90,6 +90,21 @@ struct legacy_media {
   net::endpoint remote;
 };
 
+/// A PBX call ringing a user's desk phone whose rule offers it by IM
+/// (issue 18): the user's answer goes back to `link` (the CTI link actor) as
+/// (offer_atom, device, call, action, to): "answer", "decline",
+/// "voicemail", or the fallback's action when nobody answered.
+struct pbx_offer {
+  caf::actor link;
+  std::string device; ///< the desk phone
+  std::string call;   ///< the PBX's call id
+  std::string caller; ///< extension or number
+  std::string caller_name;
+  std::uint32_t timeout_s = 20;
+  std::string fallback = "voicemail";
+  std::string fallback_to;
+};
+
 /// The PBXs' SIP trunks (issue 17), as the call agent has them now.
 using sip_trunks = std::vector<directory::sip_trunk>;
 
@@ -141,7 +156,9 @@ using directory_actor = caf::typed_actor<
     // The PBXs' SIP trunks, whole, each time one changes (issue 17).
     caf::reacts_to<atoms::trunk_atom, sip_trunks>,
     // A call a user's rules forward (issue 18): (call, caller, where to).
-    caf::reacts_to<atoms::proxy_atom, sip_task, std::string, std::string>>;
+    caf::reacts_to<atoms::proxy_atom, sip_task, std::string, std::string>,
+    // A PBX call offered to user `ext` by IM (issue 18).
+    caf::reacts_to<atoms::offer_atom, std::string, pbx_offer>>;
 
 /// One user: bindings, message queue, delivery.
 using client_actor = caf::typed_actor<
@@ -188,13 +205,15 @@ using client_actor = caf::typed_actor<
     // choice for it ("take", "decline", "voicemail"): what happened, or ""
     // when no call waits (/api/v1/me/offer, for web clients).
     caf::replies_to<atoms::offer_atom>::with<std::string>,
-    caf::replies_to<atoms::offer_atom, std::string>::with<std::string>>;
+    caf::replies_to<atoms::offer_atom, std::string>::with<std::string>,
+    caf::reacts_to<atoms::offer_atom, pbx_offer>>;
 
 } // namespace ivm::actors
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_task)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::legacy_media)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::sip_trunks)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::pbx_offer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::intercom_reach)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::client_residue)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ivm::actors::enqueue_task)

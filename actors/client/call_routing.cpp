@@ -20,6 +20,26 @@
 
 namespace ivm::actors::client {
 
+void tell_user(pointer self, const std::string& text) {
+  auto& st = self->state;
+  caf::anon_send(st.cfg->directory, atoms::notify_atom::value,
+                 st.user.extension,
+                 directory::make_notice(st.user.extension, st.cfg->domain, text,
+                                        directory::unix_now()));
+}
+
+std::string who(const std::string& number, const std::string& name) {
+  return name == number || name.empty() ? number : name + " (" + number + ")";
+}
+
+std::string clock_text(const client_state& st) {
+  auto lt = st.cfg->zone->get()->to_local(
+      static_cast<std::int64_t>(directory::unix_now()));
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", lt.hour % 100, lt.minute % 100);
+  return buf;
+}
+
 namespace {
 
 constexpr auto storage_wait = std::chrono::seconds{5};
@@ -36,29 +56,9 @@ std::pair<std::string, std::string> caller_of(const sip_task& t,
   return {number, name.empty() ? number : name};
 }
 
-void tell_user(pointer self, const std::string& text) {
-  auto& st = self->state;
-  caf::anon_send(st.cfg->directory, atoms::notify_atom::value,
-                 st.user.extension,
-                 directory::make_notice(st.user.extension, st.cfg->domain, text,
-                                        directory::unix_now()));
-}
-
 std::string presence_word(pointer self) {
   auto s = status_for(self, self->state.user.extension);
   return s == "on the phone" ? std::string{"on-the-phone"} : s;
-}
-
-std::string who(const std::string& number, const std::string& name) {
-  return name == number || name.empty() ? number : name + " (" + number + ")";
-}
-
-std::string clock_text(const client_state& st) {
-  auto lt = st.cfg->zone->get()->to_local(
-      static_cast<std::int64_t>(directory::unix_now()));
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d:%02d", lt.hour % 100, lt.minute % 100);
-  return buf;
 }
 
 // Voicemail (the caller leaves a message), or with `ask` the spoken menu
@@ -139,6 +139,10 @@ void offer_timeout(pointer self, std::uint64_t token) {
   st.offer_.reset();
   tell_user(self, "Missed call from " + who(offer.caller, offer.caller_name) +
                       " at " + clock_text(st) + ".");
+  if (offer.pbx) {
+    pbx_offer_done(self, offer, 0);
+    return;
+  }
   if_waiting(self, offer.call, [self, offer]() mutable {
     routing::decision next;
     next.act = offer.d.fallback.value_or(routing::action::voicemail);
@@ -167,7 +171,7 @@ void offer(pointer self, sip_task& t, const std::string& caller,
   auto token = st.next_token++;
   st.offer_ = std::make_unique<call_offer>(
       call_offer{t, caller.empty() ? number : caller, name, d, token,
-                 directory::unix_now()});
+                 directory::unix_now(), std::nullopt});
   tell_user(self, "Call from " + who(number, name) +
                       " - reply 1 to take it, 2 to decline, 3 to send to "
                       "voicemail");
@@ -348,6 +352,12 @@ std::optional<std::string> answer_offer(pointer self, const std::string& text,
     return std::nullopt;
   auto offer = std::move(*st.offer_);
   st.offer_.reset();
+  if (offer.pbx) {
+    pbx_offer_done(self, offer, choice);
+    return choice == 1   ? "Answering at your desk phone."
+           : choice == 2 ? "Declined."
+                         : "Sent to voicemail.";
+  }
   // Put through to the device the answer came from, else to all of them.
   proxy_plan plan;
   plan.callee = st.user.extension;

@@ -336,6 +336,10 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
         touch(self);
         on_offer_timer(self, token);
       },
+      [self](atoms::offer_atom, pbx_offer& o) {
+        touch(self);
+        offer_pbx(self, o);
+      },
       [self](atoms::presence_atom, const std::string& watcher) {
         touch(self);
         return status_for(self, watcher);

@@ -60,6 +60,9 @@ struct call_offer {
   routing::decision d;
   std::uint64_t token = 0;
   std::uint64_t since = 0; ///< Unix time it was offered
+  /// A PBX call at the user's desk phone (no SIP call: `call` is empty);
+  /// the answer goes to its CTI link.
+  std::optional<pbx_offer> pbx;
 };
 
 /// A call ringing this user, followed until it ends: answered, or missed
@@ -212,6 +215,17 @@ void watch_call(pointer self, const sip::proxy::dialog_view& v);
 std::optional<std::string> answer_offer(pointer self, const std::string& text,
                                         const sip_task* from);
 std::string contacts_text(const client_state& st);
+/// A message from the box to the user (a notice in their queue).
+void tell_user(pointer self, const std::string& text);
+/// "Alice (201)", or the number alone.
+std::string who(const std::string& number, const std::string& name);
+/// The box's local time, "HH:MM".
+std::string clock_text(const client_state& st);
+/// A PBX call at the user's desk phone offered by IM (pbx_offer.cpp); the
+/// user's answer (1 answer, 2 decline, 3 voicemail) or the timeout
+/// (choice 0: the fallback) goes back to the CTI link.
+void offer_pbx(pointer self, pbx_offer& o);
+void pbx_offer_done(pointer self, const call_offer& offer, int choice);
 /// The waiting offer as JSON for web clients ("null": none).
 std::string offer_json(const client_state& st);
 

@@ -234,6 +234,13 @@ directory_actor::behavior_type directory_impl(pointer self,
         });
         return rp;
       },
+      [self](atoms::offer_atom, const std::string& ext, pbx_offer& o) {
+        if (!self->state.dir.by_extension(ext))
+          return;
+        with_client(self, ext, [self, o](const client_actor& c) {
+          self->send(c, atoms::offer_atom::value, o);
+        });
+      },
       [self](atoms::dialog_atom, const std::string& ext,
              const sip::proxy::dialog_view& v) {
         if (!self->state.dir.by_extension(ext))

@@ -413,6 +413,14 @@ caf::behavior link_impl(pointer self, csta_link_setup setup) {
         st.published.erase(device);
         st.lamp_wanted.erase(device);
       },
+      [self](atoms::offer_atom, const std::string& device,
+             const std::string& call, const std::string& action,
+             const std::string& to) {
+        phone_offer_answered(self, device, call, action, to);
+      },
+      [self](atoms::trunk_atom, const std::string& trunk) {
+        self->state.s.record.trunk = trunk; // PATCH /api/v1/pbx/NAME
+      },
       [self](atoms::mwi_atom, const std::string& device, bool on) {
         auto& st = self->state;
         st.lamp_wanted[device] = on;

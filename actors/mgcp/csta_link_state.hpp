@@ -108,6 +108,11 @@ void phone_event(pointer self, const std::string& device, const csta::event& e,
 /// rules decide (csta_rules.cpp).
 void phone_delivered(pointer self, const std::string& device,
                      const csta::event& e);
+/// The user answered the offer of a PBX call ringing at `device` (or did
+/// not: the fallback): "answer", "decline", "voicemail", "forward" (`to`)...
+void phone_offer_answered(pointer self, const std::string& device,
+                          const std::string& call, const std::string& action,
+                          const std::string& to);
 /// An IM for the phone's user (from its client actor).
 void phone_deliver(pointer self, const std::string& device, std::uint64_t id,
                    const storage::records::queued_message& m,

@@ -3,11 +3,16 @@
 // through the box does: forward and deflect become DeflectCall to the
 // destination, decline and "IM and terminate" ClearConnection of the
 // ringing connection (the user gets the message); ring leaves it to the
-// PBX. Offer and voicemail need the call's audio at the box: the desk phone
-// rings (logged).
+// PBX. Voicemail and ask need the call's audio at the box: DeflectCall to
+// the user's extension, which the PBX routes to the box over its SIP trunk
+// (without a trunk the desk phone rings, logged). Offer: the desk phone
+// rings on while the user's devices get the offer; their answer comes back
+// here (AnswerCall, ClearConnection, or voicemail as above).
 
 #include <algorithm>
 #include <cstdio>
+
+#include <caf/actor_cast.hpp>
 
 #include "actors/mgcp/csta_link_state.hpp"
 #include "appliance/csta/services.hpp"
@@ -51,6 +56,24 @@ void invoke(pointer self, csta::element service) {
     apply(self, std::move(out));
 }
 
+// The call to the box through the PBX's SIP trunk: to the user's
+// extension, where the box's rules for SIP calls take it (voicemail, ask).
+void to_the_box(pointer self, const std::string& device, const std::string& ext,
+                const csta::connection_id& conn, const std::string& caller,
+                const std::string& why) {
+  auto& st = self->state;
+  if (st.s.record.trunk.empty()) {
+    st.log->info("PBX call from {} to {} ({}): {} needs the call at the box "
+                 "and PBX {} has no SIP trunk: the desk phone rings",
+                 caller, ext, device, why, st.s.record.name);
+    return;
+  }
+  st.log->info("PBX call from {} to {} ({}): {}: to the box ({}) through "
+               "the SIP trunk",
+               caller, ext, device, why, ext);
+  invoke(self, csta::deflect_call(conn, ext));
+}
+
 void carry_out(pointer self, const std::string& device, const std::string& ext,
                const csta::connection_id& conn, const std::string& caller,
                const routing::decision& d) {
@@ -80,20 +103,60 @@ void carry_out(pointer self, const std::string& device, const std::string& ext,
                          ": not put through" + rule + ".",
                      directory::unix_now()));
       return;
-    case routing::action::offer:
     case routing::action::voicemail:
-      st.log->info("PBX call from {} to {} ({}): rule {}{} says {}, which "
-                   "needs the call at the box: the desk phone rings",
-                   caller, ext, device, d.rule + 1, rule,
-                   routing::to_string(d.act));
-      return;
-    case routing::action::ring:
     case routing::action::ask:
+      to_the_box(self, device, ext, conn, caller,
+                 std::string{routing::to_string(d.act)} + rule);
+      return;
+    case routing::action::offer: {
+      pbx_offer o;
+      o.link = caf::actor_cast<caf::actor>(self);
+      o.device = device;
+      o.call = conn.call;
+      o.caller = caller;
+      o.timeout_s = d.timeout_s;
+      o.fallback = std::string{
+          routing::to_string(d.fallback.value_or(routing::action::voicemail))};
+      o.fallback_to = d.fallback_to;
+      st.log->info("PBX call from {} to {} ({}): offered by IM{}", caller, ext,
+                   device, rule);
+      self->send(st.s.directory, atoms::offer_atom::value, ext, std::move(o));
+      return;
+    }
+    case routing::action::ring:
       return;
   }
 }
 
 } // namespace
+
+void phone_offer_answered(pointer self, const std::string& device,
+                          const std::string& call, const std::string& action,
+                          const std::string& to) {
+  auto& st = self->state;
+  auto owner = st.ext_of.find(device);
+  if (owner == st.ext_of.end() || !still_ringing(self, device, call))
+    return; // answered at the phone, or gone, meanwhile
+  csta::connection_id conn{call, device};
+  if (action == "answer") {
+    st.log->info("PBX call to {} ({}): answered from IM", owner->second,
+                 device);
+    invoke(self, csta::answer_call(conn));
+    return;
+  }
+  routing::decision d;
+  auto act = routing::action_of(action);
+  d.act = act ? *act : routing::action::ring;
+  d.to = to;
+  auto* dev = st.link->device(device);
+  auto c = dev ? dev->calls.find(call) : decltype(dev->calls.find(call)){};
+  auto caller =
+      dev && c != dev->calls.end() && !c->second.other.empty()
+          ? (st.ext_of.count(c->second.other) ? st.ext_of[c->second.other]
+                                              : c->second.other)
+          : std::string{"?"};
+  carry_out(self, device, owner->second, conn, caller, d);
+}
 
 void phone_delivered(pointer self, const std::string& device,
                      const csta::event& e) {

@@ -290,6 +290,8 @@ void patch(pointer self, const std::string& name, const json& j,
             return;
           it->second.record.trunk = g.trunk;
           it->second.record.trunk_prefixes = g.trunk_prefixes;
+          if (it->second.actor)
+            self->send(it->second.actor, atoms::trunk_atom::value, g.trunk);
           st.log->info("PBX {}: SIP trunk {}", g.name,
                        g.trunk.empty() ? "none" : g.trunk);
           publish_trunks(self);

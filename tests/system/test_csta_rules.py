@@ -6,6 +6,7 @@ Alice (201) has desk phone 3001, Bob (202) desk phone 3002; 3003 is a PBX
 phone of nobody on the box."""
 
 import json
+import re
 import unittest
 
 from csta_pbx_services import find
@@ -133,6 +134,78 @@ class DeskPhoneRules(unittest.TestCase):
         self.assertEqual(len(self.pbx.invoked("DeflectCall")), 1)
         self.assertEqual(find(self.pbx.invoked("DeflectCall")[0],
                               "newDestination"), "3003")
+
+    def connected_at(self, cid, device):
+        with self.pbx.lock:
+            c = self.pbx.calls.get(cid)
+            return bool(c) and c.state.get(device) == "connected"
+
+    def test_offer_answered_at_the_desk_phone_declined_and_unanswered(self):
+        # Bob's rule offers his calls by IM; his desk phone rings on
+        # meanwhile. 1 answers it at the desk phone (AnswerCall), 2 clears
+        # it, no answer is the fallback: voicemail, the call deflected to
+        # Bob's extension at the box through the PBX's SIP trunk.
+        s, body = self.api("PATCH", "/api/v1/pbx/pbx1",
+                           {"trunk": "127.0.0.1:5999"})
+        self.assertEqual(s, 200, body)
+        self.rules({"action": "offer", "timeout": 5,
+                    "fallback": "voicemail"})
+        bob = UA(self.box.sip_port, "202", USERS["202"][1])
+        self.addCleanup(bob.close)
+        self.assertEqual(status_of(bob.register()), 200)
+
+        def message_like(pattern):
+            # (The box's confirmations of the replies may come between.)
+            while True:
+                m = bob.receive_request("MESSAGE")
+                self.assertIsNotNone(m, "Bob got no message like " + pattern)
+                if re.search(pattern, body_of(m).decode()):
+                    return body_of(m).decode()
+
+        cid = self.pbx.dial("3003", "3002")
+        self.assertEqual(message_like("^Call from"),
+                         "Call from 3003 at your desk phone - "
+                         "reply 1 to answer it there, 2 to decline, 3 to "
+                         "send to voicemail")
+        self.assertEqual(status_of(bob.message("ivm", "1")), 200)
+        self.pbx.wait_for(lambda: self.connected_at(cid, "3002"),
+                          "the call answered at 3002")
+        self.assertEqual(find(self.pbx.invoked("AnswerCall")[0],
+                              "callToBeAnswered/deviceID"), "3002")
+        self.pbx.hang_up(cid, "3003")
+        cid = self.pbx.dial("3001", "3002")
+        message_like("^Call from 201 at your desk phone")
+        self.assertEqual(status_of(bob.message("ivm", "2")), 200)
+        self.pbx.wait_for(lambda: cid not in self.pbx.calls,
+                          "the call cleared")
+        self.pbx.dial("3003", "3002")
+        message_like("^Call from 3003")
+        message_like(r"^Missed call from 3003 at \d\d:\d\d\.$")
+        self.pbx.wait_for(lambda: self.pbx.invoked("DeflectCall"),
+                          "the call deflected to the box")
+        got = self.pbx.invoked("DeflectCall")[0]
+        self.assertEqual(find(got, "newDestination"), "202")
+        self.assertEqual(find(got, "callToBeDiverted/deviceID"), "3002")
+
+    def test_voicemail_and_ask_need_the_trunk(self):
+        # Without a SIP trunk the box cannot take the call: the desk phone
+        # rings. With one, the call goes to Bob's extension at the box.
+        self.rules({"when": {"callers": ["3003"]}, "action": "voicemail"},
+                   {"when": {"callers": ["201"]}, "action": "ask"})
+        cid = self.pbx.dial("3003", "3002")
+        self.pbx.answer(cid)
+        self.pbx.hang_up(cid, "3002")
+        self.assertEqual(self.pbx.invoked("DeflectCall"), [])
+        s, body = self.api("PATCH", "/api/v1/pbx/pbx1",
+                           {"trunk": "127.0.0.1:5999"})
+        self.assertEqual(s, 200, body)
+        for caller in ("3003", "3001"):
+            self.pbx.dial(caller, "3002")
+        self.pbx.wait_for(lambda: len(self.pbx.invoked("DeflectCall")) == 2,
+                          "both calls deflected to the box")
+        self.assertEqual([find(e, "newDestination")
+                          for e in self.pbx.invoked("DeflectCall")],
+                         ["202", "202"])
 
 
 if __name__ == "__main__":
