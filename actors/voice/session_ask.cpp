@@ -8,7 +8,6 @@
 // after three rounds of the menu is a voice message too, and a fax
 // machine's calling tone during the menu starts the fax at once.
 
-#include <cctype>
 #include <cstdio>
 
 #include <caf/actor_cast.hpp>
@@ -216,49 +215,7 @@ void ask_key(pointer self, char key) {
 }
 
 std::optional<char> info_key(const sip::message& m) {
-  std::string type;
-  for (char c : m.value_of("Content-Type"))
-    type += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto trim = [](std::string_view v) {
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front())))
-      v.remove_prefix(1);
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back())))
-      v.remove_suffix(1);
-    return v;
-  };
-  std::string_view body = m.body;
-  std::string_view value;
-  if (type.rfind("application/dtmf-relay", 0) == 0) {
-    // "Signal=5\r\nDuration=160" (Cisco, Asterisk, most phones).
-    std::string lower;
-    for (char c : body)
-      lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    auto at = lower.find("signal");
-    if (at == std::string::npos)
-      return std::nullopt;
-    auto eq = lower.find('=', at);
-    if (eq == std::string::npos)
-      return std::nullopt;
-    auto end = body.find_first_of("\r\n", eq);
-    value = trim(body.substr(eq + 1, end == std::string_view::npos
-                                         ? std::string_view::npos
-                                         : end - eq - 1));
-  } else if (type.rfind("application/dtmf", 0) == 0) {
-    value = trim(body); // "5"
-  } else {
-    return std::nullopt;
-  }
-  if (value == "10")
-    return '*';
-  if (value == "11")
-    return '#';
-  if (value.size() != 1)
-    return std::nullopt;
-  char c =
-      static_cast<char>(std::toupper(static_cast<unsigned char>(value[0])));
-  if ((c >= '0' && c <= '9') || c == '*' || c == '#' || (c >= 'A' && c <= 'D'))
-    return c;
-  return std::nullopt;
+  return rtp::dtmf_of_info(m.value_of("Content-Type"), m.body);
 }
 
 void ask_packet(pointer self, const datagram& d) {

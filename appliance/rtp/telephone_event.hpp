@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "appliance/common/expected.hpp"
 
@@ -38,5 +39,12 @@ std::array<std::uint8_t, 4> serialize(const telephone_event& ev);
 /// The keypad character of a DTMF event code (§3.2): '0'-'9', '*', '#',
 /// 'A'-'D'; nullopt for anything else (e.g. 16, flash).
 std::optional<char> dtmf_char(std::uint8_t event);
+
+/// The key of a SIP INFO carrying DTMF: `application/dtmf-relay` with a
+/// `Signal=5` line (Cisco, Asterisk, most phones; "10"/"11" for '*'/'#') or
+/// `application/dtmf` with the bare key; nullopt for other content types or
+/// anything that is not one key ('0'-'9', '*', '#', 'A'-'D').
+std::optional<char> dtmf_of_info(std::string_view content_type,
+                                 std::string_view body);
 
 } // namespace ivm::rtp

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "appliance/rtp/telephone_event.hpp"
 #include "appliance/sip/parser.hpp"
 #include "appliance/sip/response.hpp"
 #include "appliance/sip/serializer.hpp"
@@ -57,6 +58,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!msg)
     return 0;
   check_round_trip(*msg);
+  // A SIP INFO's key (the box's menus): one key at most, a keypad's.
+  if (auto key =
+          ivm::rtp::dtmf_of_info(msg->value_of("Content-Type"), msg->body))
+    check(std::string_view{"0123456789*#ABCD"}.find(*key) !=
+          std::string_view::npos);
   if (msg->is_request()) {
     auto err = sip::validate_request(*msg);
     sip::server_transaction_key(*msg);

@@ -63,3 +63,21 @@ TEST(telephone_event, dtmf_codes) {
   EXPECT_FALSE(rtp::dtmf_char(16)); // flash
   EXPECT_FALSE(rtp::dtmf_char(255));
 }
+
+TEST(telephone_event, keys_of_sip_info) {
+  using ivm::rtp::dtmf_of_info;
+  EXPECT_EQ(
+      dtmf_of_info("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n"),
+      '5');
+  EXPECT_EQ(dtmf_of_info("Application/DTMF-Relay", "Duration=100\nsignal= #\n"),
+            '#');
+  EXPECT_EQ(dtmf_of_info("application/dtmf-relay", "Signal=10"), '*');
+  EXPECT_EQ(dtmf_of_info("application/dtmf-relay", "Signal=11"), '#');
+  EXPECT_EQ(dtmf_of_info("application/dtmf", " 7\r\n"), '7');
+  EXPECT_EQ(dtmf_of_info("application/dtmf", "d"), 'D');
+  EXPECT_FALSE(dtmf_of_info("application/dtmf-relay", "Duration=160"));
+  EXPECT_FALSE(dtmf_of_info("application/dtmf-relay", "Signal=55"));
+  EXPECT_FALSE(dtmf_of_info("application/dtmf", "x"));
+  EXPECT_FALSE(dtmf_of_info("text/plain", "5"));
+  EXPECT_FALSE(dtmf_of_info("", ""));
+}
