@@ -128,6 +128,23 @@ void finish(pointer self, const char* why, bool hang_up) {
             [self, hang_up](const caf::error&) { tell_caller(self, hang_up); });
 }
 
+void send_frame(pointer self, const std::string& payload, bool marker) {
+  auto& st = self->state;
+  rtp::header h;
+  h.payload_type = static_cast<std::uint8_t>(st.s.recorder.payload_type);
+  h.sequence = st.seq++;
+  h.timestamp = st.ts;
+  st.ts += st.s.recorder.codec == voice::audio_codec::opus ? 960 : 160;
+  h.ssrc = st.ssrc;
+  h.marker = marker;
+  auto bytes = rtp::serialize(
+      h, reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size());
+  if (st.rtcp)
+    st.rtcp->sent(bytes.data(), bytes.size());
+  st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
+                       st.s.remote_media);
+}
+
 } // namespace voice_session
 
 namespace {
@@ -136,20 +153,8 @@ void send_tone(pointer self) {
   auto& st = self->state;
   if (st.done || st.tone_next >= st.tone.size())
     return;
-  rtp::header h;
-  h.payload_type = static_cast<std::uint8_t>(st.s.recorder.payload_type);
-  h.sequence = st.seq++;
-  h.timestamp = st.ts;
-  st.ts += st.s.recorder.codec == voice::audio_codec::opus ? 960 : 160;
-  h.ssrc = st.ssrc;
-  h.marker = st.tone_next == 0;
-  const auto& p = st.tone[st.tone_next++];
-  auto bytes = rtp::serialize(
-      h, reinterpret_cast<const std::uint8_t*>(p.data()), p.size());
-  if (st.rtcp)
-    st.rtcp->sent(bytes.data(), bytes.size());
-  st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
-                       st.s.remote_media);
+  auto first = st.tone_next == 0;
+  send_frame(self, st.tone[st.tone_next++], first);
   self->delayed_send(self, std::chrono::milliseconds{20},
                      atoms::retry_atom::value, std::uint64_t{1});
 }

@@ -61,23 +61,6 @@ std::vector<std::string> ringback(const session_state& st) {
   return out;
 }
 
-void send_frame(pointer self, const std::string& payload, bool marker) {
-  auto& st = self->state;
-  rtp::header h;
-  h.payload_type = static_cast<std::uint8_t>(st.s.recorder.payload_type);
-  h.sequence = st.seq++;
-  h.timestamp = st.ts;
-  st.ts += st.s.recorder.codec == voice::audio_codec::opus ? 960 : 160;
-  h.ssrc = st.ssrc;
-  h.marker = marker;
-  auto bytes = rtp::serialize(
-      h, reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size());
-  if (st.rtcp)
-    st.rtcp->sent(bytes.data(), bytes.size());
-  st.s.socket->send_to(std::string{bytes.begin(), bytes.end()},
-                       st.s.remote_media);
-}
-
 void play(pointer self, std::vector<std::string> frames, after_prompt then) {
   auto& st = self->state;
   st.play = std::move(frames);

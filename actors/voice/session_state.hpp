@@ -123,6 +123,9 @@ void on_leg_result(pointer self, std::size_t i, int status,
 /// A request in a leg's dialog (the recipient hung up).
 void on_leg_request(pointer self, leg_state& l, const sip_task& t);
 
+/// One 20 ms payload to the caller on the session's stream (the tone, the
+/// prompts): the next sequence number and timestamp.
+void send_frame(pointer self, const std::string& payload, bool marker);
 /// Ends the session (session_actor.cpp): legs ended, the recording (if
 /// any) stored, the caller told.
 void finish(pointer self, const char* why, bool hang_up);
