@@ -75,6 +75,12 @@ struct client_residue {
 struct intercom_reach {
   std::vector<proxy_target> targets;
   std::string absent;
+  /// A call from a legacy phone (issue 18): what the callee's rules say
+  /// instead of ringing `targets` (""): "decline", "forward" (to `to`),
+  /// "voicemail", "ask" (the menu; "talk" rings `targets` for `ring_s`).
+  std::string action = {};
+  std::string to = {};
+  std::uint32_t ring_s = 20;
 };
 
 /// A legacy phone's side of a voice service (issue 15): the gateway actor
@@ -131,6 +137,14 @@ using directory_actor = caf::typed_actor<
     caf::reacts_to<atoms::wake_atom, std::uint64_t>,
     // A legacy phone of user `ext` dialled a service code (*8, *7..., *9...).
     caf::reacts_to<atoms::start_atom, std::string, std::string, legacy_media>,
+    // A legacy phone's call that the callee's rules answer with the ask
+    // menu: (caller, "*7" + callee, media, the rules' answer).
+    caf::reacts_to<atoms::start_atom, std::string, std::string, legacy_media,
+                   intercom_reach>,
+    // A legacy phone of `caller` calls `callee` (issue 18): their rules'
+    // answer (ring the targets, or an action).
+    caf::replies_to<atoms::rules_atom, std::string,
+                    std::string>::with<intercom_reach>,
     // Where user `ext` can be called now (a legacy phone calls a user).
     caf::replies_to<atoms::intercom_atom, std::string>::with<intercom_reach>,
     // Digital desk phones on a PBX (issue 17, docs/legacy.md): the station
@@ -184,6 +198,10 @@ using client_actor = caf::typed_actor<
     // Voice messages waiting: new (unheard) and old (RFC 3842).
     caf::reacts_to<atoms::mwi_atom, std::uint32_t, std::uint32_t>,
     caf::replies_to<atoms::intercom_atom>::with<intercom_reach>,
+    // A legacy phone's call from (extension, name): the rules' answer, maybe
+    // only once the user answered an offer.
+    caf::replies_to<atoms::rules_atom, std::string,
+                    std::string>::with<intercom_reach>,
     // The phone `mac` registered with its own credentials: send it a NOTIFY
     // with Event `event` (empty: none), then drop its registrations if
     // `revoke` (its credentials ended).

@@ -143,6 +143,13 @@ void offer_timeout(pointer self, std::uint64_t token) {
     pbx_offer_done(self, offer, 0);
     return;
   }
+  if (offer.legacy) {
+    routing::decision next;
+    next.act = offer.d.fallback.value_or(routing::action::voicemail);
+    next.to = offer.d.fallback_to;
+    offer.legacy->deliver(legacy_reach(self, next, offer.caller));
+    return;
+  }
   if_waiting(self, offer.call, [self, offer]() mutable {
     routing::decision next;
     next.act = offer.d.fallback.value_or(routing::action::voicemail);
@@ -171,7 +178,7 @@ void offer(pointer self, sip_task& t, const std::string& caller,
   auto token = st.next_token++;
   st.offer_ = std::make_unique<call_offer>(
       call_offer{t, caller.empty() ? number : caller, name, d, token,
-                 directory::unix_now(), std::nullopt});
+                 directory::unix_now(), std::nullopt, nullptr});
   tell_user(self, "Call from " + who(number, name) +
                       " - reply 1 to take it, 2 to decline, 3 to send to "
                       "voicemail");
@@ -218,16 +225,15 @@ void carry_out(pointer self, sip_task& t, const std::string& caller,
   }
 }
 
-void decide(pointer self, sip_task& t, const std::string& caller,
-            const std::string& rules_text, const std::string& profile_text) {
+// The user's rules for a call from `number`, or nullopt (no rules: ring).
+std::optional<routing::decision> decide(pointer self, const std::string& number,
+                                        const std::string& rules_text,
+                                        const std::string& profile_text) {
   auto& st = self->state;
   auto rules = routing::parse_rules(rules_text);
-  if (!rules || rules->empty()) {
-    ring_devices(self, t, caller);
-    return;
-  }
+  if (!rules || rules->empty())
+    return std::nullopt;
   auto profile = routing::decode_profile(profile_text);
-  auto [number, name] = caller_of(t, caller);
   routing::call_facts facts;
   facts.caller = number;
   if (st.book_) {
@@ -243,15 +249,16 @@ void decide(pointer self, sip_task& t, const std::string& caller,
     st.log->info("call from {} to {}: rule {} '{}': {}", number,
                  st.user.extension, d.rule + 1, d.rule_name,
                  routing::to_string(d.act));
-  carry_out(self, t, caller, d);
+  return d;
 }
 
 } // namespace
 
-void on_call(pointer self, sip_task& t, const std::string& caller) {
+void with_decision(pointer self, const std::string& number,
+                   std::function<void(std::optional<routing::decision>)> then) {
   auto& st = self->state;
   if (st.no_rules) {
-    ring_devices(self, t, caller);
+    then(std::nullopt);
     return;
   }
   auto storage = st.cfg->storage;
@@ -260,32 +267,41 @@ void on_call(pointer self, sip_task& t, const std::string& caller) {
   self->request(storage, storage_wait, caf::get_atom::value,
                 storage::family::meta, routing::rules_key(ext))
       .then(
-          [self, t, caller, storage,
-           ext](const optional_string& rules) mutable {
+          [self, number, then, storage, ext](const optional_string& rules) {
             if (!rules) {
               --self->state.io;
               self->state.no_rules = true;
-              ring_devices(self, t, caller);
+              then(std::nullopt);
               return;
             }
             self->request(storage, storage_wait, caf::get_atom::value,
                           storage::family::meta, routing::profile_key(ext))
                 .then(
-                    [self, t, caller,
-                     text = *rules](const optional_string& profile) mutable {
+                    [self, number, then,
+                     text = *rules](const optional_string& profile) {
                       --self->state.io;
-                      decide(self, t, caller, text, profile ? *profile : "");
+                      then(decide(self, number, text, profile ? *profile : ""));
                     },
-                    [self, t, caller,
-                     text = *rules](const caf::error&) mutable {
+                    [self, number, then, text = *rules](const caf::error&) {
                       --self->state.io;
-                      decide(self, t, caller, text, "");
+                      then(decide(self, number, text, ""));
                     });
           },
-          [self, t, caller](const caf::error&) mutable {
+          [self, then](const caf::error&) {
             --self->state.io; // rules unreadable: the call still rings
-            ring_devices(self, t, caller);
+            then(std::nullopt);
           });
+}
+
+void on_call(pointer self, sip_task& t, const std::string& caller) {
+  auto number = caller_of(t, caller).first;
+  with_decision(self, number,
+                [self, t, caller](std::optional<routing::decision> d) mutable {
+                  if (d)
+                    carry_out(self, t, caller, *d);
+                  else
+                    ring_devices(self, t, caller);
+                });
 }
 
 void watch_call(pointer self, const sip::proxy::dialog_view& v) {
@@ -371,17 +387,25 @@ std::optional<std::string> answer_offer(pointer self, const std::string& text,
   if (plan.targets.empty())
     plan.targets = std::move(all);
   if (choice == 1 && plan.targets.empty())
-    choice = 3; // no phone of theirs online
-  if_waiting(self, offer.call, [self, offer, choice, plan]() mutable {
-    auto& call = offer.call;
-    if (choice == 2)
-      answer(self, call, 603, "Decline");
-    else if (choice == 3)
-      start_voicemail(self, call, offer.caller, offer.caller_name);
+    choice = 3;       // no phone of theirs online
+  if (offer.legacy) { // a legacy phone's call: the gateway acts
+    intercom_reach r;
+    if (choice == 1)
+      r.targets = std::move(plan.targets);
     else
-      self->send(call.router, atoms::proxy_atom::value, call.key,
-                 std::move(plan));
-  });
+      r.action = choice == 2 ? "decline" : "voicemail";
+    offer.legacy->deliver(std::move(r));
+  } else
+    if_waiting(self, offer.call, [self, offer, choice, plan]() mutable {
+      auto& call = offer.call;
+      if (choice == 2)
+        answer(self, call, 603, "Decline");
+      else if (choice == 3)
+        start_voicemail(self, call, offer.caller, offer.caller_name);
+      else
+        self->send(call.router, atoms::proxy_atom::value, call.key,
+                   std::move(plan));
+    });
   return choice == 1   ? "Putting it through."
          : choice == 2 ? "Declined."
                        : "Sent to voicemail.";

@@ -336,6 +336,11 @@ client_impl(pointer self, std::shared_ptr<const client_config> cfg,
         touch(self);
         on_offer_timer(self, token);
       },
+      [self](atoms::rules_atom, const std::string& caller,
+             const std::string& name) -> caf::result<intercom_reach> {
+        touch(self);
+        return legacy_call(self, caller, name);
+      },
       [self](atoms::offer_atom, pbx_offer& o) {
         touch(self);
         offer_pbx(self, o);

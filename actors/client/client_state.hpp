@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,8 +15,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <caf/result.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "actors/client/client_actor.hpp"
 #include "actors/client/presence_book.hpp"
@@ -63,6 +66,8 @@ struct call_offer {
   /// A PBX call at the user's desk phone (no SIP call: `call` is empty);
   /// the answer goes to its CTI link.
   std::optional<pbx_offer> pbx;
+  /// A legacy phone's call (no SIP call): the answer goes to its gateway.
+  std::shared_ptr<caf::typed_response_promise<intercom_reach>> legacy;
 };
 
 /// A call ringing this user, followed until it ends: answered, or missed
@@ -225,6 +230,17 @@ std::string clock_text(const client_state& st);
 /// user's answer (1 answer, 2 decline, 3 voicemail) or the timeout
 /// (choice 0: the fallback) goes back to the CTI link.
 void offer_pbx(pointer self, pbx_offer& o);
+/// The user's rules for a call from `number` (nullopt: none, ring), once
+/// read from storage.
+void with_decision(pointer self, const std::string& number,
+                   std::function<void(std::optional<routing::decision>)> then);
+/// A legacy phone's call from (extension, name) (legacy_calls.cpp): the
+/// rules' answer for its gateway, maybe after an offer by IM.
+caf::result<intercom_reach> legacy_call(pointer self, const std::string& caller,
+                                        const std::string& name);
+/// What a decision means for a legacy phone's gateway.
+intercom_reach legacy_reach(pointer self, const routing::decision& d,
+                            const std::string& caller);
 void pbx_offer_done(pointer self, const call_offer& offer, int choice);
 /// The waiting offer as JSON for web clients ("null": none).
 std::string offer_json(const client_state& st);

@@ -218,18 +218,47 @@ directory_actor::behavior_type directory_impl(pointer self,
              const legacy_media& lm) {
         on_legacy_service(self, ext, code, lm);
       },
+      [self](atoms::start_atom, const std::string& ext, const std::string& code,
+             const legacy_media& lm, const intercom_reach& ask) {
+        on_legacy_service(self, ext, code, lm, &ask);
+      },
+      [self](atoms::rules_atom, const std::string& callee,
+             const std::string& caller) -> caf::result<intercom_reach> {
+        auto& dir = self->state.dir;
+        auto* u = dir.by_extension(callee);
+        if (!u || !u->enabled)
+          return intercom_reach{{}, "unknown", {}, {}, 20};
+        auto* from = dir.by_extension(caller);
+        auto name = from ? from->display_name : std::string{};
+        auto rp = self->make_response_promise<intercom_reach>();
+        with_client(
+            self, callee,
+            [self, rp, caller, name](const client_actor& c) mutable {
+              // An offer waits for the user's answer (<= 300 s).
+              self->request(c, std::chrono::seconds{330},
+                            atoms::rules_atom::value, caller, name)
+                  .then(
+                      [rp](intercom_reach& r) mutable {
+                        rp.deliver(std::move(r));
+                      },
+                      [rp](const caf::error&) mutable {
+                        rp.deliver(intercom_reach{{}, "offline", {}, {}, 20});
+                      });
+            });
+        return rp;
+      },
       [self](atoms::intercom_atom,
              const std::string& ext) -> caf::result<intercom_reach> {
         auto* u = self->state.dir.by_extension(ext);
         if (!u || !u->enabled)
-          return intercom_reach{{}, "unknown"};
+          return intercom_reach{{}, "unknown", {}, {}, 20};
         auto rp = self->make_response_promise<intercom_reach>();
         with_client(self, ext, [self, rp](const client_actor& c) mutable {
           self->request(c, std::chrono::seconds{2}, atoms::intercom_atom::value)
               .then(
                   [rp](intercom_reach& r) mutable { rp.deliver(std::move(r)); },
                   [rp](const caf::error&) mutable {
-                    rp.deliver(intercom_reach{{}, "offline"});
+                    rp.deliver(intercom_reach{{}, "offline", {}, {}, 20});
                   });
         });
         return rp;

@@ -162,7 +162,8 @@ void on_canned_admin(pointer self, http_exchange ex, const std::string& owner);
 void on_calls_api(pointer self, http_exchange ex, const std::string& user);
 
 void on_legacy_service(pointer self, const std::string& ext,
-                       const std::string& code, const legacy_media& lm);
+                       const std::string& code, const legacy_media& lm,
+                       const intercom_reach* ask = nullptr);
 
 /// /api/v1/users/{owner}/contacts[/{other}] (docs/admin-api.md, Contacts).
 void on_contacts_admin(pointer self, http_exchange ex, const std::string& owner,

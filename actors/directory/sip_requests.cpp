@@ -270,7 +270,7 @@ void on_message(pointer self, sip_task& t, const directory::account* sender) {
 // phone); `fail` refuses with a SIP status code.
 template <class Fail>
 void start_service(pointer self, voice_call call, const std::string& code,
-                   Fail fail) {
+                   Fail fail, const intercom_reach* ask = nullptr) {
   auto& st = self->state;
   bool listen = code == "*8";
   if (!st.cfg.voice ||
@@ -306,6 +306,18 @@ void start_service(pointer self, voice_call call, const std::string& code,
     return;
   }
   call.recipients = std::move(recipients);
+  if (code[1] == '7' && ask && ask->action == "ask" &&
+      call.recipients.size() == 1) {
+    // A legacy phone's call the callee's rules answer with the menu.
+    const auto& to = call.recipients.front();
+    const auto* callee = st.dir.by_extension(to);
+    call.ask = true;
+    call.callee_name =
+        callee && !callee->display_name.empty() ? callee->display_name : to;
+    call.ring_s = ask->ring_s;
+    if (!ask->targets.empty())
+      call.live.emplace_back(to, ask->targets);
+  }
   if (code[1] == '7') {
     caf::anon_send(st.cfg.voice, atoms::start_atom::value, std::move(call));
     return;
@@ -355,7 +367,8 @@ void on_service_call(pointer self, sip_task& t, const std::string& code,
 
 // A legacy phone of `ext` dialled `code` (issue 15).
 void on_legacy_service(pointer self, const std::string& ext,
-                       const std::string& code, const legacy_media& lm) {
+                       const std::string& code, const legacy_media& lm,
+                       const intercom_reach* ask) {
   auto refuse = [&lm](int status, const char*) {
     caf::anon_send(lm.controller, atoms::start_atom::value, lm.line, status);
   };
@@ -368,7 +381,7 @@ void on_legacy_service(pointer self, const std::string& ext,
   call.user = user->extension;
   call.user_name = user->display_name;
   call.legacy = lm;
-  start_service(self, std::move(call), code, refuse);
+  start_service(self, std::move(call), code, refuse, ask);
 }
 
 namespace {

@@ -57,6 +57,38 @@ void end_and_release(pointer self, const std::string& line, station_state& sta,
   apply(self, std::move(out));
 }
 
+// The callee's rules say something else than ringing (issue 18): busy for
+// decline, the call again to where it is forwarded, or the voice service
+// for the callee (a voice message, or the ask menu). True when done.
+bool follow_rules(pointer self, const std::string& line, station_state& sta,
+                  const intercom_reach& r) {
+  auto& st = self->state;
+  auto call = *sta.call;
+  st.log->info("call from {} ({} {}) to {}: the callee's rules: {}{}", sta.ext,
+               st.s.record.name, line, call.callee, r.action,
+               r.to.empty() ? std::string{} : " " + r.to);
+  if (r.action == "forward" && !r.to.empty() && call.forwards < 5) {
+    sta.code = r.to;
+    start_call(self, line, sta, call.offer, call.forwards + 1);
+    return true;
+  }
+  auto remote = remote_of(call.offer);
+  if ((r.action == "voicemail" || r.action == "ask") && remote) {
+    sta.call.reset();
+    sta.code = "*7" + call.callee;
+    legacy_media lm{caf::actor_cast<caf::actor>(self), line, *remote};
+    if (r.action == "ask")
+      self->send(st.s.directory, atoms::start_atom::value, sta.ext, sta.code,
+                 lm, r);
+    else
+      self->send(st.s.directory, atoms::start_atom::value, sta.ext, sta.code,
+                 lm);
+    return true;
+  }
+  end_and_release(self, line, sta, true); // decline, or nowhere to go
+  return true;
+}
+
 void placed(pointer self, const std::string& line, std::uint64_t gen,
             intercom_reach r) {
   auto& st = self->state;
@@ -66,6 +98,8 @@ void placed(pointer self, const std::string& line, std::uint64_t gen,
     return;
   auto& sta = it->second;
   auto& call = *sta.call;
+  if (!r.action.empty() && follow_rules(self, line, sta, r))
+    return;
   if (r.targets.empty()) {
     st.log->info("call from {} to {}: {}", sta.ext, call.callee,
                  r.absent.empty() ? "nobody to ring" : r.absent);
@@ -117,17 +151,20 @@ void orphan_result(pointer self, std::uint64_t id, int status,
 } // namespace
 
 void start_call(pointer self, const std::string& line, station_state& sta,
-                const std::string& gateway_sdp) {
+                const std::string& gateway_sdp, int forwards) {
   auto& st = self->state;
-  sta.call = outgoing_call{sta.code, gateway_sdp, {}, false};
+  sta.call = outgoing_call{sta.code, gateway_sdp, {}, false, forwards};
   auto gen = sta.generation;
-  self->request(st.s.directory, std::chrono::seconds{5},
-                atoms::intercom_atom::value, sta.code)
-      .then([self, line,
-             gen](intercom_reach& r) { placed(self, line, gen, std::move(r)); },
-            [self, line, gen](const caf::error&) {
-              placed(self, line, gen, intercom_reach{{}, "offline"});
-            });
+  // The callee's rules answer (an offer by IM waits for the user, <= 300 s).
+  self->request(st.s.directory, std::chrono::seconds{330},
+                atoms::rules_atom::value, sta.code, sta.ext)
+      .then(
+          [self, line, gen](intercom_reach& r) {
+            placed(self, line, gen, std::move(r));
+          },
+          [self, line, gen](const caf::error&) {
+            placed(self, line, gen, intercom_reach{{}, "offline", {}, {}, 20});
+          });
 }
 
 void on_call_result(pointer self, std::uint64_t id, int status,

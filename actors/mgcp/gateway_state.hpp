@@ -41,6 +41,7 @@ struct outgoing_call {
   std::string offer; ///< the gateway's SDP
   std::vector<call_leg> legs;
   bool answered = false;
+  int forwards = 0; ///< how often the callees' rules sent it on
 };
 
 /// A call to the user offered by the router (a local branch of its proxy,
@@ -119,10 +120,14 @@ mgcp_gateway_status status(pointer self);
 
 // -- calls (gateway_calls.cpp) ---------------------------------------------
 
-/// The connection for a call to `sta.code` is up (the gateway's SDP):
-/// find the callee's devices and call them.
+/// The connection for a call to `sta.code` is up (the gateway's SDP): the
+/// callee's rules say what happens (their devices are called, or the call
+/// is declined, forwarded, or taken by the voice service). `forwards`: how
+/// often rules forwarded it already.
 void start_call(pointer self, const std::string& line, station_state& sta,
-                const std::string& gateway_sdp);
+                const std::string& gateway_sdp, int forwards = 0);
+/// Where the gateway receives RTP, from its SDP (c= and m=audio).
+std::optional<net::endpoint> remote_of(const std::string& sdp);
 
 /// A response to one of the calls' INVITEs.
 void on_call_result(pointer self, std::uint64_t id, int status,

@@ -347,11 +347,8 @@ caf::behavior session_impl(pointer self, session_setup setup) {
         self->delayed_send(self, std::chrono::milliseconds{300},
                            atoms::commit_atom::value);
       },
-      [self](atoms::command_atom, char key) {
-        auto& st = self->state;
-        if (key == '#' && !st.done && !st.closing)
-          finish(self, "#", true);
-      },
+      // A key of a legacy phone: '#' ends a recording; the ask menu's keys.
+      [self](atoms::command_atom, char key) { ask_key(self, key); },
       [self](atoms::stop_atom) {
         for (auto& l : self->state.legs) {
           self->send(l.router, atoms::dialog_atom::value, l.d.call_id,

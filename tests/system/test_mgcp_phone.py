@@ -322,6 +322,76 @@ class MgcpPhone(MgcpBox):
             bob.close()
             media.close()
 
+    @unittest.skipUnless(TOOLS, "curl, espeak-ng and opusdec needed")
+    def test_the_callees_rules_meet_a_call_from_the_legacy_phone(self):
+        # Alice (201) on the analog line calls Bob (202): his rules decline
+        # her, take her voice message, ask her what she wants (she presses
+        # 2 and speaks after the tone), and offer her call by IM.
+        from test_call_ask import power_at
+        self.bring_up()
+        bob = UA(self.box.sip_port, "202", USERS["202"][1])
+        self.addCleanup(bob.close)
+        self.assertEqual(status_of(bob.register()), 200)
+
+        def rules(action, **more):
+            rule = {"when": {"callers": ["201"]}, "action": action}
+            rule.update(more)
+            s, body = self.api("PUT", "/api/v1/users/202/rules",
+                               {"rules": [rule]})
+            self.assertEqual(s, 200, body)
+
+        def hang_up():
+            self.gw.on_hook(1)
+            self.gw.wait_for(lambda: not self.gw.connections(1),
+                             "the connection deleted")
+
+        rules("decline")
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1), "dial tone")
+        self.gw.dial(1, "202")
+        self.gw.wait_for(lambda: "L/bz" in self.gw.signals(1), "busy tone")
+        hang_up()
+        pcm = read_wav(self.speech("Bob, the delivery is at the front desk."))
+        rules("voicemail")
+        self.dial_service("202")  # the go-ahead tone reaches the handset
+        self.gw.send_audio(1, pcm)
+        hang_up()
+        self.wait_voice_messages("202", "the voice message")
+        # The menu; 2; "leave your message after the tone"; the tone.
+        rules("ask")
+        self.dial_service("202")
+        self.gw.dial(1, "2")
+        self.gw.wait_for(
+            lambda: power_at(self.gw.received_audio(1)[-800:], 440.0) > 0.5,
+            "the tone after the prompt")
+        self.gw.send_audio(1, pcm)
+        hang_up()
+        def bobs():
+            code, body = self.curl("202", "GET", "/api/v1/voice-messages")
+            return json.loads(body)["messages"] if code == 200 else []
+        wait_until(lambda: len(bobs()) == 2, "the second voice message")
+        self.assertEqual([m["from"] for m in bobs()], ["201", "201"])
+        # Offered by IM: Bob takes it, his phone rings with Alice's call.
+        rules("offer", timeout=30)
+        self.gw.off_hook(1)
+        self.gw.wait_for(lambda: "L/dl" in self.gw.signals(1), "dial tone")
+        self.gw.dial(1, "202")
+        m = bob.receive_request("MESSAGE")
+        while m is not None and not body_of(m).startswith(b"Call from"):
+            m = bob.receive_request("MESSAGE")
+        self.assertIsNotNone(m, "no offer")
+        self.assertEqual(body_of(m).decode(), "Call from Alice (201) - reply "
+                         "1 to take it, 2 to decline, 3 to send to voicemail")
+        self.assertEqual(status_of(bob.message("ivm", "1")), 200)
+        inv = next_request(bob, "INVITE", answer=None)
+        self.assertIsNotNone(inv, "Bob's phone did not ring")
+        self.assertIn("sip:201@", header(inv, "From"))
+        answer_as(bob, inv, 180, "Ringing")
+        self.gw.wait_for(lambda: "L/rt" in self.gw.signals(1),
+                         "ringback tone")
+        hang_up()
+        self.assertIsNotNone(next_request(bob, "CANCEL"), "no CANCEL")
+
 
 if __name__ == "__main__":
     unittest.main()
