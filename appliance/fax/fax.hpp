@@ -75,11 +75,13 @@ private:
 expected<std::string, std::string> tiff_to_pdf(const std::string& tiff_path,
                                                int* pages = nullptr);
 
-/// A one-page bilevel TIFF for tests and the test tool: 1728 pixels wide
-/// (A4 at 204 dpi), `rows` rows at 196 dpi, T.4 2-D, from `bits` (rows of
-/// 216 bytes, 1 = black, most significant bit first). "" or why not.
+/// A bilevel TIFF for tests and the test tool: `pages` copies of one page
+/// 1728 pixels wide (A4 at 204 dpi), `rows` rows at 196 dpi, T.4 2-D, from
+/// `bits` (rows of 216 bytes, 1 = black, most significant bit first). ""
+/// or why not.
 std::string write_tiff(const std::string& path,
-                       const std::vector<std::uint8_t>& bits, int rows);
+                       const std::vector<std::uint8_t>& bits, int rows,
+                       int pages = 1);
 
 /// The first page of a bilevel TIFF as rows of bits (1 = black), for
 /// comparisons in tests; `rows` gets their number.

@@ -153,39 +153,44 @@ expected<std::string, std::string> tiff_to_pdf(const std::string& tiff_path,
 }
 
 std::string write_tiff(const std::string& path,
-                       const std::vector<std::uint8_t>& bits, int rows) {
+                       const std::vector<std::uint8_t>& bits, int rows,
+                       int pages) {
   quiet_tiff();
   constexpr int width = 1728, stride = width / 8;
-  if (rows <= 0 || bits.size() != static_cast<std::size_t>(stride * rows))
+  if (rows <= 0 || pages <= 0 ||
+      bits.size() != static_cast<std::size_t>(stride * rows))
     return "bits do not match the size";
   tiff_ptr t{TIFFOpen(path.c_str(), "w")};
   if (!t)
     return "cannot write " + path;
   auto* f = t.get();
-  TIFFSetField(f, TIFFTAG_IMAGEWIDTH, width);
-  TIFFSetField(f, TIFFTAG_IMAGELENGTH, rows);
-  TIFFSetField(f, TIFFTAG_BITSPERSAMPLE, 1);
-  TIFFSetField(f, TIFFTAG_SAMPLESPERPIXEL, 1);
-  TIFFSetField(f, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX3);
-  TIFFSetField(f, TIFFTAG_GROUP3OPTIONS, GROUP3OPT_2DENCODING);
-  TIFFSetField(f, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
-  TIFFSetField(f, TIFFTAG_FILLORDER, FILLORDER_LSB2MSB);
-  TIFFSetField(f, TIFFTAG_XRESOLUTION, 204.0f);
-  TIFFSetField(f, TIFFTAG_YRESOLUTION, 196.0f);
-  TIFFSetField(f, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
-  TIFFSetField(f, TIFFTAG_ROWSPERSTRIP, rows);
-  TIFFSetField(f, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-  TIFFSetField(f, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
-  TIFFSetField(f, TIFFTAG_PAGENUMBER, 0, 1);
   std::vector<std::uint8_t> row(stride);
-  for (int r = 0; r < rows; ++r) {
-    std::copy(bits.begin() + r * stride, bits.begin() + (r + 1) * stride,
-              row.begin());
-    if (TIFFWriteScanline(f, row.data(), static_cast<std::uint32_t>(r), 0) < 0)
-      return "row " + std::to_string(r) + " not written";
+  for (int page = 0; page < pages; ++page) {
+    TIFFSetField(f, TIFFTAG_IMAGEWIDTH, width);
+    TIFFSetField(f, TIFFTAG_IMAGELENGTH, rows);
+    TIFFSetField(f, TIFFTAG_BITSPERSAMPLE, 1);
+    TIFFSetField(f, TIFFTAG_SAMPLESPERPIXEL, 1);
+    TIFFSetField(f, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX3);
+    TIFFSetField(f, TIFFTAG_GROUP3OPTIONS, GROUP3OPT_2DENCODING);
+    TIFFSetField(f, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
+    TIFFSetField(f, TIFFTAG_FILLORDER, FILLORDER_LSB2MSB);
+    TIFFSetField(f, TIFFTAG_XRESOLUTION, 204.0f);
+    TIFFSetField(f, TIFFTAG_YRESOLUTION, 196.0f);
+    TIFFSetField(f, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+    TIFFSetField(f, TIFFTAG_ROWSPERSTRIP, rows);
+    TIFFSetField(f, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    TIFFSetField(f, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+    TIFFSetField(f, TIFFTAG_PAGENUMBER, page, pages);
+    for (int r = 0; r < rows; ++r) {
+      std::copy(bits.begin() + r * stride, bits.begin() + (r + 1) * stride,
+                row.begin());
+      if (TIFFWriteScanline(f, row.data(), static_cast<std::uint32_t>(r), 0) <
+          0)
+        return "row " + std::to_string(r) + " not written";
+    }
+    if (!TIFFWriteDirectory(f))
+      return "page not written";
   }
-  if (!TIFFWriteDirectory(f))
-    return "page not written";
   return {};
 }
 

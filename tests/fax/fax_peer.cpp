@@ -2,15 +2,16 @@
 // over RTP (G.711, 20 ms packets) to the box's media port, the SIP side done
 // by the test.
 //
-//   ivm-fax-peer page OUT.tif OUT.pbm ROWS
-//       writes the test page (fax::test_page) as TIFF and as PBM (P4)
+//   ivm-fax-peer page OUT.tif OUT.pbm ROWS [PAGES]
+//       writes the test page (fax::test_page) as TIFF (PAGES copies) and
+//       as PBM (P4)
 //   ivm-fax-peer send IN.tif LOCAL_PORT REMOTE_HOST REMOTE_PORT PT [PAGES_OK]
 //       sends the fax from 127.0.0.1:LOCAL_PORT with payload type PT (0
 //       PCMU, 8 PCMA); each packet waits (at most 40 ms) for the box's
 //       answer, so the exchange runs as fast as the box answers. Prints
 //       "ok PAGES" or "failed PAGES REASON"; exit 0 when sent whole.
 //       With "cut N" at the end the audio stops after N packets (a fax
-//       that breaks off).
+//       that breaks off). The packets sent are printed on stderr.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -33,11 +34,12 @@ using namespace ivm;
 namespace {
 
 int page(int argc, char** argv) {
-  if (argc != 5)
+  if (argc != 5 && argc != 6)
     return 2;
   int rows = std::atoi(argv[4]);
+  int pages = argc == 6 ? std::atoi(argv[5]) : 1;
   auto bits = fax::test_page(rows);
-  auto err = fax::write_tiff(argv[2], bits, rows);
+  auto err = fax::write_tiff(argv[2], bits, rows, pages);
   if (!err.empty()) {
     std::fprintf(stderr, "%s\n", err.c_str());
     return 1;
@@ -71,7 +73,7 @@ int send(int argc, char** argv) {
   std::uint8_t pkt[12 + 160], in[2048];
   std::uint16_t seq = 1;
   std::uint32_t ts = 0;
-  int after = 0;
+  int after = 0, sent = 0;
   auto start = std::chrono::steady_clock::now();
   // Bounded: 30000 packets (10 minutes of audio) or 5 minutes of time.
   for (int i = 0; i < 30000; ++i) {
@@ -97,6 +99,7 @@ int send(int argc, char** argv) {
     ts += 160;
     ::sendto(fd, pkt, sizeof pkt, 0, reinterpret_cast<sockaddr*>(&remote),
              sizeof remote);
+    ++sent;
     std::memset(heard, 0, sizeof heard);
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, 40) == 1) {
@@ -111,6 +114,7 @@ int send(int argc, char** argv) {
     }
   }
   ::close(fd);
+  std::fprintf(stderr, "packets %d\n", sent);
   auto r = tx->result();
   if (tx->done() && r.ok) {
     std::printf("ok %d\n", r.pages);
