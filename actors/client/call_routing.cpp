@@ -139,51 +139,43 @@ void offer_timeout(pointer self, std::uint64_t token) {
   st.offer_.reset();
   tell_user(self, "Missed call from " + who(offer.caller, offer.caller_name) +
                       " at " + clock_text(st) + ".");
-  if (offer.pbx) {
-    pbx_offer_done(self, offer, 0);
-    return;
-  }
-  if (offer.legacy) {
-    routing::decision next;
-    next.act = offer.d.fallback.value_or(routing::action::voicemail);
-    next.to = offer.d.fallback_to;
-    offer.legacy->deliver(legacy_reach(self, next, offer.caller));
-    return;
-  }
-  if_waiting(self, offer.call, [self, offer]() mutable {
-    routing::decision next;
-    next.act = offer.d.fallback.value_or(routing::action::voicemail);
-    next.to = offer.d.fallback_to;
-    carry_out(self, offer.call, offer.caller, next);
-  });
+  offer.settle(0, {});
 }
 
 // Offer through IM: the caller hears ringing while the user's devices get
-// the offer; their reply (1, 2, 3) or the timeout decides.
+// the offer; their reply (1, 2, 3) or the timeout decides. A caller who hung
+// up meanwhile (CANCEL) is left alone.
 void offer(pointer self, sip_task& t, const std::string& caller,
            const routing::decision& d) {
   auto& st = self->state;
   auto [number, name] = caller_of(t, caller);
-  auto fallback = [&] {
-    routing::decision next;
-    next.act = d.fallback.value_or(routing::action::voicemail);
-    next.to = d.fallback_to;
-    carry_out(self, t, caller, next);
+  call_offer o;
+  o.caller = caller.empty() ? number : caller;
+  o.caller_name = name;
+  o.d = d;
+  o.settle = [self, t, caller, d, ext = st.user.extension](
+                 int choice, std::vector<proxy_target> devices) {
+    if_waiting(self, t, [self, t, caller, d, ext, choice, devices]() mutable {
+      auto [number, name] = caller_of(t, caller);
+      if (choice == 0) {
+        carry_out(self, t, caller, fallback_of(d));
+      } else if (choice == 2) {
+        answer(self, t, 603, "Decline");
+      } else if (choice == 3) {
+        start_voicemail(self, t, caller.empty() ? number : caller, name);
+      } else {
+        proxy_plan plan;
+        plan.callee = ext;
+        plan.targets = std::move(devices);
+        self->send(t.router, atoms::proxy_atom::value, t.key, std::move(plan));
+      }
+    });
   };
-  if (st.offer_ || (online_devices(st) == 0 && st.stations.empty())) {
-    fallback(); // one offer at a time; nobody online to see it
-    return;
-  }
-  answer(self, t, 180, "Ringing");
-  auto token = st.next_token++;
-  st.offer_ = std::make_unique<call_offer>(
-      call_offer{t, caller.empty() ? number : caller, name, d, token,
-                 directory::unix_now(), std::nullopt, nullptr});
-  tell_user(self, "Call from " + who(number, name) +
-                      " - reply 1 to take it, 2 to decline, 3 to send to "
-                      "voicemail");
-  self->delayed_send(self, std::chrono::seconds{d.timeout_s},
-                     atoms::offer_atom::value, token);
+  if (open_offer(self, std::move(o),
+                 "Call from " + who(number, name) +
+                     " - reply 1 to take it, 2 to decline, 3 to send to "
+                     "voicemail"))
+    answer(self, t, 180, "Ringing");
 }
 
 void carry_out(pointer self, sip_task& t, const std::string& caller,
@@ -368,47 +360,46 @@ std::optional<std::string> answer_offer(pointer self, const std::string& text,
     return std::nullopt;
   auto offer = std::move(*st.offer_);
   st.offer_.reset();
-  if (offer.pbx) {
-    pbx_offer_done(self, offer, choice);
-    return choice == 1   ? "Answering at your desk phone."
-           : choice == 2 ? "Declined."
-                         : "Sent to voicemail.";
-  }
   // Put through to the device the answer came from, else to all of them.
-  proxy_plan plan;
-  plan.callee = st.user.extension;
+  std::vector<proxy_target> devices;
   auto all = device_targets(st);
   if (from)
     for (auto& target : all)
       if (target.dest == from->in.flow.remote) {
-        plan.targets.push_back(target);
+        devices.push_back(target);
         break;
       }
-  if (plan.targets.empty())
-    plan.targets = std::move(all);
-  if (choice == 1 && plan.targets.empty())
-    choice = 3;       // no phone of theirs online
-  if (offer.legacy) { // a legacy phone's call: the gateway acts
-    intercom_reach r;
-    if (choice == 1)
-      r.targets = std::move(plan.targets);
-    else
-      r.action = choice == 2 ? "decline" : "voicemail";
-    offer.legacy->deliver(std::move(r));
-  } else
-    if_waiting(self, offer.call, [self, offer, choice, plan]() mutable {
-      auto& call = offer.call;
-      if (choice == 2)
-        answer(self, call, 603, "Decline");
-      else if (choice == 3)
-        start_voicemail(self, call, offer.caller, offer.caller_name);
-      else
-        self->send(call.router, atoms::proxy_atom::value, call.key,
-                   std::move(plan));
-    });
-  return choice == 1   ? "Putting it through."
+  if (devices.empty())
+    devices = std::move(all);
+  if (choice == 1 && devices.empty() && offer.to_devices)
+    choice = 3; // no phone of theirs online to put it through to
+  offer.settle(choice, std::move(devices));
+  return choice == 1   ? offer.taking
          : choice == 2 ? "Declined."
                        : "Sent to voicemail.";
+}
+
+routing::decision fallback_of(const routing::decision& d) {
+  routing::decision next;
+  next.act = d.fallback.value_or(routing::action::voicemail);
+  next.to = d.fallback_to;
+  return next;
+}
+
+bool open_offer(pointer self, call_offer offer, const std::string& text) {
+  auto& st = self->state;
+  if (st.offer_ || (online_devices(st) == 0 && st.stations.empty())) {
+    offer.settle(0, {}); // one offer at a time; nobody online to see it
+    return false;
+  }
+  offer.token = st.next_token++;
+  offer.since = directory::unix_now();
+  auto token = offer.token;
+  auto timeout = std::chrono::seconds{offer.d.timeout_s};
+  st.offer_ = std::make_unique<call_offer>(std::move(offer));
+  tell_user(self, text);
+  self->delayed_send(self, timeout, atoms::offer_atom::value, token);
+  return true;
 }
 
 std::string offer_json(const client_state& st) {

@@ -56,18 +56,19 @@ struct attempt {
 };
 
 /// A call offered to the user by IM (issue 18), waiting for their answer.
+/// Whatever the call is (SIP, a PBX desk phone's, a legacy phone's), its
+/// origin settles it: `settle(choice, devices)` once, with 1 (take it, on
+/// `devices`: the one the answer came from, else all), 2 (decline), 3
+/// (voicemail), or 0 (no answer in time: the rule's fallback).
 struct call_offer {
-  sip_task call;
   std::string caller; ///< extension or number
   std::string caller_name;
   routing::decision d;
   std::uint64_t token = 0;
   std::uint64_t since = 0; ///< Unix time it was offered
-  /// A PBX call at the user's desk phone (no SIP call: `call` is empty);
-  /// the answer goes to its CTI link.
-  std::optional<pbx_offer> pbx;
-  /// A legacy phone's call (no SIP call): the answer goes to its gateway.
-  std::shared_ptr<caf::typed_response_promise<intercom_reach>> legacy;
+  std::function<void(int, std::vector<proxy_target>)> settle;
+  std::string taking = "Putting it through."; ///< said for choice 1
+  bool to_devices = true; ///< taking it needs a device of the user online
 };
 
 /// A call ringing this user, followed until it ends: answered, or missed
@@ -226,9 +227,15 @@ void tell_user(pointer self, const std::string& text);
 std::string who(const std::string& number, const std::string& name);
 /// The box's local time, "HH:MM".
 std::string clock_text(const client_state& st);
-/// A PBX call at the user's desk phone offered by IM (pbx_offer.cpp); the
-/// user's answer (1 answer, 2 decline, 3 voicemail) or the timeout
-/// (choice 0: the fallback) goes back to the CTI link.
+/// Offers a call by IM: `text` to the user, then `offer.settle` with their
+/// answer or, after the rule's timeout, 0 (and a missed-call message). With
+/// an offer already waiting or nobody online to see it, `settle(0, {})` at
+/// once; false then.
+bool open_offer(pointer self, call_offer offer, const std::string& text);
+/// What an offer's rule does when nobody answered.
+routing::decision fallback_of(const routing::decision& d);
+/// A PBX call at the user's desk phone offered by IM (pbx_offer.cpp): the
+/// answer goes back to the CTI link.
 void offer_pbx(pointer self, pbx_offer& o);
 /// The user's rules for a call from `number` (nullopt: none, ring), once
 /// read from storage.
@@ -241,7 +248,6 @@ caf::result<intercom_reach> legacy_call(pointer self, const std::string& caller,
 /// What a decision means for a legacy phone's gateway.
 intercom_reach legacy_reach(pointer self, const routing::decision& d,
                             const std::string& caller);
-void pbx_offer_done(pointer self, const call_offer& offer, int choice);
 /// The waiting offer as JSON for web clients ("null": none).
 std::string offer_json(const client_state& st);
 

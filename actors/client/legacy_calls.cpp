@@ -8,7 +8,6 @@
 #include <caf/send.hpp>
 
 #include "actors/client/client_state.hpp"
-#include "appliance/directory/intake.hpp"
 
 namespace ivm::actors::client {
 
@@ -64,27 +63,25 @@ caf::result<intercom_reach> legacy_call(pointer self, const std::string& caller,
                         : intercom_targets(st));
           return;
         }
-        if (st.offer_ || online_devices(st) == 0) { // nobody to ask now
-          routing::decision next;
-          next.act = d->fallback.value_or(routing::action::voicemail);
-          next.to = d->fallback_to;
-          rp->deliver(legacy_reach(self, next, caller));
-          return;
-        }
-        auto token = st.next_token++;
         call_offer offer;
         offer.caller = caller;
         offer.caller_name = name.empty() ? caller : name;
         offer.d = *d;
-        offer.token = token;
-        offer.since = directory::unix_now();
-        offer.legacy = rp;
-        tell_user(self, "Call from " + who(caller, offer.caller_name) +
-                            " - reply 1 to take it, 2 to decline, 3 to send to "
-                            "voicemail");
-        st.offer_ = std::make_unique<call_offer>(std::move(offer));
-        self->delayed_send(self, std::chrono::seconds{d->timeout_s},
-                           atoms::offer_atom::value, token);
+        offer.settle = [self, rp, caller,
+                        d = *d](int choice, std::vector<proxy_target> devices) {
+          intercom_reach r;
+          if (choice == 0)
+            r = legacy_reach(self, fallback_of(d), caller);
+          else if (choice == 1)
+            r.targets = std::move(devices);
+          else
+            r.action = choice == 2 ? "decline" : "voicemail";
+          rp->deliver(std::move(r));
+        };
+        open_offer(self, std::move(offer),
+                   "Call from " + who(caller, name.empty() ? caller : name) +
+                       " - reply 1 to take it, 2 to decline, 3 to send to "
+                       "voicemail");
       });
   return *rp;
 }

@@ -8,49 +8,31 @@
 #include <caf/send.hpp>
 
 #include "actors/client/client_state.hpp"
-#include "appliance/directory/intake.hpp"
 
 namespace ivm::actors::client {
 
 void offer_pbx(pointer self, pbx_offer& o) {
-  auto& st = self->state;
-  if (st.offer_ || (online_devices(st) == 0 && st.stations.empty())) {
-    // One offer at a time; nobody online to see it: the fallback at once.
-    call_offer now;
-    now.pbx = std::move(o);
-    pbx_offer_done(self, now, 0);
-    return;
-  }
-  auto token = st.next_token++;
-  auto name = o.caller_name.empty() ? o.caller : o.caller_name;
-  auto caller = o.caller;
-  auto timeout = o.timeout_s;
   call_offer offer;
-  offer.caller = caller;
-  offer.caller_name = name;
-  offer.d.timeout_s = timeout;
-  offer.token = token;
-  offer.since = directory::unix_now();
-  offer.pbx = std::move(o);
-  st.offer_ = std::make_unique<call_offer>(std::move(offer));
-  tell_user(self, "Call from " + who(caller, name) +
-                      " at your desk phone - reply 1 to answer it there, 2 "
-                      "to decline, 3 to send to voicemail");
-  self->delayed_send(self, std::chrono::seconds{timeout},
-                     atoms::offer_atom::value, token);
-}
-
-void pbx_offer_done(pointer self, const call_offer& offer, int choice) {
-  const auto& o = *offer.pbx;
-  std::string action = choice == 1   ? "answer"
-                       : choice == 2 ? "decline"
-                       : choice == 3 ? "voicemail"
-                                     : o.fallback;
-  std::string to = choice == 0 ? o.fallback_to : std::string{};
-  self->state.log->info("PBX call from {} to {} ({}): {}", o.caller,
-                        self->state.user.extension, o.device, action);
-  caf::anon_send(o.link, atoms::offer_atom::value, o.device, o.call, action,
-                 to);
+  offer.caller = o.caller;
+  offer.caller_name = o.caller_name.empty() ? o.caller : o.caller_name;
+  offer.d.timeout_s = o.timeout_s;
+  offer.taking = "Answering at your desk phone.";
+  offer.to_devices = false;
+  auto text = "Call from " + who(offer.caller, offer.caller_name) +
+              " at your desk phone - reply 1 to answer it there, 2 to "
+              "decline, 3 to send to voicemail";
+  offer.settle = [self, o](int choice, const std::vector<proxy_target>&) {
+    std::string action = choice == 1   ? "answer"
+                         : choice == 2 ? "decline"
+                         : choice == 3 ? "voicemail"
+                                       : o.fallback;
+    std::string to = choice == 0 ? o.fallback_to : std::string{};
+    self->state.log->info("PBX call from {} to {} ({}): {}", o.caller,
+                          self->state.user.extension, o.device, action);
+    caf::anon_send(o.link, atoms::offer_atom::value, o.device, o.call, action,
+                   to);
+  };
+  open_offer(self, std::move(offer), text);
 }
 
 } // namespace ivm::actors::client
