@@ -148,13 +148,14 @@ void phone_offer_answered(pointer self, const std::string& device,
   auto act = routing::action_of(action);
   d.act = act ? *act : routing::action::ring;
   d.to = to;
-  auto* dev = st.link->device(device);
-  auto c = dev ? dev->calls.find(call) : decltype(dev->calls.find(call)){};
-  auto caller =
-      dev && c != dev->calls.end() && !c->second.other.empty()
-          ? (st.ext_of.count(c->second.other) ? st.ext_of[c->second.other]
-                                              : c->second.other)
-          : std::string{"?"};
+  // The caller as the rules named them (see phone_delivered).
+  std::string caller = "?";
+  if (auto* dev = st.link->device(device))
+    if (auto c = dev->calls.find(call);
+        c != dev->calls.end() && !c->second.other.empty()) {
+      auto by = st.ext_of.find(c->second.other);
+      caller = by != st.ext_of.end() ? by->second : c->second.other;
+    }
   carry_out(self, device, owner->second, conn, caller, d);
 }
 
